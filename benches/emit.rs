@@ -1,0 +1,48 @@
+//! Emission benchmarks (build, check, YAML emit) at several stack sizes.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use kubefit::{
+    ConfigMap, Container, Cpu, Deployment, EmitOptions, Memory, Resources, Service, Stack,
+};
+
+fn build(n: usize) -> Stack {
+    let mut stack = Stack::new("perf");
+    for i in 0..n {
+        let cm = ConfigMap::new(format!("app-{i}"))
+            .entry("A", "1")
+            .entry("B", "2");
+        let d = Deployment::new(
+            format!("app-{i}"),
+            Container::new("app", "nginx:1.27")
+                .port("http", 8080)
+                .env_from_config_map(&cm)
+                .resources(
+                    Resources::new()
+                        .requests(Cpu::millis(100), Memory::mebibytes(128))
+                        .limits(Cpu::millis(200), Memory::mebibytes(256)),
+                ),
+        );
+        stack = stack.add(Service::expose(&d)).add(d).add(cm);
+    }
+    stack
+}
+
+fn benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stack");
+    for n in [10usize, 100, 1000] {
+        g.bench_with_input(BenchmarkId::new("build", n), &n, |b, &n| {
+            b.iter(|| build(n))
+        });
+        let stack = build(n);
+        g.bench_with_input(BenchmarkId::new("check", n), &stack, |b, s| {
+            b.iter(|| s.check())
+        });
+        g.bench_with_input(BenchmarkId::new("emit_yaml", n), &stack, |b, s| {
+            b.iter(|| s.emit(&EmitOptions::new()).and_then(|m| m.to_yaml()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(emit, benches);
+criterion_main!(emit);

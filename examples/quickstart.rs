@@ -1,0 +1,129 @@
+//! The README's main example: a web front end behind an Ingress, a Postgres StatefulSet with
+//! its volume, configuration, an autoscaler and network policies — checked, then written as
+//! manifests.
+//!
+//! ```sh
+//! cargo run --example quickstart              # writes out/
+//! cargo run --example quickstart -- --out DIR
+//! ```
+
+use std::process::ExitCode;
+
+use kubefit::{
+    ConfigMap, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress, Memory,
+    NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget, Probe, Resources, Secret,
+    SecretValue, Service, Stack, StatefulSet, Storage, Volume,
+};
+
+/// The quickstart stack. `db_password` comes from the environment in real use.
+fn stack(db_password: SecretValue) -> Stack {
+    let config = ConfigMap::new("web-config")
+        .entry("DATABASE_HOST", "postgres")
+        .entry("DATABASE_NAME", "shop")
+        .entry("FEATURE_CHECKOUT", "on");
+    let db_secret = Secret::new("postgres-credentials").entry("password", db_password);
+
+    let web = Deployment::new(
+        "web",
+        Container::new("web", "nginxinc/nginx-unprivileged:1.27")
+            .port("http", 8080)
+            .env_from_config_map(&config)
+            .env_from_secret_key("DATABASE_PASSWORD", &db_secret, "password")
+            .resources(
+                Resources::new()
+                    .requests(Cpu::millis(100), Memory::mebibytes(128))
+                    .limits(Cpu::millis(250), Memory::mebibytes(256)),
+            )
+            .readiness(Probe::http("/", "http").period_seconds(5))
+            .liveness(Probe::http("/", "http").initial_delay_seconds(10))
+            .mount("tmp", "/tmp"),
+    )
+    .replicas(2)
+    .volume(Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64)));
+    let web_svc = Service::expose(&web);
+    let ingress = Ingress::new("web")
+        .class("nginx")
+        .annotation("cert-manager.io/cluster-issuer", "letsencrypt")
+        .route("shop.example.com", "/", PathType::Prefix, &web_svc, "http")
+        .tls(["shop.example.com"], "shop-example-com-tls");
+    let hpa = HorizontalPodAutoscaler::new(&web, 2, 4).cpu_utilization(70);
+    let pdb = PodDisruptionBudget::new(&web);
+
+    let postgres = StatefulSet::new(
+        "postgres",
+        Container::new("postgres", "postgres:16.4")
+            .port("postgres", 5432)
+            .env("POSTGRES_DB", "shop")
+            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
+            .env_from_secret_key("POSTGRES_PASSWORD", &db_secret, "password")
+            .resources(
+                Resources::new()
+                    .requests(Cpu::millis(250), Memory::mebibytes(512))
+                    .limits(Cpu::millis(500), Memory::gibibytes(1)),
+            )
+            .readiness(Probe::exec(["pg_isready", "-U", "postgres"]).period_seconds(10))
+            .liveness(Probe::tcp("postgres").initial_delay_seconds(30))
+            .mount("data", "/var/lib/postgresql/data")
+            .mount("run", "/var/run/postgresql")
+            .mount("tmp", "/tmp"),
+    )
+    .volume(Volume::empty_dir("run"))
+    .volume(Volume::empty_dir("tmp"))
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
+    let postgres_svc = postgres.headless_service();
+
+    Stack::new("shop")
+        .label("app.kubernetes.io/part-of", "shop")
+        .add(NetworkPolicy::default_deny())
+        .add(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&web))
+        .add(NetworkPolicy::allow(&web, &postgres, "postgres"))
+        .add(config)
+        .add(db_secret)
+        .add(web_svc)
+        .add(postgres_svc)
+        .add(ingress)
+        .add(hpa)
+        .add(pdb)
+        .add(web)
+        .add(postgres)
+}
+
+fn main() -> ExitCode {
+    let mut out = std::path::PathBuf::from("out");
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = dir.into(),
+            _ => {
+                eprintln!("usage: quickstart [--out DIR]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let password = SecretValue::from_env("QUICKSTART_DB_PASSWORD")
+        .unwrap_or_else(|| SecretValue::new("change-me"));
+    let stack = stack(password);
+    let report = stack.check();
+    println!("{report}");
+    match stack.emit(&EmitOptions::new()) {
+        Ok(manifests) => {
+            if let Err(e) = manifests.write_dir(&out) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            println!(
+                "\nwrote {} manifests to {}/",
+                manifests.documents().len(),
+                out.display()
+            );
+            for s in manifests.withheld_secrets() {
+                println!("  secret/{s} withheld (plaintext secrets are never written)");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

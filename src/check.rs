@@ -1,0 +1,925 @@
+//! Structural and cross-reference checks: everything the API server (or the running
+//! cluster) would reject, found before deploy, all at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::container::{Container, EnvFrom, EnvValue};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::meta::Meta;
+use crate::name::{Name, NameRule};
+use crate::object::Object;
+use crate::pod::PodTemplate;
+use crate::port::PortRef;
+use crate::probe::Probe;
+use crate::report::Report;
+use crate::stack::Stack;
+use crate::volume::VolumeSource;
+use crate::workload::{WorkloadKind, WorkloadRef};
+
+const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+struct Index<'a> {
+    by_kind: BTreeMap<&'static str, BTreeMap<&'a str, &'a Object>>,
+    /// Every workload with its pod labels and pod template.
+    workloads: Vec<(
+        WorkloadKind,
+        &'a Name,
+        BTreeMap<String, String>,
+        &'a PodTemplate,
+    )>,
+}
+
+impl<'a> Index<'a> {
+    fn new(stack: &'a Stack) -> Self {
+        let mut by_kind: BTreeMap<&'static str, BTreeMap<&'a str, &'a Object>> = BTreeMap::new();
+        let mut workloads = Vec::new();
+        for o in &stack.objects {
+            by_kind
+                .entry(o.kind())
+                .or_default()
+                .entry(o.name().as_str())
+                .or_insert(o);
+            match o {
+                Object::Deployment(d) => workloads.push((
+                    WorkloadKind::Deployment,
+                    &d.name,
+                    d.pod.pod_labels(&d.name),
+                    &d.pod,
+                )),
+                Object::StatefulSet(s) => workloads.push((
+                    WorkloadKind::StatefulSet,
+                    &s.name,
+                    s.pod.pod_labels(&s.name),
+                    &s.pod,
+                )),
+                _ => {}
+            }
+        }
+        Index { by_kind, workloads }
+    }
+
+    fn get(&self, kind: &str, name: &str) -> Option<&'a Object> {
+        self.by_kind.get(kind).and_then(|m| m.get(name)).copied()
+    }
+
+    fn has(&self, kind: &str, name: &str) -> bool {
+        self.get(kind, name).is_some()
+    }
+
+    fn has_workload(&self, w: &WorkloadRef) -> bool {
+        self.workloads
+            .iter()
+            .any(|(k, n, _, _)| *k == w.kind && *n == &w.name)
+    }
+
+    /// Pod templates whose labels carry every label of `selector`.
+    fn selected(&self, selector: &BTreeMap<String, String>) -> Vec<&'a PodTemplate> {
+        self.workloads
+            .iter()
+            .filter(|(_, _, labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+            .map(|(_, _, _, pod)| *pod)
+            .collect()
+    }
+}
+
+struct Checker<'a> {
+    index: Index<'a>,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        id: &str,
+        object: &str,
+        path: &str,
+        message: String,
+        hint: &str,
+    ) {
+        self.out
+            .push(Diagnostic::new(severity, id, object, path, message, hint));
+    }
+
+    fn error(&mut self, id: &str, object: &str, path: &str, message: String, hint: &str) {
+        self.push(Severity::Error, id, object, path, message, hint);
+    }
+
+    fn name(&mut self, rule: NameRule, value: &str, object: &str, path: &str) {
+        if let Err(e) = rule.validate(value) {
+            self.error(
+                "invalid-name",
+                object,
+                path,
+                e.to_string(),
+                "rename it to follow the rule",
+            );
+        }
+    }
+
+    fn meta(&mut self, meta: &Meta, object: &str, prefix: &str) {
+        for (k, v) in &meta.labels {
+            self.label(k, v, object, &format!("{prefix}labels.{k}"));
+        }
+        for k in meta.annotations.keys() {
+            if let Err(e) = NameRule::LabelKey.validate(k) {
+                self.error(
+                    "invalid-annotation",
+                    object,
+                    &format!("{prefix}annotations.{k}"),
+                    e.to_string(),
+                    "use a key like `example.com/name`",
+                );
+            }
+        }
+    }
+
+    fn label(&mut self, key: &str, value: &str, object: &str, path: &str) {
+        if let Err(e) = NameRule::LabelKey.validate(key) {
+            self.error(
+                "invalid-label",
+                object,
+                path,
+                e.to_string(),
+                "use a key like `app.kubernetes.io/name`",
+            );
+        }
+        if let Err(e) = NameRule::LabelValue.validate(value) {
+            self.error(
+                "invalid-label",
+                object,
+                path,
+                e.to_string(),
+                "shorten the value or remove the characters labels do not allow",
+            );
+        }
+    }
+
+    fn config_map_key(&mut self, cm: &Name, key: Option<&str>, object: &str, path: &str) {
+        match self.index.get("ConfigMap", cm.as_str()) {
+            None => self.error(
+                "dangling-config-map",
+                object,
+                path,
+                format!("configmap `{cm}` is not in the stack"),
+                "add the configmap to the stack or fix the reference",
+            ),
+            Some(Object::ConfigMap(c)) => {
+                if let Some(key) = key {
+                    if !c.data.contains_key(key) {
+                        let keys: Vec<&str> = c.data.keys().map(String::as_str).collect();
+                        self.error(
+                            "missing-config-map-key",
+                            object,
+                            path,
+                            format!(
+                                "configmap `{cm}` has no key `{key}` (it has: {})",
+                                keys.join(", ")
+                            ),
+                            "add the key to the configmap or fix the key name",
+                        );
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn secret_key(&mut self, secret: &Name, key: Option<&str>, object: &str, path: &str) {
+        match self.index.get("Secret", secret.as_str()) {
+            None => self.error(
+                "dangling-secret",
+                object,
+                path,
+                format!("secret `{secret}` is not in the stack"),
+                "add the secret to the stack or fix the reference",
+            ),
+            Some(Object::Secret(s)) => {
+                if let Some(key) = key {
+                    if !s.data.contains_key(key) {
+                        self.error(
+                            "missing-secret-key",
+                            object,
+                            path,
+                            format!("secret `{secret}` has no key `{key}`"),
+                            "add the key to the secret or fix the key name",
+                        );
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn probe(&mut self, probe: &Probe, c: &Container, object: &str, path: &str) {
+        let Some(port) = probe.port() else { return };
+        let found = match &port {
+            PortRef::Name(n) => c.ports.iter().any(|p| &p.name == n),
+            PortRef::Number(n) => c.ports.iter().any(|p| p.number == *n),
+        };
+        if !found {
+            self.error(
+                "probe-port-mismatch",
+                object,
+                path,
+                format!(
+                    "probe port `{port}` is not a port of container `{}`",
+                    c.name
+                ),
+                "declare the port on the container or probe one it declares",
+            );
+        }
+    }
+
+    fn container(
+        &mut self,
+        c: &Container,
+        pod: &PodTemplate,
+        claim_names: &BTreeSet<&str>,
+        object: &str,
+        base: &str,
+    ) {
+        self.name(
+            NameRule::Dns1123Label,
+            &c.name,
+            object,
+            &format!("{base}.name"),
+        );
+        if c.image.trim().is_empty() {
+            self.error(
+                "missing-image",
+                object,
+                &format!("{base}.image"),
+                format!("container `{}` has no image", c.name),
+                "set an image such as `nginx:1.27`",
+            );
+        }
+        for (i, p) in c.ports.iter().enumerate() {
+            let path = format!("{base}.ports[{i}].name");
+            self.name(NameRule::PortName, &p.name, object, &path);
+            if p.number == 0 {
+                self.error(
+                    "invalid-port",
+                    object,
+                    &format!("{base}.ports[{i}].containerPort"),
+                    "port 0 is not a valid port".to_owned(),
+                    "use a port between 1 and 65535",
+                );
+            }
+        }
+        for (i, e) in c.env.iter().enumerate() {
+            let path = format!("{base}.env[{i}]");
+            self.name(
+                NameRule::EnvVarName,
+                &e.name,
+                object,
+                &format!("{path}.name"),
+            );
+            match &e.value {
+                EnvValue::ConfigMapKey { config_map, key } => self.config_map_key(
+                    config_map,
+                    Some(key),
+                    object,
+                    &format!("{path}.valueFrom.configMapKeyRef"),
+                ),
+                EnvValue::SecretKey { secret, key } => self.secret_key(
+                    secret,
+                    Some(key),
+                    object,
+                    &format!("{path}.valueFrom.secretKeyRef"),
+                ),
+                EnvValue::Literal(_) | EnvValue::Field(_) => {}
+            }
+        }
+        for (i, e) in c.env_from.iter().enumerate() {
+            match e {
+                EnvFrom::ConfigMap(n) => self.config_map_key(
+                    n,
+                    None,
+                    object,
+                    &format!("{base}.envFrom[{i}].configMapRef.name"),
+                ),
+                EnvFrom::Secret(n) => self.secret_key(
+                    n,
+                    None,
+                    object,
+                    &format!("{base}.envFrom[{i}].secretRef.name"),
+                ),
+            }
+        }
+        let r = &c.resources;
+        let pairs = [
+            (
+                "cpu",
+                r.cpu_request().map(|v| (v.as_millis(), v.to_string())),
+                r.cpu_limit().map(|v| (v.as_millis(), v.to_string())),
+            ),
+            (
+                "memory",
+                r.memory_request().map(|v| (v.as_bytes(), v.to_string())),
+                r.memory_limit().map(|v| (v.as_bytes(), v.to_string())),
+            ),
+            (
+                "ephemeral-storage",
+                r.ephemeral_storage_request()
+                    .map(|v| (v.as_bytes(), v.to_string())),
+                r.ephemeral_storage_limit()
+                    .map(|v| (v.as_bytes(), v.to_string())),
+            ),
+        ];
+        for (res, req, lim) in pairs {
+            if let (Some((rq, rqs)), Some((lm, lms))) = (req, lim) {
+                if rq > lm {
+                    self.error(
+                        "request-exceeds-limit",
+                        object,
+                        &format!("{base}.resources.requests.{res}"),
+                        format!("{res} request {rqs} is greater than its limit {lms}"),
+                        "lower the request or raise the limit; the api server rejects request > limit",
+                    );
+                }
+            }
+        }
+        for (label, probe) in [
+            ("livenessProbe", &c.liveness),
+            ("readinessProbe", &c.readiness),
+            ("startupProbe", &c.startup),
+        ] {
+            if let Some(p) = probe {
+                self.probe(p, c, object, &format!("{base}.{label}"));
+            }
+        }
+        let mut seen_paths = BTreeSet::new();
+        for (i, m) in c.mounts.iter().enumerate() {
+            let path = format!("{base}.volumeMounts[{i}]");
+            let known = pod.volumes.iter().any(|v| v.name == m.volume)
+                || claim_names.contains(m.volume.as_str());
+            if !known {
+                self.error(
+                    "dangling-volume",
+                    object,
+                    &format!("{path}.name"),
+                    format!("volume `{}` is not a volume of this pod", m.volume),
+                    "add the volume to the workload with .volume(...) or fix the name",
+                );
+            }
+            if !m.path.starts_with('/') {
+                self.error(
+                    "invalid-mount-path",
+                    object,
+                    &format!("{path}.mountPath"),
+                    format!("mount path `{}` is not absolute", m.path),
+                    "use an absolute path such as `/data`",
+                );
+            }
+            if !seen_paths.insert(m.path.as_str()) {
+                self.error(
+                    "duplicate-mount-path",
+                    object,
+                    &format!("{path}.mountPath"),
+                    format!("mount path `{}` is used twice", m.path),
+                    "mount each path once",
+                );
+            }
+        }
+        if c.run_as_user == 0 || c.privileged {
+            self.push(
+                Severity::Warning,
+                "runs-as-root",
+                object,
+                &format!("{base}.securityContext"),
+                format!(
+                    "container `{}` may run as root or privileged; a namespace enforcing the restricted pod security level rejects it",
+                    c.name
+                ),
+                "keep the non-root default, or relax the stack with .pod_security(\"privileged\")",
+            );
+        }
+    }
+
+    fn workload(
+        &mut self,
+        kind: WorkloadKind,
+        name: &Name,
+        pod: &PodTemplate,
+        replicas: i32,
+        claim_names: &BTreeSet<&str>,
+    ) {
+        let object = format!("{}/{}", kind.to_string().to_lowercase(), name);
+        let object = object.as_str();
+        if replicas < 0 {
+            self.error(
+                "invalid-replicas",
+                object,
+                "spec.replicas",
+                format!("replicas is {replicas}"),
+                "use zero or more replicas",
+            );
+        }
+        let labels = pod.pod_labels(name);
+        for (k, v) in &labels {
+            self.label(k, v, object, &format!("spec.template.metadata.labels.{k}"));
+        }
+        let selector = pod.selector(name);
+        if selector.is_empty() {
+            self.error(
+                "selector-mismatch",
+                object,
+                "spec.selector.matchLabels",
+                "the selector is empty".to_owned(),
+                "select at least one pod label",
+            );
+        }
+        for (k, v) in &selector {
+            if labels.get(k) != Some(v) {
+                self.error(
+                    "selector-mismatch",
+                    object,
+                    &format!("spec.selector.matchLabels.{k}"),
+                    format!("selector `{k}={v}` does not match the pod template labels"),
+                    "add the label to the pods with .pod_label(...) or fix the selector",
+                );
+            }
+        }
+        if let Some(sa) = &pod.service_account {
+            if !self.index.has("ServiceAccount", sa.as_str()) {
+                self.error(
+                    "dangling-service-account",
+                    object,
+                    "spec.template.spec.serviceAccountName",
+                    format!("serviceaccount `{sa}` is not in the stack"),
+                    "add the serviceaccount to the stack",
+                );
+            }
+        }
+        let mut container_names = BTreeSet::new();
+        let mut port_names = BTreeSet::new();
+        for (path, c) in pod.all_containers() {
+            let base = format!("spec.template.spec.{path}");
+            if !container_names.insert(c.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("{base}.name"),
+                    format!("container name `{}` is used twice in the pod", c.name),
+                    "give each container a unique name",
+                );
+            }
+            for (i, p) in c.ports.iter().enumerate() {
+                if !port_names.insert(p.name.as_str()) {
+                    self.error(
+                        "duplicate-name",
+                        object,
+                        &format!("{base}.ports[{i}].name"),
+                        format!("port name `{}` is used twice in the pod", p.name),
+                        "give each port a unique name",
+                    );
+                }
+            }
+            self.container(c, pod, claim_names, object, &base);
+        }
+        let mut volume_names = BTreeSet::new();
+        for (i, v) in pod.volumes.iter().enumerate() {
+            let path = format!("spec.template.spec.volumes[{i}]");
+            self.name(
+                NameRule::Dns1123Label,
+                &v.name,
+                object,
+                &format!("{path}.name"),
+            );
+            if !volume_names.insert(v.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("{path}.name"),
+                    format!("volume name `{}` is used twice in the pod", v.name),
+                    "give each volume a unique name",
+                );
+            }
+            match &v.source {
+                VolumeSource::ConfigMap(n) => {
+                    self.config_map_key(n, None, object, &format!("{path}.configMap.name"));
+                }
+                VolumeSource::Secret(n) => {
+                    self.secret_key(n, None, object, &format!("{path}.secret.secretName"));
+                }
+                VolumeSource::Pvc(n) => {
+                    if !self.index.has("PersistentVolumeClaim", n.as_str()) {
+                        self.error(
+                            "dangling-persistent-volume-claim",
+                            object,
+                            &format!("{path}.persistentVolumeClaim.claimName"),
+                            format!("persistentvolumeclaim `{n}` is not in the stack"),
+                            "add the claim to the stack or fix the reference",
+                        );
+                    }
+                }
+                VolumeSource::EmptyDir { .. } | VolumeSource::HostPath(_) => {}
+            }
+        }
+    }
+
+    fn service(&mut self, svc: &crate::service::Service) {
+        let object = format!("service/{}", svc.name);
+        let object = object.as_str();
+        if svc.ports.is_empty() {
+            self.error(
+                "service-without-ports",
+                object,
+                "spec.ports",
+                "the service exposes no port".to_owned(),
+                "add a port with .port(...) or build it with Service::expose(&workload)",
+            );
+        }
+        let mut names = BTreeSet::new();
+        for (i, p) in svc.ports.iter().enumerate() {
+            self.name(
+                NameRule::PortName,
+                &p.name,
+                object,
+                &format!("spec.ports[{i}].name"),
+            );
+            if !names.insert(p.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("spec.ports[{i}].name"),
+                    format!("port name `{}` is used twice", p.name),
+                    "give each port a unique name",
+                );
+            }
+        }
+        for (k, v) in &svc.selector {
+            self.label(k, v, object, &format!("spec.selector.{k}"));
+        }
+        if svc.selector.is_empty() {
+            self.push(
+                Severity::Warning,
+                "service-without-selector",
+                object,
+                "spec.selector",
+                "the service has no selector, so it routes to no pod unless endpoints are managed by hand".to_owned(),
+                "select a workload with .select(&workload)",
+            );
+            return;
+        }
+        let pods = self.index.selected(&svc.selector);
+        if pods.is_empty() {
+            let sel: Vec<String> = svc
+                .selector
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            self.error(
+                "service-selects-nothing",
+                object,
+                "spec.selector",
+                format!(
+                    "selector {} matches no workload in the stack",
+                    sel.join(",")
+                ),
+                "select a workload with .select(&workload) or add the workload to the stack",
+            );
+            return;
+        }
+        for (i, p) in svc.ports.iter().enumerate() {
+            let ok = pods.iter().any(|pod| {
+                pod.containers.iter().any(|c| {
+                    c.ports.iter().any(|cp| match &p.target {
+                        PortRef::Name(n) => &cp.name == n,
+                        PortRef::Number(n) => cp.number == *n,
+                    })
+                })
+            });
+            if !ok {
+                self.error(
+                    "target-port-mismatch",
+                    object,
+                    &format!("spec.ports[{i}].targetPort"),
+                    format!(
+                        "target port `{}` is not a container port of the selected pods",
+                        p.target
+                    ),
+                    "target a port the containers declare, or declare it with Container::port",
+                );
+            }
+        }
+    }
+
+    fn ingress(&mut self, ing: &crate::ingress::Ingress) {
+        let object = format!("ingress/{}", ing.name);
+        let object = object.as_str();
+        if ing.routes.is_empty() {
+            self.error(
+                "ingress-without-routes",
+                object,
+                "spec.rules",
+                "the ingress has no route".to_owned(),
+                "add a route with .route(...)",
+            );
+        }
+        let mut rule_index: Vec<&Option<String>> = Vec::new();
+        let mut path_counts: BTreeMap<usize, usize> = BTreeMap::new();
+        for r in &ing.routes {
+            let ri = match rule_index.iter().position(|h| **h == r.host) {
+                Some(i) => i,
+                None => {
+                    rule_index.push(&r.host);
+                    rule_index.len() - 1
+                }
+            };
+            let pi = path_counts.entry(ri).or_insert(0);
+            let base = format!("spec.rules[{ri}].http.paths[{pi}]");
+            *pi += 1;
+            if let Some(host) = &r.host {
+                let bare = host.strip_prefix("*.").unwrap_or(host);
+                if NameRule::Dns1123Subdomain.validate(bare).is_err() {
+                    self.error(
+                        "invalid-host",
+                        object,
+                        &format!("spec.rules[{ri}].host"),
+                        format!("host `{host}` is not a valid dns name"),
+                        "use a lowercase dns name such as `shop.example.com`",
+                    );
+                }
+            }
+            if !r.path.starts_with('/') {
+                self.error(
+                    "invalid-path",
+                    object,
+                    &format!("{base}.path"),
+                    format!("path `{}` does not start with '/'", r.path),
+                    "start the path with '/'",
+                );
+            }
+            let svc_path = format!("{base}.backend.service");
+            match self.index.get("Service", r.service.as_str()) {
+                Some(Object::Service(svc)) => {
+                    let ok = svc.ports.iter().any(|p| match &r.port {
+                        PortRef::Name(n) => &p.name == n,
+                        PortRef::Number(n) => p.port == *n,
+                    });
+                    if !ok {
+                        self.error(
+                            "ingress-port-mismatch",
+                            object,
+                            &format!("{svc_path}.port"),
+                            format!("service `{}` does not expose port `{}`", r.service, r.port),
+                            "route to a port the service exposes",
+                        );
+                    }
+                }
+                _ => self.error(
+                    "dangling-service",
+                    object,
+                    &format!("{svc_path}.name"),
+                    format!("service `{}` is not in the stack", r.service),
+                    "add the service to the stack",
+                ),
+            }
+        }
+        if !ing.certificates_managed() {
+            for (i, t) in ing.tls.iter().enumerate() {
+                if !self.index.has("Secret", t.secret.as_str()) {
+                    self.error(
+                        "missing-tls-secret",
+                        object,
+                        &format!("spec.tls[{i}].secretName"),
+                        format!("tls secret `{}` is not in the stack", t.secret),
+                        "add the secret, or annotate the ingress with cert-manager.io/cluster-issuer so cert-manager creates it",
+                    );
+                }
+            }
+        }
+    }
+
+    fn autoscaler(&mut self, hpa: &crate::autoscaler::HorizontalPodAutoscaler) {
+        let object = format!("horizontalpodautoscaler/{}", hpa.name);
+        let object = object.as_str();
+        if hpa.min < 1 {
+            self.error(
+                "invalid-replicas",
+                object,
+                "spec.minReplicas",
+                format!("minReplicas is {}", hpa.min),
+                "use at least 1",
+            );
+        }
+        if hpa.min > hpa.max {
+            self.error(
+                "hpa-min-exceeds-max",
+                object,
+                "spec.minReplicas",
+                format!(
+                    "minReplicas {} is greater than maxReplicas {}",
+                    hpa.min, hpa.max
+                ),
+                "make minReplicas at most maxReplicas",
+            );
+        }
+        if hpa.cpu.is_none() && hpa.memory.is_none() {
+            self.push(
+                Severity::Warning,
+                "hpa-without-metrics",
+                object,
+                "spec.metrics",
+                "no metric is set, so the autoscaler falls back to 80% cpu".to_owned(),
+                "set .cpu_utilization(...) or .memory_utilization(...)",
+            );
+        }
+        if !self.index.has_workload(&hpa.target) {
+            self.error(
+                "dangling-scale-target",
+                object,
+                "spec.scaleTargetRef.name",
+                format!("{} is not in the stack", hpa.target.object()),
+                "add the workload to the stack",
+            );
+        }
+    }
+
+    fn workload_target(&mut self, w: &WorkloadRef, object: &str, path: &str) {
+        if !self.index.has_workload(w) {
+            self.error(
+                "dangling-workload",
+                object,
+                path,
+                format!("{} is not in the stack", w.object()),
+                "add the workload to the stack",
+            );
+        }
+    }
+}
+
+impl Stack {
+    /// Checks the whole stack and returns every problem at once.
+    ///
+    /// Covered: names (per kind's rule), duplicate names, label syntax, selectors that do not
+    /// match their pod labels, Services that select nothing or target a port no selected pod
+    /// declares, Ingress backends that are missing or not exposed, missing TLS secrets,
+    /// references to ConfigMaps, Secrets, keys, volumes, claims and ServiceAccounts that are
+    /// not in the stack, probe ports that are not container ports, requests greater than
+    /// limits, autoscaler bounds and targets.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, Container, Cpu, Deployment, Resources, Stack};
+    ///
+    /// let cfg = ConfigMap::new("cfg").entry("a", "1");
+    /// let api = Deployment::new(
+    ///     "api",
+    ///     Container::new("api", "nginx:1.27")
+    ///         .env_from_config_map_key("B", &cfg, "b")
+    ///         .resources(Resources::new().cpu_request_of(Cpu::millis(500)).cpu_limit_of(Cpu::millis(250))),
+    /// );
+    /// let report = Stack::new("shop").add(cfg).add(api).check();
+    /// assert_eq!(report.error_count(), 2);
+    /// assert_eq!(report.with_id("missing-config-map-key").count(), 1);
+    /// assert_eq!(report.with_id("request-exceeds-limit").count(), 1);
+    /// ```
+    #[must_use]
+    pub fn check(&self) -> Report {
+        let mut c = Checker {
+            index: Index::new(self),
+            out: Vec::new(),
+        };
+        let ns_object = format!("namespace/{}", self.namespace);
+        c.name(
+            NameRule::Dns1123Label,
+            self.namespace.as_str(),
+            &ns_object,
+            "metadata.name",
+        );
+        if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
+            c.error(
+                "reserved-namespace",
+                &ns_object,
+                "metadata.name",
+                format!(
+                    "namespace `{}` is shared with the cluster; stacks get their own",
+                    self.namespace
+                ),
+                "pick a namespace named after the application",
+            );
+        }
+        c.meta(&self.meta, &ns_object, "metadata.");
+
+        let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for o in &self.objects {
+            let object = o.reference();
+            if !seen.insert((o.kind(), o.name().as_str())) {
+                c.error(
+                    "duplicate-name",
+                    &object,
+                    "metadata.name",
+                    format!(
+                        "two {} objects are named `{}`",
+                        o.kind().to_lowercase(),
+                        o.name()
+                    ),
+                    "rename one of them",
+                );
+            }
+            let rule = match o {
+                Object::Service(_) => NameRule::Dns1035Label,
+                Object::StatefulSet(_) => NameRule::Dns1123Label,
+                _ => NameRule::Dns1123Subdomain,
+            };
+            c.name(rule, o.name().as_str(), &object, "metadata.name");
+            c.meta(o.meta(), &object, "metadata.");
+            match o {
+                Object::Deployment(d) => {
+                    c.workload(
+                        WorkloadKind::Deployment,
+                        &d.name,
+                        &d.pod,
+                        d.replicas,
+                        &BTreeSet::new(),
+                    );
+                }
+                Object::StatefulSet(s) => {
+                    let claims: BTreeSet<&str> = s.claims.iter().map(|p| p.name.as_str()).collect();
+                    c.workload(
+                        WorkloadKind::StatefulSet,
+                        &s.name,
+                        &s.pod,
+                        s.replicas,
+                        &claims,
+                    );
+                    for (i, claim) in s.claims.iter().enumerate() {
+                        c.name(
+                            NameRule::Dns1123Label,
+                            claim.name.as_str(),
+                            &object,
+                            &format!("spec.volumeClaimTemplates[{i}].metadata.name"),
+                        );
+                    }
+                    match c.index.get("Service", s.service_name.as_str()) {
+                        None => c.error(
+                            "missing-governing-service",
+                            &object,
+                            "spec.serviceName",
+                            format!("service `{}` is not in the stack", s.service_name),
+                            "add statefulset.headless_service() to the stack",
+                        ),
+                        Some(Object::Service(svc)) if !svc.headless => c.push(
+                            Severity::Warning,
+                            "governing-service-not-headless",
+                            &object,
+                            "spec.serviceName",
+                            format!(
+                                "service `{}` is not headless, so pods get no stable dns names",
+                                s.service_name
+                            ),
+                            "use statefulset.headless_service()",
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                Object::Service(s) => c.service(s),
+                Object::Ingress(i) => c.ingress(i),
+                Object::HorizontalPodAutoscaler(h) => c.autoscaler(h),
+                Object::PodDisruptionBudget(p) => {
+                    c.workload_target(&p.target, &object, "spec.selector");
+                }
+                Object::NetworkPolicy(p) => match &p.rule {
+                    crate::network_policy::PolicyRule::Between { from, to, .. } => {
+                        c.workload_target(from, &object, "spec.ingress[0].from[0].podSelector");
+                        c.workload_target(to, &object, "spec.podSelector");
+                    }
+                    crate::network_policy::PolicyRule::FromNamespace { to: Some(to), .. } => {
+                        c.workload_target(to, &object, "spec.podSelector");
+                    }
+                    _ => {}
+                },
+                Object::ConfigMap(cm) => {
+                    for k in cm.data.keys() {
+                        if let Err(e) = NameRule::ConfigKey.validate(k) {
+                            c.error(
+                                "invalid-key",
+                                &object,
+                                &format!("data.{k}"),
+                                e.to_string(),
+                                "rename the key",
+                            );
+                        }
+                    }
+                }
+                Object::Secret(s) => {
+                    for k in s.data.keys() {
+                        if let Err(e) = NameRule::ConfigKey.validate(k) {
+                            c.error(
+                                "invalid-key",
+                                &object,
+                                &format!("data.{k}"),
+                                e.to_string(),
+                                "rename the key",
+                            );
+                        }
+                    }
+                }
+                Object::PersistentVolumeClaim(_) | Object::ServiceAccount(_) => {}
+            }
+        }
+        Report::new(self.namespace.as_str(), c.out)
+    }
+}

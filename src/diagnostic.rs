@@ -1,0 +1,113 @@
+//! One finding of a check: what, where, and how to fix it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a [`Diagnostic`] is.
+///
+/// ```
+/// use kubefit::Severity;
+/// assert!(Severity::Error > Severity::Warning);
+/// assert_eq!(Severity::Error.to_string(), "error");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; nothing is wrong.
+    Info,
+    /// Likely a mistake or a risk; emission still proceeds.
+    Warning,
+    /// The API server would reject it, or it cannot work; emission is refused.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem found by [`Stack::check`](crate::Stack::check).
+///
+/// It names the object (`deployment/api`) and the field path in the emitted manifest
+/// (`spec.template.spec.containers[0].resources.limits.cpu`), says what is wrong in lowercase
+/// and how to fix it.
+///
+/// ```
+/// use kubefit::{Diagnostic, Severity};
+///
+/// let d = Diagnostic::new(
+///     Severity::Error,
+///     "request-exceeds-limit",
+///     "deployment/api",
+///     "spec.template.spec.containers[0].resources.requests.cpu",
+///     "cpu request 500m is greater than its limit 250m",
+///     "raise the limit or lower the request",
+/// );
+/// assert_eq!(
+///     d.to_string(),
+///     "error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.cpu: cpu request 500m is greater than its limit 250m (fix: raise the limit or lower the request)"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// A stable kebab-case identifier, e.g. `dangling-config-map`.
+    pub id: String,
+    /// The object, as `kind/name` in lowercase kind (`deployment/api`).
+    pub object: String,
+    /// The field path within that object's manifest.
+    pub path: String,
+    /// What is wrong, in lowercase.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic with every field given.
+    ///
+    /// ```
+    /// use kubefit::{Diagnostic, Severity};
+    /// let d = Diagnostic::new(Severity::Warning, "x", "service/web", "spec", "m", "h");
+    /// assert_eq!(d.object, "service/web");
+    /// ```
+    #[must_use]
+    pub fn new(
+        severity: Severity,
+        id: impl Into<String>,
+        object: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            id: id.into(),
+            object: object.into(),
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}[{}] {}", self.severity, self.id, self.object)?;
+        if !self.path.is_empty() {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.hint.is_empty() {
+            write!(f, " (fix: {})", self.hint)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,509 @@
+//! Emission: deterministic, apply-safe YAML and JSON, written atomically.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::object::Object;
+use crate::report::Report;
+use crate::stack::Stack;
+
+/// A lowered Kubernetes object, ready to serialise.
+///
+/// ```
+/// use kubefit::{K8sObject, Stack};
+/// let m = Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+/// assert!(matches!(m.documents()[0].object(), K8sObject::Namespace(_)));
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(missing_docs)] // each variant is the k8s-openapi type of the same name
+pub enum K8sObject {
+    Namespace(k8s_openapi::api::core::v1::Namespace),
+    ServiceAccount(k8s_openapi::api::core::v1::ServiceAccount),
+    NetworkPolicy(k8s_openapi::api::networking::v1::NetworkPolicy),
+    ConfigMap(k8s_openapi::api::core::v1::ConfigMap),
+    Secret(k8s_openapi::api::core::v1::Secret),
+    PersistentVolumeClaim(k8s_openapi::api::core::v1::PersistentVolumeClaim),
+    Service(k8s_openapi::api::core::v1::Service),
+    Deployment(k8s_openapi::api::apps::v1::Deployment),
+    StatefulSet(k8s_openapi::api::apps::v1::StatefulSet),
+    HorizontalPodAutoscaler(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler),
+    PodDisruptionBudget(k8s_openapi::api::policy::v1::PodDisruptionBudget),
+    Ingress(k8s_openapi::api::networking::v1::Ingress),
+}
+
+/// One emitted document: its kind, name and lowered object.
+///
+/// ```
+/// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+/// assert_eq!(m.documents()[0].kind(), "Namespace");
+/// assert_eq!(m.documents()[0].name(), "shop");
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    kind: &'static str,
+    name: String,
+    object: K8sObject,
+}
+
+impl Document {
+    /// The Kubernetes kind.
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert_eq!(m.documents()[0].kind(), "Namespace");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The object's name.
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert_eq!(m.documents()[0].name(), "shop");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The lowered k8s-openapi object (apply it with kube-rs as is).
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// let _obj = m.documents()[0].object();
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn object(&self) -> &K8sObject {
+        &self.object
+    }
+
+    /// This document as YAML (one document, no `---`).
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert!(m.documents()[0].to_yaml()?.starts_with("apiVersion: v1\nkind: Namespace\n"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn to_yaml(&self) -> Result<String, EmitError> {
+        serde_saphyr::to_string(&self.object).map_err(|e| EmitError::Serialize {
+            object: format!("{}/{}", self.kind.to_lowercase(), self.name),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Options for [`Stack::emit`].
+///
+/// ```
+/// let opts = kubefit::EmitOptions::new().plaintext_secrets(true);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmitOptions {
+    plaintext_secrets: bool,
+    allow_errors: bool,
+}
+
+impl EmitOptions {
+    /// Defaults: Secrets are withheld, and a stack whose check has errors is refused.
+    ///
+    /// ```
+    /// let opts = kubefit::EmitOptions::new();
+    /// # let _ = opts;
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Writes Secret values in plain (base64) form. Off by default: plaintext secrets
+    /// must never reach git.
+    ///
+    /// ```
+    /// let opts = kubefit::EmitOptions::new().plaintext_secrets(true);
+    /// # let _ = opts;
+    /// ```
+    #[must_use]
+    pub fn plaintext_secrets(mut self, yes: bool) -> Self {
+        self.plaintext_secrets = yes;
+        self
+    }
+
+    /// Emits even when the check reports errors (the API server will likely reject them).
+    ///
+    /// ```
+    /// let opts = kubefit::EmitOptions::new().allow_errors(true);
+    /// # let _ = opts;
+    /// ```
+    #[must_use]
+    pub fn allow_errors(mut self, yes: bool) -> Self {
+        self.allow_errors = yes;
+        self
+    }
+}
+
+/// Why emission failed. Nothing is written when it does.
+///
+/// ```
+/// use kubefit::{EmitError, EmitOptions, Stack};
+/// let err = Stack::new("default").emit(&EmitOptions::new()).unwrap_err();
+/// assert!(matches!(err, EmitError::Check(_)));
+/// assert!(err.to_string().starts_with("the stack has 1 error(s)"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmitError {
+    /// The check found errors; the report lists them.
+    #[error(
+        "the stack has {n} error(s); fix them or emit with EmitOptions::allow_errors(true)\n{0}",
+        n = .0.error_count()
+    )]
+    Check(Report),
+    /// An object could not be serialised.
+    #[error("{object}: cannot serialise: {message}")]
+    Serialize {
+        /// The object, as `kind/name`.
+        object: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Writing the output failed; the previous output is untouched.
+    #[error("{}: cannot write: {source}", .path.display())]
+    Io {
+        /// The path being written.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+}
+
+/// The emitted manifests of a stack, in apply-safe order: Namespace, ServiceAccount,
+/// NetworkPolicy, ConfigMap, Secret, PersistentVolumeClaim, Service, Deployment,
+/// StatefulSet, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress; by name within a kind.
+///
+/// ```
+/// use kubefit::{Container, Deployment, EmitOptions, Service, Stack};
+///
+/// let web = Deployment::new("web", Container::new("web", "nginx:1.27").port("http", 8080));
+/// let stack = Stack::new("shop").add(web.clone()).add(Service::expose(&web));
+/// let m = stack.emit(&EmitOptions::new())?;
+/// let kinds: Vec<_> = m.documents().iter().map(|d| d.kind()).collect();
+/// assert_eq!(kinds, ["Namespace", "Service", "Deployment"]);
+/// assert_eq!(m.to_yaml()?, stack.emit(&EmitOptions::new())?.to_yaml()?); // deterministic
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifests {
+    documents: Vec<Document>,
+    withheld_secrets: Vec<String>,
+    report: Report,
+}
+
+impl Manifests {
+    /// The documents, in apply order.
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert_eq!(m.documents().len(), 1);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
+    /// Names of Secrets left out because plaintext emission was not allowed.
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Secret, SecretValue, Stack};
+    /// let s = Stack::new("shop").add(Secret::new("db").entry("pw", SecretValue::new("x")));
+    /// assert_eq!(s.emit(&EmitOptions::new())?.withheld_secrets(), ["db"]);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn withheld_secrets(&self) -> &[String] {
+        &self.withheld_secrets
+    }
+
+    /// The check report the stack was emitted with (warnings included).
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert!(!m.report().has_errors());
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// All documents as one multi-document YAML stream for `kubectl apply -f -`.
+    ///
+    /// ```
+    /// let y = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(y.starts_with("---\napiVersion: v1\nkind: Namespace\n"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn to_yaml(&self) -> Result<String, EmitError> {
+        let mut out = String::new();
+        for d in &self.documents {
+            out.push_str("---\n");
+            out.push_str(&d.to_yaml()?);
+        }
+        Ok(out)
+    }
+
+    /// All documents as a JSON `v1/List`.
+    ///
+    /// ```
+    /// let j = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?.to_json()?;
+    /// let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+    /// assert_eq!(v["kind"], "List");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn to_json(&self) -> Result<String, EmitError> {
+        #[derive(Serialize)]
+        struct List<'a> {
+            #[serde(rename = "apiVersion")]
+            api_version: &'static str,
+            kind: &'static str,
+            items: Vec<&'a K8sObject>,
+        }
+        let list = List {
+            api_version: "v1",
+            kind: "List",
+            items: self.documents.iter().map(|d| &d.object).collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&list).map_err(|e| EmitError::Serialize {
+            object: "list".to_owned(),
+            message: e.to_string(),
+        })?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// The file name each document gets in [`Manifests::write_dir`]:
+    /// `NN-kind-name.yaml`, numbered in apply order so `kubectl apply -f DIR` is apply-safe.
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// assert_eq!(m.file_names(), ["00-namespace-shop.yaml"]);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn file_names(&self) -> Vec<String> {
+        let width = self
+            .documents
+            .len()
+            .saturating_sub(1)
+            .to_string()
+            .len()
+            .max(2);
+        self.documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("{i:0width$}-{}-{}.yaml", d.kind.to_lowercase(), d.name))
+            .collect()
+    }
+
+    /// Writes one file per document into `dir`, replacing its previous content atomically:
+    /// everything is written to a sibling directory first and swapped in with renames, so on
+    /// any error the previous output stays as it was.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("kubefit-doc-{}", std::process::id()));
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// m.write_dir(&dir)?;
+    /// assert!(dir.join("00-namespace-shop.yaml").exists());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<(), EmitError> {
+        let files: Vec<(String, String)> = self
+            .file_names()
+            .into_iter()
+            .zip(&self.documents)
+            .map(|(f, d)| d.to_yaml().map(|y| (f, y)))
+            .collect::<Result<_, _>>()?;
+        write_atomically(dir.as_ref(), &files)
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
+    move |source| EmitError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Writes `files` into a fresh sibling of `dir`, then swaps it in.
+pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result<(), EmitError> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let base = dir
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{base}.kubefit-new-{pid}"));
+    let backup = parent.join(format!(".{base}.kubefit-old-{pid}"));
+    let _ = fs::remove_dir_all(&staging);
+    let result = (|| {
+        fs::create_dir(&staging).map_err(io_err(&staging))?;
+        for (name, content) in files {
+            let path = staging.join(name);
+            if let Some(p) = path.parent() {
+                fs::create_dir_all(p).map_err(io_err(p))?;
+            }
+            fs::write(&path, content).map_err(io_err(&path))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let had_old = dir.exists();
+    if had_old {
+        if let Err(e) = fs::rename(dir, &backup) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(io_err(dir)(e));
+        }
+    }
+    if let Err(e) = fs::rename(&staging, dir) {
+        if had_old {
+            let _ = fs::rename(&backup, dir);
+        }
+        let _ = fs::remove_dir_all(&staging);
+        return Err(io_err(dir)(e));
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&backup);
+    }
+    Ok(())
+}
+
+impl fmt::Display for Manifests {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for name in self.file_names() {
+            writeln!(f, "{name}")?;
+        }
+        for s in &self.withheld_secrets {
+            writeln!(
+                f,
+                "(secret/{s} withheld: plaintext secrets are not emitted)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Stack {
+    /// Checks the stack and lowers every object, in apply-safe order.
+    ///
+    /// Refuses a stack whose check has errors (unless [`EmitOptions::allow_errors`]),
+    /// and leaves Secrets out unless [`EmitOptions::plaintext_secrets`] is set.
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Stack};
+    /// let m = Stack::new("shop").emit(&EmitOptions::new())?;
+    /// println!("{}", m.to_yaml()?);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {
+        let report = self.check();
+        if report.has_errors() && !options.allow_errors {
+            return Err(EmitError::Check(report));
+        }
+        let ns = self.namespace.as_str();
+        let mut ordered: Vec<&Object> = self.objects.iter().collect();
+        ordered.sort_by(|a, b| {
+            a.order()
+                .cmp(&b.order())
+                .then_with(|| a.name().cmp(b.name()))
+        });
+        let mut documents = vec![Document {
+            kind: "Namespace",
+            name: ns.to_owned(),
+            object: K8sObject::Namespace(self.namespace_to_k8s()),
+        }];
+        let mut withheld = Vec::new();
+        for o in ordered {
+            let object = match o {
+                Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
+                Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
+                Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
+                Object::Secret(x) => {
+                    if !options.plaintext_secrets {
+                        withheld.push(x.name.to_string());
+                        continue;
+                    }
+                    K8sObject::Secret(x.to_k8s(ns))
+                }
+                Object::PersistentVolumeClaim(x) => {
+                    K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns)))
+                }
+                Object::Service(x) => K8sObject::Service(x.to_k8s(ns)),
+                Object::Deployment(x) => K8sObject::Deployment(x.to_k8s(ns)),
+                Object::StatefulSet(x) => K8sObject::StatefulSet(x.to_k8s(ns)),
+                Object::HorizontalPodAutoscaler(x) => {
+                    K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns))
+                }
+                Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
+                Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
+            };
+            documents.push(Document {
+                kind: o.kind(),
+                name: o.name().to_string(),
+                object,
+            });
+        }
+        if !self.meta.labels.is_empty() {
+            for d in &mut documents[1..] {
+                add_labels(&mut d.object, &self.meta.labels);
+            }
+        }
+        Ok(Manifests {
+            documents,
+            withheld_secrets: withheld,
+            report,
+        })
+    }
+}
+
+fn add_labels(o: &mut K8sObject, labels: &std::collections::BTreeMap<String, String>) {
+    use k8s_openapi::Metadata;
+    let meta = match o {
+        K8sObject::Namespace(x) => x.metadata_mut(),
+        K8sObject::ServiceAccount(x) => x.metadata_mut(),
+        K8sObject::NetworkPolicy(x) => x.metadata_mut(),
+        K8sObject::ConfigMap(x) => x.metadata_mut(),
+        K8sObject::Secret(x) => x.metadata_mut(),
+        K8sObject::PersistentVolumeClaim(x) => x.metadata_mut(),
+        K8sObject::Service(x) => x.metadata_mut(),
+        K8sObject::Deployment(x) => x.metadata_mut(),
+        K8sObject::StatefulSet(x) => x.metadata_mut(),
+        K8sObject::HorizontalPodAutoscaler(x) => x.metadata_mut(),
+        K8sObject::PodDisruptionBudget(x) => x.metadata_mut(),
+        K8sObject::Ingress(x) => x.metadata_mut(),
+    };
+    let l = meta.labels.get_or_insert_with(Default::default);
+    for (k, v) in labels {
+        l.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+}

@@ -1,0 +1,104 @@
+//! # kubefit
+//!
+//! Describe a Kubernetes stack in typed Rust, check it before deploy — structure,
+//! cross-references, security defaults — and emit manifests that real tools accept.
+//!
+//! ```
+//! use kubefit::{
+//!     ConfigMap, Container, Cpu, Deployment, EmitOptions, Ingress, Memory, PathType, Probe,
+//!     Resources, Service, Stack,
+//! };
+//!
+//! let config = ConfigMap::new("web-config").entry("GREETING", "hello");
+//! let web = Deployment::new(
+//!     "web",
+//!     Container::new("web", "nginx:1.27")
+//!         .port("http", 8080)
+//!         .env_from_config_map_key("GREETING", &config, "GREETING")
+//!         .resources(
+//!             Resources::new()
+//!                 .requests(Cpu::millis(100), Memory::mebibytes(128))
+//!                 .limits(Cpu::millis(200), Memory::mebibytes(256)),
+//!         )
+//!         .readiness(Probe::http("/", "http")),
+//! )
+//! .replicas(2);
+//! let svc = Service::expose(&web);
+//! let ingress = Ingress::new("web").class("nginx").route("shop.example.com", "/", PathType::Prefix, &svc, "http");
+//!
+//! let stack = Stack::new("shop").add(config).add(web).add(svc).add(ingress);
+//! let report = stack.check();
+//! assert!(!report.has_errors(), "{report}");
+//! let yaml = stack.emit(&EmitOptions::new())?.to_yaml()?;
+//! assert!(yaml.contains("kind: Ingress"));
+//! # Ok::<(), kubefit::EmitError>(())
+//! ```
+//!
+//! ## Kubernetes version
+//!
+//! kubefit lowers every object to [`k8s_openapi`] 0.29 types. Like every library built on
+//! k8s-openapi it does not pick a Kubernetes version: the final binary does, by enabling one
+//! feature on its own k8s-openapi dependency, e.g.
+//! `k8s-openapi = { version = "0.29", features = ["v1_33"] }` (or `latest`).
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod autoscaler;
+mod check;
+mod compat;
+mod config_map;
+mod container;
+mod cpu;
+mod deployment;
+mod diagnostic;
+mod disruption_budget;
+mod emit;
+mod ingress;
+mod memory;
+mod meta;
+mod name;
+mod network_policy;
+mod object;
+mod pod;
+mod port;
+mod probe;
+mod pvc;
+mod quantity;
+mod report;
+mod resources;
+mod secret;
+mod secret_value;
+mod service;
+mod service_account;
+mod stack;
+mod statefulset;
+mod volume;
+mod workload;
+
+pub use autoscaler::HorizontalPodAutoscaler;
+pub use config_map::ConfigMap;
+pub use container::{Container, DEFAULT_UID};
+pub use cpu::{Cpu, CpuError};
+pub use deployment::Deployment;
+pub use diagnostic::{Diagnostic, Severity};
+pub use disruption_budget::PodDisruptionBudget;
+pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests};
+pub use ingress::{Ingress, PathType};
+pub use memory::{BytesError, Memory, Storage};
+pub use name::{Name, NameError, NameRule};
+pub use network_policy::NetworkPolicy;
+pub use object::Object;
+pub use port::PortRef;
+pub use probe::Probe;
+pub use pvc::PersistentVolumeClaim;
+pub use quantity::{Quantity, QuantityError, QuantityFormat};
+pub use report::Report;
+pub use resources::Resources;
+pub use secret::Secret;
+pub use secret_value::SecretValue;
+pub use service::Service;
+pub use service_account::ServiceAccount;
+pub use stack::Stack;
+pub use statefulset::StatefulSet;
+pub use volume::Volume;
+pub use workload::{IntOrPercent, WorkloadKind, WorkloadRef};

@@ -1,0 +1,62 @@
+//! Labels and annotations shared by every object.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// The label every emitted object carries.
+pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubefit");
+/// The label that selects a workload's pods.
+pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Meta {
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) annotations: BTreeMap<String, String>,
+}
+
+impl Meta {
+    pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
+        let mut labels = self.labels.clone();
+        labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
+        ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: namespace.map(str::to_owned),
+            labels: Some(labels),
+            annotations: (!self.annotations.is_empty()).then(|| self.annotations.clone()),
+            ..Default::default()
+        }
+    }
+}
+
+/// Generates `label` and `annotation` setters for a type with a `meta: Meta` field.
+macro_rules! meta_setters {
+    ($ty:ident, $example:expr) => {
+        impl $ty {
+            /// Adds a label to this object's metadata.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".label(\"team\", \"payments\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.meta.labels.insert(key.into(), value.into());
+                self
+            }
+
+            /// Adds an annotation to this object's metadata.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".annotation(\"example.com/owner\", \"ops\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn annotation(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.meta.annotations.insert(key.into(), value.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use meta_setters;

@@ -1,0 +1,165 @@
+//! Everything a stack can hold.
+
+use crate::autoscaler::HorizontalPodAutoscaler;
+use crate::config_map::ConfigMap;
+use crate::deployment::Deployment;
+use crate::disruption_budget::PodDisruptionBudget;
+use crate::ingress::Ingress;
+use crate::meta::Meta;
+use crate::name::Name;
+use crate::network_policy::NetworkPolicy;
+use crate::pvc::PersistentVolumeClaim;
+use crate::secret::Secret;
+use crate::service::Service;
+use crate::service_account::ServiceAccount;
+use crate::statefulset::StatefulSet;
+
+/// One object of a [`Stack`](crate::Stack). Every builder converts into it, so
+/// `stack.add(x)` takes any of them.
+///
+/// ```
+/// use kubefit::{ConfigMap, Object};
+///
+/// let o = Object::from(ConfigMap::new("cfg"));
+/// assert_eq!(o.kind(), "ConfigMap");
+/// assert_eq!(o.name().as_str(), "cfg");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Object {
+    /// A ServiceAccount.
+    ServiceAccount(ServiceAccount),
+    /// A NetworkPolicy.
+    NetworkPolicy(NetworkPolicy),
+    /// A ConfigMap.
+    ConfigMap(ConfigMap),
+    /// A Secret.
+    Secret(Secret),
+    /// A PersistentVolumeClaim.
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    /// A Service.
+    Service(Service),
+    /// A Deployment.
+    Deployment(Deployment),
+    /// A StatefulSet.
+    StatefulSet(StatefulSet),
+    /// A HorizontalPodAutoscaler.
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler),
+    /// A PodDisruptionBudget.
+    PodDisruptionBudget(PodDisruptionBudget),
+    /// An Ingress.
+    Ingress(Ingress),
+}
+
+impl Object {
+    /// The Kubernetes kind.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Object::from(kubefit::Service::new("a")).kind(), "Service");
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Object::ServiceAccount(_) => "ServiceAccount",
+            Object::NetworkPolicy(_) => "NetworkPolicy",
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
+            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
+            Object::Service(_) => "Service",
+            Object::Deployment(_) => "Deployment",
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
+            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
+            Object::Ingress(_) => "Ingress",
+        }
+    }
+
+    /// The object's name.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Object::from(kubefit::Service::new("a")).name().as_str(), "a");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &Name {
+        match self {
+            Object::ServiceAccount(o) => &o.name,
+            Object::NetworkPolicy(o) => &o.name,
+            Object::ConfigMap(o) => &o.name,
+            Object::Secret(o) => &o.name,
+            Object::PersistentVolumeClaim(o) => &o.name,
+            Object::Service(o) => &o.name,
+            Object::Deployment(o) => &o.name,
+            Object::StatefulSet(o) => &o.name,
+            Object::HorizontalPodAutoscaler(o) => &o.name,
+            Object::PodDisruptionBudget(o) => &o.name,
+            Object::Ingress(o) => &o.name,
+        }
+    }
+
+    /// `kind/name` with the kind in lowercase, as diagnostics name objects.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Object::from(kubefit::Service::new("a")).reference(), "service/a");
+    /// ```
+    #[must_use]
+    pub fn reference(&self) -> String {
+        format!("{}/{}", self.kind().to_lowercase(), self.name())
+    }
+
+    /// Position in the apply-safe emission order: things others depend on come first.
+    pub(crate) fn order(&self) -> u8 {
+        match self {
+            Object::ServiceAccount(_) => 1,
+            Object::NetworkPolicy(_) => 2,
+            Object::ConfigMap(_) => 3,
+            Object::Secret(_) => 4,
+            Object::PersistentVolumeClaim(_) => 5,
+            Object::Service(_) => 6,
+            Object::Deployment(_) => 7,
+            Object::StatefulSet(_) => 8,
+            Object::HorizontalPodAutoscaler(_) => 9,
+            Object::PodDisruptionBudget(_) => 10,
+            Object::Ingress(_) => 11,
+        }
+    }
+
+    pub(crate) fn meta(&self) -> &Meta {
+        match self {
+            Object::ServiceAccount(o) => &o.meta,
+            Object::NetworkPolicy(o) => &o.meta,
+            Object::ConfigMap(o) => &o.meta,
+            Object::Secret(o) => &o.meta,
+            Object::PersistentVolumeClaim(o) => &o.meta,
+            Object::Service(o) => &o.meta,
+            Object::Deployment(o) => &o.meta,
+            Object::StatefulSet(o) => &o.meta,
+            Object::HorizontalPodAutoscaler(o) => &o.meta,
+            Object::PodDisruptionBudget(o) => &o.meta,
+            Object::Ingress(o) => &o.meta,
+        }
+    }
+}
+
+macro_rules! object_from {
+    ($($variant:ident),*) => {
+        $(impl From<$variant> for Object {
+            fn from(o: $variant) -> Self {
+                Object::$variant(o)
+            }
+        })*
+    };
+}
+
+object_from!(
+    ServiceAccount,
+    NetworkPolicy,
+    ConfigMap,
+    Secret,
+    PersistentVolumeClaim,
+    Service,
+    Deployment,
+    StatefulSet,
+    HorizontalPodAutoscaler,
+    PodDisruptionBudget,
+    Ingress
+);

@@ -1,0 +1,326 @@
+//! The pod template shared by Deployments and StatefulSets.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec,
+    SeccompProfile,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use crate::container::{Container, DEFAULT_UID};
+use crate::meta::NAME_LABEL;
+use crate::name::Name;
+use crate::volume::Volume;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PodTemplate {
+    pub(crate) containers: Vec<Container>,
+    pub(crate) init_containers: Vec<Container>,
+    pub(crate) sidecars: Vec<Container>,
+    pub(crate) volumes: Vec<Volume>,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) annotations: BTreeMap<String, String>,
+    pub(crate) selector: Option<BTreeMap<String, String>>,
+    pub(crate) service_account: Option<Name>,
+    pub(crate) automount_token: bool,
+    pub(crate) run_as_user: i64,
+    pub(crate) host_network: bool,
+    pub(crate) one_per_node: bool,
+    pub(crate) node_selector: BTreeMap<String, String>,
+    pub(crate) termination_grace_seconds: Option<i64>,
+}
+
+impl PodTemplate {
+    pub(crate) fn new(container: Container) -> Self {
+        PodTemplate {
+            containers: vec![container],
+            init_containers: Vec::new(),
+            sidecars: Vec::new(),
+            volumes: Vec::new(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            selector: None,
+            service_account: None,
+            automount_token: false,
+            run_as_user: DEFAULT_UID,
+            host_network: false,
+            one_per_node: false,
+            node_selector: BTreeMap::new(),
+            termination_grace_seconds: None,
+        }
+    }
+
+    pub(crate) fn selector(&self, workload: &Name) -> BTreeMap<String, String> {
+        self.selector
+            .clone()
+            .unwrap_or_else(|| BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]))
+    }
+
+    pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
+        let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
+        labels.extend(self.labels.clone());
+        labels
+    }
+
+    /// All containers with the pod-spec path of each (`containers[0]`, `initContainers[1]`).
+    pub(crate) fn all_containers(&self) -> impl Iterator<Item = (String, &Container)> {
+        let inits = self
+            .sidecars
+            .iter()
+            .chain(self.init_containers.iter())
+            .enumerate()
+            .map(|(i, c)| (format!("initContainers[{i}]"), c));
+        self.containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("containers[{i}]"), c))
+            .chain(inits)
+    }
+
+    pub(crate) fn to_k8s(&self, workload: &Name) -> PodTemplateSpec {
+        let selector = self.selector(workload);
+        let mut init: Vec<_> = self.sidecars.iter().map(|c| c.to_k8s(true)).collect();
+        init.extend(self.init_containers.iter().map(|c| c.to_k8s(false)));
+        let affinity = self.one_per_node.then(|| Affinity {
+            pod_anti_affinity: Some(PodAntiAffinity {
+                required_during_scheduling_ignored_during_execution: Some(vec![PodAffinityTerm {
+                    label_selector: Some(LabelSelector {
+                        match_labels: Some(selector.clone()),
+                        match_expressions: None,
+                    }),
+                    topology_key: "kubernetes.io/hostname".to_owned(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(self.pod_labels(workload)),
+                annotations: (!self.annotations.is_empty()).then(|| self.annotations.clone()),
+                ..Default::default()
+            }),
+            spec: Some(PodSpec {
+                containers: self.containers.iter().map(|c| c.to_k8s(false)).collect(),
+                init_containers: (!init.is_empty()).then_some(init),
+                volumes: (!self.volumes.is_empty())
+                    .then(|| self.volumes.iter().map(Volume::to_k8s).collect()),
+                service_account_name: self.service_account.as_ref().map(Name::to_string),
+                automount_service_account_token: Some(self.automount_token),
+                host_network: self.host_network.then_some(true),
+                node_selector: (!self.node_selector.is_empty()).then(|| self.node_selector.clone()),
+                affinity,
+                termination_grace_period_seconds: self.termination_grace_seconds,
+                security_context: Some(PodSecurityContext {
+                    run_as_non_root: Some(self.run_as_user != 0),
+                    run_as_user: Some(self.run_as_user),
+                    run_as_group: Some(self.run_as_user),
+                    fs_group: Some(self.run_as_user),
+                    seccomp_profile: Some(SeccompProfile {
+                        type_: "RuntimeDefault".to_owned(),
+                        localhost_profile: None,
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// Generates the pod-level setters shared by Deployment and StatefulSet.
+macro_rules! pod_setters {
+    ($ty:ident, $example:expr) => {
+        impl $ty {
+            /// Adds another app container to the pod.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".container(kubefit::Container::new(\"log\", \"busybox:1.36\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn container(mut self, container: $crate::Container) -> Self {
+                self.pod.containers.push(container);
+                self
+            }
+
+            /// Adds an init container, run to completion before the app containers start.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".init_container(kubefit::Container::new(\"migrate\", \"busybox:1.36\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn init_container(mut self, container: $crate::Container) -> Self {
+                self.pod.init_containers.push(container);
+                self
+            }
+
+            /// Adds a native sidecar (an init container with `restartPolicy: Always`), started
+            /// before the app containers and kept running beside them.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".sidecar(kubefit::Container::new(\"proxy\", \"envoyproxy/envoy:v1.31.0\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn sidecar(mut self, container: $crate::Container) -> Self {
+                self.pod.sidecars.push(container);
+                self
+            }
+
+            /// Adds a pod volume.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".volume(kubefit::Volume::empty_dir(\"tmp\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn volume(mut self, volume: $crate::Volume) -> Self {
+                self.pod.volumes.push(volume);
+                self
+            }
+
+            /// Adds a label to the pods (the selector label `app.kubernetes.io/name` is always set).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_label(\"tier\", \"backend\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.pod.labels.insert(key.into(), value.into());
+                self
+            }
+
+            /// Adds an annotation to the pods.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_annotation(\"prometheus.io/scrape\", \"true\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_annotation(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.pod.annotations.insert(key.into(), value.into());
+                self
+            }
+
+            /// Replaces the default selector (`app.kubernetes.io/name: <name>`) with this label;
+            /// call again to add more. The pods must carry every selector label
+            /// (see [`pod_label`](Self::pod_label)); the check reports a mismatch.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".selector_label(\"tier\", \"web\").pod_label(\"tier\", \"web\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn selector_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.pod
+                    .selector
+                    .get_or_insert_with(Default::default)
+                    .insert(key.into(), value.into());
+                self
+            }
+
+            /// Runs the pods as this ServiceAccount.
+            ///
+            /// ```
+            #[doc = concat!("let sa = kubefit::ServiceAccount::new(\"api\");\nlet w = ", $example, ".service_account(&sa);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn service_account(mut self, account: &$crate::ServiceAccount) -> Self {
+                self.pod.service_account = Some(account.name().clone());
+                self
+            }
+
+            /// Opts out of `automountServiceAccountToken: false`.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".automount_service_account_token();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn automount_service_account_token(mut self) -> Self {
+                self.pod.automount_token = true;
+                self
+            }
+
+            /// Runs the pod as `uid` (also its group and `fsGroup`) instead of 10001.
+            /// `0` opts out of `runAsNonRoot`. Containers keep their own setting
+            /// ([`Container::run_as_user`](crate::Container::run_as_user)).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_run_as_user(70);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_run_as_user(mut self, uid: i64) -> Self {
+                self.pod.run_as_user = uid;
+                self
+            }
+
+            /// Uses the node's network namespace. Breaks isolation; lint rules flag it.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".host_network();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn host_network(mut self) -> Self {
+                self.pod.host_network = true;
+                self
+            }
+
+            /// Requires at most one replica per node (required pod anti-affinity on
+            /// `kubernetes.io/hostname`).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".one_replica_per_node();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn one_replica_per_node(mut self) -> Self {
+                self.pod.one_per_node = true;
+                self
+            }
+
+            /// Restricts the pods to nodes with this label.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".node_selector(\"kubernetes.io/arch\", \"arm64\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn node_selector(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+                self.pod.node_selector.insert(key.into(), value.into());
+                self
+            }
+
+            /// Seconds a pod gets to shut down after SIGTERM.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".termination_grace_period_seconds(60);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn termination_grace_period_seconds(mut self, seconds: i64) -> Self {
+                self.pod.termination_grace_seconds = Some(seconds);
+                self
+            }
+
+            /// The app containers.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ";\nassert_eq!(w.containers().len(), 1);")]
+            /// ```
+            #[must_use]
+            pub fn containers(&self) -> &[$crate::Container] {
+                &self.pod.containers
+            }
+        }
+    };
+}
+pub(crate) use pod_setters;
