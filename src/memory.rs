@@ -43,15 +43,17 @@ fn bytes_from_quantity(q: Quantity, input: &str) -> Result<u64, BytesError> {
     u64::try_from(nanos / 1_000_000_000).map_err(|_| BytesError::TooLarge(input.to_owned()))
 }
 
-/// Bytes as a quantity: binary suffixes unless the value is a round decimal amount
-/// (`12G`) that has no exact binary spelling.
+/// Bytes as a quantity: the shorter of the binary and decimal canonical spellings
+/// (`512Mi`, `12G`), binary on a tie.
 fn bytes_to_quantity(bytes: u64) -> Quantity {
-    let format = if bytes % 1024 != 0 && bytes % 1000 == 0 {
-        QuantityFormat::DecimalSi
+    let nanos = i128::from(bytes) * 1_000_000_000;
+    let binary = Quantity::from_nanos(nanos, QuantityFormat::BinarySi);
+    let decimal = Quantity::from_nanos(nanos, QuantityFormat::DecimalSi);
+    if decimal.to_string().len() < binary.to_string().len() {
+        decimal
     } else {
-        QuantityFormat::BinarySi
-    };
-    Quantity::from_nanos(i128::from(bytes) * 1_000_000_000, format)
+        binary
+    }
 }
 
 macro_rules! byte_amount {

@@ -63,7 +63,7 @@ pub struct Quantity {
 /// ```
 /// use kubefit::{Quantity, QuantityError};
 ///
-/// let err = "1KiB".parse::<Quantity>().unwrap_err();
+/// let err = "1ki".parse::<Quantity>().unwrap_err();
 /// assert!(matches!(err, QuantityError::Suffix { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
