@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the external validators the tests use into .venv/ (idempotent).
+# kubectl is expected on PATH (it ships with the machine image); if it is missing the
+# tests that need it fail loudly rather than being skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=.venv
+KUBERNETES_VALIDATE_VERSION=1.37.0
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/kubernetes-validate" --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+fi
+"$VENV/bin/kubernetes-validate" --version
+if command -v kubectl >/dev/null; then
+  kubectl version --client 2>/dev/null | head -1
+else
+  echo "warning: kubectl is not on PATH; the kubectl round-trip test will fail" >&2
+fi

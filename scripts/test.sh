@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs the external validators, then runs
+# formatting, lints, docs and the whole test suite (unit, integration, doc tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-validators.sh
+export KUBEFIT_KUBERNETES_VALIDATE="$PWD/.venv/bin/kubernetes-validate"
+
+cargo fmt --check
+cargo clippy --all-targets --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
+cargo test --locked

@@ -1,0 +1,274 @@
+//! Shared by the integration tests: sample stacks covering every builder, and the
+//! external tools (which must be installed: a missing tool is a failure, never a skip).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kubefit::{
+    ConfigMap, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress,
+    IntOrPercent, Memory, NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget,
+    Probe, Resources, Secret, SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage,
+    Volume,
+};
+
+/// The values YAML 1.1 readers (kubectl) would turn into booleans or numbers if unquoted.
+pub const TRICKY_VALUES: [&str; 14] = [
+    "on", "yes", "NO", "y", "n", "off", "0755", "1.0", "1_000", "12:30", "null", "~", "true",
+    "0x1F",
+];
+
+pub fn resources() -> Resources {
+    Resources::new()
+        .requests(Cpu::millis(100), Memory::mebibytes(128))
+        .limits(Cpu::millis(200), Memory::mebibytes(256))
+}
+
+/// A Deployment using every pod and container feature, with its satellites.
+pub fn deployment_stack() -> Stack {
+    let cfg = ConfigMap::new("api-config")
+        .entry("LOG_LEVEL", "info")
+        .entry("nginx.conf", "events {}\nhttp {}\n");
+    let creds = Secret::new("api-credentials").entry("token", SecretValue::new("t0k3n-value"));
+    let tls = Secret::new("api-tls")
+        .type_("kubernetes.io/tls")
+        .entry("tls.crt", SecretValue::new("CERT"))
+        .entry("tls.key", SecretValue::new("KEY"));
+    let uploads = PersistentVolumeClaim::new("uploads", Storage::gibibytes(5))
+        .storage_class("oci-bv")
+        .access_mode("ReadWriteOnce");
+    let sa = ServiceAccount::new("api");
+    let api = Deployment::new(
+        "api",
+        Container::new("api", "ghcr.io/acme/api:1.4.2")
+            .image_digest("sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+            .command(["/app/api"])
+            .args(["--listen", ":8080"])
+            .port("http", 8080)
+            .port("grpc", 9090)
+            .env("MODE", "on")
+            .env_from_config_map_key("LOG_LEVEL", &cfg, "LOG_LEVEL")
+            .env_from_secret_key("API_TOKEN", &creds, "token")
+            .env_from_field("POD_IP", "status.podIP")
+            .env_from_config_map(&cfg)
+            .resources(resources().ephemeral_storage(Memory::mebibytes(100), Memory::gibibytes(1)))
+            .readiness(Probe::http("/ready", "http").period_seconds(5).timeout_seconds(2))
+            .liveness(Probe::grpc(9090).grpc_service("liveness").failure_threshold(3))
+            .startup(Probe::tcp(8080).failure_threshold(30))
+            .mount("tmp", "/tmp")
+            .mount_read_only("config", "/etc/api")
+            .mount_read_only("tls", "/etc/tls")
+            .mount("uploads", "/var/uploads"),
+    )
+    .replicas(3)
+    .init_container(
+        Container::new("migrate", "ghcr.io/acme/api:1.4.2")
+            .command(["/app/migrate"])
+            .resources(resources()),
+    )
+    .sidecar(
+        Container::new("log-shipper", "fluent/fluent-bit:3.1")
+            .resources(resources())
+            .readiness(Probe::exec(["/fluent-bit/bin/fluent-bit", "--version"])),
+    )
+    .volume(Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64)))
+    .volume(Volume::config_map("config", &cfg))
+    .volume(Volume::secret("tls", &tls))
+    .volume(Volume::persistent_volume_claim("uploads", &uploads))
+    .service_account(&sa)
+    .pod_label("tier", "backend")
+    .pod_annotation("prometheus.io/scrape", "true")
+    .one_replica_per_node()
+    .node_selector("kubernetes.io/arch", "arm64")
+    .termination_grace_period_seconds(45)
+    .rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(0))
+    .label("team", "payments")
+    .annotation("example.com/owner", "payments");
+    let hpa = HorizontalPodAutoscaler::new(&api, 3, 6)
+        .cpu_utilization(70)
+        .memory_utilization(80);
+    let pdb = PodDisruptionBudget::new(&api).max_unavailable(IntOrPercent::Count(1));
+    let svc = Service::expose(&api);
+    Stack::new("payments")
+        .add(NetworkPolicy::default_deny())
+        .add(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&api))
+        .add(cfg)
+        .add(creds)
+        .add(tls)
+        .add(uploads)
+        .add(sa)
+        .add(svc)
+        .add(hpa)
+        .add(pdb)
+        .add(api)
+}
+
+/// A StatefulSet with a claim template and its headless Service.
+pub fn statefulset_stack() -> Stack {
+    let redis = StatefulSet::new(
+        "redis",
+        Container::new("redis", "redis:7.4")
+            .port("redis", 6379)
+            .resources(resources())
+            .readiness(Probe::exec(["redis-cli", "ping"]))
+            .liveness(Probe::tcp("redis"))
+            .mount("data", "/data"),
+    )
+    .replicas(3)
+    .parallel()
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(1)).storage_class("local-path"));
+    let headless = redis.headless_service();
+    let client = Service::new("redis-client").select(&redis).port("redis", 6379, "redis");
+    Stack::new("cache").add(headless).add(client).add(redis)
+}
+
+/// Every Service type and an Ingress with two hosts and TLS.
+pub fn service_ingress_stack() -> Stack {
+    let web = Deployment::new(
+        "web",
+        Container::new("web", "nginxinc/nginx-unprivileged:1.27")
+            .port("http", 8080)
+            .resources(resources())
+            .readiness(Probe::http("/", "http")),
+    );
+    let api = Deployment::new(
+        "api",
+        Container::new("api", "ghcr.io/acme/api:1.4.2")
+            .port("http", 8080)
+            .resources(resources())
+            .readiness(Probe::http("/ready", "http")),
+    );
+    let web_svc = Service::expose(&web);
+    let api_svc = Service::new("api").select(&api).port("http", 80, "http");
+    let node_port = Service::new("web-nodeport").select(&web).port("http", 80, 8080).node_port();
+    let lb = Service::new("web-lb").select(&web).port("http", 80, "http").load_balancer();
+    let tls = Secret::new("shop-tls")
+        .type_("kubernetes.io/tls")
+        .entry("tls.crt", SecretValue::new("CERT"))
+        .entry("tls.key", SecretValue::new("KEY"));
+    let ingress = Ingress::new("shop")
+        .class("nginx")
+        .annotation("nginx.ingress.kubernetes.io/ssl-redirect", "true")
+        .route("shop.example.com", "/", PathType::Prefix, &web_svc, "http")
+        .route("shop.example.com", "/api", PathType::Prefix, &api_svc, 80)
+        .route("admin.example.com", "/healthz", PathType::Exact, &api_svc, "http")
+        .tls(["shop.example.com", "admin.example.com"], tls.name().clone());
+    Stack::new("shop")
+        .label("app.kubernetes.io/part-of", "shop")
+        .add(tls)
+        .add(web_svc)
+        .add(api_svc)
+        .add(node_port)
+        .add(lb)
+        .add(NetworkPolicy::allow(&web, &api, "http"))
+        .add(web)
+        .add(api)
+        .add(ingress)
+}
+
+/// A ConfigMap whose keys and values YAML 1.1 readers would misread, and an env var `NO`.
+pub fn tricky_config_stack() -> Stack {
+    let mut cm = ConfigMap::new("tricky");
+    for v in TRICKY_VALUES {
+        cm = cm.entry(format!("key-{}", v.replace([':', '~'], "_")), v);
+        if NameRuleOk::config_key(v) {
+            cm = cm.entry(v, v);
+        }
+    }
+    let app = Deployment::new(
+        "app",
+        Container::new("app", "busybox:1.36")
+            .env("NO", "no")
+            .env("yes", "on")
+            .env("VERSION", "1.0")
+            .resources(resources()),
+    );
+    Stack::new("tricky").add(cm).add(app)
+}
+
+struct NameRuleOk;
+impl NameRuleOk {
+    fn config_key(v: &str) -> bool {
+        kubefit::NameRule::ConfigKey.validate(v).is_ok()
+    }
+}
+
+/// Every sample stack, by name.
+pub fn all_stacks() -> Vec<(&'static str, Stack)> {
+    vec![
+        ("deployment", deployment_stack()),
+        ("statefulset", statefulset_stack()),
+        ("service_ingress", service_ingress_stack()),
+        ("tricky_config", tricky_config_stack()),
+    ]
+}
+
+/// Emits with plaintext secrets (for tests only) so Secrets are validated too.
+pub fn yaml(stack: &Stack) -> String {
+    stack
+        .emit(&EmitOptions::new().plaintext_secrets(true))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_yaml()
+        .unwrap()
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `kubernetes-validate`: from $KUBEFIT_KUBERNETES_VALIDATE, `.venv/`, or PATH.
+pub fn kubernetes_validate() -> PathBuf {
+    if let Some(p) = std::env::var_os("KUBEFIT_KUBERNETES_VALIDATE") {
+        return p.into();
+    }
+    let venv = repo_root().join(".venv/bin/kubernetes-validate");
+    if venv.exists() {
+        return venv;
+    }
+    find_on_path("kubernetes-validate").unwrap_or_else(|| {
+        panic!("kubernetes-validate is not installed: run scripts/test.sh (it installs it into .venv/)")
+    })
+}
+
+pub fn kubectl() -> PathBuf {
+    find_on_path("kubectl")
+        .unwrap_or_else(|| panic!("kubectl is not on PATH: these tests need a real kubectl"))
+}
+
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Runs kubernetes-validate --strict for `version` on `files`; panics with its output on
+/// failure, on any warning (e.g. "Couldn't find schema"), or if a document was not checked.
+pub fn validate(files: &[PathBuf], version: &str, documents: usize) {
+    let out = Command::new(kubernetes_validate())
+        .arg("--strict")
+        .arg("-k")
+        .arg(version)
+        .args(files)
+        .output()
+        .expect("kubernetes-validate runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "kubernetes-validate {version} failed:\n{text}");
+    assert!(
+        !text.contains("Couldn't find schema") && !text.contains("WARN") && !text.contains("ERROR"),
+        "kubernetes-validate {version} warned:\n{text}"
+    );
+    let passed = text.matches(" passed for resource ").count();
+    assert_eq!(passed, documents, "every document must be validated:\n{text}");
+}
+
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
