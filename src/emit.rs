@@ -98,11 +98,21 @@ impl Document {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn to_yaml(&self) -> Result<String, EmitError> {
-        serde_saphyr::to_string(&self.object).map_err(|e| EmitError::Serialize {
-            object: format!("{}/{}", self.kind.to_lowercase(), self.name),
-            message: e.to_string(),
+        serde_saphyr::to_string_with_options(&self.object, yaml_options()).map_err(|e| {
+            EmitError::Serialize {
+                object: format!("{}/{}", self.kind.to_lowercase(), self.name),
+                message: e.to_string(),
+            }
         })
     }
+}
+
+/// YAML 1.1-safe output (strings such as `on` or `0755` are quoted), multi-line strings as
+/// literal blocks, long single-line strings (image references) never folded.
+fn yaml_options() -> serde_saphyr::SerializerOptions {
+    let mut o = serde_saphyr::SerializerOptions::default();
+    o.folded_wrap_chars = usize::MAX;
+    o
 }
 
 /// Options for [`Stack::emit`].

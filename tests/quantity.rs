@@ -132,7 +132,10 @@ fn parse_table() -> Vec<(&'static str, i128, QuantityFormat)> {
 
 #[test]
 fn quantity_parse_table() {
-    assert!("".parse::<Quantity>().is_err(), "empty string must be an error");
+    assert!(
+        "".parse::<Quantity>().is_err(),
+        "empty string must be an error"
+    );
     for (input, nanos, format) in parse_table() {
         let got: Quantity = input
             .parse()
@@ -174,7 +177,12 @@ fn quantity_string_table() {
         (dec(1024 * 1024 * 1024, 0), Bin, "1Gi", "1024Mi"),
         (dec(300 * 1024 * 1024, 0), Bin, "300Mi", "307200Ki"),
         (dec(6 * 1024, 0), Bin, "6Ki", ""),
-        (dec(1001 * 1024 * 1024 * 1024, 0), Bin, "1001Gi", "1025024Mi"),
+        (
+            dec(1001 * 1024 * 1024 * 1024, 0),
+            Bin,
+            "1001Gi",
+            "1025024Mi",
+        ),
         (dec(1024i128.pow(4), 0), Bin, "1Ti", "1024Gi"),
         (dec(5, 0), Bin, "5", "5000m"),
         (dec(500, -3), Bin, "500m", "0.5"),
@@ -273,7 +281,11 @@ fn quantity_reference_examples() {
         ("3.001n", "4n"),
         (".000000000001Ki", "2n"),
     ] {
-        assert_eq!(input.parse::<Quantity>().unwrap().to_string(), expect, "{input}");
+        assert_eq!(
+            input.parse::<Quantity>().unwrap().to_string(),
+            expect,
+            "{input}"
+        );
     }
 }
 
@@ -287,7 +299,10 @@ fn quantity_arithmetic_keeps_format_like_apimachinery() {
         assert_eq!((q - zero).to_string(), v);
         assert_eq!((zero - q).to_string(), (-q).to_string());
     }
-    let total: Quantity = ["100m", "200m", "1"].iter().map(|s| s.parse::<Quantity>().unwrap()).sum();
+    let total: Quantity = ["100m", "200m", "1"]
+        .iter()
+        .map(|s| s.parse::<Quantity>().unwrap())
+        .sum();
     assert_eq!(total.to_string(), "1300m");
     assert!("10000T".parse::<Quantity>().unwrap() > "100Gi".parse().unwrap());
 }
@@ -300,7 +315,10 @@ fn quantity_serde_is_a_string() {
     assert_eq!(back, q);
     let int: Quantity = serde_json::from_str("2").unwrap();
     assert_eq!(int.to_string(), "2");
-    assert!(serde_json::from_str::<Quantity>("1.5").is_err(), "floats are refused");
+    assert!(
+        serde_json::from_str::<Quantity>("1.5").is_err(),
+        "floats are refused"
+    );
 }
 
 #[test]

@@ -11,19 +11,31 @@ use kubefit::EmitOptions;
 fn config_map_and_env_names(json: &serde_json::Value) -> (BTreeMap<String, String>, Vec<String>) {
     let mut data = BTreeMap::new();
     let mut env = Vec::new();
-    let items = json["items"].as_array().cloned().unwrap_or_else(|| vec![json.clone()]);
+    let items = json["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![json.clone()]);
     for item in items {
         match item["kind"].as_str() {
             Some("ConfigMap") => {
                 for (k, v) in item["data"].as_object().unwrap() {
-                    let v = v.as_str().unwrap_or_else(|| panic!("{k} decoded as {v}, not a string"));
+                    let v = v
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{k} decoded as {v}, not a string"));
                     data.insert(k.clone(), v.to_owned());
                 }
             }
             Some("Deployment") => {
-                for e in item["spec"]["template"]["spec"]["containers"][0]["env"].as_array().unwrap() {
-                    let name = e["name"].as_str().unwrap_or_else(|| panic!("env name decoded as {}", e["name"]));
-                    let value = e["value"].as_str().unwrap_or_else(|| panic!("env value decoded as {}", e["value"]));
+                for e in item["spec"]["template"]["spec"]["containers"][0]["env"]
+                    .as_array()
+                    .unwrap()
+                {
+                    let name = e["name"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("env name decoded as {}", e["name"]));
+                    let value = e["value"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("env value decoded as {}", e["value"]));
                     env.push(format!("{name}={value}"));
                 }
             }

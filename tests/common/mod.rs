@@ -53,8 +53,16 @@ pub fn deployment_stack() -> Stack {
             .env_from_field("POD_IP", "status.podIP")
             .env_from_config_map(&cfg)
             .resources(resources().ephemeral_storage(Memory::mebibytes(100), Memory::gibibytes(1)))
-            .readiness(Probe::http("/ready", "http").period_seconds(5).timeout_seconds(2))
-            .liveness(Probe::grpc(9090).grpc_service("liveness").failure_threshold(3))
+            .readiness(
+                Probe::http("/ready", "http")
+                    .period_seconds(5)
+                    .timeout_seconds(2),
+            )
+            .liveness(
+                Probe::grpc(9090)
+                    .grpc_service("liveness")
+                    .failure_threshold(3),
+            )
             .startup(Probe::tcp(8080).failure_threshold(30))
             .mount("tmp", "/tmp")
             .mount_read_only("config", "/etc/api")
@@ -117,9 +125,13 @@ pub fn statefulset_stack() -> Stack {
     )
     .replicas(3)
     .parallel()
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(1)).storage_class("local-path"));
+    .volume_claim(
+        PersistentVolumeClaim::new("data", Storage::gibibytes(1)).storage_class("local-path"),
+    );
     let headless = redis.headless_service();
-    let client = Service::new("redis-client").select(&redis).port("redis", 6379, "redis");
+    let client = Service::new("redis-client")
+        .select(&redis)
+        .port("redis", 6379, "redis");
     Stack::new("cache").add(headless).add(client).add(redis)
 }
 
@@ -141,8 +153,14 @@ pub fn service_ingress_stack() -> Stack {
     );
     let web_svc = Service::expose(&web);
     let api_svc = Service::new("api").select(&api).port("http", 80, "http");
-    let node_port = Service::new("web-nodeport").select(&web).port("http", 80, 8080).node_port();
-    let lb = Service::new("web-lb").select(&web).port("http", 80, "http").load_balancer();
+    let node_port = Service::new("web-nodeport")
+        .select(&web)
+        .port("http", 80, 8080)
+        .node_port();
+    let lb = Service::new("web-lb")
+        .select(&web)
+        .port("http", 80, "http")
+        .load_balancer();
     let tls = Secret::new("shop-tls")
         .type_("kubernetes.io/tls")
         .entry("tls.crt", SecretValue::new("CERT"))
@@ -152,8 +170,17 @@ pub fn service_ingress_stack() -> Stack {
         .annotation("nginx.ingress.kubernetes.io/ssl-redirect", "true")
         .route("shop.example.com", "/", PathType::Prefix, &web_svc, "http")
         .route("shop.example.com", "/api", PathType::Prefix, &api_svc, 80)
-        .route("admin.example.com", "/healthz", PathType::Exact, &api_svc, "http")
-        .tls(["shop.example.com", "admin.example.com"], tls.name().clone());
+        .route(
+            "admin.example.com",
+            "/healthz",
+            PathType::Exact,
+            &api_svc,
+            "http",
+        )
+        .tls(
+            ["shop.example.com", "admin.example.com"],
+            tls.name().clone(),
+        );
     Stack::new("shop")
         .label("app.kubernetes.io/part-of", "shop")
         .add(tls)
@@ -227,7 +254,9 @@ pub fn kubernetes_validate() -> PathBuf {
         return venv;
     }
     find_on_path("kubernetes-validate").unwrap_or_else(|| {
-        panic!("kubernetes-validate is not installed: run scripts/test.sh (it installs it into .venv/)")
+        panic!(
+            "kubernetes-validate is not installed: run scripts/test.sh (it installs it into .venv/)"
+        )
     })
 }
 
@@ -258,13 +287,19 @@ pub fn validate(files: &[PathBuf], version: &str, documents: usize) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "kubernetes-validate {version} failed:\n{text}");
+    assert!(
+        out.status.success(),
+        "kubernetes-validate {version} failed:\n{text}"
+    );
     assert!(
         !text.contains("Couldn't find schema") && !text.contains("WARN") && !text.contains("ERROR"),
         "kubernetes-validate {version} warned:\n{text}"
     );
     let passed = text.matches(" passed for resource ").count();
-    assert_eq!(passed, documents, "every document must be validated:\n{text}");
+    assert_eq!(
+        passed, documents,
+        "every document must be validated:\n{text}"
+    );
 }
 
 pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {

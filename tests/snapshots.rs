@@ -1,0 +1,196 @@
+//! The YAML each builder emits, snapshotted (reviewed by hand when it changes), and the
+//! emission guarantees: determinism, order, secrets withheld, atomic writes.
+
+mod common;
+
+use kubefit::{
+    ConfigMap, Container, Deployment, EmitError, EmitOptions, Secret, SecretValue, Stack,
+};
+
+#[test]
+fn builder_yaml_snapshots() {
+    for (name, stack) in common::all_stacks() {
+        insta::assert_snapshot!(name, common::yaml(&stack));
+    }
+}
+
+#[test]
+fn json_is_a_v1_list() {
+    let m = common::statefulset_stack()
+        .emit(&EmitOptions::new())
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&m.to_json().unwrap()).unwrap();
+    assert_eq!(v["apiVersion"], "v1");
+    assert_eq!(v["kind"], "List");
+    let kinds: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Namespace", "Service", "Service", "StatefulSet"]);
+}
+
+#[test]
+fn emission_is_byte_identical_every_time() {
+    for (name, stack) in common::all_stacks() {
+        let a = common::yaml(&stack);
+        let b = common::yaml(&stack.clone());
+        assert_eq!(a, b, "{name}");
+        let ja = stack.emit(&EmitOptions::new()).unwrap().to_json().unwrap();
+        let jb = stack.emit(&EmitOptions::new()).unwrap().to_json().unwrap();
+        assert_eq!(ja, jb, "{name}");
+    }
+}
+
+#[test]
+fn order_is_apply_safe_and_independent_of_insertion_order() {
+    let stack = common::deployment_stack();
+    let m = stack
+        .emit(&EmitOptions::new().plaintext_secrets(true))
+        .unwrap();
+    let kinds: Vec<&str> = m.documents().iter().map(|d| d.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Namespace",
+            "ServiceAccount",
+            "NetworkPolicy",
+            "NetworkPolicy",
+            "ConfigMap",
+            "Secret",
+            "Secret",
+            "PersistentVolumeClaim",
+            "Service",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+        ]
+    );
+    // Reversing the insertion order changes nothing.
+    let mut reversed = Stack::new("payments");
+    for o in stack.objects().iter().rev() {
+        reversed = reversed.add(o.clone());
+    }
+    assert_eq!(common::yaml(&reversed), common::yaml(&stack));
+}
+
+#[test]
+fn secrets_are_withheld_unless_explicitly_allowed() {
+    let stack = common::deployment_stack();
+    let m = stack.emit(&EmitOptions::new()).unwrap();
+    assert_eq!(m.withheld_secrets(), ["api-credentials", "api-tls"]);
+    let yaml = m.to_yaml().unwrap();
+    let json = m.to_json().unwrap();
+    for needle in ["t0k3n-value", "dDBrM24tdmFsdWU=", "kind: Secret"] {
+        assert!(!yaml.contains(needle), "yaml contains {needle}");
+        assert!(!json.contains(needle), "json contains {needle}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    m.write_dir(dir.path().join("out")).unwrap();
+    for entry in std::fs::read_dir(dir.path().join("out")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains("t0k3n-value") && !text.contains("dDBrM24tdmFsdWU="));
+    }
+    let opted_in = stack
+        .emit(&EmitOptions::new().plaintext_secrets(true))
+        .unwrap();
+    assert!(opted_in.withheld_secrets().is_empty());
+    assert!(
+        opted_in
+            .to_yaml()
+            .unwrap()
+            .contains("token: dDBrM24tdmFsdWU=")
+    );
+}
+
+#[test]
+fn secret_values_never_print() {
+    let s = Secret::new("db").entry("password", SecretValue::new("hunter2-very-secret"));
+    let stack = Stack::new("default").add(s.clone());
+    let err = stack.emit(&EmitOptions::new()).unwrap_err();
+    for text in [
+        format!("{s:?}"),
+        format!("{stack:?}"),
+        format!("{err}"),
+        format!("{err:?}"),
+        format!("{}", stack.check()),
+    ] {
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+}
+
+#[test]
+fn a_stack_with_errors_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = Stack::new("shop").add(ConfigMap::new("cfg").entry("a", "1"));
+    good.emit(&EmitOptions::new())
+        .unwrap()
+        .write_dir(&out)
+        .unwrap();
+    let before: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+
+    let bad = Stack::new("shop").add(Deployment::new(
+        "API",
+        Container::new("api", "nginx:1.27").env_from_config_map(&ConfigMap::new("missing")),
+    ));
+    let err = bad.emit(&EmitOptions::new()).unwrap_err();
+    let EmitError::Check(report) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(report.error_count(), 2, "{report}");
+    // The previous output is untouched.
+    let after: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after);
+
+    // Explicit override.
+    let forced = bad.emit(&EmitOptions::new().allow_errors(true)).unwrap();
+    assert_eq!(forced.documents().len(), 2);
+}
+
+#[test]
+fn write_dir_replaces_old_output_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("manifests");
+    let v1 = Stack::new("shop").add(ConfigMap::new("old").entry("a", "1"));
+    v1.emit(&EmitOptions::new())
+        .unwrap()
+        .write_dir(&out)
+        .unwrap();
+    assert!(out.join("01-configmap-old.yaml").exists());
+
+    let v2 = Stack::new("shop").add(ConfigMap::new("new").entry("a", "2"));
+    v2.emit(&EmitOptions::new())
+        .unwrap()
+        .write_dir(&out)
+        .unwrap();
+    assert!(
+        !out.join("01-configmap-old.yaml").exists(),
+        "stale files are removed"
+    );
+    assert!(out.join("01-configmap-new.yaml").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kubefit"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // A failing write (the parent is a file) leaves the previous output as it was.
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let err = v2
+        .emit(&EmitOptions::new())
+        .unwrap()
+        .write_dir(blocker.join("out"))
+        .unwrap_err();
+    assert!(matches!(err, EmitError::Io { .. }), "{err}");
+    assert!(out.join("01-configmap-new.yaml").exists());
+}
