@@ -22,7 +22,7 @@ fn build(n: usize) -> Stack {
                         .limits(Cpu::millis(200), Memory::mebibytes(256)),
                 ),
         );
-        stack = stack.add(Service::expose(&d)).add(d).add(cm);
+        stack = stack.with(Service::expose(&d)).with(d).with(cm);
     }
     stack
 }

@@ -522,7 +522,7 @@ impl Checker<'_> {
     fn service(&mut self, svc: &crate::service::Service) {
         let object = format!("service/{}", svc.name);
         let object = object.as_str();
-        if svc.ports.is_empty() {
+        if svc.ports.is_empty() && !svc.headless {
             self.error(
                 "service-without-ports",
                 object,
@@ -771,7 +771,7 @@ impl Stack {
     ///         .env_from_config_map_key("B", &cfg, "b")
     ///         .resources(Resources::new().cpu_request_of(Cpu::millis(500)).cpu_limit_of(Cpu::millis(250))),
     /// );
-    /// let report = Stack::new("shop").add(cfg).add(api).check();
+    /// let report = Stack::new("shop").with(cfg).with(api).check();
     /// assert_eq!(report.error_count(), 2);
     /// assert_eq!(report.with_id("missing-config-map-key").count(), 1);
     /// assert_eq!(report.with_id("request-exceeds-limit").count(), 1);

@@ -208,7 +208,7 @@ pub enum EmitError {
 /// use kubefit::{Container, Deployment, EmitOptions, Service, Stack};
 ///
 /// let web = Deployment::new("web", Container::new("web", "nginx:1.27").port("http", 8080));
-/// let stack = Stack::new("shop").add(web.clone()).add(Service::expose(&web));
+/// let stack = Stack::new("shop").with(web.clone()).with(Service::expose(&web));
 /// let m = stack.emit(&EmitOptions::new())?;
 /// let kinds: Vec<_> = m.documents().iter().map(|d| d.kind()).collect();
 /// assert_eq!(kinds, ["Namespace", "Service", "Deployment"]);
@@ -239,7 +239,7 @@ impl Manifests {
     ///
     /// ```
     /// use kubefit::{EmitOptions, Secret, SecretValue, Stack};
-    /// let s = Stack::new("shop").add(Secret::new("db").entry("pw", SecretValue::new("x")));
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("pw", SecretValue::new("x")));
     /// assert_eq!(s.emit(&EmitOptions::new())?.withheld_secrets(), ["db"]);
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```

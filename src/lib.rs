@@ -26,7 +26,7 @@
 //! let svc = Service::expose(&web);
 //! let ingress = Ingress::new("web").class("nginx").route("shop.example.com", "/", PathType::Prefix, &svc, "http");
 //!
-//! let stack = Stack::new("shop").add(config).add(web).add(svc).add(ingress);
+//! let stack = Stack::new("shop").with(config).with(web).with(svc).with(ingress);
 //! let report = stack.check();
 //! assert!(!report.has_errors(), "{report}");
 //! let yaml = stack.emit(&EmitOptions::new())?.to_yaml()?;

@@ -15,7 +15,7 @@ use crate::service_account::ServiceAccount;
 use crate::statefulset::StatefulSet;
 
 /// One object of a [`Stack`](crate::Stack). Every builder converts into it, so
-/// `stack.add(x)` takes any of them.
+/// `stack.with(x)` takes any of them.
 ///
 /// ```
 /// use kubefit::{ConfigMap, Object};

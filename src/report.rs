@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 /// ```
 /// use kubefit::{Container, Deployment, Stack};
 ///
-/// let stack = Stack::new("shop").add(Deployment::new("api", Container::new("api", "nginx:1.27")));
+/// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
 /// let report = stack.check();
 /// assert!(!report.has_errors());
 /// println!("{report}");

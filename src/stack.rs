@@ -19,7 +19,7 @@ use crate::object::Object;
 /// use kubefit::{Container, Deployment, Service, Stack};
 ///
 /// let web = Deployment::new("web", Container::new("web", "nginx:1.27").port("http", 8080));
-/// let stack = Stack::new("shop").add(Service::expose(&web)).add(web);
+/// let stack = Stack::new("shop").with(Service::expose(&web)).with(web);
 /// assert_eq!(stack.objects().len(), 2);
 /// let report = stack.check();
 /// assert!(!report.has_errors(), "{report}");
@@ -52,11 +52,11 @@ impl Stack {
     /// Adds an object.
     ///
     /// ```
-    /// let s = kubefit::Stack::new("shop").add(kubefit::ConfigMap::new("cfg"));
+    /// let s = kubefit::Stack::new("shop").with(kubefit::ConfigMap::new("cfg"));
     /// assert_eq!(s.objects().len(), 1);
     /// ```
     #[must_use]
-    pub fn add(mut self, object: impl Into<Object>) -> Self {
+    pub fn with(mut self, object: impl Into<Object>) -> Self {
         self.objects.push(object.into());
         self
     }

@@ -35,7 +35,7 @@ use crate::workload::{WorkloadKind, WorkloadRef};
 /// )
 /// .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
 /// let svc = pg.headless_service();
-/// let stack = Stack::new("shop").add(pg).add(svc);
+/// let stack = Stack::new("shop").with(pg).with(svc);
 /// assert!(!stack.check().has_errors());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +185,8 @@ impl StatefulSet {
     ///
     /// ```
     /// let s = kubefit::StatefulSet::new("redis", kubefit::Container::new("redis", "redis:7.4"));
-    /// assert_eq!(s.to_k8s("shop").spec.unwrap().service_name.as_deref(), Some("redis"));
+    /// assert_eq!(serde_json::to_value(s.to_k8s("shop"))?["spec"]["serviceName"], "redis");
+    /// # Ok::<(), serde_json::Error>(())
     /// ```
     #[must_use]
     pub fn to_k8s(&self, namespace: &str) -> K8sStatefulSet {

@@ -70,7 +70,7 @@ fn order_is_apply_safe_and_independent_of_insertion_order() {
     // Reversing the insertion order changes nothing.
     let mut reversed = Stack::new("payments");
     for o in stack.objects().iter().rev() {
-        reversed = reversed.add(o.clone());
+        reversed = reversed.with(o.clone());
     }
     assert_eq!(common::yaml(&reversed), common::yaml(&stack));
 }
@@ -107,7 +107,7 @@ fn secrets_are_withheld_unless_explicitly_allowed() {
 #[test]
 fn secret_values_never_print() {
     let s = Secret::new("db").entry("password", SecretValue::new("hunter2-very-secret"));
-    let stack = Stack::new("default").add(s.clone());
+    let stack = Stack::new("default").with(s.clone());
     let err = stack.emit(&EmitOptions::new()).unwrap_err();
     for text in [
         format!("{s:?}"),
@@ -124,7 +124,7 @@ fn secret_values_never_print() {
 fn a_stack_with_errors_is_refused_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let good = Stack::new("shop").add(ConfigMap::new("cfg").entry("a", "1"));
+    let good = Stack::new("shop").with(ConfigMap::new("cfg").entry("a", "1"));
     good.emit(&EmitOptions::new())
         .unwrap()
         .write_dir(&out)
@@ -134,7 +134,7 @@ fn a_stack_with_errors_is_refused_and_nothing_is_written() {
         .map(|e| e.unwrap().file_name())
         .collect();
 
-    let bad = Stack::new("shop").add(Deployment::new(
+    let bad = Stack::new("shop").with(Deployment::new(
         "API",
         Container::new("api", "nginx:1.27").env_from_config_map(&ConfigMap::new("missing")),
     ));
@@ -159,14 +159,14 @@ fn a_stack_with_errors_is_refused_and_nothing_is_written() {
 fn write_dir_replaces_old_output_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("manifests");
-    let v1 = Stack::new("shop").add(ConfigMap::new("old").entry("a", "1"));
+    let v1 = Stack::new("shop").with(ConfigMap::new("old").entry("a", "1"));
     v1.emit(&EmitOptions::new())
         .unwrap()
         .write_dir(&out)
         .unwrap();
     assert!(out.join("01-configmap-old.yaml").exists());
 
-    let v2 = Stack::new("shop").add(ConfigMap::new("new").entry("a", "2"));
+    let v2 = Stack::new("shop").with(ConfigMap::new("new").entry("a", "2"));
     v2.emit(&EmitOptions::new())
         .unwrap()
         .write_dir(&out)

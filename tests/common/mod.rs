@@ -99,17 +99,17 @@ pub fn deployment_stack() -> Stack {
     let pdb = PodDisruptionBudget::new(&api).max_unavailable(IntOrPercent::Count(1));
     let svc = Service::expose(&api);
     Stack::new("payments")
-        .add(NetworkPolicy::default_deny())
-        .add(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&api))
-        .add(cfg)
-        .add(creds)
-        .add(tls)
-        .add(uploads)
-        .add(sa)
-        .add(svc)
-        .add(hpa)
-        .add(pdb)
-        .add(api)
+        .with(NetworkPolicy::default_deny())
+        .with(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&api))
+        .with(cfg)
+        .with(creds)
+        .with(tls)
+        .with(uploads)
+        .with(sa)
+        .with(svc)
+        .with(hpa)
+        .with(pdb)
+        .with(api)
 }
 
 /// A StatefulSet with a claim template and its headless Service.
@@ -132,7 +132,7 @@ pub fn statefulset_stack() -> Stack {
     let client = Service::new("redis-client")
         .select(&redis)
         .port("redis", 6379, "redis");
-    Stack::new("cache").add(headless).add(client).add(redis)
+    Stack::new("cache").with(headless).with(client).with(redis)
 }
 
 /// Every Service type and an Ingress with two hosts and TLS.
@@ -183,15 +183,15 @@ pub fn service_ingress_stack() -> Stack {
         );
     Stack::new("shop")
         .label("app.kubernetes.io/part-of", "shop")
-        .add(tls)
-        .add(web_svc)
-        .add(api_svc)
-        .add(node_port)
-        .add(lb)
-        .add(NetworkPolicy::allow(&web, &api, "http"))
-        .add(web)
-        .add(api)
-        .add(ingress)
+        .with(tls)
+        .with(web_svc)
+        .with(api_svc)
+        .with(node_port)
+        .with(lb)
+        .with(NetworkPolicy::allow(&web, &api, "http"))
+        .with(web)
+        .with(api)
+        .with(ingress)
 }
 
 /// A ConfigMap whose keys and values YAML 1.1 readers would misread, and an env var `NO`.
@@ -211,7 +211,7 @@ pub fn tricky_config_stack() -> Stack {
             .env("VERSION", "1.0")
             .resources(resources()),
     );
-    Stack::new("tricky").add(cm).add(app)
+    Stack::new("tricky").with(cm).with(app)
 }
 
 struct NameRuleOk;
