@@ -13,6 +13,10 @@ use crate::resources::Resources;
 use crate::secret::Secret;
 
 /// The default user and group id containers run as (≥ 10000, as checkov's CKV_K8S_40 wants).
+///
+/// ```
+/// assert!(kubefit::DEFAULT_UID >= 10000);
+/// ```
 pub const DEFAULT_UID: i64 = 10001;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,19 +22,30 @@ use crate::stack::Stack;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-#[allow(missing_docs)] // each variant is the k8s-openapi type of the same name
 pub enum K8sObject {
+    /// A `Namespace` (the k8s-openapi type of the same name).
     Namespace(k8s_openapi::api::core::v1::Namespace),
+    /// A `ServiceAccount` (the k8s-openapi type of the same name).
     ServiceAccount(k8s_openapi::api::core::v1::ServiceAccount),
+    /// A `NetworkPolicy` (the k8s-openapi type of the same name).
     NetworkPolicy(k8s_openapi::api::networking::v1::NetworkPolicy),
+    /// A `ConfigMap` (the k8s-openapi type of the same name).
     ConfigMap(k8s_openapi::api::core::v1::ConfigMap),
+    /// A `Secret` (the k8s-openapi type of the same name).
     Secret(k8s_openapi::api::core::v1::Secret),
+    /// A `PersistentVolumeClaim` (the k8s-openapi type of the same name).
     PersistentVolumeClaim(k8s_openapi::api::core::v1::PersistentVolumeClaim),
+    /// A `Service` (the k8s-openapi type of the same name).
     Service(k8s_openapi::api::core::v1::Service),
+    /// A `Deployment` (the k8s-openapi type of the same name).
     Deployment(k8s_openapi::api::apps::v1::Deployment),
+    /// A `StatefulSet` (the k8s-openapi type of the same name).
     StatefulSet(k8s_openapi::api::apps::v1::StatefulSet),
+    /// A `HorizontalPodAutoscaler` (the k8s-openapi type of the same name).
     HorizontalPodAutoscaler(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler),
+    /// A `PodDisruptionBudget` (the k8s-openapi type of the same name).
     PodDisruptionBudget(k8s_openapi::api::policy::v1::PodDisruptionBudget),
+    /// A `Ingress` (the k8s-openapi type of the same name).
     Ingress(k8s_openapi::api::networking::v1::Ingress),
 }
 
