@@ -752,6 +752,20 @@ impl Checker<'_> {
 }
 
 impl Stack {
+    /// [`Stack::check`] plus [`Stack::fit`] on `platform`, in one report: the budget's
+    /// diagnostics join the structural ones and its tables are printed with them.
+    ///
+    /// ```
+    /// use kubefit::{Platform, Stack};
+    /// let report = Stack::new("shop").check_on(&Platform::gke_e2_standard_2(1));
+    /// assert!(!report.has_errors());
+    /// assert_eq!(report.fit().map(|f| f.verdict()), Some(kubefit::Verdict::Fits));
+    /// ```
+    #[must_use]
+    pub fn check_on(&self, platform: &crate::platform::Platform) -> Report {
+        self.check().with_fit(self.fit(platform))
+    }
+
     /// Checks the whole stack and returns every problem at once.
     ///
     /// Covered: names (per kind's rule), duplicate names, label syntax, selectors that do not

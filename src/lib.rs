@@ -44,6 +44,7 @@
 #![forbid(unsafe_code)]
 
 mod autoscaler;
+mod budget;
 mod check;
 mod compat;
 mod config_map;
@@ -53,12 +54,14 @@ mod deployment;
 mod diagnostic;
 mod disruption_budget;
 mod emit;
+mod fit;
 mod ingress;
 mod memory;
 mod meta;
 mod name;
 mod network_policy;
 mod object;
+mod platform;
 mod pod;
 mod port;
 mod probe;
@@ -76,6 +79,7 @@ mod volume;
 mod workload;
 
 pub use autoscaler::HorizontalPodAutoscaler;
+pub use budget::{Demand, ReplicaCounts, WorkloadDemand};
 pub use config_map::ConfigMap;
 pub use container::{Container, DEFAULT_UID};
 pub use cpu::{Cpu, CpuError};
@@ -83,11 +87,13 @@ pub use deployment::Deployment;
 pub use diagnostic::{Diagnostic, Severity};
 pub use disruption_budget::PodDisruptionBudget;
 pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests};
+pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use ingress::{Ingress, PathType};
 pub use memory::{BytesError, Memory, Storage};
 pub use name::{Name, NameError, NameRule};
 pub use network_policy::NetworkPolicy;
 pub use object::Object;
+pub use platform::{AddOn, NodePool, Platform, PlatformError, Reserved, TenancyLimit};
 pub use port::PortRef;
 pub use probe::Probe;
 pub use pvc::PersistentVolumeClaim;

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fit::FitReport;
 
 /// Every problem [`Stack::check`](crate::Stack::check) found, in a stable order
 /// (by severity, most serious first, then object and path).
@@ -28,6 +29,8 @@ pub struct Report {
     errors: usize,
     warnings: usize,
     diagnostics: Vec<Diagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fit: Option<FitReport>,
 }
 
 impl Report {
@@ -60,7 +63,35 @@ impl Report {
             errors,
             warnings,
             diagnostics,
+            fit: None,
         }
+    }
+
+    /// Adds a budget: its diagnostics join the report, and its tables are printed with it.
+    ///
+    /// ```
+    /// use kubefit::{Platform, Report, Stack};
+    /// let fit = Stack::new("shop").fit(&Platform::oci_always_free());
+    /// let r = Report::new("shop", vec![]).with_fit(fit);
+    /// assert!(r.fit().is_some());
+    /// ```
+    #[must_use]
+    pub fn with_fit(self, fit: FitReport) -> Self {
+        let mut diagnostics = self.diagnostics;
+        diagnostics.extend(fit.diagnostics().iter().cloned());
+        let mut r = Report::new(self.stack, diagnostics);
+        r.fit = Some(fit);
+        r
+    }
+
+    /// The budget, when the report was made with [`Stack::check_on`](crate::Stack::check_on).
+    ///
+    /// ```
+    /// assert!(kubefit::Report::new("s", vec![]).fit().is_none());
+    /// ```
+    #[must_use]
+    pub fn fit(&self) -> Option<&FitReport> {
+        self.fit.as_ref()
     }
 
     /// All diagnostics, most serious first.
@@ -126,6 +157,9 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "kubefit check: stack {}", self.stack)?;
+        if let Some(fit) = &self.fit {
+            writeln!(f, "{fit}")?;
+        }
         for d in &self.diagnostics {
             writeln!(f, "  {d}")?;
         }

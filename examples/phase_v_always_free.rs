@@ -1,0 +1,286 @@
+//! Seed 002 ("Phase-V: k3s on Oracle Cloud Always Free"): its "Resource Allocation Plan",
+//! modelled as written, checked against the real Always Free pool — then an adjusted plan
+//! that fits, whose manifests are written.
+//!
+//! The plan reserves 1 OCPU / 4 GB for the k3s server and 0.5 OCPU / 2 GB for the agent,
+//! and requests 1.6 OCPU for its eight services: 3.1 OCPU against a pool of 2 OCPU in
+//! total (2 OCPU / 12 GB across all A1 instances since 2026-06-15). Its claim "within
+//! limit with overcommit" is wrong: the scheduler reserves requests; only limits overcommit.
+//!
+//! ```sh
+//! cargo run --example phase_v_always_free -- --out out/phase-v
+//! ```
+
+use std::process::ExitCode;
+
+use kubefit::{
+    AddOn, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, IntOrPercent, Memory,
+    NetworkPolicy, PathType, PersistentVolumeClaim, Platform, Probe, Reserved, Resources, Service,
+    Stack, StatefulSet, Storage, Verdict, Volume,
+};
+
+/// One service of the plan: requests and limits as the plan allocates them.
+struct Planned {
+    name: &'static str,
+    image: &'static str,
+    port: u16,
+    cpu: u64,
+    memory_mi: u64,
+}
+
+const PLAN: [Planned; 6] = [
+    Planned {
+        name: "frontend",
+        image: "ghcr.io/phase-v/frontend:1.0.0",
+        port: 3000,
+        cpu: 200,
+        memory_mi: 512,
+    },
+    Planned {
+        name: "backend",
+        image: "ghcr.io/phase-v/backend:1.0.0",
+        port: 8000,
+        cpu: 300,
+        memory_mi: 1024,
+    },
+    Planned {
+        name: "event-processor",
+        image: "ghcr.io/phase-v/event-processor:1.0.0",
+        port: 8080,
+        cpu: 200,
+        memory_mi: 512,
+    },
+    Planned {
+        name: "reminder-scheduler",
+        image: "ghcr.io/phase-v/reminder-scheduler:1.0.0",
+        port: 8080,
+        cpu: 200,
+        memory_mi: 512,
+    },
+    Planned {
+        name: "notification",
+        image: "ghcr.io/phase-v/notification:1.0.0",
+        port: 8080,
+        cpu: 200,
+        memory_mi: 512,
+    },
+    Planned {
+        name: "websocket",
+        image: "ghcr.io/phase-v/websocket:1.0.0",
+        port: 8080,
+        cpu: 200,
+        memory_mi: 512,
+    },
+];
+
+/// The adjusted requests: (cpu request m, memory request Mi, cpu limit m, memory limit Mi).
+fn adjusted(name: &str) -> (u64, u64, u64, u64) {
+    match name {
+        "frontend" => (50, 64, 200, 128), // static assets
+        "backend" => (150, 256, 500, 512),
+        "event-processor" => (100, 192, 300, 384),
+        "reminder-scheduler" => (25, 64, 100, 128),
+        "notification" => (25, 64, 100, 128),
+        "websocket" => (50, 128, 200, 256),
+        _ => (100, 128, 200, 256),
+    }
+}
+
+fn service(p: &Planned, resources: Resources) -> Deployment {
+    Deployment::new(
+        p.name,
+        Container::new(p.name, p.image)
+            .port("http", p.port)
+            .resources(resources)
+            .readiness(Probe::http("/healthz", "http"))
+            .liveness(Probe::http("/healthz", "http").initial_delay_seconds(10))
+            .mount("tmp", "/tmp"),
+    )
+    .volume(Volume::empty_dir("tmp"))
+}
+
+fn monitoring(prom: Resources, grafana: Resources) -> (StatefulSet, Deployment) {
+    let prometheus = StatefulSet::new(
+        "prometheus",
+        Container::new("prometheus", "prom/prometheus:v2.54.1")
+            .args([
+                "--config.file=/etc/prometheus/prometheus.yml",
+                "--storage.tsdb.retention.time=7d",
+            ])
+            .port("web", 9090)
+            .resources(prom)
+            .readiness(Probe::http("/-/ready", "web"))
+            .liveness(Probe::http("/-/healthy", "web"))
+            .mount("data", "/prometheus"),
+    )
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
+    let grafana = Deployment::new(
+        "grafana",
+        Container::new("grafana", "grafana/grafana:11.2.0")
+            .port("http", 3000)
+            .resources(grafana)
+            .readiness(Probe::http("/api/health", "http"))
+            .liveness(Probe::http("/api/health", "http"))
+            .mount("data", "/var/lib/grafana")
+            .mount("tmp", "/tmp"),
+    )
+    .volume(Volume::empty_dir("data"))
+    .volume(Volume::empty_dir("tmp"));
+    (prometheus, grafana)
+}
+
+fn stack(adjust: bool) -> Stack {
+    let mut stack = Stack::new("phase-v")
+        .label("app.kubernetes.io/part-of", "phase-v")
+        .with(NetworkPolicy::default_deny())
+        .with(NetworkPolicy::allow_from_namespace("kube-system"));
+    let mut frontend_svc = None;
+    let mut backend_svc = None;
+    for p in &PLAN {
+        let r = if adjust {
+            let (cr, mr, cl, ml) = adjusted(p.name);
+            Resources::new()
+                .requests(Cpu::millis(cr), Memory::mebibytes(mr))
+                .limits(Cpu::millis(cl), Memory::mebibytes(ml))
+        } else {
+            let cpu = Cpu::millis(p.cpu);
+            let mem = Memory::mebibytes(p.memory_mi);
+            Resources::new().requests(cpu, mem).limits(cpu, mem)
+        };
+        let mut d = service(p, r);
+        if adjust {
+            // One extra pod at a time, none taken down first.
+            d = d.rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(0));
+        }
+        let svc = Service::expose(&d);
+        if p.name == "backend" {
+            let max = if adjust { 2 } else { 3 };
+            stack = stack.with(HorizontalPodAutoscaler::new(&d, 1, max).cpu_utilization(70));
+            backend_svc = Some(svc.clone());
+        }
+        if p.name == "frontend" {
+            frontend_svc = Some(svc.clone());
+        }
+        stack = stack.with(svc).with(d);
+    }
+    let (prom, grafana) = if adjust {
+        monitoring(
+            Resources::new()
+                .requests(Cpu::millis(100), Memory::mebibytes(384))
+                .limits(Cpu::millis(200), Memory::mebibytes(512)),
+            Resources::new()
+                .requests(Cpu::millis(50), Memory::mebibytes(128))
+                .limits(Cpu::millis(100), Memory::mebibytes(256)),
+        )
+    } else {
+        let g = Resources::new()
+            .requests(Cpu::millis(100), Memory::mebibytes(256))
+            .limits(Cpu::millis(100), Memory::mebibytes(256));
+        let p = Resources::new()
+            .requests(Cpu::millis(200), Memory::mebibytes(512))
+            .limits(Cpu::millis(200), Memory::mebibytes(512));
+        monitoring(p, g)
+    };
+    let grafana = if adjust { grafana.recreate() } else { grafana };
+    stack = stack
+        .with(prom.headless_service())
+        .with(Service::expose(&grafana))
+        .with(prom)
+        .with(grafana);
+    if let (Some(front), Some(back)) = (frontend_svc, backend_svc) {
+        stack = stack.with(
+            kubefit::Ingress::new("phase-v")
+                .class("traefik")
+                .annotation("cert-manager.io/cluster-issuer", "letsencrypt")
+                .route("todo.example.com", "/api", PathType::Prefix, &back, "http")
+                .route("todo.example.com", "/", PathType::Prefix, &front, "http")
+                .tls(["todo.example.com"], "todo-example-com-tls"),
+        );
+    }
+    stack
+}
+
+/// The plan's own node reservations for k3s (1 OCPU / 4 GB server, 0.5 OCPU / 2 GB agent)
+/// and the node exporter it mentions, on the current Always Free pool.
+fn plan_platform(base: Platform) -> Platform {
+    base.reserve_on(
+        "a1-k3s-server",
+        Reserved::none().distro(Cpu::cores(1), Memory::gigabytes(4)),
+    )
+    .reserve_on(
+        "a1-k3s-agent",
+        Reserved::none().distro(Cpu::millis(500), Memory::gigabytes(2)),
+    )
+    .addon(AddOn::per_node(
+        "node-exporter",
+        Cpu::millis(10),
+        Memory::mebibytes(32),
+    ))
+}
+
+fn main() -> ExitCode {
+    let mut out = std::path::PathBuf::from("out/phase-v");
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = dir.into(),
+            _ => {
+                eprintln!("usage: phase_v_always_free [--out DIR]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    println!("== the plan as written, on Oracle Cloud Always Free (current pool) ==\n");
+    let plan = stack(false);
+    let plan_platform_now = plan_platform(Platform::oci_always_free());
+    let fit = plan.fit(&plan_platform_now);
+    println!("{fit}");
+    let workloads = fit.steady_requests().cpu;
+    let reserved: u64 = plan_platform_now
+        .pools()
+        .iter()
+        .map(|p| p.reservations().cpu().as_millis() * u64::from(p.count()))
+        .sum();
+    println!(
+        "the plan requests {} for its services and reserves {} for k3s: {} of cpu against a pool of {} — short by {}\n",
+        workloads,
+        Cpu::millis(reserved),
+        workloads + Cpu::millis(reserved),
+        plan_platform_now.tenancy_limits()[0].cpu(),
+        (workloads + Cpu::millis(reserved))
+            .saturating_sub(plan_platform_now.tenancy_limits()[0].cpu()),
+    );
+    let before = plan.fit(&plan_platform(Platform::oci_always_free_before_2026_06()));
+    println!(
+        "on the pre-2026-06 pool the plan assumed (4 OCPU / 24 GB), the verdict would be: {}\n",
+        before.verdict()
+    );
+
+    println!("== adjusted plan: measured k3s overhead, right-sized requests ==\n");
+    let adjusted = stack(true);
+    let report = adjusted.check_on(&Platform::oci_always_free());
+    println!("{report}");
+    let fits = report.fit().map(|f| f.verdict()) == Some(Verdict::Fits);
+    if fit.verdict() != Verdict::DoesNotFit || !fits || report.has_errors() {
+        eprintln!("error: expected the plan not to fit and the adjusted plan to fit");
+        return ExitCode::from(1);
+    }
+    match adjusted
+        .emit(&EmitOptions::new())
+        .and_then(|m| m.write_dir(&out).map(|()| m))
+    {
+        Ok(m) => {
+            println!(
+                "\nwrote {} manifests to {}/",
+                m.documents().len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
