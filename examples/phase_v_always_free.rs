@@ -266,6 +266,13 @@ fn main() -> ExitCode {
         eprintln!("error: expected the plan not to fit and the adjusted plan to fit");
         return ExitCode::from(1);
     }
+    // Guard rails: the cluster enforces the budget that was just checked.
+    let Some(fit_adjusted) = report.fit() else {
+        return ExitCode::from(1);
+    };
+    let adjusted = adjusted
+        .with(fit_adjusted.resource_quota())
+        .with(fit_adjusted.limit_range());
     match adjusted
         .emit(&EmitOptions::new())
         .and_then(|m| m.write_dir(&out).map(|()| m))

@@ -20,7 +20,7 @@ use crate::stack::Stack;
 /// let d = Demand::new(Cpu::millis(100), Memory::mebibytes(64));
 /// assert_eq!(d.cpu, Cpu::millis(100));
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Demand {
     /// CPU.
     pub cpu: Cpu,
@@ -164,6 +164,9 @@ pub struct WorkloadDemand {
     pub largest_memory_limit: Memory,
     /// Whether the pods only run on nodes of this architecture (`kubernetes.io/arch`).
     pub arch: Option<String>,
+    /// Containers of one pod without (cpu request, memory request, cpu limit, memory limit).
+    #[serde(skip)]
+    pub(crate) missing: [u64; 4],
 }
 
 impl Stack {
@@ -218,6 +221,24 @@ impl Stack {
                 .filter_map(|c| c.resources.memory_limit())
                 .max()
                 .unwrap_or_default();
+            let mut missing = [0u64; 4];
+            for c in pod
+                .containers
+                .iter()
+                .chain(&pod.init_containers)
+                .chain(&pod.sidecars)
+            {
+                let r = &c.resources;
+                let flags = [
+                    r.cpu_request().is_none() && r.cpu_limit().is_none(),
+                    r.memory_request().is_none() && r.memory_limit().is_none(),
+                    r.cpu_limit().is_none(),
+                    r.memory_limit().is_none(),
+                ];
+                for (m, f) in missing.iter_mut().zip(flags) {
+                    *m += u64::from(f);
+                }
+            }
             out.push(WorkloadDemand {
                 object: format!("{}/{}", kind.to_lowercase(), name),
                 pod_requests: pod_requests(pod),
@@ -226,6 +247,7 @@ impl Stack {
                 one_per_node: pod.one_per_node,
                 largest_memory_limit,
                 arch: pod.node_selector.get("kubernetes.io/arch").cloned(),
+                missing,
             });
         }
         out

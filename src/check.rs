@@ -931,7 +931,10 @@ impl Stack {
                         }
                     }
                 }
-                Object::PersistentVolumeClaim(_) | Object::ServiceAccount(_) => {}
+                Object::PersistentVolumeClaim(_)
+                | Object::ServiceAccount(_)
+                | Object::ResourceQuota(_)
+                | Object::LimitRange(_) => {}
             }
         }
         Report::new(self.namespace.as_str(), c.out)

@@ -25,6 +25,10 @@ use crate::stack::Stack;
 pub enum K8sObject {
     /// A `Namespace` (the k8s-openapi type of the same name).
     Namespace(k8s_openapi::api::core::v1::Namespace),
+    /// A `ResourceQuota` (the k8s-openapi type of the same name).
+    ResourceQuota(k8s_openapi::api::core::v1::ResourceQuota),
+    /// A `LimitRange` (the k8s-openapi type of the same name).
+    LimitRange(k8s_openapi::api::core::v1::LimitRange),
     /// A `ServiceAccount` (the k8s-openapi type of the same name).
     ServiceAccount(k8s_openapi::api::core::v1::ServiceAccount),
     /// A `NetworkPolicy` (the k8s-openapi type of the same name).
@@ -211,7 +215,8 @@ pub enum EmitError {
     },
 }
 
-/// The emitted manifests of a stack, in apply-safe order: Namespace, ServiceAccount,
+/// The emitted manifests of a stack, in apply-safe order: Namespace, LimitRange,
+/// ResourceQuota, ServiceAccount,
 /// NetworkPolicy, ConfigMap, Secret, PersistentVolumeClaim, Service, Deployment,
 /// StatefulSet, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress; by name within a kind.
 ///
@@ -466,6 +471,8 @@ impl Stack {
         let mut withheld = Vec::new();
         for o in ordered {
             let object = match o {
+                Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
+                Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
                 Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
                 Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
                 Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
@@ -511,6 +518,8 @@ fn add_labels(o: &mut K8sObject, labels: &std::collections::BTreeMap<String, Str
     use k8s_openapi::Metadata;
     let meta = match o {
         K8sObject::Namespace(x) => x.metadata_mut(),
+        K8sObject::ResourceQuota(x) => x.metadata_mut(),
+        K8sObject::LimitRange(x) => x.metadata_mut(),
         K8sObject::ServiceAccount(x) => x.metadata_mut(),
         K8sObject::NetworkPolicy(x) => x.metadata_mut(),
         K8sObject::ConfigMap(x) => x.metadata_mut(),

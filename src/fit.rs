@@ -174,6 +174,10 @@ pub struct FitReport {
     placements: Vec<Placement>,
     allowances: Allowances,
     diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    missing_at_peak: [u64; 4],
+    #[serde(skip)]
+    largest_node: (Cpu, Memory),
 }
 
 #[derive(Clone)]
@@ -269,6 +273,20 @@ fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
     lacking
 }
 
+/// The allocation-free test of [`shortfall`] being empty.
+fn fits(node: &Node, pod: &PodToPlace) -> bool {
+    pod.req.cpu <= node.alloc.cpu.saturating_sub(node.used.cpu)
+        && pod.req.memory <= node.alloc.memory.saturating_sub(node.used.memory)
+        && pod.req.ephemeral_storage
+            <= node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage)
+        && node.pods < node.max_pods
+        && pod.arch.as_ref().is_none_or(|a| *a == node.arch)
+        && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
+}
+
 fn place_on(node: &mut Node, pod: &PodToPlace) {
     node.used = Demand {
         cpu: node.used.cpu + pod.req.cpu,
@@ -302,14 +320,13 @@ fn place(
                 req: Demand::new(addon.cpu(), addon.memory()),
             };
             total_pods += 1;
-            let lacking = shortfall(node, &pod);
-            if lacking.is_empty() {
+            if fits(node, &pod) {
                 place_on(node, &pod);
             } else {
                 unplaced.push(Unplaced {
+                    lacking: shortfall(node, &pod),
                     pod: pod.label,
                     best_node: node.name.clone(),
-                    lacking,
                 });
             }
         }
@@ -360,10 +377,29 @@ fn place(
     };
     pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label.cmp(&b.label)));
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
+    // Identical pods fit first at a node no earlier than the previous one did (free room only
+    // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
+    let mut cursors: std::collections::HashMap<(Demand, Option<String>, Option<usize>), usize> =
+        std::collections::HashMap::new();
     for pod in &pods {
-        match nodes.iter_mut().find(|n| shortfall(n, pod).is_empty()) {
-            Some(node) => place_on(node, pod),
+        let shape = (
+            pod.req,
+            pod.arch.clone(),
+            pod.one_per_node.then_some(pod.workload).flatten(),
+        );
+        let start = cursors.get(&shape).copied().unwrap_or(0);
+        let found = nodes
+            .iter()
+            .skip(start)
+            .position(|n| fits(n, pod))
+            .map(|i| i + start);
+        match found {
+            Some(i) => {
+                place_on(&mut nodes[i], pod);
+                cursors.insert(shape, i);
+            }
             None => {
+                cursors.insert(shape, nodes.len());
                 let best =
                     nodes
                         .iter()
@@ -707,6 +743,21 @@ impl Stack {
                 load_balancer_allowance: platform.load_balancer_allowance(),
             },
             diagnostics: diags,
+            missing_at_peak: demands.iter().fold([0u64; 4], |mut acc, w| {
+                for (a, m) in acc.iter_mut().zip(w.missing) {
+                    *a += m * u64::from(w.counts.peak);
+                }
+                acc
+            }),
+            largest_node: (
+                platform
+                    .pools()
+                    .iter()
+                    .map(|p| p.allocatable_cpu())
+                    .max()
+                    .unwrap_or_default(),
+                max_node_mem,
+            ),
         }
     }
 }
@@ -798,6 +849,26 @@ impl FitReport {
     #[must_use]
     pub fn peak_limits(&self) -> Demand {
         self.peak_limits
+    }
+
+    /// Workload pods at the worst case.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.peak_pods(), 0);
+    /// ```
+    #[must_use]
+    pub fn peak_pods(&self) -> u32 {
+        self.workloads.iter().map(|w| w.counts.peak).sum()
+    }
+
+    pub(crate) fn containers_without_resources(&self) -> (u64, u64, u64, u64) {
+        let m = self.missing_at_peak;
+        (m[0], m[1], m[2], m[3])
+    }
+
+    pub(crate) fn largest_node(&self) -> (Cpu, Memory) {
+        self.largest_node
     }
 
     /// Storage and load balancers against the caps.
@@ -928,7 +999,19 @@ impl fmt::Display for FitReport {
             write!(f, " of {l}")?;
         }
         writeln!(f)?;
+        let steady_fails = self
+            .placements
+            .first()
+            .is_some_and(|p| !p.unplaced.is_empty());
         for p in &self.placements {
+            if steady_fails && p.scenario != "steady" {
+                writeln!(
+                    f,
+                    "  [{}] not listed: steady state already does not fit",
+                    p.scenario
+                )?;
+                continue;
+            }
             for (owner, count, first) in group_unplaced(&p.unplaced) {
                 writeln!(
                     f,

@@ -4,6 +4,7 @@ use crate::autoscaler::HorizontalPodAutoscaler;
 use crate::config_map::ConfigMap;
 use crate::deployment::Deployment;
 use crate::disruption_budget::PodDisruptionBudget;
+use crate::guard_rails::{LimitRange, ResourceQuota};
 use crate::ingress::Ingress;
 use crate::meta::Meta;
 use crate::name::Name;
@@ -27,6 +28,10 @@ use crate::statefulset::StatefulSet;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Object {
+    /// A ResourceQuota.
+    ResourceQuota(ResourceQuota),
+    /// A LimitRange.
+    LimitRange(LimitRange),
     /// A ServiceAccount.
     ServiceAccount(ServiceAccount),
     /// A NetworkPolicy.
@@ -60,6 +65,8 @@ impl Object {
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
+            Object::ResourceQuota(_) => "ResourceQuota",
+            Object::LimitRange(_) => "LimitRange",
             Object::ServiceAccount(_) => "ServiceAccount",
             Object::NetworkPolicy(_) => "NetworkPolicy",
             Object::ConfigMap(_) => "ConfigMap",
@@ -82,6 +89,8 @@ impl Object {
     #[must_use]
     pub fn name(&self) -> &Name {
         match self {
+            Object::ResourceQuota(o) => &o.name,
+            Object::LimitRange(o) => &o.name,
             Object::ServiceAccount(o) => &o.name,
             Object::NetworkPolicy(o) => &o.name,
             Object::ConfigMap(o) => &o.name,
@@ -109,22 +118,26 @@ impl Object {
     /// Position in the apply-safe emission order: things others depend on come first.
     pub(crate) fn order(&self) -> u8 {
         match self {
-            Object::ServiceAccount(_) => 1,
-            Object::NetworkPolicy(_) => 2,
-            Object::ConfigMap(_) => 3,
-            Object::Secret(_) => 4,
-            Object::PersistentVolumeClaim(_) => 5,
-            Object::Service(_) => 6,
-            Object::Deployment(_) => 7,
-            Object::StatefulSet(_) => 8,
-            Object::HorizontalPodAutoscaler(_) => 9,
-            Object::PodDisruptionBudget(_) => 10,
-            Object::Ingress(_) => 11,
+            Object::LimitRange(_) => 0,
+            Object::ResourceQuota(_) => 1,
+            Object::ServiceAccount(_) => 2,
+            Object::NetworkPolicy(_) => 3,
+            Object::ConfigMap(_) => 4,
+            Object::Secret(_) => 5,
+            Object::PersistentVolumeClaim(_) => 6,
+            Object::Service(_) => 7,
+            Object::Deployment(_) => 8,
+            Object::StatefulSet(_) => 9,
+            Object::HorizontalPodAutoscaler(_) => 10,
+            Object::PodDisruptionBudget(_) => 11,
+            Object::Ingress(_) => 12,
         }
     }
 
     pub(crate) fn meta(&self) -> &Meta {
         match self {
+            Object::ResourceQuota(o) => &o.meta,
+            Object::LimitRange(o) => &o.meta,
             Object::ServiceAccount(o) => &o.meta,
             Object::NetworkPolicy(o) => &o.meta,
             Object::ConfigMap(o) => &o.meta,
@@ -151,6 +164,8 @@ macro_rules! object_from {
 }
 
 object_from!(
+    ResourceQuota,
+    LimitRange,
     ServiceAccount,
     NetworkPolicy,
     ConfigMap,

@@ -50,6 +50,7 @@ quantity_schema!(
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "What each node reserves before pods get anything.")]
 pub struct Reserved {
     #[serde(default)]
     kube_cpu: Cpu,
@@ -60,10 +61,13 @@ pub struct Reserved {
     #[serde(default)]
     system_memory: Memory,
     #[serde(default)]
+    /// Hard eviction threshold for memory.
     eviction_memory: Memory,
     #[serde(default)]
+    /// CPU used by the distribution's own processes (k3s).
     distro_cpu: Cpu,
     #[serde(default)]
+    /// Memory used by the distribution's own processes (k3s).
     distro_memory: Memory,
 }
 
@@ -186,14 +190,20 @@ impl Reserved {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A group of identical nodes.")]
 pub struct NodePool {
+    /// Pool name.
     name: String,
+    /// Number of nodes.
     count: u32,
+    /// CPU capacity of one node.
     cpu: Cpu,
+    /// Memory capacity of one node.
     memory: Memory,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ephemeral_storage: Option<Memory>,
     #[serde(default = "default_max_pods")]
+    /// The kubelet's maxPods (default 110).
     max_pods: u32,
     #[serde(default = "default_arch")]
     arch: String,
@@ -202,6 +212,7 @@ pub struct NodePool {
     #[serde(default = "Reserved::kubelet_defaults")]
     reserved: Reserved,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The tenancy limit these nodes count against.
     tenancy_pool: Option<String>,
 }
 
@@ -461,11 +472,13 @@ impl NodePool {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A cluster add-on or DaemonSet with its requests.")]
 pub struct AddOn {
     name: String,
     cpu: Cpu,
     memory: Memory,
     #[serde(default)]
+    /// One pod per node (DaemonSet) instead of one in the cluster.
     per_node: bool,
 }
 
@@ -557,6 +570,7 @@ impl AddOn {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A provider cap on the total of several nodes.")]
 pub struct TenancyLimit {
     name: String,
     cpu: Cpu,
@@ -631,22 +645,32 @@ impl TenancyLimit {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    description = "A kubefit platform profile: node pools, add-ons and provider caps, with the source and date the figures were checked."
+)]
 pub struct Platform {
+    /// Profile name.
     name: String,
+    /// Where the figures come from (URL).
     source: String,
+    /// When the figures were checked (YYYY-MM).
     checked: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// Node pools.
     pools: Vec<NodePool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     addons: Vec<AddOn>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     tenancy_limits: Vec<TenancyLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Block-storage budget, boot volumes included.
     block_storage: Option<Storage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// LoadBalancer Services allowed.
     load_balancers: Option<u32>,
     #[serde(default)]
+    /// Whether idle instances may be reclaimed (OCI Always Free).
     idle_reclamation: bool,
     #[serde(default = "default_overcommit")]
     overcommit_warning_percent: u32,

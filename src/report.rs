@@ -30,7 +30,7 @@ pub struct Report {
     warnings: usize,
     diagnostics: Vec<Diagnostic>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fit: Option<FitReport>,
+    fit: Option<Box<FitReport>>,
 }
 
 impl Report {
@@ -80,7 +80,7 @@ impl Report {
         let mut diagnostics = self.diagnostics;
         diagnostics.extend(fit.diagnostics().iter().cloned());
         let mut r = Report::new(self.stack, diagnostics);
-        r.fit = Some(fit);
+        r.fit = Some(Box::new(fit));
         r
     }
 
@@ -91,7 +91,7 @@ impl Report {
     /// ```
     #[must_use]
     pub fn fit(&self) -> Option<&FitReport> {
-        self.fit.as_ref()
+        self.fit.as_deref()
     }
 
     /// All diagnostics, most serious first.

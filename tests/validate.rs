@@ -23,24 +23,43 @@ fn sample_stacks_pass_kubernetes_validate() {
     }
 }
 
+/// Every example that writes manifests, run as a user would.
+const EXAMPLES: [&str; 2] = ["quickstart", "phase_v_always_free"];
+
 #[test]
-fn quickstart_example_output_passes_kubernetes_validate() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let status = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", "quickstart", "--", "--out"])
-        .arg(&out)
-        .current_dir(common::repo_root())
-        .status()
-        .unwrap();
-    assert!(status.success(), "quickstart failed");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    assert!(files.len() >= 10, "quickstart wrote {} files", files.len());
-    for v in VERSIONS {
-        common::validate(&files, v, files.len());
+fn example_output_passes_kubernetes_validate() {
+    for example in EXAMPLES {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let run = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--example", example, "--", "--out"])
+            .arg(&out)
+            .current_dir(common::repo_root())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(
+            run.status.success(),
+            "{example} failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        if example == "phase_v_always_free" {
+            // Seed 002's plan does not fit the current pool, by 1.1 OCPU; the adjusted plan does.
+            assert!(stdout.contains("verdict: DOES NOT FIT"), "{stdout}");
+            assert!(
+                stdout.contains("3100m of cpu against a pool of 2 — short by 1100m"),
+                "{stdout}"
+            );
+            assert!(stdout.contains("verdict: FITS"), "{stdout}");
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "{example} wrote {} files", files.len());
+        for v in VERSIONS {
+            common::validate(&files, v, files.len());
+        }
     }
 }

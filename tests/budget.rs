@@ -1,0 +1,408 @@
+//! The counting rules of budgets, one test each, and properties of placement.
+
+mod common;
+
+use kubefit::{
+    AddOn, Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Memory, NodePool,
+    PersistentVolumeClaim, Platform, Reserved, Resources, Service, Stack, StatefulSet, Storage,
+    TenancyLimit, Verdict,
+};
+use proptest::prelude::*;
+
+fn c(name: &str, cpu: u64, mem_mi: u64) -> Container {
+    Container::new(name, "busybox:1.36")
+        .resources(Resources::new().requests(Cpu::millis(cpu), Memory::mebibytes(mem_mi)))
+}
+
+fn lab(nodes: u32, cpu: u64, mem_gi: u64) -> Platform {
+    Platform::new("lab", "test", "2026-11").pool(
+        NodePool::new("n", nodes, Cpu::millis(cpu), Memory::gibibytes(mem_gi))
+            .reserved(Reserved::none()),
+    )
+}
+
+fn demand(stack: &Stack) -> kubefit::WorkloadDemand {
+    stack.workload_demands().remove(0)
+}
+
+#[test]
+fn app_containers_and_sidecars_add_up() {
+    let d = Deployment::new("a", c("a", 100, 64))
+        .container(c("b", 50, 32))
+        .sidecar(c("s", 10, 16));
+    let w = demand(&Stack::new("x").with(d));
+    assert_eq!(w.pod_requests.cpu, Cpu::millis(160));
+    assert_eq!(w.pod_requests.memory, Memory::mebibytes(112));
+}
+
+#[test]
+fn largest_init_container_plus_earlier_sidecars_can_dominate() {
+    // app 100m; init 500m beside a 10m sidecar → 510m.
+    let d = Deployment::new("a", c("a", 100, 64))
+        .init_container(c("migrate", 500, 32))
+        .init_container(c("small", 50, 256))
+        .sidecar(c("s", 10, 16));
+    let w = demand(&Stack::new("x").with(d));
+    assert_eq!(w.pod_requests.cpu, Cpu::millis(510));
+    // memory: app 64+16=80 vs init 256+16=272 → 272 (max per resource)
+    assert_eq!(w.pod_requests.memory, Memory::mebibytes(272));
+}
+
+#[test]
+fn a_container_with_only_a_limit_requests_its_limit() {
+    let d = Deployment::new(
+        "a",
+        Container::new("a", "busybox:1.36").resources(
+            Resources::new()
+                .cpu_limit_of(Cpu::millis(300))
+                .memory_limit_of(Memory::mebibytes(128)),
+        ),
+    );
+    let w = demand(&Stack::new("x").with(d));
+    assert_eq!(w.pod_requests.cpu, Cpu::millis(300));
+    assert_eq!(w.pod_requests.memory, Memory::mebibytes(128));
+}
+
+#[test]
+fn replicas_hpa_max_and_surge() {
+    let d = Deployment::new("a", c("a", 100, 64)).replicas(3);
+    let hpa = HorizontalPodAutoscaler::new(&d, 2, 7).cpu_utilization(70);
+    let w = demand(&Stack::new("x").with(d).with(hpa));
+    assert_eq!(w.counts.steady, 3);
+    assert_eq!(w.counts.rollout, 4); // 3 + ceil(25% of 3)
+    assert_eq!(w.counts.peak, 9); // 7 + ceil(25% of 7) = 7 + 2
+}
+
+#[test]
+fn hpa_min_raises_steady_state() {
+    let d = Deployment::new("a", c("a", 100, 64)).replicas(1);
+    let hpa = HorizontalPodAutoscaler::new(&d, 3, 4);
+    assert_eq!(demand(&Stack::new("x").with(d).with(hpa)).counts.steady, 3);
+}
+
+#[test]
+fn surge_settings_change_the_worst_case() {
+    let count = IntOrPercent::Count(2);
+    let d = Deployment::new("a", c("a", 100, 64))
+        .replicas(4)
+        .rolling_update(count, IntOrPercent::Count(0));
+    assert_eq!(demand(&Stack::new("x").with(d)).counts.peak, 6);
+    let r = Deployment::new("a", c("a", 100, 64)).replicas(4).recreate();
+    assert_eq!(demand(&Stack::new("x").with(r)).counts.peak, 4);
+}
+
+#[test]
+fn statefulsets_roll_without_surge() {
+    let s = StatefulSet::new("db", c("db", 250, 512)).replicas(3);
+    let w = demand(&Stack::new("x").with(s));
+    assert_eq!(
+        (w.counts.steady, w.counts.rollout, w.counts.peak),
+        (3, 3, 3)
+    );
+}
+
+#[test]
+fn per_node_addons_count_once_per_node_and_cluster_addons_once() {
+    let p = lab(3, 1000, 4)
+        .addon(AddOn::per_node(
+            "exporter",
+            Cpu::millis(100),
+            Memory::mebibytes(50),
+        ))
+        .addon(AddOn::once("dns", Cpu::millis(200), Memory::mebibytes(70)));
+    let fit = Stack::new("x").fit(&p);
+    let used: u64 = fit.placements()[0]
+        .nodes
+        .iter()
+        .map(|n| n.requested.cpu.as_millis())
+        .sum();
+    assert_eq!(used, 3 * 100 + 200);
+    assert_eq!(fit.placements()[0].pods, 4);
+}
+
+#[test]
+fn k3s_server_costs_more_than_an_agent() {
+    let p = Platform::k3s(
+        Cpu::cores(2),
+        Memory::gibibytes(4),
+        1,
+        Cpu::cores(2),
+        Memory::gibibytes(4),
+    );
+    let (server, agent) = (&p.pools()[0], &p.pools()[1]);
+    assert_eq!(server.allocatable_cpu(), Cpu::millis(1940));
+    assert_eq!(agent.allocatable_cpu(), Cpu::millis(1970));
+    assert_eq!(server.allocatable_memory(), Memory::mebibytes(4096 - 1526));
+    assert_eq!(agent.allocatable_memory(), Memory::mebibytes(4096 - 263));
+    // k3s has no memory eviction reserve; kubeadm keeps 100Mi.
+    let kubeadm = Platform::kubeadm(1, Cpu::cores(2), Memory::gibibytes(4));
+    assert_eq!(
+        kubeadm.pools()[0].allocatable_memory(),
+        Memory::mebibytes(4096 - 100)
+    );
+}
+
+#[test]
+fn gke_allocatable_follows_the_reservation_formula() {
+    let p = Platform::gke_e2_standard_2(1);
+    assert_eq!(p.pools()[0].allocatable_cpu(), Cpu::millis(1930));
+    // 8Gi − (25% of 4Gi + 20% of 4Gi) − 100Mi eviction ≈ 6.1 GiB
+    let m = p.pools()[0].allocatable_memory().as_bytes();
+    assert_eq!(m, (8u64 << 30) - (1u64 << 30) - 858_993_459 - (100 << 20));
+}
+
+#[test]
+fn storage_counts_claims_templates_times_replicas_and_boot_volumes() {
+    let s = StatefulSet::new("db", c("db", 100, 64).mount("data", "/data"))
+        .replicas(3)
+        .volume_claim(PersistentVolumeClaim::new("data", Storage::gigabytes(40)));
+    let stack =
+        Stack::new("x")
+            .with(s.headless_service())
+            .with(s)
+            .with(PersistentVolumeClaim::new(
+                "uploads",
+                Storage::gigabytes(10),
+            ));
+    assert_eq!(stack.claimed_storage(), Storage::gigabytes(130));
+    let fit = stack.fit(&Platform::oci_always_free());
+    // 130 GB of claims + 2 × 50 GB boot volumes = 230 GB > 200 GB
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    let d = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "block-storage-exceeded")
+        .unwrap();
+    assert!(d.message.contains("over by 30G"), "{}", d.message);
+}
+
+#[test]
+fn load_balancers_count_against_the_allowance() {
+    let p = lab(1, 4000, 8).load_balancers(1);
+    let stack = Stack::new("x")
+        .with(Service::new("a").load_balancer().port("http", 80, 80))
+        .with(Service::new("b").load_balancer().port("http", 80, 80));
+    let fit = stack.fit(&p);
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    assert!(
+        fit.diagnostics()
+            .iter()
+            .any(|d| d.id == "load-balancers-exceeded")
+    );
+}
+
+#[test]
+fn max_pods_per_node_is_honoured() {
+    let p = Platform::new("lab", "t", "2026-11").pool(
+        NodePool::new("n", 1, Cpu::cores(8), Memory::gibibytes(8))
+            .max_pods(3)
+            .reserved(Reserved::none()),
+    );
+    let d = Deployment::new("a", c("a", 10, 10)).replicas(4);
+    let fit = Stack::new("x").with(d).fit(&p);
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    assert!(
+        fit.diagnostics()[0].message.contains("maxPods 3 reached"),
+        "{}",
+        fit.diagnostics()[0].message
+    );
+}
+
+#[test]
+fn one_replica_per_node_is_honoured() {
+    let d = Deployment::new("a", c("a", 10, 10))
+        .replicas(3)
+        .one_replica_per_node()
+        .recreate();
+    let fit = Stack::new("x").with(d.clone()).fit(&lab(2, 4000, 8));
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    assert!(
+        fit.diagnostics()[0]
+            .message
+            .contains("one replica per node")
+    );
+    assert_eq!(
+        Stack::new("x").with(d).fit(&lab(3, 4000, 8)).verdict(),
+        Verdict::Fits
+    );
+}
+
+#[test]
+fn three_verdicts() {
+    let p = lab(1, 1000, 4);
+    let fits = Deployment::new("a", c("a", 300, 64)).replicas(2); // peak 3 × 300 = 900
+    assert_eq!(Stack::new("x").with(fits).fit(&p).verdict(), Verdict::Fits);
+    let steady_only = Deployment::new("a", c("a", 400, 64)).replicas(2); // peak 1200
+    let fit = Stack::new("x").with(steady_only).fit(&p);
+    assert_eq!(fit.verdict(), Verdict::FitsSteadyStateOnly);
+    assert!(
+        fit.diagnostics()
+            .iter()
+            .any(|d| d.id == "does-not-fit-at-peak")
+    );
+    let none = Deployment::new("a", c("a", 600, 64)).replicas(2);
+    assert_eq!(
+        Stack::new("x").with(none).fit(&p).verdict(),
+        Verdict::DoesNotFit
+    );
+}
+
+#[test]
+fn shortfall_names_the_resource_and_amount() {
+    let d = Deployment::new("big", c("big", 800, 6 * 1024));
+    let fit = Stack::new("x").with(d).fit(&lab(1, 1000, 4));
+    let msg = &fit.diagnostics()[0].message;
+    assert_eq!(fit.diagnostics()[0].object, "deployment/big");
+    assert!(
+        msg.contains("memory short by 2Gi (needs 6Gi, 4Gi free)"),
+        "{msg}"
+    );
+    assert!(!msg.contains("cpu short"), "{msg}");
+}
+
+#[test]
+fn tenancy_pool_caps_the_sum_of_nodes() {
+    let p = Platform::new("oci", "t", "2026-11")
+        .tenancy_limit(TenancyLimit::new(
+            "A1",
+            Cpu::cores(2),
+            Memory::gibibytes(12),
+        ))
+        .pool(NodePool::new("a", 2, Cpu::cores(2), Memory::gibibytes(12)).tenancy_pool("A1"));
+    let fit = Stack::new("x").fit(&p);
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    assert!(
+        fit.diagnostics()[0]
+            .message
+            .contains("the provider allows 2 and 12Gi in total")
+    );
+}
+
+#[test]
+fn warnings_for_oom_risk_overcommit_and_idle_reclamation() {
+    let d = Deployment::new(
+        "a",
+        Container::new("a", "busybox:1.36").resources(
+            Resources::new()
+                .requests(Cpu::millis(10), Memory::mebibytes(64))
+                .limits(Cpu::cores(4), Memory::gibibytes(20)),
+        ),
+    );
+    let fit = Stack::new("x").with(d).fit(&Platform::oci_always_free());
+    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| d.id.as_str()).collect();
+    assert!(ids.contains(&"memory-limit-above-node"), "{ids:?}");
+    assert!(ids.contains(&"limit-overcommit"), "{ids:?}");
+    assert!(ids.contains(&"idle-reclamation-risk"), "{ids:?}");
+    assert_eq!(
+        fit.verdict(),
+        Verdict::Fits,
+        "warnings do not change the verdict"
+    );
+}
+
+#[test]
+fn report_serialises_with_the_same_numbers() {
+    let d = Deployment::new("a", c("a", 250, 256)).replicas(2);
+    let fit = Stack::new("x").with(d).fit(&lab(1, 1000, 4));
+    let v = serde_json::to_value(&fit).unwrap();
+    assert_eq!(v["verdict"], "fits");
+    assert!(v["peakRequests"].is_null(), "fields are snake_case");
+    assert_eq!(v["peak_requests"]["cpu"], "750m");
+    assert_eq!(v["workloads"][0]["cpu_permille"], 750);
+    let text = fit.to_string();
+    assert!(text.contains("75.0%"), "{text}");
+}
+
+#[test]
+fn guard_rails_enforce_the_checked_budget_and_validate() {
+    let stack = common::deployment_stack();
+    let fit = stack.fit(&Platform::gke_e2_standard_2(3));
+    let q = fit.resource_quota().to_k8s("payments");
+    let hard = q.spec.unwrap().hard.unwrap();
+    assert_eq!(hard["pods"].0, fit.peak_pods().to_string());
+    assert_eq!(hard["requests.cpu"].0, fit.peak_requests().cpu.to_string());
+    let guarded = stack.with(fit.resource_quota()).with(fit.limit_range());
+    assert!(!guarded.check().has_errors());
+}
+
+#[test]
+fn platform_yaml_round_trips_and_rejects_unknown_fields() {
+    for p in Platform::builtin() {
+        let yaml = p.to_yaml().unwrap();
+        assert!(yaml.starts_with("# yaml-language-server: $schema="));
+        assert_eq!(Platform::from_yaml(&yaml).unwrap(), p);
+    }
+    let err =
+        Platform::from_yaml("name: a\nsource: b\nchecked: c\npools: []\nbogus: 1\n").unwrap_err();
+    assert!(err.to_string().contains("bogus"), "{err}");
+    let err = Platform::from_yaml(
+        "name: a\nsource: b\nchecked: c\npools:\n  - {name: n, count: 1, cpu: 0.5m, memory: 1Gi}\n",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("finer than 1m"), "{err}");
+}
+
+#[test]
+fn committed_platform_schema_is_current() {
+    let path = common::repo_root().join("schemas/platform.schema.json");
+    let generated = Platform::json_schema();
+    if std::env::var_os("KUBEFIT_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).expect("schemas/platform.schema.json exists");
+    assert_eq!(
+        committed, generated,
+        "schemas/platform.schema.json is stale: rerun with KUBEFIT_UPDATE_SCHEMAS=1 and commit"
+    );
+}
+
+fn arb_stack() -> impl Strategy<Value = Stack> {
+    prop::collection::vec((1u64..800, 1u64..2048, 0i32..4, any::<bool>()), 0..8).prop_map(|ws| {
+        ws.into_iter()
+            .enumerate()
+            .fold(Stack::new("p"), |s, (i, (cpu, mem, replicas, sts))| {
+                let name = format!("w{i}");
+                if sts {
+                    s.with(StatefulSet::new(name.clone(), c(&name, cpu, mem)).replicas(replicas))
+                } else {
+                    s.with(Deployment::new(name.clone(), c(&name, cpu, mem)).replicas(replicas))
+                }
+            })
+    })
+}
+
+proptest! {
+    #[test]
+    fn adding_a_pod_never_lowers_any_total(stack in arb_stack(), cpu in 1u64..500, mem in 1u64..512) {
+        let p = lab(2, 2000, 8);
+        let before = stack.fit(&p);
+        let after = stack.clone().with(Deployment::new("extra", c("extra", cpu, mem))).fit(&p);
+        prop_assert!(after.steady_requests().cpu >= before.steady_requests().cpu);
+        prop_assert!(after.steady_requests().memory >= before.steady_requests().memory);
+        prop_assert!(after.peak_requests().cpu >= before.peak_requests().cpu);
+        prop_assert!(after.peak_requests().memory >= before.peak_requests().memory);
+        prop_assert!(after.peak_pods() > before.peak_pods());
+    }
+
+    #[test]
+    fn a_stack_that_fits_still_fits_with_more_of_everything(stack in arb_stack(), extra_cpu in 0u64..2000, extra_mem in 0u64..8) {
+        let small = lab(2, 2000, 8);
+        let big = lab(2, 2000 + extra_cpu, 8 + extra_mem);
+        if small.pools()[0].allocatable_cpu() <= big.pools()[0].allocatable_cpu()
+            && stack.fit(&small).verdict() == Verdict::Fits {
+            prop_assert_eq!(stack.fit(&big).verdict(), Verdict::Fits);
+        }
+    }
+
+    #[test]
+    fn placement_never_exceeds_allocatable(stack in arb_stack()) {
+        let fit = stack.fit(&lab(3, 1500, 4));
+        for p in fit.placements() {
+            for n in &p.nodes {
+                prop_assert!(n.requested.cpu <= n.allocatable.cpu);
+                prop_assert!(n.requested.memory <= n.allocatable.memory);
+                prop_assert!(n.pods <= n.max_pods);
+            }
+        }
+    }
+}
