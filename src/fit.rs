@@ -507,7 +507,13 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn fit(&self, platform: &Platform) -> FitReport {
-        let demands = self.workload_demands();
+        let mut demands = self.workload_demands();
+        if let Some((cpu, memory)) = platform.pod_overhead_of() {
+            for w in &mut demands {
+                w.pod_requests.cpu = w.pod_requests.cpu + cpu;
+                w.pod_requests.memory = w.pod_requests.memory + memory;
+            }
+        }
         let steady = place("steady", platform, &demands, |c| c.steady);
         let rollout = place("rollout", platform, &demands, |c| c.rollout);
         let peak = place("peak", platform, &demands, |c| c.peak);
@@ -932,6 +938,12 @@ impl fmt::Display for FitReport {
             human(self.peak_limits.memory),
             self.cpu_limit_overcommit_percent,
             self.memory_limit_overcommit_percent,
+        )?;
+        writeln!(
+            f,
+            "  headroom at worst case: {} cpu / {} memory",
+            self.headroom.cpu,
+            human(self.headroom.memory)
         )?;
         writeln!(f, "\nnodes (worst case, requests incl. add-ons)")?;
         writeln!(

@@ -674,6 +674,9 @@ pub struct Platform {
     idle_reclamation: bool,
     #[serde(default = "default_overcommit")]
     overcommit_warning_percent: u32,
+    /// Per-pod overhead of the runtime class (added to every pod's effective request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pod_overhead: Option<(Cpu, Memory)>,
 }
 
 fn default_overcommit() -> u32 {
@@ -729,6 +732,7 @@ impl Platform {
             load_balancers: None,
             idle_reclamation: false,
             overcommit_warning_percent: default_overcommit(),
+            pod_overhead: None,
         }
     }
 
@@ -1184,6 +1188,30 @@ impl Platform {
     pub fn overcommit_warning_percent(mut self, percent: u32) -> Self {
         self.overcommit_warning_percent = percent;
         self
+    }
+
+    /// Sets the pod overhead of the runtime class pods use (e.g. Kata or gVisor), added to
+    /// every pod's effective request.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform};
+    /// let p = Platform::kubeadm(1, Cpu::cores(2), Memory::gibibytes(4)).pod_overhead(Cpu::millis(250), Memory::mebibytes(120));
+    /// assert_eq!(p.pod_overhead_of(), Some((Cpu::millis(250), Memory::mebibytes(120))));
+    /// ```
+    #[must_use]
+    pub fn pod_overhead(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.pod_overhead = Some((cpu, memory));
+        self
+    }
+
+    /// The per-pod overhead, if any.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().pod_overhead_of(), None);
+    /// ```
+    #[must_use]
+    pub fn pod_overhead_of(&self) -> Option<(Cpu, Memory)> {
+        self.pod_overhead
     }
 
     /// Adds a note shown in reports.

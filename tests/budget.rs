@@ -102,6 +102,15 @@ fn statefulsets_roll_without_surge() {
 }
 
 #[test]
+fn pod_overhead_is_added_to_every_pod() {
+    let d = Deployment::new("a", c("a", 100, 64)).replicas(2).recreate();
+    let p = lab(1, 1000, 4).pod_overhead(Cpu::millis(250), Memory::mebibytes(120));
+    let fit = Stack::new("x").with(d).fit(&p);
+    assert_eq!(fit.peak_requests().cpu, Cpu::millis(700));
+    assert_eq!(fit.peak_requests().memory, Memory::mebibytes(368));
+}
+
+#[test]
 fn per_node_addons_count_once_per_node_and_cluster_addons_once() {
     let p = lab(3, 1000, 4)
         .addon(AddOn::per_node(
