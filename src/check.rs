@@ -134,6 +134,29 @@ impl Checker<'_> {
         }
     }
 
+    fn suppressions(&mut self, meta: &Meta, object: &str) {
+        for (id, reason) in &meta.suppressions {
+            if crate::rules::rule(id).is_none() {
+                self.error(
+                    "unknown-rule",
+                    object,
+                    "suppress",
+                    format!("`{id}` is not a kubefit rule id"),
+                    "use an id from kubefit::rules() (see docs/rules.md)",
+                );
+            }
+            if reason.trim().is_empty() {
+                self.error(
+                    "suppression-without-reason",
+                    object,
+                    "suppress",
+                    format!("suppression of `{id}` gives no reason"),
+                    "say why the rule does not apply here",
+                );
+            }
+        }
+    }
+
     fn label(&mut self, key: &str, value: &str, object: &str, path: &str) {
         if let Err(e) = NameRule::LabelKey.validate(key) {
             self.error(
@@ -381,19 +404,6 @@ impl Checker<'_> {
                     "mount each path once",
                 );
             }
-        }
-        if c.run_as_user == 0 || c.privileged {
-            self.push(
-                Severity::Warning,
-                "runs-as-root",
-                object,
-                &format!("{base}.securityContext"),
-                format!(
-                    "container `{}` may run as root or privileged; a namespace enforcing the restricted pod security level rejects it",
-                    c.name
-                ),
-                "keep the non-root default, or relax the stack with .pod_security(\"privileged\")",
-            );
         }
     }
 
@@ -816,6 +826,7 @@ impl Stack {
             );
         }
         c.meta(&self.meta, &ns_object, "metadata.");
+        c.suppressions(&self.meta, &ns_object);
 
         let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
         for o in &self.objects {
@@ -840,6 +851,7 @@ impl Stack {
             };
             c.name(rule, o.name().as_str(), &object, "metadata.name");
             c.meta(o.meta(), &object, "metadata.");
+            c.suppressions(o.meta(), &object);
             match o {
                 Object::Deployment(d) => {
                     c.workload(
@@ -937,6 +949,22 @@ impl Stack {
                 | Object::LimitRange(_) => {}
             }
         }
-        Report::new(self.namespace.as_str(), c.out)
+        let mut out = c.out;
+        out.extend(self.lint());
+        // Suppressions: per object, then per stack.
+        let mut per_object: BTreeMap<String, &Meta> = BTreeMap::new();
+        for o in &self.objects {
+            per_object.insert(o.reference(), o.meta());
+        }
+        for d in &mut out {
+            let reason = per_object
+                .get(&d.object)
+                .and_then(|m| m.suppressions.get(&d.id))
+                .or_else(|| self.meta.suppressions.get(&d.id));
+            if let Some(reason) = reason {
+                d.suppressed = Some(reason.clone());
+            }
+        }
+        Report::new(self.namespace.as_str(), out)
     }
 }

@@ -66,7 +66,7 @@ pub(crate) struct Port {
 /// | `runAsUser` / `runAsGroup` | `10001` | [`Container::run_as_user`] |
 /// | `readOnlyRootFilesystem` | `true` | [`Container::writable_root_filesystem`] |
 /// | `allowPrivilegeEscalation` | `false` | [`Container::allow_privilege_escalation`] |
-/// | `capabilities.drop` | `[ALL]` | [`Container::add_capability`] adds back one |
+/// | `capabilities.drop` | `[ALL]` | [`Container::add_capability`] adds back one; [`Container::keep_default_capabilities`] |
 /// | `privileged` | not set | [`Container::privileged`] |
 ///
 /// ```
@@ -107,6 +107,7 @@ pub struct Container {
     pub(crate) allow_escalation: bool,
     pub(crate) privileged: bool,
     pub(crate) add_capabilities: Vec<String>,
+    pub(crate) drop_all_capabilities: bool,
 }
 
 impl Container {
@@ -138,6 +139,7 @@ impl Container {
             allow_escalation: false,
             privileged: false,
             add_capabilities: Vec::new(),
+            drop_all_capabilities: true,
         }
     }
 
@@ -542,6 +544,18 @@ impl Container {
         self
     }
 
+    /// Opts out of `capabilities.drop: [ALL]`, keeping the runtime's default set.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("legacy", "legacy:1").keep_default_capabilities();
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn keep_default_capabilities(mut self) -> Self {
+        self.drop_all_capabilities = false;
+        self
+    }
+
     pub(crate) fn to_k8s(&self, sidecar: bool) -> K8sContainer {
         let non_empty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
         K8sContainer {
@@ -609,7 +623,7 @@ impl Container {
                 allow_privilege_escalation: Some(self.allow_escalation),
                 privileged: self.privileged.then_some(true),
                 capabilities: Some(Capabilities {
-                    drop: Some(vec!["ALL".to_owned()]),
+                    drop: self.drop_all_capabilities.then(|| vec!["ALL".to_owned()]),
                     add: (!self.add_capabilities.is_empty()).then(|| self.add_capabilities.clone()),
                 }),
                 ..Default::default()

@@ -68,6 +68,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// Why it was suppressed, if it was (it then counts as neither error nor warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<String>,
 }
 
 impl Diagnostic {
@@ -94,18 +97,24 @@ impl Diagnostic {
             path: path.into(),
             message: message.into(),
             hint: hint.into(),
+            suppressed: None,
         }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.suppressed.is_some() {
+            f.write_str("suppressed ")?;
+        }
         write!(f, "{}[{}] {}", self.severity, self.id, self.object)?;
         if !self.path.is_empty() {
             write!(f, ": {}", self.path)?;
         }
         write!(f, ": {}", self.message)?;
-        if !self.hint.is_empty() {
+        if let Some(reason) = &self.suppressed {
+            write!(f, " (suppressed: {reason})")?;
+        } else if !self.hint.is_empty() {
             write!(f, " (fix: {})", self.hint)?;
         }
         Ok(())

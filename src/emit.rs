@@ -501,9 +501,10 @@ impl Stack {
                 object,
             });
         }
-        if !self.meta.labels.is_empty() {
+        let skips = crate::meta::checkov_skips(&self.meta.suppressions);
+        if !self.meta.labels.is_empty() || !skips.is_empty() {
             for d in &mut documents[1..] {
-                add_labels(&mut d.object, &self.meta.labels);
+                add_labels(&mut d.object, &self.meta.labels, &skips);
             }
         }
         Ok(Manifests {
@@ -514,7 +515,11 @@ impl Stack {
     }
 }
 
-fn add_labels(o: &mut K8sObject, labels: &std::collections::BTreeMap<String, String>) {
+fn add_labels(
+    o: &mut K8sObject,
+    labels: &std::collections::BTreeMap<String, String>,
+    checkov_skips: &[(String, String)],
+) {
     use k8s_openapi::Metadata;
     let meta = match o {
         K8sObject::Namespace(x) => x.metadata_mut(),
@@ -535,5 +540,16 @@ fn add_labels(o: &mut K8sObject, labels: &std::collections::BTreeMap<String, Str
     let l = meta.labels.get_or_insert_with(Default::default);
     for (k, v) in labels {
         l.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    if !checkov_skips.is_empty() {
+        let a = meta.annotations.get_or_insert_with(Default::default);
+        let mut n = a
+            .keys()
+            .filter(|k| k.starts_with("checkov.io/skip"))
+            .count();
+        for (_, v) in checkov_skips {
+            n += 1;
+            a.insert(format!("checkov.io/skip{n}"), v.clone());
+        }
     }
 }

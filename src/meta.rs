@@ -13,20 +13,41 @@ pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
 pub(crate) struct Meta {
     pub(crate) labels: BTreeMap<String, String>,
     pub(crate) annotations: BTreeMap<String, String>,
+    /// Rule id → reason.
+    pub(crate) suppressions: BTreeMap<String, String>,
 }
 
 impl Meta {
     pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
         let mut labels = self.labels.clone();
         labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
+        let mut annotations = self.annotations.clone();
+        annotations.extend(checkov_skips(&self.suppressions));
         ObjectMeta {
             name: Some(name.to_owned()),
             namespace: namespace.map(str::to_owned),
             labels: Some(labels),
-            annotations: (!self.annotations.is_empty()).then(|| self.annotations.clone()),
+            annotations: (!annotations.is_empty()).then_some(annotations),
             ..Default::default()
         }
     }
+}
+
+/// `checkov.io/skipN: CKV_…=reason` annotations for suppressed rules that map to checkov
+/// checks, so checkov agrees with the suppression.
+pub(crate) fn checkov_skips(suppressions: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (id, reason) in suppressions {
+        if let Some(rule) = crate::rules::rule(id) {
+            for ck in rule.checkov {
+                out.push((
+                    format!("checkov.io/skip{}", out.len() + 1),
+                    format!("{ck}={reason}"),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Generates `label` and `annotation` setters for a type with a `meta: Meta` field.
@@ -54,6 +75,20 @@ macro_rules! meta_setters {
             #[must_use]
             pub fn annotation(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
                 self.meta.annotations.insert(key.into(), value.into());
+                self
+            }
+
+            /// Suppresses the rule `rule_id` for this object, with the reason (required).
+            /// The finding still shows in the report, marked suppressed with the reason;
+            /// rules that map to checkov checks also get a `checkov.io/skipN` annotation.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".suppress(\"pdb-missing\", \"single-replica by design\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
+                self.meta.suppressions.insert(rule_id.into(), reason.into());
                 self
             }
         }

@@ -29,6 +29,7 @@ pub(crate) struct PodTemplate {
     pub(crate) one_per_node: bool,
     pub(crate) node_selector: BTreeMap<String, String>,
     pub(crate) termination_grace_seconds: Option<i64>,
+    pub(crate) seccomp_runtime_default: bool,
 }
 
 impl PodTemplate {
@@ -48,6 +49,7 @@ impl PodTemplate {
             one_per_node: false,
             node_selector: BTreeMap::new(),
             termination_grace_seconds: None,
+            seccomp_runtime_default: true,
         }
     }
 
@@ -118,7 +120,7 @@ impl PodTemplate {
                     run_as_user: Some(self.run_as_user),
                     run_as_group: Some(self.run_as_user),
                     fs_group: Some(self.run_as_user),
-                    seccomp_profile: Some(SeccompProfile {
+                    seccomp_profile: self.seccomp_runtime_default.then(|| SeccompProfile {
                         type_: "RuntimeDefault".to_owned(),
                         localhost_profile: None,
                     }),
@@ -284,6 +286,18 @@ macro_rules! pod_setters {
             #[must_use]
             pub fn one_replica_per_node(mut self) -> Self {
                 self.pod.one_per_node = true;
+                self
+            }
+
+            /// Opts out of the `RuntimeDefault` seccomp profile.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".seccomp_unconfined();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn seccomp_unconfined(mut self) -> Self {
+                self.pod.seccomp_runtime_default = false;
                 self
             }
 

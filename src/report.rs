@@ -28,6 +28,7 @@ pub struct Report {
     stack: String,
     errors: usize,
     warnings: usize,
+    suppressed: usize,
     diagnostics: Vec<Diagnostic>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fit: Option<Box<FitReport>>,
@@ -52,16 +53,21 @@ impl Report {
         diagnostics.dedup();
         let errors = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Severity::Error && d.suppressed.is_none())
             .count();
         let warnings = diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Warning)
+            .filter(|d| d.severity == Severity::Warning && d.suppressed.is_none())
+            .count();
+        let suppressed = diagnostics
+            .iter()
+            .filter(|d| d.suppressed.is_some())
             .count();
         Report {
             stack: stack.into(),
             errors,
             warnings,
+            suppressed,
             diagnostics,
             fit: None,
         }
@@ -163,12 +169,14 @@ impl fmt::Display for Report {
         for d in &self.diagnostics {
             writeln!(f, "  {d}")?;
         }
+        let suppressed = self.suppressed;
         write!(
             f,
-            "{} error(s), {} warning(s), {} note(s)",
+            "{} error(s), {} warning(s), {} note(s), {} suppressed",
             self.errors,
             self.warnings,
-            self.diagnostics.len() - self.errors - self.warnings
+            self.diagnostics.len() - self.errors - self.warnings - suppressed,
+            suppressed
         )
     }
 }

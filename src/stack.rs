@@ -73,6 +73,19 @@ impl Stack {
         self
     }
 
+    /// Suppresses the rule `rule_id` for every object of the stack, with the reason
+    /// (required). Suppressed findings still show in the report with their reason.
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").suppress("image-not-pinned", "dev stack: tags are fine");
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.meta.suppressions.insert(rule_id.into(), reason.into());
+        self
+    }
+
     /// Sets the Pod Security Admission level enforced on the namespace
     /// (`restricted` by default; `baseline` or `privileged` to relax it).
     ///

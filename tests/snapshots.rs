@@ -28,7 +28,17 @@ fn json_is_a_v1_list() {
         .iter()
         .map(|i| i["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["Namespace", "Service", "Service", "StatefulSet"]);
+    assert_eq!(
+        kinds,
+        [
+            "Namespace",
+            "NetworkPolicy",
+            "Service",
+            "Service",
+            "StatefulSet",
+            "PodDisruptionBudget"
+        ]
+    );
 }
 
 #[test]

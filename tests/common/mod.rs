@@ -132,7 +132,13 @@ pub fn statefulset_stack() -> Stack {
     let client = Service::new("redis-client")
         .select(&redis)
         .port("redis", 6379, "redis");
-    Stack::new("cache").with(headless).with(client).with(redis)
+    let pdb = PodDisruptionBudget::new(&redis);
+    Stack::new("cache")
+        .with(NetworkPolicy::default_deny())
+        .with(headless)
+        .with(client)
+        .with(pdb)
+        .with(redis.one_replica_per_node())
 }
 
 /// Every Service type and an Ingress with two hosts and TLS.
@@ -142,14 +148,16 @@ pub fn service_ingress_stack() -> Stack {
         Container::new("web", "nginxinc/nginx-unprivileged:1.27")
             .port("http", 8080)
             .resources(resources())
-            .readiness(Probe::http("/", "http")),
+            .readiness(Probe::http("/", "http"))
+            .liveness(Probe::http("/", "http")),
     );
     let api = Deployment::new(
         "api",
         Container::new("api", "ghcr.io/acme/api:1.4.2")
             .port("http", 8080)
             .resources(resources())
-            .readiness(Probe::http("/ready", "http")),
+            .readiness(Probe::http("/ready", "http"))
+            .liveness(Probe::tcp("http")),
     );
     let web_svc = Service::expose(&web);
     let api_svc = Service::new("api").select(&api).port("http", 80, "http");
@@ -188,6 +196,7 @@ pub fn service_ingress_stack() -> Stack {
         .with(api_svc)
         .with(node_port)
         .with(lb)
+        .with(NetworkPolicy::default_deny())
         .with(NetworkPolicy::allow(&web, &api, "http"))
         .with(web)
         .with(api)
@@ -209,9 +218,14 @@ pub fn tricky_config_stack() -> Stack {
             .env("NO", "no")
             .env("yes", "on")
             .env("VERSION", "1.0")
-            .resources(resources()),
+            .resources(resources())
+            .readiness(Probe::exec(["true"]))
+            .liveness(Probe::exec(["true"])),
     );
-    Stack::new("tricky").with(cm).with(app)
+    Stack::new("tricky")
+        .with(NetworkPolicy::default_deny())
+        .with(cm)
+        .with(app)
 }
 
 struct NameRuleOk;
@@ -219,6 +233,15 @@ impl NameRuleOk {
     fn config_key(v: &str) -> bool {
         kubefit::NameRule::ConfigKey.validate(v).is_ok()
     }
+}
+
+/// No errors and no warnings (notes such as `image-not-pinned` may remain).
+pub fn assert_clean(name: &str, stack: &Stack) {
+    let report = stack.check();
+    assert!(
+        report.error_count() == 0 && report.warning_count() == 0,
+        "{name}: {report}"
+    );
 }
 
 /// Every sample stack, by name.

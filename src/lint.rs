@@ -1,0 +1,373 @@
+//! Policy lints (the rules kube-linter, Polaris, kube-score and checkov share), run by
+//! [`Stack::check`](crate::Stack::check) beside the structural checks.
+
+use std::collections::BTreeMap;
+
+use crate::container::{Container, EnvValue};
+use crate::diagnostic::Diagnostic;
+use crate::name::Name;
+use crate::network_policy::PolicyRule;
+use crate::object::Object;
+use crate::pod::PodTemplate;
+use crate::rules::rule;
+use crate::stack::Stack;
+use crate::volume::VolumeSource;
+
+const DANGEROUS_CAPABILITIES: [&str; 8] = [
+    "ALL",
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "SYS_PTRACE",
+    "SYS_MODULE",
+    "DAC_READ_SEARCH",
+    "NET_RAW",
+    "BPF",
+];
+
+const SECRET_WORDS: [&str; 8] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+];
+
+fn push(out: &mut Vec<Diagnostic>, id: &str, object: &str, path: String, message: String) {
+    let Some(r) = rule(id) else { return };
+    out.push(Diagnostic::new(
+        r.severity, id, object, path, message, r.fix,
+    ));
+}
+
+/// Whether the image names a mutable version: no tag, or `latest`.
+fn mutable_tag(image: &str) -> bool {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    match last.split_once(':') {
+        None => !image.contains('@'),
+        Some((_, tag)) => tag == "latest",
+    }
+}
+
+fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &str, base: &str) {
+    let r = &c.resources;
+    let name = &c.name;
+    if r.cpu_request().is_none() && r.cpu_limit().is_none() {
+        push(
+            out,
+            "cpu-request-missing",
+            object,
+            format!("{base}.resources.requests.cpu"),
+            format!("container `{name}` has no cpu request"),
+        );
+    }
+    if r.cpu_limit().is_none() {
+        push(
+            out,
+            "cpu-limit-missing",
+            object,
+            format!("{base}.resources.limits.cpu"),
+            format!("container `{name}` has no cpu limit"),
+        );
+    }
+    if r.memory_request().is_none() && r.memory_limit().is_none() {
+        push(
+            out,
+            "memory-request-missing",
+            object,
+            format!("{base}.resources.requests.memory"),
+            format!("container `{name}` has no memory request"),
+        );
+    }
+    if r.memory_limit().is_none() {
+        push(
+            out,
+            "memory-limit-missing",
+            object,
+            format!("{base}.resources.limits.memory"),
+            format!("container `{name}` has no memory limit"),
+        );
+    }
+    if mutable_tag(&c.image) {
+        push(
+            out,
+            "image-tag-mutable",
+            object,
+            format!("{base}.image"),
+            format!("image `{}` has no version tag or uses `latest`", c.image),
+        );
+    }
+    if !c.image.contains("@sha256:") {
+        push(
+            out,
+            "image-not-pinned",
+            object,
+            format!("{base}.image"),
+            format!("image `{}` is not pinned by digest", c.image),
+        );
+    }
+    if c.run_as_user < 10_000 {
+        push(
+            out,
+            "runs-as-root",
+            object,
+            format!("{base}.securityContext.runAsUser"),
+            format!(
+                "container `{name}` runs as uid {} (root or below 10000)",
+                c.run_as_user
+            ),
+        );
+    }
+    if !c.read_only_root {
+        push(
+            out,
+            "writable-root-filesystem",
+            object,
+            format!("{base}.securityContext.readOnlyRootFilesystem"),
+            format!("container `{name}` has a writable root filesystem"),
+        );
+    }
+    if c.allow_escalation {
+        push(
+            out,
+            "privilege-escalation-allowed",
+            object,
+            format!("{base}.securityContext.allowPrivilegeEscalation"),
+            format!("container `{name}` allows privilege escalation"),
+        );
+    }
+    if c.privileged {
+        push(
+            out,
+            "privileged-container",
+            object,
+            format!("{base}.securityContext.privileged"),
+            format!("container `{name}` is privileged"),
+        );
+    }
+    if !c.drop_all_capabilities {
+        push(
+            out,
+            "capabilities-not-dropped",
+            object,
+            format!("{base}.securityContext.capabilities.drop"),
+            format!("container `{name}` keeps the runtime's default capabilities"),
+        );
+    }
+    for (i, cap) in c.add_capabilities.iter().enumerate() {
+        let upper = cap.to_ascii_uppercase();
+        let bare = upper.strip_prefix("CAP_").unwrap_or(&upper);
+        if DANGEROUS_CAPABILITIES.contains(&bare) {
+            push(
+                out,
+                "dangerous-capability",
+                object,
+                format!("{base}.securityContext.capabilities.add[{i}]"),
+                format!("container `{name}` adds capability {cap}"),
+            );
+        }
+    }
+    if app && c.liveness.is_none() {
+        push(
+            out,
+            "liveness-probe-missing",
+            object,
+            format!("{base}.livenessProbe"),
+            format!("container `{name}` has no liveness probe"),
+        );
+    }
+    if app && c.readiness.is_none() {
+        push(
+            out,
+            "readiness-probe-missing",
+            object,
+            format!("{base}.readinessProbe"),
+            format!("container `{name}` has no readiness probe"),
+        );
+    }
+    for (i, e) in c.env.iter().enumerate() {
+        let upper = e.name.to_ascii_uppercase();
+        let secretish = SECRET_WORDS.iter().any(|w| upper.contains(w)) && !upper.ends_with("_FILE");
+        match &e.value {
+            EnvValue::Literal(v) if secretish && !v.is_empty() => {
+                push(
+                    out,
+                    "literal-secret-in-env",
+                    object,
+                    format!("{base}.env[{i}].value"),
+                    format!("env var `{}` looks secret but has a literal value", e.name),
+                );
+            }
+            EnvValue::SecretKey { secret, .. } => {
+                push(
+                    out,
+                    "secret-as-env",
+                    object,
+                    format!("{base}.env[{i}].valueFrom.secretKeyRef"),
+                    format!("env var `{}` carries secret `{secret}`", e.name),
+                );
+            }
+            _ => {}
+        }
+    }
+    for (i, e) in c.env_from.iter().enumerate() {
+        if let crate::container::EnvFrom::Secret(s) = e {
+            push(
+                out,
+                "secret-as-env",
+                object,
+                format!("{base}.envFrom[{i}].secretRef"),
+                format!("secret `{s}` is imported as env vars"),
+            );
+        }
+    }
+}
+
+fn lint_pod(
+    out: &mut Vec<Diagnostic>,
+    pod: &PodTemplate,
+    name: &Name,
+    replicas: i32,
+    object: &str,
+    covered: bool,
+    has_pdb: bool,
+) {
+    for (path, c) in pod.all_containers() {
+        let app = path.starts_with("containers[");
+        lint_container(out, c, app, object, &format!("spec.template.spec.{path}"));
+    }
+    if !pod.seccomp_runtime_default {
+        push(
+            out,
+            "seccomp-not-runtime-default",
+            object,
+            "spec.template.spec.securityContext.seccompProfile".into(),
+            "the pod runs without the RuntimeDefault seccomp profile".into(),
+        );
+    }
+    if pod.run_as_user < 10_000 {
+        push(
+            out,
+            "runs-as-root",
+            object,
+            "spec.template.spec.securityContext.runAsUser".into(),
+            format!(
+                "the pod runs as uid {} (root or below 10000)",
+                pod.run_as_user
+            ),
+        );
+    }
+    if pod.host_network {
+        push(
+            out,
+            "host-namespace",
+            object,
+            "spec.template.spec.hostNetwork".into(),
+            "the pod shares the node's network namespace".into(),
+        );
+    }
+    for (i, v) in pod.volumes.iter().enumerate() {
+        if let VolumeSource::HostPath(p) = &v.source {
+            push(
+                out,
+                "host-path-volume",
+                object,
+                format!("spec.template.spec.volumes[{i}].hostPath"),
+                format!("volume `{}` mounts the node's `{p}`", v.name),
+            );
+        }
+    }
+    if pod.automount_token {
+        push(
+            out,
+            "service-account-token-mounted",
+            object,
+            "spec.template.spec.automountServiceAccountToken".into(),
+            "the pod mounts its service-account token".into(),
+        );
+    }
+    if !covered {
+        push(
+            out,
+            "network-policy-missing",
+            object,
+            "spec.template.metadata.labels".into(),
+            format!("no networkpolicy selects the pods of `{name}`"),
+        );
+    }
+    if replicas >= 2 && !has_pdb {
+        push(
+            out,
+            "pdb-missing",
+            object,
+            "spec.replicas".into(),
+            format!("{replicas} replicas and no poddisruptionbudget"),
+        );
+    }
+    if replicas >= 2 && !pod.one_per_node {
+        push(
+            out,
+            "anti-affinity-missing",
+            object,
+            "spec.template.spec.affinity".into(),
+            format!("{replicas} replicas may all land on one node"),
+        );
+    }
+}
+
+impl Stack {
+    pub(crate) fn lint(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        // Which pod label sets NetworkPolicies select (an empty selector selects all).
+        let mut selectors: Vec<Option<BTreeMap<String, String>>> = Vec::new();
+        let mut pdb_targets = Vec::new();
+        for o in &self.objects {
+            match o {
+                Object::NetworkPolicy(p) => selectors.push(match &p.rule {
+                    PolicyRule::DenyAll | PolicyRule::FromNamespace { to: None, .. } => None,
+                    PolicyRule::FromNamespace { to: Some(w), .. } => Some(w.selector.clone()),
+                    PolicyRule::Between { to, .. } => Some(to.selector.clone()),
+                }),
+                Object::PodDisruptionBudget(p) => {
+                    pdb_targets.push((p.target.kind, p.target.name.clone()));
+                }
+                _ => {}
+            }
+        }
+        let covered = |labels: &BTreeMap<String, String>| {
+            selectors.iter().any(|s| match s {
+                None => true,
+                Some(sel) => sel.iter().all(|(k, v)| labels.get(k) == Some(v)),
+            })
+        };
+        for o in &self.objects {
+            let (kind, name, pod, replicas) = match o {
+                Object::Deployment(d) => {
+                    (crate::WorkloadKind::Deployment, &d.name, &d.pod, d.replicas)
+                }
+                Object::StatefulSet(s) => (
+                    crate::WorkloadKind::StatefulSet,
+                    &s.name,
+                    &s.pod,
+                    s.replicas,
+                ),
+                _ => continue,
+            };
+            let object = o.reference();
+            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == kind && n == name);
+            lint_pod(
+                &mut out,
+                pod,
+                name,
+                replicas,
+                &object,
+                covered(&pod.pod_labels(name)),
+                has_pdb,
+            );
+        }
+        out
+    }
+}
