@@ -86,10 +86,26 @@ fn adjusted(name: &str) -> (u64, u64, u64, u64) {
     }
 }
 
+/// Digests of the team's own images come from CI (`docker buildx build --push` prints them);
+/// set `PHASE_V_DIGEST_<NAME>` to pin real ones. Until then the manifests carry this
+/// placeholder, so they have the shape production uses (checkov CKV_K8S_43).
+const UNBUILT: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+fn ci_digest(name: &str) -> String {
+    let var = format!("PHASE_V_DIGEST_{}", name.to_uppercase().replace('-', "_"));
+    std::env::var(var).unwrap_or_else(|_| UNBUILT.to_owned())
+}
+
+const PROMETHEUS_DIGEST: &str =
+    "sha256:f6639335d34a77d9d9db382b92eeb7fc00934be8eae81dbc03b31cfe90411a94";
+const GRAFANA_DIGEST: &str =
+    "sha256:408afb9726de5122b00a2576763a8a57a3c86d5b0eff5305bc994ceb3eb96c3f";
+
 fn service(p: &Planned, resources: Resources) -> Deployment {
     Deployment::new(
         p.name,
         Container::new(p.name, p.image)
+            .image_digest(ci_digest(p.name))
             .port("http", p.port)
             .resources(resources)
             .readiness(Probe::http("/healthz", "http"))
@@ -103,6 +119,7 @@ fn monitoring(prom: Resources, grafana: Resources) -> (StatefulSet, Deployment) 
     let prometheus = StatefulSet::new(
         "prometheus",
         Container::new("prometheus", "prom/prometheus:v2.54.1")
+            .image_digest(PROMETHEUS_DIGEST)
             .args([
                 "--config.file=/etc/prometheus/prometheus.yml",
                 "--storage.tsdb.retention.time=7d",
@@ -117,6 +134,7 @@ fn monitoring(prom: Resources, grafana: Resources) -> (StatefulSet, Deployment) 
     let grafana = Deployment::new(
         "grafana",
         Container::new("grafana", "grafana/grafana:11.2.0")
+            .image_digest(GRAFANA_DIGEST)
             .port("http", 3000)
             .resources(grafana)
             .readiness(Probe::http("/api/health", "http"))

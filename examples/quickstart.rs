@@ -15,6 +15,12 @@ use kubefit::{
     SecretValue, Service, Stack, StatefulSet, Storage, Volume,
 };
 
+/// Images are pinned by digest (checkov CKV_K8S_43): a tag can be re-pushed, a digest cannot.
+const NGINX_DIGEST: &str =
+    "sha256:65e3e85dbaed8ba248841d9d58a899b6197106c23cb0ff1a132b7bfe0547e4c0";
+const POSTGRES_DIGEST: &str =
+    "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
+
 /// The quickstart stack. `db_password` comes from the environment in real use.
 fn stack(db_password: SecretValue) -> Stack {
     let config = ConfigMap::new("web-config")
@@ -25,10 +31,13 @@ fn stack(db_password: SecretValue) -> Stack {
 
     let web = Deployment::new(
         "web",
-        Container::new("web", "nginxinc/nginx-unprivileged:1.27")
+        Container::new("web", "nginxinc/nginx-unprivileged:1.27-alpine")
+            .image_digest(NGINX_DIGEST)
             .port("http", 8080)
             .env_from_config_map(&config)
-            .env_from_secret_key("DATABASE_PASSWORD", &db_secret, "password")
+            // Secrets as files, not env vars (they leak into child processes and crash dumps).
+            .env("DATABASE_PASSWORD_FILE", "/run/secrets/postgres/password")
+            .mount_read_only("postgres-credentials", "/run/secrets/postgres")
             .resources(
                 Resources::new()
                     .requests(Cpu::millis(100), Memory::mebibytes(128))
@@ -39,7 +48,8 @@ fn stack(db_password: SecretValue) -> Stack {
             .mount("tmp", "/tmp"),
     )
     .replicas(2)
-    .volume(Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64)));
+    .volume(Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64)))
+    .volume(Volume::secret("postgres-credentials", &db_secret));
     let web_svc = Service::expose(&web);
     let ingress = Ingress::new("web")
         .class("nginx")
@@ -52,10 +62,12 @@ fn stack(db_password: SecretValue) -> Stack {
     let postgres = StatefulSet::new(
         "postgres",
         Container::new("postgres", "postgres:16.4")
+            .image_digest(POSTGRES_DIGEST)
             .port("postgres", 5432)
             .env("POSTGRES_DB", "shop")
             .env("PGDATA", "/var/lib/postgresql/data/pgdata")
-            .env_from_secret_key("POSTGRES_PASSWORD", &db_secret, "password")
+            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
+            .mount_read_only("postgres-credentials", "/run/secrets/postgres")
             .resources(
                 Resources::new()
                     .requests(Cpu::millis(250), Memory::mebibytes(512))
@@ -69,6 +81,7 @@ fn stack(db_password: SecretValue) -> Stack {
     )
     .volume(Volume::empty_dir("run"))
     .volume(Volume::empty_dir("tmp"))
+    .volume(Volume::secret("postgres-credentials", &db_secret))
     .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
     let postgres_svc = postgres.headless_service();
 

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-validators.sh
 export KUBEFIT_KUBERNETES_VALIDATE="$PWD/.venv/bin/kubernetes-validate"
+export KUBEFIT_CHECKOV="$PWD/.venv-checkov/bin/checkov"
 
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
