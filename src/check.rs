@@ -219,7 +219,7 @@ impl Checker<'_> {
             ),
             Some(Object::Secret(s)) => {
                 if let Some(key) = key {
-                    if !s.data.contains_key(key) {
+                    if !s.has_key(key) {
                         self.error(
                             "missing-secret-key",
                             object,
@@ -931,6 +931,15 @@ impl Stack {
                     }
                 }
                 Object::Secret(s) => {
+                    for (k, var) in &s.missing {
+                        c.error(
+                            "secret-value-missing",
+                            &object,
+                            &format!("data.{k}"),
+                            format!("no value for key `{k}`: variable {var} is not set"),
+                            "set it in the uncommitted .env file (see .env.example) or the environment",
+                        );
+                    }
                     for k in s.data.keys() {
                         if let Err(e) = NameRule::ConfigKey.validate(k) {
                             c.error(

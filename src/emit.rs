@@ -140,6 +140,8 @@ fn yaml_options() -> serde_saphyr::SerializerOptions {
 pub struct EmitOptions {
     plaintext_secrets: bool,
     allow_errors: bool,
+    #[cfg(feature = "sops")]
+    sops: Option<crate::sops::SopsConfig>,
 }
 
 impl EmitOptions {
@@ -164,6 +166,22 @@ impl EmitOptions {
     #[must_use]
     pub fn plaintext_secrets(mut self, yes: bool) -> Self {
         self.plaintext_secrets = yes;
+        self
+    }
+
+    /// Writes each Secret SOPS-encrypted to these age recipients, as
+    /// `secrets/<name>.sops.yaml`, with a `.sops.yaml` whose creation rule matches those
+    /// paths. The files decrypt with `sops --decrypt` and [`sops_decrypt`](crate::sops_decrypt).
+    ///
+    /// ```
+    /// let id = kubefit::AgeIdentity::generate();
+    /// let opts = kubefit::EmitOptions::new().encrypt_secrets(kubefit::SopsConfig::new([id.recipient()]));
+    /// # let _ = opts;
+    /// ```
+    #[cfg(feature = "sops")]
+    #[must_use]
+    pub fn encrypt_secrets(mut self, config: crate::sops::SopsConfig) -> Self {
+        self.sops = Some(config);
         self
     }
 
@@ -205,6 +223,15 @@ pub enum EmitError {
         /// What went wrong.
         message: String,
     },
+    /// A Secret could not be encrypted.
+    #[cfg(feature = "sops")]
+    #[error("secret/{secret}: {source}")]
+    Sops {
+        /// The Secret.
+        secret: String,
+        /// What went wrong.
+        source: crate::sops::SopsError,
+    },
     /// Writing the output failed; the previous output is untouched.
     #[error("{}: cannot write: {source}", .path.display())]
     Io {
@@ -235,6 +262,8 @@ pub enum EmitError {
 pub struct Manifests {
     documents: Vec<Document>,
     withheld_secrets: Vec<String>,
+    /// Extra files for `write_dir`: encrypted Secrets, `.sops.yaml`, `.env.example`.
+    files: Vec<(String, String)>,
     report: Report,
 }
 
@@ -262,6 +291,21 @@ impl Manifests {
     #[must_use]
     pub fn withheld_secrets(&self) -> &[String] {
         &self.withheld_secrets
+    }
+
+    /// Files written beside the manifests by [`Manifests::write_dir`]: each encrypted Secret
+    /// (`secrets/<name>.sops.yaml`), `.sops.yaml`, and `.env.example` (path, content).
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Secret, SecretValue, Stack};
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("pw", SecretValue::new("x")));
+    /// let m = s.emit(&EmitOptions::new())?;
+    /// assert_eq!(m.extra_files()[0].0, ".env.example");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn extra_files(&self) -> &[(String, String)] {
+        &self.files
     }
 
     /// The check report the stack was emitted with (warnings included).
@@ -358,12 +402,13 @@ impl Manifests {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<(), EmitError> {
-        let files: Vec<(String, String)> = self
+        let mut files: Vec<(String, String)> = self
             .file_names()
             .into_iter()
             .zip(&self.documents)
             .map(|(f, d)| d.to_yaml().map(|y| (f, y)))
             .collect::<Result<_, _>>()?;
+        files.extend(self.files.iter().cloned());
         write_atomically(dir.as_ref(), &files)
     }
 }
@@ -469,6 +514,9 @@ impl Stack {
             object: K8sObject::Namespace(self.namespace_to_k8s()),
         }];
         let mut withheld = Vec::new();
+        let mut files = Vec::new();
+        #[cfg(feature = "sops")]
+        let mut encrypted = Vec::new();
         for o in ordered {
             let object = match o {
                 Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
@@ -477,6 +525,26 @@ impl Stack {
                 Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
                 Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
                 Object::Secret(x) => {
+                    #[cfg(feature = "sops")]
+                    if let Some(cfg) = &options.sops {
+                        let mut k = x.to_k8s(ns);
+                        if !self.meta.labels.is_empty() {
+                            let l = k.metadata.labels.get_or_insert_with(Default::default);
+                            for (key, v) in &self.meta.labels {
+                                l.entry(key.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                        let sops_err = |source| EmitError::Sops {
+                            secret: x.name.to_string(),
+                            source,
+                        };
+                        let value = serde_json::to_value(&k).map_err(|e| {
+                            sops_err(crate::sops::SopsError::Encrypt(e.to_string()))
+                        })?;
+                        let yaml = crate::sops::sops_encrypt(&value, cfg).map_err(sops_err)?;
+                        encrypted.push((format!("secrets/{}.sops.yaml", x.name), yaml));
+                        continue;
+                    }
                     if !options.plaintext_secrets {
                         withheld.push(x.name.to_string());
                         continue;
@@ -507,11 +575,73 @@ impl Stack {
                 add_labels(&mut d.object, &self.meta.labels, &skips);
             }
         }
+        if let Some(example) = self.env_example() {
+            files.push((".env.example".to_owned(), example));
+        }
+        #[cfg(feature = "sops")]
+        if let Some(cfg) = &options.sops {
+            files.push((".sops.yaml".to_owned(), sops_yaml(cfg)));
+            files.extend(encrypted);
+        }
         Ok(Manifests {
             documents,
             withheld_secrets: withheld,
+            files,
             report,
         })
+    }
+}
+
+/// `.sops.yaml` with one creation rule matching the encrypted Secret files.
+#[cfg(feature = "sops")]
+fn sops_yaml(cfg: &crate::sops::SopsConfig) -> String {
+    format!(
+        "# sops configuration written by kubefit: `sops secrets/NAME.sops.yaml` edits a Secret.\n\
+         creation_rules:\n  - path_regex: secrets/.*\\.sops\\.yaml$\n    encrypted_regex: \"{}\"\n    age: \"{}\"\n",
+        crate::sops::ENCRYPTED_REGEX,
+        cfg.recipients().join(",")
+    )
+}
+
+impl Stack {
+    /// The `.env.example` for local development: every key of every Secret, with a
+    /// placeholder and a comment naming the Secret and key it feeds; `None` without Secrets.
+    ///
+    /// ```
+    /// use kubefit::{Secret, SecretValue, Stack};
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("x")));
+    /// let example = s.env_example().unwrap();
+    /// assert!(example.contains("# secret/db key password\nDB_PASSWORD=change-me\n"));
+    /// assert!(!example.contains("=x"));
+    /// ```
+    #[must_use]
+    pub fn env_example(&self) -> Option<String> {
+        let mut out = format!(
+            "# Secrets of namespace {}. Copy to .env (never commit .env) and fill in real values.\n",
+            self.namespace
+        );
+        let mut any = false;
+        let mut secrets: Vec<&crate::secret::Secret> = self
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Secret(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        secrets.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in secrets {
+            for key in s.keys() {
+                any = true;
+                let var = s
+                    .sources
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| s.env_var(key));
+                out.push_str(&format!("# secret/{} key {key}\n{var}=change-me\n", s.name));
+            }
+        }
+        any.then_some(out)
     }
 }
 

@@ -53,6 +53,7 @@ mod cpu;
 mod deployment;
 mod diagnostic;
 mod disruption_budget;
+mod dotenv;
 mod emit;
 mod fit;
 mod guard_rails;
@@ -76,6 +77,8 @@ mod secret;
 mod secret_value;
 mod service;
 mod service_account;
+#[cfg(feature = "sops")]
+mod sops;
 mod stack;
 mod statefulset;
 mod volume;
@@ -89,6 +92,7 @@ pub use cpu::{Cpu, CpuError};
 pub use deployment::Deployment;
 pub use diagnostic::{Diagnostic, Severity};
 pub use disruption_budget::PodDisruptionBudget;
+pub use dotenv::{DotEnv, DotEnvError, ProcessEnv, SecretSource};
 pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use guard_rails::{LimitRange, ResourceQuota};
@@ -109,6 +113,10 @@ pub use secret::Secret;
 pub use secret_value::SecretValue;
 pub use service::Service;
 pub use service_account::ServiceAccount;
+#[cfg(feature = "sops")]
+pub use sops::{
+    AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
+};
 pub use stack::Stack;
 pub use statefulset::StatefulSet;
 pub use volume::Volume;

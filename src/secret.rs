@@ -26,6 +26,10 @@ pub struct Secret {
     pub(crate) meta: Meta,
     pub(crate) type_: Option<String>,
     pub(crate) data: BTreeMap<String, SecretValue>,
+    /// Keys whose value was asked of a source that did not have it: key → variable.
+    pub(crate) missing: BTreeMap<String, String>,
+    /// Variables each key is read from (for `.env.example`): key → variable.
+    pub(crate) sources: BTreeMap<String, String>,
 }
 
 impl Secret {
@@ -42,7 +46,63 @@ impl Secret {
             meta: Meta::default(),
             type_: None,
             data: BTreeMap::new(),
+            missing: BTreeMap::new(),
+            sources: BTreeMap::new(),
         }
+    }
+
+    /// The environment variable a key is read from by [`Secret::entry_from`]:
+    /// `<SECRET>_<KEY>`, upper-cased, other characters as `_`
+    /// (`postgres-credentials` / `password` → `POSTGRES_CREDENTIALS_PASSWORD`).
+    ///
+    /// ```
+    /// let s = kubefit::Secret::new("postgres-credentials");
+    /// assert_eq!(s.env_var("password"), "POSTGRES_CREDENTIALS_PASSWORD");
+    /// ```
+    #[must_use]
+    pub fn env_var(&self, key: &str) -> String {
+        format!("{}_{key}", self.name)
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    }
+
+    /// Sets `key` from `source` (a `.env` file or the process environment), reading the
+    /// variable [`Secret::env_var`] names. When the source lacks it, the check reports
+    /// `secret-value-missing` naming the variable; the value itself never shows anywhere.
+    ///
+    /// ```
+    /// use kubefit::{DotEnv, Secret};
+    /// let env = DotEnv::parse("DB_PASSWORD=s3cr3t\n")?;
+    /// let s = Secret::new("db").entry_from("password", &env);
+    /// assert!(s.has_key("password"));
+    /// # Ok::<(), kubefit::DotEnvError>(())
+    /// ```
+    #[must_use]
+    pub fn entry_from(
+        mut self,
+        key: impl Into<String>,
+        source: &dyn crate::dotenv::SecretSource,
+    ) -> Self {
+        let key = key.into();
+        let var = self.env_var(&key);
+        match source.secret(&var) {
+            Some(v) => {
+                self.missing.remove(&key);
+                self.data.insert(key.clone(), v);
+            }
+            None => {
+                self.missing.insert(key.clone(), var.clone());
+            }
+        }
+        self.sources.insert(key, var);
+        self
     }
 
     /// The Secret's name.
@@ -87,7 +147,7 @@ impl Secret {
     /// ```
     #[must_use]
     pub fn has_key(&self, key: &str) -> bool {
-        self.data.contains_key(key)
+        self.data.contains_key(key) || self.missing.contains_key(key)
     }
 
     /// The keys, sorted (keys are not secret).
@@ -98,7 +158,15 @@ impl Secret {
     /// assert_eq!(s.keys().collect::<Vec<_>>(), ["a", "b"]);
     /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.data.keys().map(String::as_str)
+        let mut keys: Vec<&str> = self
+            .data
+            .keys()
+            .chain(self.missing.keys())
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
     }
 
     /// Lowers to the k8s-openapi type **with the plaintext values** (base64 in `data`).

@@ -52,9 +52,12 @@ fn example_output_passes_kubernetes_validate() {
             );
             assert!(stdout.contains("verdict: FITS"), "{stdout}");
         }
+        // The manifests `kubectl apply -f DIR` reads (not .env.example, not secrets/).
         let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml"))
+            .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
             .collect();
         files.sort();
         assert!(files.len() >= 10, "{example} wrote {} files", files.len());

@@ -78,7 +78,11 @@ fn kubectl_reads_tricky_strings_as_strings() {
         .into_iter()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(items.len(), 4, "namespace, networkpolicy, configmap, deployment");
+    assert_eq!(
+        items.len(),
+        4,
+        "namespace, networkpolicy, configmap, deployment"
+    );
     let (data, env) = config_map_and_env_names(&serde_json::json!({ "items": items }));
     assert_eq!(data, want_data);
     assert_eq!(env, want_env);
