@@ -2,7 +2,8 @@
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kubefit::{
-    ConfigMap, Container, Cpu, Deployment, EmitOptions, Memory, Resources, Service, Stack,
+    ConfigMap, Container, Cpu, Deployment, EmitOptions, Environment, ImageOverride, Memory,
+    Resources, Service, Stack,
 };
 
 fn build(n: usize) -> Stack {
@@ -39,6 +40,37 @@ fn benches(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("emit_yaml", n), &stack, |b, s| {
             b.iter(|| s.emit(&EmitOptions::new()).and_then(|m| m.to_yaml()))
+        });
+    }
+    g.finish();
+
+    // In-process render of 3 environments (the work `kubectl kustomize` does on the tree).
+    let mut g = c.benchmark_group("environments");
+    let envs: Vec<Environment> = ["dev", "staging", "prod"]
+        .iter()
+        .map(|e| {
+            Environment::new(*e)
+                .namespace(format!("perf-{e}"))
+                .label("environment", *e)
+                .replicas("app-0", 3)
+                .image("nginx", ImageOverride::tag("1.28"))
+        })
+        .collect();
+    for n in [10usize, 100, 1000] {
+        let stack = build(n);
+        g.bench_with_input(BenchmarkId::new("render_3_envs", n), &stack, |b, s| {
+            b.iter(|| {
+                envs.iter()
+                    .map(|e| {
+                        s.render(e)
+                            .emit(&EmitOptions::new())
+                            .and_then(|m| m.to_yaml())
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("kustomize_tree", n), &stack, |b, s| {
+            b.iter(|| s.kustomize(&envs, &EmitOptions::new()))
         });
     }
     g.finish();

@@ -185,6 +185,10 @@ impl EmitOptions {
         self
     }
 
+    pub(crate) fn allows_errors(&self) -> bool {
+        self.allow_errors
+    }
+
     /// Emits even when the check reports errors (the API server will likely reject them).
     ///
     /// ```

@@ -90,6 +90,12 @@ impl Report {
         r
     }
 
+    /// Attaches a budget whose diagnostics are already in the report.
+    pub(crate) fn with_fit_only(mut self, fit: FitReport) -> Self {
+        self.fit = Some(Box::new(fit));
+        self
+    }
+
     /// The budget, when the report was made with [`Stack::check_on`](crate::Stack::check_on).
     ///
     /// ```

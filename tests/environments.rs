@@ -1,0 +1,283 @@
+//! Environments: `kubectl kustomize overlays/<env>` builds exactly the objects kubefit renders
+//! in-process for that environment, and both pass kubernetes-validate (1.33 and 1.37).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use kubefit::{
+    Cpu, EmitOptions, Environment, ImageOverride, Memory, NodePool, Platform, Resources, Stack,
+    Verdict,
+};
+
+type Objects = BTreeMap<(String, String), serde_json::Value>;
+
+fn parse(yaml: &str) -> Objects {
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(yaml).unwrap();
+    docs.into_iter()
+        .filter(|d| !d.is_null())
+        .map(|d| {
+            let key = (
+                d["kind"].as_str().unwrap().to_owned(),
+                d["metadata"]["name"].as_str().unwrap().to_owned(),
+            );
+            (key, d)
+        })
+        .collect()
+}
+
+fn kustomize(dir: &Path) -> String {
+    let out = Command::new(common::kubectl())
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "kubectl kustomize {}: {stderr}",
+        dir.display()
+    );
+    assert!(
+        !stderr.contains("deprecated"),
+        "deprecated fields: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_same(env: &str, built: &Objects, rendered: &Objects) {
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        rendered.keys().collect::<Vec<_>>(),
+        "{env}: different objects"
+    );
+    for (k, v) in built {
+        assert_eq!(v, &rendered[k], "{env}: {k:?} differs");
+    }
+}
+
+fn validate_both(dir: &Path, env: &str, built: &str, rendered: &str) {
+    let a = common::write(dir, &format!("{env}-kustomize.yaml"), built);
+    let b = common::write(dir, &format!("{env}-rendered.yaml"), rendered);
+    let docs = parse(built).len() + parse(rendered).len();
+    for v in ["1.33.0", "1.37.0"] {
+        common::validate(&[a.clone(), b.clone()], v, docs);
+    }
+}
+
+/// Every override kind on the sample stacks.
+fn envs() -> Vec<Environment> {
+    vec![
+        Environment::new("dev")
+            .namespace("payments-dev")
+            .label("environment", "dev")
+            .replicas("api", 1)
+            .autoscale("api", 1, 2)
+            .env_value("api", "api", "MODE", "debug")
+            .env_value("api", "api", "NEW_FLAG", "yes"),
+        Environment::new("prod")
+            .namespace("payments-prod")
+            .label("environment", "prod")
+            .label("tier", "gold")
+            .replicas("api", 5)
+            .image("ghcr.io/acme/api", ImageOverride::tag("1.5.0"))
+            .image(
+                "fluent/fluent-bit",
+                ImageOverride::digest(
+                    "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+                ),
+            )
+            .resources(
+                "api",
+                "api",
+                Resources::new()
+                    .requests(Cpu::millis(300), Memory::mebibytes(256))
+                    .limits(Cpu::cores(1), Memory::mebibytes(512)),
+            )
+            .resources(
+                "api",
+                "migrate",
+                Resources::new().cpu_limit_of(Cpu::millis(400)),
+            )
+            .autoscale("api", 5, 20),
+    ]
+}
+
+#[test]
+fn overlays_build_the_in_process_render() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Stack, Vec<Environment>)> = vec![
+        (common::deployment_stack(), envs()),
+        (
+            common::service_ingress_stack(),
+            vec![
+                Environment::new("staging")
+                    .namespace("shop-staging")
+                    .host("shop", "shop.example.com", "staging.shop.example.com")
+                    .host("shop", "admin.example.com", "admin.staging.example.com")
+                    .replicas("web", 2),
+            ],
+        ),
+    ];
+    for (i, (stack, envs)) in cases.iter().enumerate() {
+        let root = dir.path().join(format!("case{i}"));
+        stack
+            .kustomize(envs, &EmitOptions::new())
+            .unwrap()
+            .write_dir(&root)
+            .unwrap();
+        for env in envs {
+            let report = stack.check_environment(env);
+            assert!(!report.has_errors(), "{report}");
+            let built = kustomize(&root.join("overlays").join(env.name()));
+            let rendered = stack
+                .render(env)
+                .emit(&EmitOptions::new())
+                .unwrap()
+                .to_yaml()
+                .unwrap();
+            assert_same(env.name(), &parse(&built), &parse(&rendered));
+            assert_ne!(
+                parse(&rendered),
+                parse(&stack.emit(&EmitOptions::new()).unwrap().to_yaml().unwrap()),
+                "the overlay changes something"
+            );
+            validate_both(
+                dir.path(),
+                &format!("case{i}-{}", env.name()),
+                &built,
+                &rendered,
+            );
+        }
+    }
+}
+
+#[test]
+fn overlays_use_current_fields_only() {
+    let tree = common::deployment_stack()
+        .kustomize(&envs(), &EmitOptions::new())
+        .unwrap();
+    for (path, content) in tree.files() {
+        if path.ends_with("kustomization.yaml") {
+            for old in [
+                "commonLabels",
+                "patchesStrategicMerge",
+                "patchesJson6902",
+                "bases:",
+            ] {
+                assert!(!content.contains(old), "{path} uses {old}");
+            }
+        }
+    }
+}
+
+#[test]
+fn chase_sets_example_overlays_match_and_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--example",
+            "chase_sets",
+            "--",
+            "--with-redis",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(common::repo_root())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "chase_sets failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for env in ["dev", "staging", "prod"] {
+        let built = kustomize(&out.join("kustomize/overlays").join(env));
+        let rendered =
+            std::fs::read_to_string(out.join("rendered").join(format!("{env}.yaml"))).unwrap();
+        let objects = parse(&rendered);
+        assert!(objects.contains_key(&("StatefulSet".to_owned(), "opensearch".to_owned())));
+        assert!(objects.contains_key(&("StatefulSet".to_owned(), "redis".to_owned())));
+        assert_eq!(
+            objects[&("Namespace".to_owned(), format!("chase-sets-{env}"))]["kind"],
+            "Namespace"
+        );
+        assert_same(env, &parse(&built), &objects);
+        validate_both(dir.path(), env, &built, &rendered);
+    }
+    assert!(out.join(".env.example").exists());
+}
+
+#[test]
+fn overrides_naming_nothing_are_errors() {
+    let stack = common::deployment_stack();
+    let env = Environment::new("Bad_Name")
+        .replicas("nope", 2)
+        .image("nope/image", ImageOverride::tag("1"))
+        .resources("api", "nope", Resources::new())
+        .env_value("ghost", "api", "A", "1")
+        .env_value("api", "api", "LOG_LEVEL", "x") // from a configmap, not a literal
+        .host("nope", "a", "b")
+        .autoscale("nope", 1, 2);
+    let report = stack.check_environment(&env);
+    let msgs: Vec<String> = report
+        .with_id("unknown-override-target")
+        .map(|d| format!("{}: {}", d.path, d.message))
+        .collect();
+    assert_eq!(msgs.len(), 8, "{msgs:#?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("no deployment or statefulset named `nope`"))
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("workload `api` has no container `nope`"))
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("`LOG_LEVEL` comes from a configmap, secret or field"))
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("no container runs image `nope/image`"))
+    );
+    assert!(msgs.iter().any(|m| m.contains("no ingress named `nope`")));
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("no horizontalpodautoscaler targets `nope`"))
+    );
+    assert!(
+        stack.kustomize(&[env], &EmitOptions::new()).is_err(),
+        "the tree is refused"
+    );
+}
+
+#[test]
+fn prod_may_not_fit_where_dev_does() {
+    let stack = common::deployment_stack();
+    // The sample pods ask for arm64 nodes, one replica per node.
+    let small = Platform::new("lab", "inventory", "2026-11")
+        .pool(NodePool::new("arm", 3, Cpu::cores(4), Memory::gibibytes(8)).arch("arm64"));
+    let dev = Environment::new("dev")
+        .replicas("api", 1)
+        .autoscale("api", 1, 1)
+        .platform(small.clone());
+    let prod = Environment::new("prod")
+        .replicas("api", 12)
+        .autoscale("api", 12, 30)
+        .platform(small);
+    let dev_fit = stack.check_environment(&dev).fit().unwrap().verdict();
+    let prod_report = stack.check_environment(&prod);
+    assert_eq!(dev_fit, Verdict::Fits);
+    assert_eq!(prod_report.fit().unwrap().verdict(), Verdict::DoesNotFit);
+    assert!(prod_report.has_errors());
+    assert!(
+        prod_report.to_string().contains("does-not-fit"),
+        "{prod_report}"
+    );
+}
