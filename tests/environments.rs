@@ -281,3 +281,35 @@ fn prod_may_not_fit_where_dev_does() {
         "{prod_report}"
     );
 }
+
+#[cfg(feature = "sops")]
+#[test]
+fn each_overlay_carries_its_encrypted_secrets() {
+    let id = kubefit::AgeIdentity::generate();
+    let stack = common::deployment_stack();
+    let envs = envs();
+    let options = EmitOptions::new().encrypt_secrets(kubefit::SopsConfig::new([id.recipient()]));
+    let tree = stack.kustomize(&envs, &options).unwrap();
+    for env in &envs {
+        let path = format!("overlays/{}/secrets/api-credentials.sops.yaml", env.name());
+        let (_, yaml) = tree
+            .files()
+            .iter()
+            .find(|(p, _)| *p == path)
+            .unwrap_or_else(|| panic!("{path} missing"));
+        assert!(!yaml.contains("t0k3n-value"));
+        let docs = kubefit::sops_decrypt(yaml, &[id.expose_secret_key().parse().unwrap()]).unwrap();
+        assert_eq!(
+            docs[0]["metadata"]["namespace"],
+            format!("payments-{}", env.name())
+        );
+        assert_eq!(docs[0]["metadata"]["labels"]["environment"], env.name());
+    }
+    assert!(tree.files().iter().any(|(p, _)| p == ".sops.yaml"));
+    assert!(
+        !tree
+            .files()
+            .iter()
+            .any(|(p, _)| p.starts_with("base/secrets"))
+    );
+}
