@@ -27,6 +27,9 @@ struct Index<'a> {
         BTreeMap<String, String>,
         &'a PodTemplate,
     )>,
+    /// Workload indices by pod label, so a selector is resolved without a full scan.
+    by_label: std::collections::HashMap<(String, String), Vec<usize>>,
+    names: BTreeSet<(WorkloadKind, &'a str)>,
 }
 
 impl<'a> Index<'a> {
@@ -55,7 +58,23 @@ impl<'a> Index<'a> {
                 _ => {}
             }
         }
-        Index { by_kind, workloads }
+        let mut by_label: std::collections::HashMap<(String, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
+            for (k, v) in labels {
+                by_label.entry((k.clone(), v.clone())).or_default().push(i);
+            }
+        }
+        let names = workloads
+            .iter()
+            .map(|(k, n, _, _)| (*k, n.as_str()))
+            .collect();
+        Index {
+            by_kind,
+            workloads,
+            by_label,
+            names,
+        }
     }
 
     fn get(&self, kind: &str, name: &str) -> Option<&'a Object> {
@@ -67,15 +86,23 @@ impl<'a> Index<'a> {
     }
 
     fn has_workload(&self, w: &WorkloadRef) -> bool {
-        self.workloads
-            .iter()
-            .any(|(k, n, _, _)| *k == w.kind && *n == &w.name)
+        self.names.contains(&(w.kind, w.name.as_str()))
     }
 
-    /// Pod templates whose labels carry every label of `selector`.
+    /// Pod templates whose labels carry every label of `selector` (empty selector: none).
     fn selected(&self, selector: &BTreeMap<String, String>) -> Vec<&'a PodTemplate> {
-        self.workloads
+        let candidates = selector
             .iter()
+            .map(|(k, v)| {
+                self.by_label
+                    .get(&(k.clone(), v.clone()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+            .unwrap_or(&[]);
+        candidates
+            .iter()
+            .map(|&i| &self.workloads[i])
             .filter(|(_, _, labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
             .map(|(_, _, _, pod)| *pod)
             .collect()

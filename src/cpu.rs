@@ -182,9 +182,17 @@ impl FromStr for Cpu {
     }
 }
 
+/// The canonical quantity (`250m`, `2`); same text as `to_quantity().to_string()`.
 impl fmt::Display for Cpu {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.to_quantity(), f)
+        let m = self.0;
+        if m % 1000 != 0 {
+            write!(f, "{m}m")
+        } else if (m / 1000) % 1000 != 0 || m == 0 {
+            write!(f, "{}", m / 1000)
+        } else {
+            fmt::Display::fmt(&self.to_quantity(), f)
+        }
     }
 }
 

@@ -140,6 +140,7 @@ fn yaml_options() -> serde_saphyr::SerializerOptions {
 pub struct EmitOptions {
     plaintext_secrets: bool,
     allow_errors: bool,
+    skip_check: bool,
     #[cfg(feature = "sops")]
     sops: Option<crate::sops::SopsConfig>,
 }
@@ -182,6 +183,24 @@ impl EmitOptions {
     #[must_use]
     pub fn encrypt_secrets(mut self, config: crate::sops::SopsConfig) -> Self {
         self.sops = Some(config);
+        self
+    }
+
+    /// Does not run the check again: for callers that just ran [`Stack::check`] or
+    /// [`Stack::check_on`] themselves and acted on the report.
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Stack};
+    /// let stack = Stack::new("shop");
+    /// let report = stack.check();
+    /// assert!(!report.has_errors());
+    /// let m = stack.emit(&EmitOptions::new().skip_check(true))?;
+    /// # let _ = m;
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn skip_check(mut self, yes: bool) -> Self {
+        self.skip_check = yes;
         self
     }
 
@@ -501,7 +520,11 @@ impl Stack {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {
-        let report = self.check();
+        let report = if options.skip_check {
+            Report::new(self.namespace.as_str(), Vec::new())
+        } else {
+            self.check()
+        };
         if report.has_errors() && !options.allow_errors {
             return Err(EmitError::Check(report));
         }
@@ -523,11 +546,6 @@ impl Stack {
         let mut encrypted = Vec::new();
         for o in ordered {
             let object = match o {
-                Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
-                Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
-                Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
-                Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
-                Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
                 Object::Secret(x) => {
                     #[cfg(feature = "sops")]
                     if let Some(cfg) = &options.sops {
@@ -555,17 +573,10 @@ impl Stack {
                     }
                     K8sObject::Secret(x.to_k8s(ns))
                 }
-                Object::PersistentVolumeClaim(x) => {
-                    K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns)))
-                }
-                Object::Service(x) => K8sObject::Service(x.to_k8s(ns)),
-                Object::Deployment(x) => K8sObject::Deployment(x.to_k8s(ns)),
-                Object::StatefulSet(x) => K8sObject::StatefulSet(x.to_k8s(ns)),
-                Object::HorizontalPodAutoscaler(x) => {
-                    K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns))
-                }
-                Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
-                Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
+                other => match lower(other, ns, false) {
+                    Some(k) => k,
+                    None => continue,
+                },
             };
             documents.push(Document {
                 kind: o.kind(),
@@ -593,6 +604,102 @@ impl Stack {
             files,
             report,
         })
+    }
+}
+
+/// Lowers one object; Secrets only when `plaintext_secrets`.
+fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
+    Some(match o {
+        Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
+        Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
+        Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
+        Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
+        Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
+        Object::Secret(x) => {
+            if !plaintext_secrets {
+                return None;
+            }
+            K8sObject::Secret(x.to_k8s(ns))
+        }
+        Object::PersistentVolumeClaim(x) => K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns))),
+        Object::Service(x) => K8sObject::Service(x.to_k8s(ns)),
+        Object::Deployment(x) => K8sObject::Deployment(x.to_k8s(ns)),
+        Object::StatefulSet(x) => K8sObject::StatefulSet(x.to_k8s(ns)),
+        Object::HorizontalPodAutoscaler(x) => K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns)),
+        Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
+        Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
+    })
+}
+
+impl Stack {
+    /// Streams the stack as multi-document YAML into `out`, one object at a time (no
+    /// document is kept after it is written): the same bytes as
+    /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check runs
+    /// first and errors refuse the stack as in [`Stack::emit`]; Secrets are written only
+    /// with [`EmitOptions::plaintext_secrets`] (encryption needs [`Stack::emit`]).
+    /// Returns the number of documents.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, EmitOptions, Stack};
+    /// let stack = Stack::new("shop").with(ConfigMap::new("cfg").entry("a", "1"));
+    /// let mut out = Vec::new();
+    /// let n = stack.write_yaml(&EmitOptions::new(), &mut out)?;
+    /// assert_eq!(n, 2);
+    /// assert_eq!(String::from_utf8(out).unwrap(), stack.emit(&EmitOptions::new())?.to_yaml()?);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn write_yaml<W: io::Write>(
+        &self,
+        options: &EmitOptions,
+        out: W,
+    ) -> Result<usize, EmitError> {
+        if !options.skip_check {
+            let report = self.check();
+            if report.has_errors() && !options.allow_errors {
+                return Err(EmitError::Check(report));
+            }
+        }
+        let mut out = io::BufWriter::with_capacity(1 << 16, out);
+        let io_err = |source| EmitError::Io {
+            path: PathBuf::from("<stream>"),
+            source,
+        };
+        let ns = self.namespace.as_str();
+        let skips = crate::meta::checkov_skips(&self.meta.suppressions);
+        let write = |o: &K8sObject, name: &str, kind: &str, out: &mut io::BufWriter<W>| {
+            io::Write::write_all(out, b"---\n").map_err(io_err)?;
+            serde_saphyr::to_io_writer_with_options(&mut *out, o, yaml_options()).map_err(|e| {
+                EmitError::Serialize {
+                    object: format!("{}/{name}", kind.to_lowercase()),
+                    message: e.to_string(),
+                }
+            })
+        };
+        write(
+            &K8sObject::Namespace(self.namespace_to_k8s()),
+            ns,
+            "Namespace",
+            &mut out,
+        )?;
+        let mut count = 1;
+        let mut ordered: Vec<&Object> = self.objects.iter().collect();
+        ordered.sort_by(|a, b| {
+            a.order()
+                .cmp(&b.order())
+                .then_with(|| a.name().cmp(b.name()))
+        });
+        for o in ordered {
+            let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
+                continue;
+            };
+            if !self.meta.labels.is_empty() || !skips.is_empty() {
+                add_labels(&mut k, &self.meta.labels, &skips);
+            }
+            write(&k, o.name().as_str(), o.kind(), &mut out)?;
+            count += 1;
+        }
+        io::Write::flush(&mut out).map_err(io_err)?;
+        Ok(count)
     }
 }
 

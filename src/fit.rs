@@ -273,6 +273,25 @@ fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
     lacking
 }
 
+/// How many of [`shortfall`]'s conditions fail, without allocating.
+fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
+    [
+        pod.req.cpu > node.alloc.cpu.saturating_sub(node.used.cpu),
+        pod.req.memory > node.alloc.memory.saturating_sub(node.used.memory),
+        pod.req.ephemeral_storage
+            > node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage),
+        node.pods >= node.max_pods,
+        pod.arch.as_ref().is_some_and(|a| *a != node.arch),
+        pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+}
+
 /// The allocation-free test of [`shortfall`] being empty.
 fn fits(node: &Node, pod: &PodToPlace) -> bool {
     pod.req.cpu <= node.alloc.cpu.saturating_sub(node.used.cpu)
@@ -400,18 +419,16 @@ fn place(
             }
             None => {
                 cursors.insert(shape, nodes.len());
-                let best =
-                    nodes
-                        .iter()
-                        .map(|n| (shortfall(n, pod), n))
-                        .min_by(|(a, na), (b, nb)| {
-                            a.len().cmp(&b.len()).then_with(|| {
-                                let free = |n: &Node| n.alloc.cpu.saturating_sub(n.used.cpu);
-                                free(nb).cmp(&free(na))
-                            })
-                        });
+                // The closest node: fewest missing resources, then most free cpu. Counted
+                // without formatting; only the winner's shortfall is spelled out.
+                let best = nodes.iter().min_by(|na, nb| {
+                    lack_count(na, pod).cmp(&lack_count(nb, pod)).then_with(|| {
+                        let free = |n: &Node| n.alloc.cpu.saturating_sub(n.used.cpu);
+                        free(nb).cmp(&free(na))
+                    })
+                });
                 let (lacking, best_node) = match best {
-                    Some((l, n)) => (l, n.name.clone()),
+                    Some(n) => (shortfall(n, pod), n.name.clone()),
                     None => (
                         vec!["a node (the platform has none)".to_owned()],
                         String::new(),

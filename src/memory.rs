@@ -43,17 +43,60 @@ fn bytes_from_quantity(q: Quantity, input: &str) -> Result<u64, BytesError> {
     u64::try_from(nanos / 1_000_000_000).map_err(|_| BytesError::TooLarge(input.to_owned()))
 }
 
+/// The canonical decimal-SI spelling of a whole number of bytes (`12G`, `1500k`, `0`),
+/// as [`Quantity`] prints it, computed with `u64` arithmetic.
+fn decimal_spelling(bytes: u64) -> String {
+    if bytes == 0 {
+        return "0".to_owned();
+    }
+    let (mut m, mut e) = (bytes, 0u32);
+    while m % 10 == 0 {
+        m /= 10;
+        e += 1;
+    }
+    let r = e % 3;
+    m *= 10u64.pow(r);
+    e -= r;
+    const SUFFIX: [&str; 7] = ["", "k", "M", "G", "T", "P", "E"];
+    format!("{m}{}", SUFFIX[(e / 3) as usize])
+}
+
+/// The canonical binary-SI spelling (`512Mi`, `1025`); below 1024 the API server prints
+/// binary quantities in decimal.
+fn binary_spelling(bytes: u64) -> String {
+    if bytes < 1024 {
+        return decimal_spelling(bytes);
+    }
+    const SUFFIX: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+    let (mut m, mut i) = (bytes, 0);
+    while i < 6 && m % 1024 == 0 {
+        m /= 1024;
+        i += 1;
+    }
+    format!("{m}{}", SUFFIX[i])
+}
+
+/// The shorter of the two spellings, binary on a tie, and whether it is the binary one.
+fn canonical_bytes(bytes: u64) -> (String, bool) {
+    let binary = binary_spelling(bytes);
+    let decimal = decimal_spelling(bytes);
+    if decimal.len() < binary.len() {
+        (decimal, false)
+    } else {
+        (binary, true)
+    }
+}
+
 /// Bytes as a quantity: the shorter of the binary and decimal canonical spellings
 /// (`512Mi`, `12G`), binary on a tie.
 fn bytes_to_quantity(bytes: u64) -> Quantity {
     let nanos = i128::from(bytes) * 1_000_000_000;
-    let binary = Quantity::from_nanos(nanos, QuantityFormat::BinarySi);
-    let decimal = Quantity::from_nanos(nanos, QuantityFormat::DecimalSi);
-    if decimal.to_string().len() < binary.to_string().len() {
-        decimal
+    let format = if canonical_bytes(bytes).1 {
+        QuantityFormat::BinarySi
     } else {
-        binary
-    }
+        QuantityFormat::DecimalSi
+    };
+    Quantity::from_nanos(nanos, format)
 }
 
 macro_rules! byte_amount {
@@ -232,9 +275,10 @@ macro_rules! byte_amount {
             }
         }
 
+        /// The canonical quantity (same text as `to_quantity().to_string()`, computed faster).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.to_quantity(), f)
+                f.write_str(&canonical_bytes(self.0).0)
             }
         }
 

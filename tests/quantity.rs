@@ -406,6 +406,15 @@ proptest! {
     }
 
     #[test]
+    fn fast_display_matches_quantity_display(b in any::<u64>(), shift in 0u32..40, m in any::<u64>()) {
+        let bytes = b.checked_shl(shift).unwrap_or(b);
+        prop_assert_eq!(Memory::bytes(bytes).to_string(), Memory::bytes(bytes).to_quantity().to_string());
+        prop_assert_eq!(Memory::bytes(b % 100_000 * 1000).to_string(), Memory::bytes(b % 100_000 * 1000).to_quantity().to_string());
+        prop_assert_eq!(Cpu::millis(m).to_string(), Cpu::millis(m).to_quantity().to_string());
+        prop_assert_eq!(Cpu::millis(m % 10_000_000).to_string(), Cpu::millis(m % 10_000_000).to_quantity().to_string());
+    }
+
+    #[test]
     fn memory_round_trips(b in any::<u32>(), shift in 0u32..30) {
         let m = Memory::bytes(u64::from(b) << shift);
         prop_assert_eq!(m.to_string().parse::<Memory>().unwrap(), m);
