@@ -125,6 +125,7 @@ pub struct Environment {
     pub(crate) resources: BTreeMap<(String, String), Resources>,
     pub(crate) env: BTreeMap<(String, String), Vec<(String, String)>>,
     pub(crate) hosts: BTreeMap<String, Vec<(String, String)>>,
+    pub(crate) tls_secrets: BTreeMap<String, Vec<(String, String)>>,
     pub(crate) autoscale: BTreeMap<String, (i32, i32)>,
     pub(crate) platform: Option<Platform>,
 }
@@ -147,6 +148,7 @@ impl Environment {
             resources: BTreeMap::new(),
             env: BTreeMap::new(),
             hosts: BTreeMap::new(),
+            tls_secrets: BTreeMap::new(),
             autoscale: BTreeMap::new(),
             platform: None,
         }
@@ -272,6 +274,27 @@ impl Environment {
         self
     }
 
+    /// Replaces the TLS Secret `from` by `to` in an Ingress's TLS section (one certificate per
+    /// environment).
+    ///
+    /// ```
+    /// let e = kubefit::Environment::new("staging").tls_secret("web", "shop-tls", "shop-staging-tls");
+    /// # let _ = e;
+    /// ```
+    #[must_use]
+    pub fn tls_secret(
+        mut self,
+        ingress: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> Self {
+        self.tls_secrets
+            .entry(ingress.into())
+            .or_default()
+            .push((from.into(), to.into()));
+        self
+    }
+
     /// Sets the bounds of the HorizontalPodAutoscaler of `workload`.
     ///
     /// ```
@@ -374,6 +397,15 @@ impl Stack {
                     }
                 }
                 Object::Ingress(i) => {
+                    if let Some(changes) = env.tls_secrets.get(i.name.as_str()) {
+                        for (from, to) in changes {
+                            for t in &mut i.tls {
+                                if t.secret.as_str() == from {
+                                    t.secret = Name::from(to.as_str());
+                                }
+                            }
+                        }
+                    }
                     if let Some(changes) = env.hosts.get(i.name.as_str()) {
                         for (from, to) in changes {
                             for r in &mut i.routes {
@@ -511,6 +543,25 @@ impl Stack {
                             missing(
                                 format!("hosts.{ing}.{from}"),
                                 format!("ingress `{ing}` has no route for host `{from}`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for (ing, changes) in &env.tls_secrets {
+            let found = self.objects.iter().find_map(|o| match o {
+                Object::Ingress(i) if i.name.as_str() == ing => Some(i),
+                _ => None,
+            });
+            match found {
+                None => missing(format!("tls.{ing}"), format!("no ingress named `{ing}`")),
+                Some(i) => {
+                    for (from, _) in changes {
+                        if !i.tls.iter().any(|t| t.secret.as_str() == from) {
+                            missing(
+                                format!("tls.{ing}.{from}"),
+                                format!("ingress `{ing}` has no tls secret `{from}`"),
                             );
                         }
                     }

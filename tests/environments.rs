@@ -111,12 +111,19 @@ fn overlays_build_the_in_process_render() {
     let cases: Vec<(Stack, Vec<Environment>)> = vec![
         (common::deployment_stack(), envs()),
         (
-            common::service_ingress_stack(),
+            // staging has a certificate of its own
+            common::service_ingress_stack().with(
+                kubefit::Secret::new("shop-staging-tls")
+                    .type_("kubernetes.io/tls")
+                    .entry("tls.crt", kubefit::SecretValue::new("CERT"))
+                    .entry("tls.key", kubefit::SecretValue::new("KEY")),
+            ),
             vec![
                 Environment::new("staging")
                     .namespace("shop-staging")
                     .host("shop", "shop.example.com", "staging.shop.example.com")
                     .host("shop", "admin.example.com", "admin.staging.example.com")
+                    .tls_secret("shop", "shop-tls", "shop-staging-tls")
                     .replicas("web", 2),
             ],
         ),
@@ -223,13 +230,14 @@ fn overrides_naming_nothing_are_errors() {
         .env_value("ghost", "api", "A", "1")
         .env_value("api", "api", "LOG_LEVEL", "x") // from a configmap, not a literal
         .host("nope", "a", "b")
+        .tls_secret("shop", "x", "y")
         .autoscale("nope", 1, 2);
     let report = stack.check_environment(&env);
     let msgs: Vec<String> = report
         .with_id("unknown-override-target")
         .map(|d| format!("{}: {}", d.path, d.message))
         .collect();
-    assert_eq!(msgs.len(), 8, "{msgs:#?}");
+    assert_eq!(msgs.len(), 9, "{msgs:#?}");
     assert!(
         msgs.iter()
             .any(|m| m.contains("no deployment or statefulset named `nope`"))
