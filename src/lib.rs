@@ -78,6 +78,7 @@ mod rules;
 mod secret;
 mod secret_value;
 mod service;
+mod spec;
 mod service_account;
 #[cfg(feature = "sops")]
 mod sops;
@@ -116,6 +117,7 @@ pub use rules::{Rule, rule, rules, rules_markdown};
 pub use secret::Secret;
 pub use secret_value::SecretValue;
 pub use service::Service;
+pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use service_account::ServiceAccount;
 #[cfg(feature = "sops")]
 pub use sops::{

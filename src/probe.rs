@@ -31,11 +31,11 @@ pub(crate) enum ProbeAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Probe {
     pub(crate) action: ProbeAction,
-    initial_delay_seconds: Option<i32>,
-    period_seconds: Option<i32>,
-    timeout_seconds: Option<i32>,
-    failure_threshold: Option<i32>,
-    success_threshold: Option<i32>,
+    pub(crate) initial_delay_seconds: Option<i32>,
+    pub(crate) period_seconds: Option<i32>,
+    pub(crate) timeout_seconds: Option<i32>,
+    pub(crate) failure_threshold: Option<i32>,
+    pub(crate) success_threshold: Option<i32>,
 }
 
 impl Probe {

@@ -217,6 +217,12 @@ impl Resources {
             .unwrap_or_default()
     }
 
+    pub(crate) fn with_ephemeral(mut self, request: Option<Memory>, limit: Option<Memory>) -> Self {
+        self.ephemeral_request = request;
+        self.ephemeral_limit = limit;
+        self
+    }
+
     pub(crate) fn to_k8s(&self) -> Option<ResourceRequirements> {
         let mut requests = BTreeMap::new();
         let mut limits = BTreeMap::new();
