@@ -275,12 +275,14 @@ fn main() -> ExitCode {
     let mut out = std::path::PathBuf::from("out/chase-sets");
     let mut with_redis = false;
     let mut recipients = Vec::new();
+    let mut export = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--with-redis" => with_redis = true,
-            "--out" | "--age-recipient" => match args.next() {
+            "--out" | "--age-recipient" | "--export-spec" => match args.next() {
                 Some(v) if arg == "--out" => out = v.into(),
+                Some(v) if arg == "--export-spec" => export = Some(v),
                 Some(v) => recipients.push(v),
                 None => return usage(),
             },
@@ -292,6 +294,12 @@ fn main() -> ExitCode {
         &Sources(DotEnv::load(".env").unwrap_or_default()),
     );
     let envs = environments();
+    if let Some(file) = &export {
+        if let Err(e) = std::fs::write(file, stack.to_spec_with(&envs, None).to_yaml()) {
+            eprintln!("error: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let mut options = EmitOptions::new();
     if !recipients.is_empty() {
         options = options.encrypt_secrets(SopsConfig::new(recipients));
@@ -359,6 +367,6 @@ fn write(dir: &std::path::Path, files: Vec<(String, String)>) -> std::io::Result
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: chase_sets [--out DIR] [--with-redis] [--age-recipient age1…]...");
+    eprintln!("usage: chase_sets [--out DIR] [--with-redis] [--age-recipient age1…]... [--export-spec FILE]");
     ExitCode::from(2)
 }

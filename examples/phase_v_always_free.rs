@@ -238,12 +238,14 @@ fn plan_platform(base: Platform) -> Platform {
 
 fn main() -> ExitCode {
     let mut out = std::path::PathBuf::from("out/phase-v");
+    let mut export = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--out", Some(dir)) => out = dir.into(),
+            ("--export-spec", Some(f)) => export = Some(f),
             _ => {
-                eprintln!("usage: phase_v_always_free [--out DIR]");
+                eprintln!("usage: phase_v_always_free [--out DIR] [--export-spec FILE]");
                 return ExitCode::from(2);
             }
         }
@@ -291,6 +293,13 @@ fn main() -> ExitCode {
     let adjusted = adjusted
         .with(fit_adjusted.resource_quota())
         .with(fit_adjusted.limit_range());
+    if let Some(file) = export {
+        let spec = adjusted.to_spec_with(&[], Some(&Platform::oci_always_free()));
+        if let Err(e) = std::fs::write(&file, spec.to_yaml()) {
+            eprintln!("error: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     match adjusted
         .emit(&EmitOptions::new())
         .and_then(|m| m.write_dir(&out).map(|()| m))

@@ -122,13 +122,15 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
 fn main() -> ExitCode {
     let mut out = std::path::PathBuf::from("out");
     let mut recipients = Vec::new();
+    let mut export = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--out", Some(dir)) => out = dir.into(),
             ("--age-recipient", Some(r)) => recipients.push(r),
+            ("--export-spec", Some(f)) => export = Some(f),
             _ => {
-                eprintln!("usage: quickstart [--out DIR] [--age-recipient age1…]...");
+                eprintln!("usage: quickstart [--out DIR] [--age-recipient age1…]... [--export-spec FILE]");
                 return ExitCode::from(2);
             }
         }
@@ -137,6 +139,12 @@ fn main() -> ExitCode {
     let stack = stack(&Sources(DotEnv::load(".env").unwrap_or_default()));
     let report = stack.check();
     println!("{report}");
+    if let Some(file) = export {
+        if let Err(e) = std::fs::write(&file, stack.to_spec().to_yaml()) {
+            eprintln!("error: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let mut options = EmitOptions::new();
     if !recipients.is_empty() {
         options = options.encrypt_secrets(SopsConfig::new(recipients));

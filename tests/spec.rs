@@ -199,3 +199,59 @@ fn non_utf8_files_are_refused() {
     let err = StackSpec::from_file(&p).unwrap_err();
     assert!(err.to_string().contains("not utf-8"), "{err}");
 }
+
+fn run_example(name: &str, args: &[&str], dir: &std::path::Path) -> std::path::PathBuf {
+    let spec = dir.join("spec.yaml");
+    let out = dir.join("out");
+    let run = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", name, "--"])
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--export-spec")
+        .arg(&spec)
+        .current_dir(common::repo_root())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+    spec
+}
+
+fn files(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_example_exports_a_spec_that_renders_identically() {
+    for (example, args) in [("quickstart", vec![]), ("phase_v_always_free", vec![])] {
+        let dir = tempfile::tempdir().unwrap();
+        let spec_file = run_example(example, &args, dir.path());
+        let spec = StackSpec::from_file(&spec_file).unwrap();
+        let stack = spec.to_stack(&AnyValue).unwrap();
+        let again = dir.path().join("again");
+        stack.emit(&EmitOptions::new()).unwrap().write_dir(&again).unwrap();
+        assert_eq!(files(&dir.path().join("out")), files(&again), "{example}");
+        if example == "phase_v_always_free" {
+            assert_eq!(spec.platform().unwrap().unwrap().name(), "oci-always-free");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec_file = run_example("chase_sets", &["--with-redis"], dir.path());
+    let spec = StackSpec::from_file(&spec_file).unwrap();
+    let stack = spec.to_stack(&AnyValue).unwrap();
+    let envs = spec.environments(&AnyValue).unwrap();
+    assert_eq!(envs.len(), 3);
+    for env in &envs {
+        let rendered = std::fs::read_to_string(dir.path().join("out/rendered").join(format!("{}.yaml", env.name()))).unwrap();
+        let again = stack.render(env).emit(&EmitOptions::new()).unwrap().to_yaml().unwrap();
+        assert_eq!(rendered, again, "chase_sets {}", env.name());
+        assert!(!stack.check_environment(env).has_errors());
+    }
+}
