@@ -367,6 +367,8 @@ fn write(dir: &std::path::Path, files: Vec<(String, String)>) -> std::io::Result
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: chase_sets [--out DIR] [--with-redis] [--age-recipient age1…]... [--export-spec FILE]");
+    eprintln!(
+        "usage: chase_sets [--out DIR] [--with-redis] [--age-recipient age1…]... [--export-spec FILE]"
+    );
     ExitCode::from(2)
 }

@@ -130,7 +130,9 @@ fn main() -> ExitCode {
             ("--age-recipient", Some(r)) => recipients.push(r),
             ("--export-spec", Some(f)) => export = Some(f),
             _ => {
-                eprintln!("usage: quickstart [--out DIR] [--age-recipient age1…]... [--export-spec FILE]");
+                eprintln!(
+                    "usage: quickstart [--out DIR] [--age-recipient age1…]... [--export-spec FILE]"
+                );
                 return ExitCode::from(2);
             }
         }

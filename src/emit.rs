@@ -412,6 +412,22 @@ impl Manifests {
             .collect()
     }
 
+    /// Writes the JSON `v1/List` as `DIR/manifests.json`, atomically (see [`Manifests::write_dir`]).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("kubefit-json-doc-{}", std::process::id()));
+    /// kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?.write_json_dir(&dir)?;
+    /// assert!(dir.join("manifests.json").exists());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn write_json_dir(&self, dir: impl AsRef<Path>) -> Result<(), EmitError> {
+        write_atomically(
+            dir.as_ref(),
+            &[("manifests.json".to_owned(), self.to_json()?)],
+        )
+    }
+
     /// Writes one file per document into `dir`, replacing its previous content atomically:
     /// everything is written to a sibling directory first and swapped in with renames, so on
     /// any error the previous output stays as it was.

@@ -78,10 +78,10 @@ mod rules;
 mod secret;
 mod secret_value;
 mod service;
-mod spec;
 mod service_account;
 #[cfg(feature = "sops")]
 mod sops;
+mod spec;
 mod stack;
 mod statefulset;
 mod volume;
@@ -117,12 +117,12 @@ pub use rules::{Rule, rule, rules, rules_markdown};
 pub use secret::Secret;
 pub use secret_value::SecretValue;
 pub use service::Service;
-pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use service_account::ServiceAccount;
 #[cfg(feature = "sops")]
 pub use sops::{
     AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
 };
+pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use stack::Stack;
 pub use statefulset::StatefulSet;
 pub use volume::Volume;

@@ -843,12 +843,12 @@ impl Platform {
     ///
     /// ```
     /// let p = kubefit::Platform::oci_always_free_before_2026_06();
-    /// assert!(p.name().contains("outdated"));
+    /// assert!(p.note_text().unwrap().starts_with("OUTDATED"));
     /// ```
     #[must_use]
     pub fn oci_always_free_before_2026_06() -> Self {
         Self::oci(
-            "oci-always-free-before-2026-06 (outdated)",
+            "oci-always-free-before-2026-06",
             "2026-06",
             Cpu::cores(4),
             Memory::gibibytes(24),

@@ -210,7 +210,10 @@ impl ResourcesSpec {
         if let Some(m) = self.limits.memory {
             r = r.memory_limit_of(m);
         }
-        r.with_ephemeral(self.requests.ephemeral_storage, self.limits.ephemeral_storage)
+        r.with_ephemeral(
+            self.requests.ephemeral_storage,
+            self.limits.ephemeral_storage,
+        )
     }
     fn is_empty(&self) -> bool {
         *self == ResourcesSpec::default()
@@ -1228,7 +1231,10 @@ impl PlatformSpec {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schemars(title = "kubefit stack", description = "A kubefit stack: one namespace and everything in it.")]
+#[schemars(
+    title = "kubefit stack",
+    description = "A kubefit stack: one namespace and everything in it."
+)]
 pub struct StackSpec {
     namespace: String,
     #[serde(default, skip_serializing_if = "MetaSpec::is_empty")]
@@ -1630,19 +1636,21 @@ impl StackSpec {
                     WorkloadKind::Deployment
                 }
             };
-            refs.get(&(kind, t.name.clone())).cloned().unwrap_or_else(|| {
-                // Not in the spec: the check reports it as a dangling reference.
-                let name = Name::from(t.name.as_str());
-                WorkloadRef {
-                    kind,
-                    selector: BTreeMap::from([(
-                        crate::meta::NAME_LABEL.to_owned(),
-                        name.to_string(),
-                    )]),
-                    name,
-                    ports: Vec::new(),
-                }
-            })
+            refs.get(&(kind, t.name.clone()))
+                .cloned()
+                .unwrap_or_else(|| {
+                    // Not in the spec: the check reports it as a dangling reference.
+                    let name = Name::from(t.name.as_str());
+                    WorkloadRef {
+                        kind,
+                        selector: BTreeMap::from([(
+                            crate::meta::NAME_LABEL.to_owned(),
+                            name.to_string(),
+                        )]),
+                        name,
+                        ports: Vec::new(),
+                    }
+                })
         };
         for s in &self.services {
             let mut svc = Service::new(s.name.as_str());
@@ -1700,7 +1708,11 @@ impl StackSpec {
             stack = stack.with(hpa);
         }
         for (i, p) in self.disruption_budgets.iter().enumerate() {
-            let target = resolve(&p.target, &mut errors, &format!("disruptionBudgets[{i}].target"));
+            let target = resolve(
+                &p.target,
+                &mut errors,
+                &format!("disruptionBudgets[{i}].target"),
+            );
             let mut pdb = PodDisruptionBudget::new(target);
             pdb.meta = p.metadata.to_meta();
             pdb.min_available = p.min_available.map(|c| c.0);
@@ -1716,7 +1728,9 @@ impl StackSpec {
                 (true, None, None, None, None) => PolicyRule::DenyAll,
                 (false, Some(ns), None, to, None) => PolicyRule::FromNamespace {
                     namespace: ns.clone(),
-                    to: to.as_ref().map(|t| resolve(t, &mut errors, &format!("{path}.to"))),
+                    to: to
+                        .as_ref()
+                        .map(|t| resolve(t, &mut errors, &format!("{path}.to"))),
                 },
                 (false, None, Some(from), Some(to), Some(port)) => PolicyRule::Between {
                     from: resolve(from, &mut errors, &format!("{path}.from")),
@@ -1885,7 +1899,15 @@ fn env_to_spec(env: &Environment) -> EnvironmentSpec {
         autoscale: env
             .autoscale
             .iter()
-            .map(|(k, (min, max))| (k.clone(), BoundsSpec { min: *min, max: *max }))
+            .map(|(k, (min, max))| {
+                (
+                    k.clone(),
+                    BoundsSpec {
+                        min: *min,
+                        max: *max,
+                    },
+                )
+            })
             .collect(),
         platform: env.platform.as_ref().map(PlatformSpec::from_platform),
     }

@@ -28,7 +28,10 @@ fn committed_stack_schema_is_current() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).expect("schemas/stack.schema.json exists");
-    assert_eq!(committed, generated, "schemas/stack.schema.json is stale: rerun with KUBEFIT_UPDATE_SCHEMAS=1");
+    assert_eq!(
+        committed, generated,
+        "schemas/stack.schema.json is stale: rerun with KUBEFIT_UPDATE_SCHEMAS=1"
+    );
 }
 
 #[test]
@@ -51,17 +54,29 @@ fn secrets_are_references_never_values() {
     let yaml = stack.to_spec().to_yaml();
     assert!(!yaml.contains("t0k3n-value"));
     assert!(yaml.contains("keys:"));
-    let env = DotEnv::parse("API_CREDENTIALS_TOKEN=from-dotenv\nAPI_TLS_TLS_CRT=c\nAPI_TLS_TLS_KEY=k\n").unwrap();
-    let back = StackSpec::from_yaml(&yaml, "s.yaml").unwrap().to_stack(&env).unwrap();
+    let env =
+        DotEnv::parse("API_CREDENTIALS_TOKEN=from-dotenv\nAPI_TLS_TLS_CRT=c\nAPI_TLS_TLS_KEY=k\n")
+            .unwrap();
+    let back = StackSpec::from_yaml(&yaml, "s.yaml")
+        .unwrap()
+        .to_stack(&env)
+        .unwrap();
     assert!(!back.check().has_errors(), "{}", back.check());
-    let missing = StackSpec::from_yaml(&yaml, "s.yaml").unwrap().to_stack(&DotEnv::default()).unwrap();
+    let missing = StackSpec::from_yaml(&yaml, "s.yaml")
+        .unwrap()
+        .to_stack(&DotEnv::default())
+        .unwrap();
     assert_eq!(missing.check().with_id("secret-value-missing").count(), 3);
 }
 
 /// (name, spec, expected text in the load error) — the spec is rejected while loading.
 fn load_errors() -> Vec<(&'static str, String, &'static str)> {
     let ok_container = "{name: web, image: nginx:1.27}";
-    let dep = |body: &str| format!("namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers:\n        - {body}\n");
+    let dep = |body: &str| {
+        format!(
+            "namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers:\n        - {body}\n"
+        )
+    };
     vec![
         ("empty file", String::new(), "the spec is empty"),
         ("only whitespace", "   \n\n".into(), "the spec is empty"),
@@ -122,22 +137,86 @@ fn load_errors() -> Vec<(&'static str, String, &'static str)> {
 fn check_errors() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
         ("bad namespace name", "namespace: Shop_1\n", "invalid-name"),
-        ("default namespace", "namespace: default\n", "reserved-namespace"),
-        ("bad deployment name", "namespace: shop\ndeployments: [{name: Web!, pod: {containers: [{name: web, image: nginx}]}}]\n", "invalid-name"),
-        ("bad container name", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: Web_1, image: nginx}]}}]\n", "invalid-name"),
-        ("duplicate deployments", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx}]}}, {name: web, pod: {containers: [{name: web, image: nginx}]}}]\n", "duplicate-name"),
-        ("limit below request", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 500m}, limits: {cpu: 100m}}}]}}]\n", "request-exceeds-limit"),
-        ("dangling configmap", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, envFrom: [{configMap: nope}]}]}}]\n", "dangling-config-map"),
-        ("missing configmap key", "namespace: shop\nconfigMaps: [{name: cfg, data: {a: '1'}}]\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, env: [{name: B, configMapKeyRef: {name: cfg, key: b}}]}]}}]\n", "missing-config-map-key"),
-        ("dangling secret", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, env: [{name: P, secretKeyRef: {name: db, key: pw}}]}]}}]\n", "dangling-secret"),
-        ("service selects nothing", "namespace: shop\nservices: [{name: web, selector: {app: web}, ports: [{name: http, port: 80, target: http}]}]\n", "service-selects-nothing"),
-        ("ingress to missing service", "namespace: shop\ningresses: [{name: web, routes: [{path: /, service: web, port: 80}]}]\n", "dangling-service"),
-        ("hpa min above max", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx}]}}]\nautoscalers: [{target: {kind: Deployment, name: web}, min: 5, max: 2}]\n", "hpa-min-exceeds-max"),
-        ("hpa missing target", "namespace: shop\nautoscalers: [{target: {kind: Deployment, name: web}, min: 1, max: 2}]\n", "dangling-scale-target"),
-        ("probe port not declared", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, livenessProbe: {tcp: {port: metrics}}}]}}]\n", "probe-port-mismatch"),
-        ("unknown suppression", "namespace: shop\nmetadata: {suppress: {no-such-rule: because}}\n", "unknown-rule"),
-        ("bad label", "namespace: shop\nconfigMaps: [{name: cfg, metadata: {labels: {'bad key': v}}}]\n", "invalid-label"),
-        ("mount of unknown volume", "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, mounts: [{volume: data, path: /data}]}]}}]\n", "dangling-volume"),
+        (
+            "default namespace",
+            "namespace: default\n",
+            "reserved-namespace",
+        ),
+        (
+            "bad deployment name",
+            "namespace: shop\ndeployments: [{name: Web!, pod: {containers: [{name: web, image: nginx}]}}]\n",
+            "invalid-name",
+        ),
+        (
+            "bad container name",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: Web_1, image: nginx}]}}]\n",
+            "invalid-name",
+        ),
+        (
+            "duplicate deployments",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx}]}}, {name: web, pod: {containers: [{name: web, image: nginx}]}}]\n",
+            "duplicate-name",
+        ),
+        (
+            "limit below request",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, resources: {requests: {cpu: 500m}, limits: {cpu: 100m}}}]}}]\n",
+            "request-exceeds-limit",
+        ),
+        (
+            "dangling configmap",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, envFrom: [{configMap: nope}]}]}}]\n",
+            "dangling-config-map",
+        ),
+        (
+            "missing configmap key",
+            "namespace: shop\nconfigMaps: [{name: cfg, data: {a: '1'}}]\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, env: [{name: B, configMapKeyRef: {name: cfg, key: b}}]}]}}]\n",
+            "missing-config-map-key",
+        ),
+        (
+            "dangling secret",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, env: [{name: P, secretKeyRef: {name: db, key: pw}}]}]}}]\n",
+            "dangling-secret",
+        ),
+        (
+            "service selects nothing",
+            "namespace: shop\nservices: [{name: web, selector: {app: web}, ports: [{name: http, port: 80, target: http}]}]\n",
+            "service-selects-nothing",
+        ),
+        (
+            "ingress to missing service",
+            "namespace: shop\ningresses: [{name: web, routes: [{path: /, service: web, port: 80}]}]\n",
+            "dangling-service",
+        ),
+        (
+            "hpa min above max",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx}]}}]\nautoscalers: [{target: {kind: Deployment, name: web}, min: 5, max: 2}]\n",
+            "hpa-min-exceeds-max",
+        ),
+        (
+            "hpa missing target",
+            "namespace: shop\nautoscalers: [{target: {kind: Deployment, name: web}, min: 1, max: 2}]\n",
+            "dangling-scale-target",
+        ),
+        (
+            "probe port not declared",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, livenessProbe: {tcp: {port: metrics}}}]}}]\n",
+            "probe-port-mismatch",
+        ),
+        (
+            "unknown suppression",
+            "namespace: shop\nmetadata: {suppress: {no-such-rule: because}}\n",
+            "unknown-rule",
+        ),
+        (
+            "bad label",
+            "namespace: shop\nconfigMaps: [{name: cfg, metadata: {labels: {'bad key': v}}}]\n",
+            "invalid-label",
+        ),
+        (
+            "mount of unknown volume",
+            "namespace: shop\ndeployments: [{name: web, pod: {containers: [{name: web, image: nginx, mounts: [{volume: data, path: /data}]}]}}]\n",
+            "dangling-volume",
+        ),
     ]
 }
 
@@ -145,16 +224,27 @@ fn check_errors() -> Vec<(&'static str, &'static str, &'static str)> {
 fn hostile_specs_get_located_errors_and_never_panic() {
     let cases = load_errors();
     let checks = check_errors();
-    assert!(cases.len() + checks.len() >= 50, "{} cases", cases.len() + checks.len());
+    assert!(
+        cases.len() + checks.len() >= 50,
+        "{} cases",
+        cases.len() + checks.len()
+    );
     for (name, text, expected) in cases {
         let result = std::panic::catch_unwind(|| StackSpec::from_yaml(&text, "hostile.yaml"));
-        let Ok(result) = result else { panic!("{name}: panicked") };
+        let Ok(result) = result else {
+            panic!("{name}: panicked")
+        };
         let err = match result {
             Ok(spec) => match spec.to_stack(&ProcessEnv) {
                 Ok(stack) => {
                     // Loaded: then it must at least not pass the check.
                     assert!(expected.is_empty(), "{name}: loaded, expected `{expected}`");
-                    assert!(stack.check().has_errors() || text.contains("multiple") || text.contains("namespace: a"), "{name}: accepted");
+                    assert!(
+                        stack.check().has_errors()
+                            || text.contains("multiple")
+                            || text.contains("namespace: a"),
+                        "{name}: accepted"
+                    );
                     continue;
                 }
                 Err(e) => e.to_string(),
@@ -174,7 +264,10 @@ fn hostile_specs_get_located_errors_and_never_panic() {
             .to_stack(&ProcessEnv)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let report = stack.check();
-        assert!(report.with_id(id).next().is_some(), "{name}: expected {id}\n{report}");
+        assert!(
+            report.with_id(id).next().is_some(),
+            "{name}: expected {id}\n{report}"
+        );
         assert!(report.has_errors(), "{name}");
     }
 }
@@ -184,7 +277,10 @@ fn load_errors_carry_line_column_and_path() {
     let text = "namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers:\n        - name: web\n          image: nginx\n          resources:\n            limits:\n              cpu: 0.5m\n";
     let err = StackSpec::from_yaml(text, "stack.yaml").unwrap_err();
     let issue = &err.issues()[0];
-    assert_eq!(issue.path, "deployments[0].pod.containers[0].resources.limits.cpu");
+    assert_eq!(
+        issue.path,
+        "deployments[0].pod.containers[0].resources.limits.cpu"
+    );
     assert_eq!(issue.line, Some(10), "{err}");
     assert!(issue.message.contains("finer than 1m"), "{err}");
     let shown = err.to_string();
@@ -213,7 +309,11 @@ fn run_example(name: &str, args: &[&str], dir: &std::path::Path) -> std::path::P
         .current_dir(common::repo_root())
         .output()
         .unwrap();
-    assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     spec
 }
 
@@ -222,7 +322,12 @@ fn files(dir: &std::path::Path) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -236,7 +341,11 @@ fn every_example_exports_a_spec_that_renders_identically() {
         let spec = StackSpec::from_file(&spec_file).unwrap();
         let stack = spec.to_stack(&AnyValue).unwrap();
         let again = dir.path().join("again");
-        stack.emit(&EmitOptions::new()).unwrap().write_dir(&again).unwrap();
+        stack
+            .emit(&EmitOptions::new())
+            .unwrap()
+            .write_dir(&again)
+            .unwrap();
         assert_eq!(files(&dir.path().join("out")), files(&again), "{example}");
         if example == "phase_v_always_free" {
             assert_eq!(spec.platform().unwrap().unwrap().name(), "oci-always-free");
@@ -249,8 +358,18 @@ fn every_example_exports_a_spec_that_renders_identically() {
     let envs = spec.environments(&AnyValue).unwrap();
     assert_eq!(envs.len(), 3);
     for env in &envs {
-        let rendered = std::fs::read_to_string(dir.path().join("out/rendered").join(format!("{}.yaml", env.name()))).unwrap();
-        let again = stack.render(env).emit(&EmitOptions::new()).unwrap().to_yaml().unwrap();
+        let rendered = std::fs::read_to_string(
+            dir.path()
+                .join("out/rendered")
+                .join(format!("{}.yaml", env.name())),
+        )
+        .unwrap();
+        let again = stack
+            .render(env)
+            .emit(&EmitOptions::new())
+            .unwrap()
+            .to_yaml()
+            .unwrap();
         assert_eq!(rendered, again, "chase_sets {}", env.name());
         assert!(!stack.check_environment(env).has_errors());
     }

@@ -1,0 +1,288 @@
+//! The kubefit command line: check and emit stacks described in a spec file.
+//!
+//! ```sh
+//! cargo run --example kubefit -- check stack.yaml [--platform oci-always-free] [--env prod] [--json]
+//! cargo run --example kubefit -- emit stack.yaml --out DIR [--format yaml|json|kustomize] [--env prod]
+//! cargo run --example kubefit -- platforms
+//! cargo run --example kubefit -- schema [stack|platform]
+//! ```
+//! Exit codes: 0 ok; 1 check errors or the stack does not fit; 2 usage, spec or I/O error.
+//! Colour only on a terminal, and never when `NO_COLOR` is set.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kubefit::{
+    DotEnv, EmitOptions, Environment, Platform, ProcessEnv, Report, SecretSource, SecretValue,
+    Stack, StackSpec, Verdict,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "kubefit",
+    about = "Check Kubernetes stacks before deploy: structure, lints, budgets."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a spec: structure, lints and (with a platform) the budget.
+    Check {
+        /// The stack spec (YAML).
+        spec: PathBuf,
+        /// A built-in platform (see `platforms`), overriding the spec's.
+        #[arg(long)]
+        platform: Option<String>,
+        /// Check this environment of the spec.
+        #[arg(long)]
+        env: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the manifests of a spec.
+    Emit {
+        /// The stack spec (YAML).
+        spec: PathBuf,
+        /// The output directory (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "yaml")]
+        format: Format,
+        /// Emit this environment of the spec (yaml and json formats).
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// List the built-in platforms with their source and the date they were checked.
+    Platforms,
+    /// Print a JSON Schema: of stack specs (default) or of platform files.
+    Schema {
+        #[arg(value_enum, default_value = "stack")]
+        of: SchemaKind,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+    Kustomize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Stack,
+    Platform,
+}
+
+/// `.env` next to the spec, then the process environment.
+struct Sources(DotEnv);
+
+impl SecretSource for Sources {
+    fn secret(&self, var: &str) -> Option<SecretValue> {
+        self.0.secret(var).or_else(|| ProcessEnv.secret(var))
+    }
+}
+
+enum Failure {
+    Check,
+    Usage(String),
+}
+
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn paint(report: &Report) -> String {
+    let text = report.to_string();
+    if !colour() {
+        return text;
+    }
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            if t.starts_with("error[") {
+                format!("\x1b[31m{l}\x1b[0m")
+            } else if t.starts_with("warning[") {
+                format!("\x1b[33m{l}\x1b[0m")
+            } else if t.starts_with("verdict: DOES NOT FIT") {
+                format!("\x1b[1;31m{l}\x1b[0m")
+            } else if t.starts_with("verdict: FITS") {
+                format!("\x1b[1;32m{l}\x1b[0m")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn load(path: &Path) -> Result<(StackSpec, Stack, Vec<Environment>, Option<Platform>), Failure> {
+    let spec = StackSpec::from_file(path).map_err(|e| Failure::Usage(e.to_string()))?;
+    let dotenv = path
+        .parent()
+        .map(|d| d.join(".env"))
+        .filter(|p| p.exists())
+        .map(DotEnv::load)
+        .transpose()
+        .map_err(|e| Failure::Usage(e.to_string()))?
+        .unwrap_or_default();
+    let named = |e: kubefit::SpecError| Failure::Usage(format!("{}: {e}", path.display()));
+    let stack = spec.to_stack(&Sources(dotenv.clone())).map_err(named)?;
+    let envs = spec.environments(&Sources(dotenv)).map_err(named)?;
+    let platform = spec.platform().map_err(named)?;
+    Ok((spec, stack, envs, platform))
+}
+
+fn pick_env<'a>(envs: &'a [Environment], name: &str) -> Result<&'a Environment, Failure> {
+    envs.iter().find(|e| e.name() == name).ok_or_else(|| {
+        let names: Vec<&str> = envs.iter().map(Environment::name).collect();
+        Failure::Usage(format!(
+            "no environment `{name}` in the spec (it has: {})",
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ))
+    })
+}
+
+fn builtin(name: &str) -> Result<Platform, Failure> {
+    Platform::builtin()
+        .into_iter()
+        .find(|p| p.name() == name)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "unknown platform `{name}`; see `kubefit platforms`"
+            ))
+        })
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Check {
+            spec,
+            platform,
+            env,
+            json,
+        } => {
+            let (_, stack, envs, spec_platform) = load(&spec)?;
+            let platform = match platform {
+                Some(p) => Some(builtin(&p)?),
+                None => spec_platform,
+            };
+            let report = match env {
+                Some(name) => {
+                    let mut e = pick_env(&envs, &name)?.clone();
+                    if let Some(p) = &platform {
+                        e = e.platform(p.clone());
+                    }
+                    stack.check_environment(&e)
+                }
+                None => match &platform {
+                    Some(p) => stack.check_on(p),
+                    None => stack.check(),
+                },
+            };
+            if json {
+                let text = serde_json::to_string_pretty(&report)
+                    .map_err(|e| Failure::Usage(e.to_string()))?;
+                println!("{text}");
+            } else {
+                println!("{}", paint(&report));
+            }
+            let fits = report
+                .fit()
+                .is_none_or(|f| f.verdict() != Verdict::DoesNotFit);
+            if report.has_errors() || !fits {
+                return Err(Failure::Check);
+            }
+            Ok(())
+        }
+        Command::Emit {
+            spec,
+            out,
+            format,
+            env,
+        } => {
+            let (_, stack, envs, _) = load(&spec)?;
+            let stack = match &env {
+                Some(name) => {
+                    let e = pick_env(&envs, name)?;
+                    let report = stack.check_environment(e);
+                    if report.has_errors() {
+                        eprintln!("{}", paint(&report));
+                        return Err(Failure::Check);
+                    }
+                    stack.render(e)
+                }
+                None => stack,
+            };
+            let refused = |e: kubefit::EmitError| match e {
+                kubefit::EmitError::Check(report) => {
+                    eprintln!("{}", paint(&report));
+                    Failure::Check
+                }
+                other => Failure::Usage(other.to_string()),
+            };
+            match format {
+                Format::Yaml => stack
+                    .emit(&EmitOptions::new())
+                    .and_then(|m| m.write_dir(&out))
+                    .map_err(refused)?,
+                Format::Json => stack
+                    .emit(&EmitOptions::new())
+                    .and_then(|m| m.write_json_dir(&out))
+                    .map_err(refused)?,
+                Format::Kustomize => stack
+                    .kustomize(&envs, &EmitOptions::new())
+                    .and_then(|t| t.write_dir(&out))
+                    .map_err(refused)?,
+            }
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Platforms => {
+            for p in Platform::builtin() {
+                println!("{:<44} checked {}  {}", p.name(), p.checked(), p.source());
+                if let Some(n) = p.note_text() {
+                    println!("{:<44} {n}", "");
+                }
+            }
+            Ok(())
+        }
+        Command::Schema { of } => {
+            match of {
+                SchemaKind::Stack => print!("{}", StackSpec::json_schema()),
+                SchemaKind::Platform => print!("{}", Platform::json_schema()),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Check) => ExitCode::from(1),
+        Err(Failure::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

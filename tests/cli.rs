@@ -1,0 +1,218 @@
+//! The `kubefit` command-line example: exit codes, output, and nothing written on errors.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn kubefit(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO"))
+        .arg("run")
+        .arg("--manifest-path")
+        .arg(common::repo_root().join("Cargo.toml"))
+        .args(["--quiet", "--example", "kubefit", "--"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+const GOOD: &str = r#"namespace: shop
+networkPolicies: [{name: default-deny, defaultDeny: true}]
+deployments:
+  - name: web
+    pod:
+      containers:
+        - name: web
+          image: nginxinc/nginx-unprivileged:1.27
+          ports: [{name: http, port: 8080}]
+          resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 200m, memory: 256Mi}}
+          readinessProbe: {http: {path: /, port: http}}
+          livenessProbe: {http: {path: /, port: http}}
+services:
+  - name: web
+    selector: {app.kubernetes.io/name: web}
+    ports: [{name: http, port: 80, target: http}]
+environments:
+  - name: prod
+    namespace: shop-prod
+    replicas: {web: 3}
+platform: oci-always-free
+"#;
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.yaml"), GOOD).unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        GOOD.replace("target: http", "target: https"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("huge.yaml"),
+        GOOD.replace(
+            "cpu: 100m, memory: 128Mi}, limits: {cpu: 200m",
+            "cpu: '3', memory: 128Mi}, limits: {cpu: '3'",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "namespace: shop\nbogus: [\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn check_exit_codes() {
+    let dir = setup();
+    let d = dir.path();
+    let ok = kubefit(&["check", "good.yaml"], d);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("verdict: FITS"));
+    assert!(
+        !String::from_utf8_lossy(&ok.stdout).contains('\x1b'),
+        "no colour when piped"
+    );
+
+    let bad = kubefit(&["check", "bad.yaml"], d);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stdout).contains("error[target-port-mismatch] service/web")
+    );
+
+    let huge = kubefit(&["check", "huge.yaml"], d);
+    assert_eq!(huge.status.code(), Some(1), "does not fit");
+    assert!(String::from_utf8_lossy(&huge.stdout).contains("DOES NOT FIT"));
+
+    let broken = kubefit(&["check", "broken.yaml"], d);
+    assert_eq!(broken.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&broken.stderr);
+    assert!(err.contains("broken.yaml:"), "{err}");
+
+    assert_eq!(
+        kubefit(&["check", "missing.yaml"], d).status.code(),
+        Some(2)
+    );
+    assert_eq!(kubefit(&["check"], d).status.code(), Some(2), "usage");
+    assert_eq!(
+        kubefit(&["check", "good.yaml", "--env", "nope"], d)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        kubefit(&["check", "good.yaml", "--platform", "nope"], d)
+            .status
+            .code(),
+        Some(2)
+    );
+    let prod = kubefit(
+        &[
+            "check",
+            "good.yaml",
+            "--env",
+            "prod",
+            "--platform",
+            "gcp-e2-micro",
+        ],
+        d,
+    );
+    assert_eq!(prod.status.code(), Some(1), "prod does not fit an e2-micro");
+}
+
+#[test]
+fn check_json_has_the_same_findings() {
+    let dir = setup();
+    let out = kubefit(&["check", "bad.yaml", "--json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["fit"]["verdict"], "fits");
+}
+
+#[test]
+fn emit_writes_only_good_stacks() {
+    let dir = setup();
+    let d = dir.path();
+    let ok = kubefit(&["emit", "good.yaml", "--out", "out"], d);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(d.join("out/03-deployment-web.yaml").exists());
+    let json = kubefit(
+        &[
+            "emit",
+            "good.yaml",
+            "--out",
+            "json",
+            "--format",
+            "json",
+            "--env",
+            "prod",
+        ],
+        d,
+    );
+    assert_eq!(json.status.code(), Some(0));
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("json/manifests.json")).unwrap())
+            .unwrap();
+    assert_eq!(list["items"][0]["metadata"]["name"], "shop-prod");
+    let kz = kubefit(
+        &["emit", "good.yaml", "--out", "kz", "--format", "kustomize"],
+        d,
+    );
+    assert_eq!(kz.status.code(), Some(0));
+    assert!(d.join("kz/overlays/prod/kustomization.yaml").exists());
+
+    for (spec, code) in [("bad.yaml", 1), ("broken.yaml", 2)] {
+        let out = kubefit(&["emit", spec, "--out", "never"], d);
+        assert_eq!(out.status.code(), Some(code), "{spec}");
+        assert!(!d.join("never").exists(), "{spec}: wrote output");
+    }
+    // A failed emit leaves the previous output untouched.
+    let before = std::fs::read_dir(d.join("out")).unwrap().count();
+    assert_eq!(
+        kubefit(&["emit", "bad.yaml", "--out", "out"], d)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(std::fs::read_dir(d.join("out")).unwrap().count(), before);
+}
+
+#[test]
+fn platforms_and_schema() {
+    let dir = setup();
+    let p = kubefit(&["platforms"], dir.path());
+    assert_eq!(p.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&p.stdout);
+    for name in [
+        "oci-always-free ",
+        "gke-e2-standard-2",
+        "raspberry-pi4-4gb-k3s",
+    ] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(text.contains("checked 2026-11  https://docs.oracle.com/"));
+    let s = kubefit(&["schema"], dir.path());
+    assert_eq!(
+        String::from_utf8_lossy(&s.stdout),
+        kubefit::StackSpec::json_schema()
+    );
+    let s = kubefit(&["schema", "platform"], dir.path());
+    assert_eq!(
+        String::from_utf8_lossy(&s.stdout),
+        kubefit::Platform::json_schema()
+    );
+}
