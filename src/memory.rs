@@ -77,9 +77,14 @@ fn binary_spelling(bytes: u64) -> String {
 }
 
 /// The shorter of the two spellings, binary on a tie, and whether it is the binary one.
+/// Above 2⁶³ − 1 bytes only the decimal spelling reads back exactly (the API server caps
+/// binary-suffixed values there).
 fn canonical_bytes(bytes: u64) -> (String, bool) {
-    let binary = binary_spelling(bytes);
     let decimal = decimal_spelling(bytes);
+    if bytes > i64::MAX as u64 {
+        return (decimal, false);
+    }
+    let binary = binary_spelling(bytes);
     if decimal.len() < binary.len() {
         (decimal, false)
     } else {

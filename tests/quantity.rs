@@ -355,6 +355,17 @@ fn cpu_and_memory_parse_and_print() {
     );
 }
 
+/// Found by `cargo fuzz run quantity`: a byte count above 2⁶³ − 1 printed with a binary
+/// suffix read back capped.
+#[test]
+fn fuzz_regression_huge_memory_round_trips() {
+    for input in ["11333313333333133312.", "18446744073709551615", "9223372036854775808"] {
+        let m: Memory = input.parse().unwrap();
+        assert_eq!(m.to_string().parse::<Memory>().unwrap(), m, "{input} -> {m}");
+        assert_eq!(m.to_string(), m.to_quantity().to_string());
+    }
+}
+
 fn any_quantity() -> impl Strategy<Value = Quantity> {
     let nanos = prop_oneof![
         any::<i64>().prop_map(i128::from),
