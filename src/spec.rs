@@ -1373,8 +1373,26 @@ impl std::error::Error for SpecError {}
 /// The largest spec accepted, in bytes.
 const MAX_SPEC_BYTES: usize = 16 << 20;
 
+/// The first line of a parser message, without its own `error: line N column M:` prefix
+/// (the location is reported separately), starting in lowercase.
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().trim().to_owned()
+    let mut line = s.lines().next().unwrap_or_default().trim();
+    line = line.strip_prefix("error: ").unwrap_or(line);
+    if let Some(rest) = line.strip_prefix("line ") {
+        if let Some((_, tail)) = rest.split_once(": ") {
+            line = tail;
+        }
+    }
+    if line.starts_with("multiple YAML documents") {
+        return "a spec is one yaml document; remove the `---` separators".to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    if let Some(c) = chars.next() {
+        out.extend(c.to_lowercase());
+    }
+    out.push_str(chars.as_str());
+    out
 }
 
 impl StackSpec {
@@ -1457,7 +1475,8 @@ impl StackSpec {
     }
 
     /// The spec as YAML, starting with a `yaml-language-server` schema line so editors
-    /// validate and complete it.
+    /// validate and complete it (put the schema beside the spec:
+    /// `kubefit schema > stack.schema.json`).
     ///
     /// ```
     /// use kubefit::{ConfigMap, Stack};
@@ -1467,9 +1486,7 @@ impl StackSpec {
     #[must_use]
     pub fn to_yaml(&self) -> String {
         let body = serde_saphyr::to_string(self).unwrap_or_default();
-        format!(
-            "# yaml-language-server: $schema=https://kubefit.dev/schemas/stack.schema.json\n{body}"
-        )
+        format!("# yaml-language-server: $schema=./stack.schema.json\n{body}")
     }
 
     /// The JSON Schema of spec files, generated with schemars.

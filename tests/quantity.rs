@@ -359,9 +359,17 @@ fn cpu_and_memory_parse_and_print() {
 /// suffix read back capped.
 #[test]
 fn fuzz_regression_huge_memory_round_trips() {
-    for input in ["11333313333333133312.", "18446744073709551615", "9223372036854775808"] {
+    for input in [
+        "11333313333333133312.",
+        "18446744073709551615",
+        "9223372036854775808",
+    ] {
         let m: Memory = input.parse().unwrap();
-        assert_eq!(m.to_string().parse::<Memory>().unwrap(), m, "{input} -> {m}");
+        assert_eq!(
+            m.to_string().parse::<Memory>().unwrap(),
+            m,
+            "{input} -> {m}"
+        );
         assert_eq!(m.to_string(), m.to_quantity().to_string());
     }
 }

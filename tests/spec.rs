@@ -127,7 +127,7 @@ fn load_errors() -> Vec<(&'static str, String, &'static str)> {
         ("anchors bomb", "namespace: shop\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n".into(), ""),
         ("deep nesting", format!("namespace: shop\nconfigMaps: {}{}\n", "[".repeat(5000), "]".repeat(5000)), ""),
         ("yaml binary tag", "namespace: !!binary /w==\n".into(), ""),
-        ("multiple documents", "namespace: a\n---\nnamespace: b\n".into(), ""),
+        ("multiple documents", "namespace: a\n---\nnamespace: b\n".into(), "a spec is one yaml document"),
         ("null namespace", "namespace: ~\n".into(), ""),
         ("mapping namespace", "namespace: {a: b}\n".into(), ""),
     ]
@@ -269,6 +269,49 @@ fn hostile_specs_get_located_errors_and_never_panic() {
             "{name}: expected {id}\n{report}"
         );
         assert!(report.has_errors(), "{name}");
+    }
+}
+
+/// The command line on every hostile spec: a non-zero exit and no output directory.
+#[test]
+fn the_command_line_writes_nothing_for_hostile_specs() {
+    let build = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--example", "kubefit"])
+        .current_dir(common::repo_root())
+        .status()
+        .unwrap();
+    assert!(build.success());
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || common::repo_root().join("target"),
+        std::path::PathBuf::from,
+    );
+    let bin = target.join("debug/examples/kubefit");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(String, String)> = load_errors()
+        .into_iter()
+        .map(|(n, t, _)| (n.to_owned(), t))
+        .collect();
+    cases.extend(
+        check_errors()
+            .into_iter()
+            .map(|(n, t, _)| (n.to_owned(), t.to_owned())),
+    );
+    for (i, (name, text)) in cases.iter().enumerate() {
+        let spec = dir.path().join(format!("{i}.yaml"));
+        std::fs::write(&spec, text).unwrap();
+        let out = dir.path().join(format!("out-{i}"));
+        let run = std::process::Command::new(&bin)
+            .arg("emit")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let code = run.status.code();
+        assert!(matches!(code, Some(1 | 2)), "{name}: exit {code:?}");
+        assert!(!out.exists(), "{name}: wrote output");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
 
