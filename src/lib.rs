@@ -34,6 +34,20 @@
 //! # Ok::<(), kubefit::EmitError>(())
 //! ```
 //!
+//! ## What is where
+//!
+//! - Builders: [`Stack`], [`Deployment`], [`StatefulSet`], [`Container`], [`Service`],
+//!   [`Ingress`], [`ConfigMap`], [`Secret`], [`HorizontalPodAutoscaler`],
+//!   [`PodDisruptionBudget`], [`PersistentVolumeClaim`], [`ServiceAccount`],
+//!   [`NetworkPolicy`], [`ResourceQuota`], [`LimitRange`]; exact [`Quantity`], [`Cpu`],
+//!   [`Memory`], [`Storage`].
+//! - Checks: [`Stack::check`] (structure, references and the [`rules`] lints) returning a
+//!   [`Report`]; [`Stack::fit`] and [`Stack::check_on`] against a [`Platform`] (budgets).
+//! - Output: [`Stack::emit`] ([`Manifests`]: YAML, JSON, atomic directories),
+//!   [`Stack::write_yaml`] (streaming), [`Stack::kustomize`] (base + overlays of
+//!   [`Environment`]s), SOPS + age encrypted Secrets ([`SopsConfig`], [`sops_decrypt`]).
+//! - Data: [`StackSpec`] (YAML spec with a JSON Schema), [`DotEnv`] for secret values.
+//!
 //! ## Kubernetes version
 //!
 //! kubefit lowers every object to [`k8s_openapi`] 0.29 types. Like every library built on
