@@ -133,7 +133,7 @@ fn load(path: &Path) -> Result<(StackSpec, Stack, Vec<Environment>, Option<Platf
         .transpose()
         .map_err(|e| Failure::Usage(e.to_string()))?
         .unwrap_or_default();
-    let named = |e: kubefit::SpecError| Failure::Usage(format!("{}: {e}", path.display()));
+    let named = |e: kubefit::SpecError| Failure::Usage(e.to_string());
     let stack = spec.to_stack(&Sources(dotenv.clone())).map_err(named)?;
     let envs = spec.environments(&Sources(dotenv)).map_err(named)?;
     let platform = spec.platform().map_err(named)?;

@@ -1271,6 +1271,10 @@ pub struct StackSpec {
     environments: Vec<EnvironmentSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<PlatformSpec>,
+    /// The file name and text the spec was read from, to locate later problems.
+    #[serde(skip)]
+    #[schemars(skip)]
+    source: Option<(String, String)>,
 }
 
 fn restricted() -> String {
@@ -1370,6 +1374,90 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// The line and column (1-based) where the node at `target` (a spec path such as
+/// `deployments[0].pod.containers[0]`) starts in `text`.
+fn locate(text: &str, target: &str) -> Option<(u64, u64)> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    enum Frame {
+        Map {
+            key: String,
+            want_key: bool,
+            path: String,
+        },
+        Seq {
+            index: usize,
+            path: String,
+        },
+    }
+    fn child(stack: &mut [Frame]) -> String {
+        match stack.last_mut() {
+            None => String::new(),
+            Some(Frame::Map {
+                key,
+                want_key,
+                path,
+            }) => {
+                *want_key = true;
+                if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                }
+            }
+            Some(Frame::Seq { index, path }) => {
+                let p = format!("{path}[{index}]");
+                *index += 1;
+                p
+            }
+        }
+    }
+    let at = |span: &serde_saphyr::granit_parser::Span| {
+        Some((
+            u64::try_from(span.start.line()).ok()?,
+            u64::try_from(span.start.col()).ok()? + 1,
+        ))
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.ok()?;
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut() {
+                    if *want_key {
+                        *key = value.into_owned();
+                        *want_key = false;
+                        continue;
+                    }
+                }
+                if child(&mut stack) == target {
+                    return at(&span);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let path = child(&mut stack);
+                if path == target && !path.is_empty() {
+                    return at(&span);
+                }
+                stack.push(if is_map {
+                    Frame::Map {
+                        key: String::new(),
+                        want_key: true,
+                        path,
+                    }
+                } else {
+                    Frame::Seq { index: 0, path }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The largest spec accepted, in bytes.
 const MAX_SPEC_BYTES: usize = 16 << 20;
 
@@ -1396,6 +1484,19 @@ fn first_line(s: &str) -> String {
 }
 
 impl StackSpec {
+    /// Turns problems found after parsing into an error that names the file and, when the
+    /// path can be found in the text, its line and column.
+    fn fail(&self, mut issues: Vec<SpecIssue>) -> SpecError {
+        let (file, text) = self.source.clone().unwrap_or_default();
+        for i in &mut issues {
+            if let Some((l, c)) = locate(&text, &i.path) {
+                i.line = Some(l);
+                i.column = Some(c);
+            }
+        }
+        SpecError { file, issues }
+    }
+
     /// Parses a spec. Errors carry the file, line and column, the path in the spec and what
     /// was expected; nothing panics, whatever the input.
     ///
@@ -1421,7 +1522,10 @@ impl StackSpec {
             )]));
         }
         match serde_saphyr::from_str::<StackSpec>(text) {
-            Ok(spec) => Ok(spec),
+            Ok(mut spec) => {
+                spec.source = Some((file.to_owned(), text.to_owned()));
+                Ok(spec)
+            }
             Err(e) => {
                 let (line, column) = e
                     .location()
@@ -1520,10 +1624,7 @@ impl StackSpec {
         if errors.is_empty() {
             Ok(envs)
         } else {
-            Err(SpecError {
-                file: String::new(),
-                issues: errors,
-            })
+            Err(self.fail(errors))
         }
     }
 
@@ -1543,10 +1644,7 @@ impl StackSpec {
         if errors.is_empty() {
             Ok(p)
         } else {
-            Err(SpecError {
-                file: String::new(),
-                issues: errors,
-            })
+            Err(self.fail(errors))
         }
     }
 
@@ -1797,10 +1895,7 @@ impl StackSpec {
         if errors.is_empty() {
             Ok(stack)
         } else {
-            Err(SpecError {
-                file: String::new(),
-                issues: errors,
-            })
+            Err(self.fail(errors))
         }
     }
 }
@@ -1980,6 +2075,7 @@ impl Stack {
             limit_ranges: Vec::new(),
             environments: envs.iter().map(env_to_spec).collect(),
             platform: platform.map(PlatformSpec::from_platform),
+            source: None,
         };
         for o in &self.objects {
             match o {

@@ -22,7 +22,9 @@ fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn quantity_seeds_round_trip() {
     for (name, data) in inputs("quantity") {
-        let Ok(s) = std::str::from_utf8(&data) else { continue };
+        let Ok(s) = std::str::from_utf8(&data) else {
+            continue;
+        };
         if let Ok(q) = s.parse::<Quantity>() {
             let printed = q.to_string();
             assert_eq!(printed.parse::<Quantity>().unwrap(), q, "{name}");
@@ -39,9 +41,15 @@ fn quantity_seeds_round_trip() {
 #[test]
 fn spec_seeds_load_check_and_emit() {
     for (name, data) in inputs("spec") {
-        let Ok(s) = std::str::from_utf8(&data) else { continue };
-        let Ok(spec) = StackSpec::from_yaml(s, &name) else { continue };
-        let Ok(stack) = spec.to_stack(&ProcessEnv) else { continue };
+        let Ok(s) = std::str::from_utf8(&data) else {
+            continue;
+        };
+        let Ok(spec) = StackSpec::from_yaml(s, &name) else {
+            continue;
+        };
+        let Ok(stack) = spec.to_stack(&ProcessEnv) else {
+            continue;
+        };
         let _ = stack.check();
         if let Ok(Some(p)) = spec.platform() {
             let _ = stack.fit(&p);
@@ -51,6 +59,8 @@ fn spec_seeds_load_check_and_emit() {
                 let _ = stack.check_environment(e);
             }
         }
-        let _ = stack.emit(&EmitOptions::new().allow_errors(true)).map(|m| m.to_yaml());
+        let _ = stack
+            .emit(&EmitOptions::new().allow_errors(true))
+            .map(|m| m.to_yaml());
     }
 }

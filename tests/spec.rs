@@ -247,7 +247,16 @@ fn hostile_specs_get_located_errors_and_never_panic() {
                     );
                     continue;
                 }
-                Err(e) => e.to_string(),
+                Err(e) => {
+                    // Found after parsing: still located in the file.
+                    let issue = &e.issues()[0];
+                    assert!(
+                        issue.line.is_some() && issue.column.is_some(),
+                        "{name}: {e}"
+                    );
+                    assert!(e.to_string().starts_with("hostile.yaml:"), "{name}: {e}");
+                    e.to_string()
+                }
             },
             Err(e) => {
                 let issue = &e.issues()[0];
@@ -328,6 +337,19 @@ fn load_errors_carry_line_column_and_path() {
     assert!(issue.message.contains("finer than 1m"), "{err}");
     let shown = err.to_string();
     assert!(shown.starts_with("stack.yaml:10:"), "{shown}");
+}
+
+#[test]
+fn problems_found_after_parsing_are_located_too() {
+    let text = "namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers:\n        - name: web\n          image: nginx\n          livenessProbe: {tcp: {port: 80}, exec: [\"true\"]}\n";
+    let err = StackSpec::from_yaml(text, "stack.yaml")
+        .unwrap()
+        .to_stack(&ProcessEnv)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "stack.yaml:8:26: deployments[0].pod.containers[0].livenessProbe: a probe needs exactly one of http, tcp, exec or grpc"
+    );
 }
 
 #[test]
