@@ -19,7 +19,7 @@ use crate::workload::{WorkloadKind, WorkloadRef};
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 struct Index<'a> {
-    by_kind: BTreeMap<&'static str, BTreeMap<&'a str, &'a Object>>,
+    by_kind: BTreeMap<&'a str, BTreeMap<&'a str, &'a Object>>,
     /// Every workload with its pod labels and pod template.
     workloads: Vec<(
         WorkloadKind,
@@ -34,7 +34,7 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(stack: &'a Stack) -> Self {
-        let mut by_kind: BTreeMap<&'static str, BTreeMap<&'a str, &'a Object>> = BTreeMap::new();
+        let mut by_kind: BTreeMap<&'a str, BTreeMap<&'a str, &'a Object>> = BTreeMap::new();
         let mut workloads = Vec::new();
         for o in &stack.objects {
             by_kind
@@ -977,6 +977,35 @@ impl Stack {
                                 "rename the key",
                             );
                         }
+                    }
+                }
+                Object::Custom(x) => {
+                    let version_ok = x
+                        .api_version
+                        .split_once('/')
+                        .is_some_and(|(g, v)| g.contains('.') && !v.is_empty());
+                    if !version_ok {
+                        c.error(
+                            "invalid-api-version",
+                            &object,
+                            "apiVersion",
+                            format!(
+                                "apiVersion `{}` is not `group/version` of a custom resource",
+                                x.api_version
+                            ),
+                            "write it as the CRD defines it, e.g. `traefik.io/v1alpha1`",
+                        );
+                    }
+                    if !x.kind.starts_with(|ch: char| ch.is_ascii_uppercase())
+                        || !x.kind.chars().all(|ch| ch.is_ascii_alphanumeric())
+                    {
+                        c.error(
+                            "invalid-kind",
+                            &object,
+                            "kind",
+                            format!("kind `{}` is not a CamelCase kind name", x.kind),
+                            "write the kind as the CRD defines it, e.g. `Middleware`",
+                        );
                     }
                 }
                 Object::PersistentVolumeClaim(_)

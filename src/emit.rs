@@ -51,6 +51,8 @@ pub enum K8sObject {
     PodDisruptionBudget(k8s_openapi::api::policy::v1::PodDisruptionBudget),
     /// A `Ingress` (the k8s-openapi type of the same name).
     Ingress(k8s_openapi::api::networking::v1::Ingress),
+    /// An instance of a custom resource, as JSON.
+    Custom(serde_json::Value),
 }
 
 /// One emitted document: its kind, name and lowered object.
@@ -63,7 +65,7 @@ pub enum K8sObject {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    kind: &'static str,
+    kind: String,
     name: String,
     object: K8sObject,
 }
@@ -77,8 +79,8 @@ impl Document {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
-    pub fn kind(&self) -> &'static str {
-        self.kind
+    pub fn kind(&self) -> &str {
+        &self.kind
     }
 
     /// The object's name.
@@ -552,7 +554,7 @@ impl Stack {
                 .then_with(|| a.name().cmp(b.name()))
         });
         let mut documents = vec![Document {
-            kind: "Namespace",
+            kind: "Namespace".to_owned(),
             name: ns.to_owned(),
             object: K8sObject::Namespace(self.namespace_to_k8s()),
         }];
@@ -595,7 +597,7 @@ impl Stack {
                 },
             };
             documents.push(Document {
-                kind: o.kind(),
+                kind: o.kind().to_owned(),
                 name: o.name().to_string(),
                 object,
             });
@@ -644,6 +646,7 @@ fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
         Object::HorizontalPodAutoscaler(x) => K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns)),
         Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
         Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
+        Object::Custom(x) => K8sObject::Custom(x.to_value(ns)),
     })
 }
 
@@ -793,6 +796,38 @@ fn add_labels(
         K8sObject::HorizontalPodAutoscaler(x) => x.metadata_mut(),
         K8sObject::PodDisruptionBudget(x) => x.metadata_mut(),
         K8sObject::Ingress(x) => x.metadata_mut(),
+        K8sObject::Custom(v) => {
+            if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                let l = m
+                    .entry("labels")
+                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                if let Some(l) = l.as_object_mut() {
+                    for (k, val) in labels {
+                        l.entry(k.clone())
+                            .or_insert_with(|| serde_json::Value::String(val.clone()));
+                    }
+                }
+                if !checkov_skips.is_empty() {
+                    let a = m
+                        .entry("annotations")
+                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                    if let Some(a) = a.as_object_mut() {
+                        let mut n = a
+                            .keys()
+                            .filter(|k| k.starts_with("checkov.io/skip"))
+                            .count();
+                        for (_, v) in checkov_skips {
+                            n += 1;
+                            a.insert(
+                                format!("checkov.io/skip{n}"),
+                                serde_json::Value::String(v.clone()),
+                            );
+                        }
+                    }
+                }
+            }
+            return;
+        }
     };
     let l = meta.labels.get_or_insert_with(Default::default);
     for (k, v) in labels {

@@ -64,6 +64,7 @@ mod compat;
 mod config_map;
 mod container;
 mod cpu;
+mod custom;
 mod deployment;
 mod diagnostic;
 mod disruption_budget;
@@ -106,6 +107,10 @@ pub use budget::{Demand, ReplicaCounts, WorkloadDemand};
 pub use config_map::ConfigMap;
 pub use container::{Container, DEFAULT_UID};
 pub use cpu::{Cpu, CpuError};
+pub use custom::{
+    CustomObject, certificate, cluster_secret_store, dapr_component, external_secret,
+    letsencrypt_cluster_issuer, traefik_https_redirect, traefik_ingress_route,
+};
 pub use deployment::Deployment;
 pub use diagnostic::{Diagnostic, Severity};
 pub use disruption_budget::PodDisruptionBudget;

@@ -2,6 +2,7 @@
 
 use crate::autoscaler::HorizontalPodAutoscaler;
 use crate::config_map::ConfigMap;
+use crate::custom::CustomObject;
 use crate::deployment::Deployment;
 use crate::disruption_budget::PodDisruptionBudget;
 use crate::guard_rails::{LimitRange, ResourceQuota};
@@ -54,6 +55,8 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     /// An Ingress.
     Ingress(Ingress),
+    /// An instance of a custom resource.
+    Custom(CustomObject),
 }
 
 impl Object {
@@ -63,8 +66,9 @@ impl Object {
     /// assert_eq!(kubefit::Object::from(kubefit::Service::new("a")).kind(), "Service");
     /// ```
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &str {
         match self {
+            Object::Custom(o) => &o.kind,
             Object::ResourceQuota(_) => "ResourceQuota",
             Object::LimitRange(_) => "LimitRange",
             Object::ServiceAccount(_) => "ServiceAccount",
@@ -102,6 +106,7 @@ impl Object {
             Object::HorizontalPodAutoscaler(o) => &o.name,
             Object::PodDisruptionBudget(o) => &o.name,
             Object::Ingress(o) => &o.name,
+            Object::Custom(o) => &o.name,
         }
     }
 
@@ -131,6 +136,7 @@ impl Object {
             Object::HorizontalPodAutoscaler(_) => 10,
             Object::PodDisruptionBudget(_) => 11,
             Object::Ingress(_) => 12,
+            Object::Custom(_) => 13,
         }
     }
 
@@ -149,6 +155,7 @@ impl Object {
             Object::HorizontalPodAutoscaler(o) => &o.meta,
             Object::PodDisruptionBudget(o) => &o.meta,
             Object::Ingress(o) => &o.meta,
+            Object::Custom(o) => &o.meta,
         }
     }
 }
@@ -178,3 +185,9 @@ object_from!(
     PodDisruptionBudget,
     Ingress
 );
+
+impl From<CustomObject> for Object {
+    fn from(o: CustomObject) -> Self {
+        Object::Custom(o)
+    }
+}

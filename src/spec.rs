@@ -1073,6 +1073,22 @@ struct ServiceAccountSpec {
     automount_token: bool,
 }
 
+/// An instance of a custom resource: apiVersion, kind, name and its other top-level fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CustomObjectSpec {
+    api_version: String,
+    kind: String,
+    name: String,
+    #[serde(default, skip_serializing_if = "MetaSpec::is_empty")]
+    metadata: MetaSpec,
+    #[serde(default, skip_serializing_if = "is_false")]
+    cluster_scoped: bool,
+    /// `spec`, `data`, … as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<String, serde_json::Value>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ResourceQuotaSpec {
@@ -1267,6 +1283,8 @@ pub struct StackSpec {
     resource_quotas: Vec<ResourceQuotaSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     limit_ranges: Vec<LimitRangeSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    custom_objects: Vec<CustomObjectSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     environments: Vec<EnvironmentSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1886,6 +1904,17 @@ impl StackSpec {
             lr.max = demand(&l.max);
             stack = stack.with(lr);
         }
+        for c in &self.custom_objects {
+            let mut o = crate::custom::CustomObject::new(
+                c.api_version.clone(),
+                c.kind.clone(),
+                c.name.as_str(),
+            );
+            o.meta = c.metadata.to_meta();
+            o.cluster_scoped = c.cluster_scoped;
+            o.body = c.fields.clone().into_iter().collect();
+            stack = stack.with(o);
+        }
         for (i, e) in self.environments.iter().enumerate() {
             env_from_spec(e, &mut errors, &format!("environments[{i}]"));
         }
@@ -2073,6 +2102,7 @@ impl Stack {
             network_policies: Vec::new(),
             resource_quotas: Vec::new(),
             limit_ranges: Vec::new(),
+            custom_objects: Vec::new(),
             environments: envs.iter().map(env_to_spec).collect(),
             platform: platform.map(PlatformSpec::from_platform),
             source: None,
@@ -2214,6 +2244,14 @@ impl Stack {
                     }
                     spec.network_policies.push(s);
                 }
+                Object::Custom(c) => spec.custom_objects.push(CustomObjectSpec {
+                    api_version: c.api_version.clone(),
+                    kind: c.kind.clone(),
+                    name: c.name.to_string(),
+                    metadata: MetaSpec::from_meta(&c.meta),
+                    cluster_scoped: c.cluster_scoped,
+                    fields: c.body.clone().into_iter().collect(),
+                }),
                 Object::ResourceQuota(q) => spec.resource_quotas.push(ResourceQuotaSpec {
                     name: q.name.to_string(),
                     metadata: MetaSpec::from_meta(&q.meta),

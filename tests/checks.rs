@@ -328,3 +328,24 @@ fn every_problem_is_reported_at_once() {
     assert_eq!(json["diagnostics"][0]["severity"], "error");
     assert!(json["diagnostics"][0]["path"].is_string());
 }
+
+#[test]
+fn custom_objects_need_a_group_version_and_a_kind() {
+    let stack = Stack::new("shop")
+        .with(kubefit::CustomObject::new("v1", "Widget", "w"))
+        .with(kubefit::CustomObject::new(
+            "example.com/v1",
+            "widget-thing",
+            "x",
+        ))
+        .with(kubefit::CustomObject::new(
+            "example.com/v1",
+            "Widget",
+            "Bad_Name",
+        ));
+    insta::assert_snapshot!(errors(&stack), @"
+    error[invalid-kind] widget-thing/x: kind: kind `widget-thing` is not a CamelCase kind name (fix: write the kind as the CRD defines it, e.g. `Middleware`)
+    error[invalid-name] widget/Bad_Name: metadata.name: `Bad_Name` is not a valid dns-1123 subdomain: it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `example.com`) (fix: rename it to follow the rule)
+    error[invalid-api-version] widget/w: apiVersion: apiVersion `v1` is not `group/version` of a custom resource (fix: write it as the CRD defines it, e.g. `traefik.io/v1alpha1`)
+    ");
+}
