@@ -568,12 +568,11 @@ impl Stack {
                     #[cfg(feature = "sops")]
                     if let Some(cfg) = &options.sops {
                         let mut k = x.to_k8s(ns);
-                        if !self.meta.labels.is_empty() {
-                            let l = k.metadata.labels.get_or_insert_with(Default::default);
-                            for (key, v) in &self.meta.labels {
-                                l.entry(key.clone()).or_insert_with(|| v.clone());
-                            }
-                        }
+                        merge_meta(
+                            &mut k.metadata,
+                            &self.meta.labels,
+                            &crate::meta::checkov_skips(&self.meta.suppressions),
+                        );
                         let sops_err = |source| EmitError::Sops {
                             secret: x.name.to_string(),
                             source,
@@ -797,38 +796,29 @@ fn add_labels(
         K8sObject::PodDisruptionBudget(x) => x.metadata_mut(),
         K8sObject::Ingress(x) => x.metadata_mut(),
         K8sObject::Custom(v) => {
-            if let Some(m) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
-                let l = m
-                    .entry("labels")
-                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                if let Some(l) = l.as_object_mut() {
-                    for (k, val) in labels {
-                        l.entry(k.clone())
-                            .or_insert_with(|| serde_json::Value::String(val.clone()));
-                    }
-                }
-                if !checkov_skips.is_empty() {
-                    let a = m
-                        .entry("annotations")
-                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                    if let Some(a) = a.as_object_mut() {
-                        let mut n = a
-                            .keys()
-                            .filter(|k| k.starts_with("checkov.io/skip"))
-                            .count();
-                        for (_, v) in checkov_skips {
-                            n += 1;
-                            a.insert(
-                                format!("checkov.io/skip{n}"),
-                                serde_json::Value::String(v.clone()),
-                            );
-                        }
-                    }
-                }
-            }
+            // Same merge as for typed objects, through ObjectMeta.
+            let Some(slot) = v.get_mut("metadata") else {
+                return;
+            };
+            let Ok(mut meta) = serde_json::from_value::<
+                k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+            >(slot.take()) else {
+                return;
+            };
+            merge_meta(&mut meta, labels, checkov_skips);
+            *slot = serde_json::to_value(meta).unwrap_or_default();
             return;
         }
     };
+    merge_meta(meta, labels, checkov_skips);
+}
+
+/// Adds stack-wide labels (without overriding the object's own) and checkov skip annotations.
+fn merge_meta(
+    meta: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    labels: &std::collections::BTreeMap<String, String>,
+    checkov_skips: &[(String, String)],
+) {
     let l = meta.labels.get_or_insert_with(Default::default);
     for (k, v) in labels {
         l.entry(k.clone()).or_insert_with(|| v.clone());
