@@ -92,12 +92,7 @@ fn every_example_passes_checkov_with_the_builders_defaults() {
     ] {
         let dir = scratch();
         let out = dir.path().join("out");
-        let run = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", example, "--", "--out"])
-            .arg(&out)
-            .current_dir(common::repo_root())
-            .output()
-            .unwrap();
+        let run = common::run_example(example, [std::ffi::OsStr::new("--out"), out.as_os_str()]);
         assert!(run.status.success(), "{example} failed");
         let failed = failed_checks(&out.join(manifests));
         assert!(failed.is_empty(), "{example}: checkov failed {failed:?}");

@@ -184,20 +184,14 @@ fn overlays_use_current_fields_only() {
 fn chase_sets_example_overlays_match_and_validate() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let run = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--example",
-            "chase_sets",
-            "--",
-            "--with-redis",
-            "--out",
-        ])
-        .arg(&out)
-        .current_dir(common::repo_root())
-        .output()
-        .unwrap();
+    let run = common::run_example(
+        "chase_sets",
+        [
+            std::ffi::OsStr::new("--with-redis"),
+            std::ffi::OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+    );
     assert!(
         run.status.success(),
         "chase_sets failed: {}",

@@ -364,16 +364,14 @@ fn non_utf8_files_are_refused() {
 fn run_example(name: &str, args: &[&str], dir: &std::path::Path) -> std::path::PathBuf {
     let spec = dir.join("spec.yaml");
     let out = dir.join("out");
-    let run = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", name, "--"])
-        .args(args)
-        .arg("--out")
-        .arg(&out)
-        .arg("--export-spec")
-        .arg(&spec)
-        .current_dir(common::repo_root())
-        .output()
-        .unwrap();
+    let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    all.extend([
+        "--out".into(),
+        out.clone().into(),
+        "--export-spec".into(),
+        spec.clone().into(),
+    ]);
+    let run = common::run_example(name, all);
     assert!(
         run.status.success(),
         "{name}: {}",

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 const VERSIONS: [&str; 2] = ["1.33.0", "1.37.0"];
 
@@ -31,12 +30,7 @@ fn example_output_passes_kubernetes_validate() {
     for example in EXAMPLES {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let run = Command::new(env!("CARGO"))
-            .args(["run", "--quiet", "--example", example, "--", "--out"])
-            .arg(&out)
-            .current_dir(common::repo_root())
-            .output()
-            .unwrap();
+        let run = common::run_example(example, [std::ffi::OsStr::new("--out"), out.as_os_str()]);
         let stdout = String::from_utf8_lossy(&run.stdout);
         assert!(
             run.status.success(),

@@ -376,6 +376,20 @@ pub fn validate(files: &[PathBuf], version: &str, documents: usize) {
     );
 }
 
+/// Runs `cargo run --example NAME -- ARGS...` from the repository root.
+pub fn run_example<I, S>(name: &str, args: I) -> std::process::Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--example", name, "--"])
+        .args(args)
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo runs")
+}
+
 pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
