@@ -27,14 +27,12 @@ const POSTGRES_DIGEST: &str =
 const REDIS_DIGEST: &str =
     "sha256:6a692a76c2081888b589e26e6ec835743119fe453d67ecf03df7de5b73d69842";
 
-struct Sources(DotEnv);
+/// The demo's last resort when neither `.env` nor the environment has a value.
+struct Placeholder;
 
-impl SecretSource for Sources {
-    fn secret(&self, var: &str) -> Option<SecretValue> {
-        self.0
-            .secret(var)
-            .or_else(|| ProcessEnv.secret(var))
-            .or_else(|| Some(SecretValue::new("change-me")))
+impl SecretSource for Placeholder {
+    fn secret(&self, _: &str) -> Option<SecretValue> {
+        Some(SecretValue::new("change-me"))
     }
 }
 
@@ -291,7 +289,10 @@ fn main() -> ExitCode {
     }
     let stack = stack(
         with_redis,
-        &Sources(DotEnv::load(".env").unwrap_or_default()),
+        &(
+            DotEnv::load(".env").unwrap_or_default(),
+            (ProcessEnv, Placeholder),
+        ),
     );
     let envs = environments();
     if let Some(file) = &export {

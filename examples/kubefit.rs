@@ -15,8 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kubefit::{
-    DotEnv, EmitOptions, Environment, Platform, ProcessEnv, Report, SecretSource, SecretValue,
-    Stack, StackSpec, Verdict,
+    DotEnv, EmitOptions, Environment, Platform, ProcessEnv, Report, Stack, StackSpec, Verdict,
 };
 
 #[derive(Parser)]
@@ -81,15 +80,6 @@ enum SchemaKind {
     Platform,
 }
 
-/// `.env` next to the spec, then the process environment.
-struct Sources(DotEnv);
-
-impl SecretSource for Sources {
-    fn secret(&self, var: &str) -> Option<SecretValue> {
-        self.0.secret(var).or_else(|| ProcessEnv.secret(var))
-    }
-}
-
 enum Failure {
     Check,
     Usage(String),
@@ -134,8 +124,10 @@ fn load(path: &Path) -> Result<(StackSpec, Stack, Vec<Environment>, Option<Platf
         .map_err(|e| Failure::Usage(e.to_string()))?
         .unwrap_or_default();
     let named = |e: kubefit::SpecError| Failure::Usage(e.to_string());
-    let stack = spec.to_stack(&Sources(dotenv.clone())).map_err(named)?;
-    let envs = spec.environments(&Sources(dotenv)).map_err(named)?;
+    // `.env` next to the spec, then the process environment.
+    let sources = (dotenv, ProcessEnv);
+    let stack = spec.to_stack(&sources).map_err(named)?;
+    let envs = spec.environments(&sources).map_err(named)?;
     let platform = spec.platform().map_err(named)?;
     Ok((spec, stack, envs, platform))
 }

@@ -27,15 +27,12 @@ const NGINX_DIGEST: &str =
 const POSTGRES_DIGEST: &str =
     "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
 
-/// `.env`, then the environment, then a demo placeholder.
-struct Sources(DotEnv);
+/// The demo's last resort when neither `.env` nor the environment has a value.
+struct Placeholder;
 
-impl SecretSource for Sources {
-    fn secret(&self, var: &str) -> Option<SecretValue> {
-        self.0
-            .secret(var)
-            .or_else(|| ProcessEnv.secret(var))
-            .or_else(|| Some(SecretValue::new("change-me")))
+impl SecretSource for Placeholder {
+    fn secret(&self, _: &str) -> Option<SecretValue> {
+        Some(SecretValue::new("change-me"))
     }
 }
 
@@ -138,7 +135,10 @@ fn main() -> ExitCode {
         }
     }
     // Local development reads an uncommitted .env; CI uses the environment.
-    let stack = stack(&Sources(DotEnv::load(".env").unwrap_or_default()));
+    let stack = stack(&(
+        DotEnv::load(".env").unwrap_or_default(),
+        (ProcessEnv, Placeholder),
+    ));
     let report = stack.check();
     println!("{report}");
     if let Some(file) = export {

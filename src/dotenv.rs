@@ -20,6 +20,22 @@ pub trait SecretSource {
     fn secret(&self, var: &str) -> Option<SecretValue>;
 }
 
+/// A pair of sources: the first one's value when it has one, else the second's — e.g. an
+/// uncommitted `.env` in front of the process environment.
+///
+/// ```
+/// use kubefit::{DotEnv, ProcessEnv, SecretSource};
+/// let local = DotEnv::parse("DB_PASSWORD=local\n")?;
+/// let layered = (local, ProcessEnv);
+/// assert_eq!(layered.secret("DB_PASSWORD").unwrap().expose(), b"local");
+/// # Ok::<(), kubefit::DotEnvError>(())
+/// ```
+impl<A: SecretSource, B: SecretSource> SecretSource for (A, B) {
+    fn secret(&self, var: &str) -> Option<SecretValue> {
+        self.0.secret(var).or_else(|| self.1.secret(var))
+    }
+}
+
 /// The process environment.
 ///
 /// ```
