@@ -36,6 +36,11 @@ use crate::statefulset::StatefulSet;
 use crate::volume::{Volume, VolumeSource};
 use crate::workload::{IntOrPercent, WorkloadKind, WorkloadRef};
 
+/// How many of the alternatives are given (a field allows exactly one).
+fn count_set(flags: &[bool]) -> usize {
+    flags.iter().filter(|b| **b).count()
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -329,15 +334,12 @@ impl ProbeSpec {
     }
 
     fn to_probe(&self, errors: &mut Vec<SpecIssue>, path: &str) -> Option<Probe> {
-        let set = [
+        let set = count_set(&[
             self.http.is_some(),
             self.tcp.is_some(),
             self.exec.is_some(),
             self.grpc.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
+        ]);
         if set != 1 {
             errors.push(SpecIssue::new(
                 path,
@@ -567,15 +569,12 @@ impl ContainerSpec {
             };
         }
         for (i, e) in self.env.iter().enumerate() {
-            let sources = [
+            let sources = count_set(&[
                 e.value.is_some(),
                 e.config_map_key_ref.is_some(),
                 e.secret_key_ref.is_some(),
                 e.field_path.is_some(),
-            ]
-            .iter()
-            .filter(|b| **b)
-            .count();
+            ]);
             if sources != 1 {
                 errors.push(SpecIssue::new(
                     &format!("{path}.env[{i}]"),
@@ -779,16 +778,13 @@ impl PodSpec {
             .map(|(i, c)| c.to_container(errors, &format!("{path}.sidecars[{i}]")))
             .collect();
         for (i, v) in self.volumes.iter().enumerate() {
-            let sources = [
+            let sources = count_set(&[
                 v.empty_dir.is_some(),
                 v.config_map.is_some(),
                 v.secret.is_some(),
                 v.persistent_volume_claim.is_some(),
                 v.host_path.is_some(),
-            ]
-            .iter()
-            .filter(|b| **b)
-            .count();
+            ]);
             let source = if sources != 1 {
                 errors.push(SpecIssue::new(
                     &format!("{path}.volumes[{i}]"),
