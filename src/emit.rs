@@ -126,7 +126,7 @@ impl Document {
 
 /// YAML 1.1-safe output (strings such as `on` or `0755` are quoted), multi-line strings as
 /// literal blocks, long single-line strings (image references) never folded.
-fn yaml_options() -> serde_saphyr::SerializerOptions {
+pub(crate) fn yaml_options() -> serde_saphyr::SerializerOptions {
     let mut o = serde_saphyr::SerializerOptions::default();
     o.folded_wrap_chars = usize::MAX;
     o

@@ -45,7 +45,8 @@
 //!   [`Report`]; [`Stack::fit`] and [`Stack::check_on`] against a [`Platform`] (budgets).
 //! - Output: [`Stack::emit`] ([`Manifests`]: YAML, JSON, atomic directories),
 //!   [`Stack::write_yaml`] (streaming), [`Stack::kustomize`] (base + overlays of
-//!   [`Environment`]s), SOPS + age encrypted Secrets ([`SopsConfig`], [`sops_decrypt`]).
+//!   [`Environment`]s), [`Stack::helm_chart`] ([`HelmChart`]), [`Stack::to_compose`], SOPS +
+//!   age encrypted Secrets ([`SopsConfig`], [`sops_decrypt`]).
 //! - Data: [`StackSpec`] (YAML spec with a JSON Schema), [`DotEnv`] for secret values.
 //!
 //! ## Kubernetes version
@@ -74,6 +75,7 @@ mod emit;
 mod environment;
 mod fit;
 mod guard_rails;
+mod helm;
 mod ingress;
 mod kustomize;
 mod lint;
@@ -120,6 +122,7 @@ pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests};
 pub use environment::{Environment, ImageOverride};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use guard_rails::{LimitRange, ResourceQuota};
+pub use helm::HelmChart;
 pub use ingress::{Ingress, PathType};
 pub use kustomize::KustomizeTree;
 pub use memory::{BytesError, Memory, Storage};

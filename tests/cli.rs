@@ -174,6 +174,17 @@ fn emit_writes_only_good_stacks() {
     );
     assert_eq!(kz.status.code(), Some(0));
     assert!(d.join("kz/overlays/prod/kustomization.yaml").exists());
+    for (format, file) in [
+        ("helm", "helm/values.schema.json"),
+        ("compose", "compose/compose.yaml"),
+    ] {
+        let out = kubefit(
+            &["emit", "good.yaml", "--out", format, "--format", format],
+            d,
+        );
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(d.join(file).exists(), "{format}: no {file}");
+    }
 
     for (spec, code) in [("bad.yaml", 1), ("broken.yaml", 2)] {
         let out = kubefit(&["emit", spec, "--out", "never"], d);

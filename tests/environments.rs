@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -12,21 +11,7 @@ use kubefit::{
     Verdict,
 };
 
-type Objects = BTreeMap<(String, String), serde_json::Value>;
-
-fn parse(yaml: &str) -> Objects {
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(yaml).unwrap();
-    docs.into_iter()
-        .filter(|d| !d.is_null())
-        .map(|d| {
-            let key = (
-                d["kind"].as_str().unwrap().to_owned(),
-                d["metadata"]["name"].as_str().unwrap().to_owned(),
-            );
-            (key, d)
-        })
-        .collect()
-}
+use common::parse;
 
 fn kustomize(dir: &Path) -> String {
     let out = Command::new(common::kubectl())
@@ -45,17 +30,6 @@ fn kustomize(dir: &Path) -> String {
         "deprecated fields: {stderr}"
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn assert_same(env: &str, built: &Objects, rendered: &Objects) {
-    assert_eq!(
-        built.keys().collect::<Vec<_>>(),
-        rendered.keys().collect::<Vec<_>>(),
-        "{env}: different objects"
-    );
-    for (k, v) in built {
-        assert_eq!(v, &rendered[k], "{env}: {k:?} differs");
-    }
 }
 
 fn validate_both(dir: &Path, env: &str, built: &str, rendered: &str) {
@@ -145,7 +119,7 @@ fn overlays_build_the_in_process_render() {
                 .unwrap()
                 .to_yaml()
                 .unwrap();
-            assert_same(env.name(), &parse(&built), &parse(&rendered));
+            common::assert_same_objects(env.name(), &parse(&built), &parse(&rendered));
             assert_ne!(
                 parse(&rendered),
                 parse(&stack.emit(&EmitOptions::new()).unwrap().to_yaml().unwrap()),
@@ -208,7 +182,7 @@ fn chase_sets_example_overlays_match_and_validate() {
             objects[&("Namespace".to_owned(), format!("chase-sets-{env}"))]["kind"],
             "Namespace"
         );
-        assert_same(env, &parse(&built), &objects);
+        common::assert_same_objects(env, &parse(&built), &objects);
         validate_both(dir.path(), env, &built, &rendered);
     }
     assert!(out.join(".env.example").exists());

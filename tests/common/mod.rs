@@ -395,3 +395,85 @@ pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     std::fs::write(&p, content).unwrap();
     p
 }
+
+/// Objects of a multi-document YAML stream, by (kind, name).
+pub type Objects = std::collections::BTreeMap<(String, String), serde_json::Value>;
+
+/// Parses a multi-document YAML stream (empty documents and comments skipped).
+pub fn parse(yaml: &str) -> Objects {
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(yaml).unwrap();
+    docs.into_iter()
+        .filter(|d| !d.is_null())
+        .map(|d| {
+            let key = (
+                d["kind"].as_str().unwrap().to_owned(),
+                d["metadata"]["name"].as_str().unwrap().to_owned(),
+            );
+            (key, d)
+        })
+        .collect()
+}
+
+/// The same objects, field for field (`what` names the comparison in failures).
+pub fn assert_same_objects(what: &str, built: &Objects, rendered: &Objects) {
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        rendered.keys().collect::<Vec<_>>(),
+        "{what}: different objects"
+    );
+    for (k, v) in built {
+        assert_eq!(v, &rendered[k], "{what}: {k:?} differs");
+    }
+}
+
+/// `helm`: from $KUBEFIT_HELM, `.venv/bin/helm` (installed by scripts/test.sh), or PATH.
+pub fn helm() -> PathBuf {
+    if let Some(p) = std::env::var_os("KUBEFIT_HELM") {
+        return p.into();
+    }
+    let venv = repo_root().join(".venv/bin/helm");
+    if venv.exists() {
+        return venv;
+    }
+    find_on_path("helm").unwrap_or_else(|| {
+        panic!("helm is not installed: run scripts/test.sh (it installs it into .venv/bin)")
+    })
+}
+
+/// Writes `stack`'s Helm chart into `dir`, runs `helm lint --strict` and `helm template`,
+/// and asserts the templated objects equal the stack's emitted ones; returns the template output.
+pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> String {
+    let chart = stack.helm_chart(options).unwrap();
+    chart.write_dir(dir).unwrap();
+    let lint = Command::new(helm())
+        .args(["lint", "--strict"])
+        .arg(dir)
+        .output()
+        .expect("helm runs");
+    assert!(
+        lint.status.success(),
+        "helm lint {}:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let out = Command::new(helm())
+        .args(["template", "release"])
+        .arg(dir)
+        .output()
+        .expect("helm runs");
+    assert!(
+        out.status.success(),
+        "helm template {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let templated = String::from_utf8(out.stdout).unwrap();
+    let emitted = stack.emit(options).unwrap().to_yaml().unwrap();
+    assert_same_objects(
+        &format!("helm template {}", dir.display()),
+        &parse(&templated),
+        &parse(&emitted),
+    );
+    templated
+}
