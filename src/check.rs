@@ -30,13 +30,58 @@ struct Index<'a> {
     /// Workload indices by pod label, so a selector is resolved without a full scan.
     by_label: std::collections::HashMap<(String, String), Vec<usize>>,
     names: BTreeSet<(WorkloadKind, &'a str)>,
+    /// Secrets that custom objects create in the cluster: an External Secrets
+    /// `ExternalSecret` (its `spec.target.name`, keys from `spec.data[].secretKey`; `None`
+    /// when `dataFrom` brings keys unknown here) or a cert-manager `Certificate`
+    /// (`spec.secretName`, a TLS secret).
+    provided_secrets: BTreeMap<String, (String, Option<Vec<String>>)>,
+}
+
+/// The Secret a custom object makes the cluster create, with its keys when known.
+fn provided_secret(x: &crate::custom::CustomObject) -> Option<(String, Option<Vec<String>>)> {
+    let spec = x.body.get("spec")?;
+    match (x.api_version.split('/').next()?, x.kind.as_str()) {
+        ("external-secrets.io", "ExternalSecret") => {
+            let name = spec["target"]["name"]
+                .as_str()
+                .unwrap_or(x.name.as_str())
+                .to_owned();
+            let keys = if spec.get("dataFrom").is_some() {
+                None
+            } else {
+                Some(
+                    spec["data"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d["secretKey"].as_str().map(str::to_owned))
+                        .collect(),
+                )
+            };
+            Some((name, keys))
+        }
+        ("cert-manager.io", "Certificate") => Some((
+            spec["secretName"].as_str()?.to_owned(),
+            Some(vec!["ca.crt".into(), "tls.crt".into(), "tls.key".into()]),
+        )),
+        _ => None,
+    }
 }
 
 impl<'a> Index<'a> {
     fn new(stack: &'a Stack) -> Self {
         let mut by_kind: BTreeMap<&'a str, BTreeMap<&'a str, &'a Object>> = BTreeMap::new();
         let mut workloads = Vec::new();
+        let mut provided_secrets = BTreeMap::new();
         for o in &stack.objects {
+            if let Object::Custom(x) = o
+                && let Some((secret, keys)) = provided_secret(x)
+            {
+                provided_secrets.insert(
+                    secret,
+                    (format!("{}/{}", x.kind.to_lowercase(), x.name), keys),
+                );
+            }
             by_kind
                 .entry(o.kind())
                 .or_default()
@@ -74,6 +119,7 @@ impl<'a> Index<'a> {
             workloads,
             by_label,
             names,
+            provided_secrets,
         }
     }
 
@@ -237,6 +283,20 @@ impl Checker<'_> {
 
     fn secret_key(&mut self, secret: &Name, key: Option<&str>, object: &str, path: &str) {
         match self.index.get("Secret", secret.as_str()) {
+            None if self.index.provided_secrets.contains_key(secret.as_str()) => {
+                let (by, keys) = &self.index.provided_secrets[secret.as_str()];
+                if let (Some(key), Some(keys)) = (key, keys)
+                    && !keys.iter().any(|k| k == key)
+                {
+                    self.error(
+                        "missing-secret-key",
+                        object,
+                        path,
+                        format!("secret `{secret}` (created by {by}) has no key `{key}`"),
+                        "add the key to the object that creates the secret or fix the key name",
+                    );
+                }
+            }
             None => self.error(
                 "dangling-secret",
                 object,
@@ -717,7 +777,9 @@ impl Checker<'_> {
         }
         if !ing.certificates_managed() {
             for (i, t) in ing.tls.iter().enumerate() {
-                if !self.index.has("Secret", t.secret.as_str()) {
+                if !self.index.has("Secret", t.secret.as_str())
+                    && !self.index.provided_secrets.contains_key(t.secret.as_str())
+                {
                     self.error(
                         "missing-tls-secret",
                         object,

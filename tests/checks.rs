@@ -349,3 +349,33 @@ fn custom_objects_need_a_group_version_and_a_kind() {
     error[invalid-api-version] widget/w: apiVersion: apiVersion `v1` is not `group/version` of a custom resource (fix: write it as the CRD defines it, e.g. `traefik.io/v1alpha1`)
     ");
 }
+
+#[test]
+fn secrets_created_by_external_secrets_and_certificates_count_with_their_keys() {
+    // Handles only: the cluster creates these Secrets, the stack does not carry them.
+    let db = Secret::new("db");
+    let tls = Secret::new("app-tls");
+    let app = Deployment::new(
+        "app",
+        Container::new("app", "nginx:1.27")
+            .env_from_secret_key("DB_PASSWORD", &db, "password")
+            .env_from_secret_key("DB_USER", &db, "user")
+            .env_from_secret_key("CERT", &tls, "tls.crt"),
+    )
+    .volume(Volume::secret("tls", &tls));
+    let stack = Stack::new("shop")
+        .with(kubefit::external_secret(
+            "db",
+            "vault",
+            "db",
+            &[("password", "shop/db", "password")],
+        ))
+        .with(kubefit::certificate(
+            "app",
+            &["app.example.com"],
+            "app-tls",
+            "letsencrypt",
+        ))
+        .with(app);
+    insta::assert_snapshot!(errors(&stack), @"error[missing-secret-key] deployment/app: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `db` (created by externalsecret/db) has no key `user` (fix: add the key to the object that creates the secret or fix the key name)");
+}
