@@ -246,14 +246,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .and_then(|c| c.write_dir(&out))
                     .map_err(refused)?,
                 Format::Compose => {
-                    let compose = stack.to_compose().map_err(refused)?;
-                    let mut files = vec![("compose.yaml", compose)];
-                    files.extend(stack.env_example().map(|e| (".env.example", e)));
-                    std::fs::create_dir_all(&out)
-                        .and_then(|()| {
-                            files
-                                .iter()
-                                .try_for_each(|(name, text)| std::fs::write(out.join(name), text))
+                    let mut files = stack.compose_files().map_err(refused)?;
+                    files.extend(stack.env_example().map(|e| (".env.example".to_owned(), e)));
+                    files
+                        .iter()
+                        .try_for_each(|(name, text)| {
+                            let path = out.join(name);
+                            if let Some(parent) = path.parent() {
+                                std::fs::create_dir_all(parent)?;
+                            }
+                            std::fs::write(path, text)
                         })
                         .map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
                 }

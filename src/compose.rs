@@ -85,6 +85,33 @@ impl Stack {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn to_compose(&self) -> Result<String, EmitError> {
+        Ok(self.compose_parts()?.0)
+    }
+
+    /// [`Stack::to_compose`] as files to write side by side: `compose.yaml` and, for each
+    /// ConfigMap mounted as a volume, one file per key under `config/<configmap>/<key>`
+    /// (Compose `configs`). Secrets mounted as volumes become Compose `secrets` read from
+    /// `secrets/<secret>/<key>`, which kubefit never writes: create them locally (they hold
+    /// the same values as `.env`) and keep them out of version control.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, Container, Deployment, Stack, Volume};
+    /// let conf = ConfigMap::new("conf").entry("app.toml", "port = 8080\n");
+    /// let app = Deployment::new("app", Container::new("app", "nginx:1.27").mount_read_only("conf", "/etc/app"))
+    ///     .volume(Volume::config_map("conf", &conf));
+    /// let files = Stack::new("shop").with(conf).with(app).compose_files()?;
+    /// assert_eq!(files[0].0, "compose.yaml");
+    /// assert_eq!(files[1], ("config/conf/app.toml".to_owned(), "port = 8080\n".to_owned()));
+    /// assert!(files[0].1.contains("target: /etc/app/app.toml"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn compose_files(&self) -> Result<Vec<(String, String)>, EmitError> {
+        let (compose, mut files) = self.compose_parts()?;
+        files.insert(0, ("compose.yaml".to_owned(), compose));
+        Ok(files)
+    }
+
+    fn compose_parts(&self) -> Result<(String, Vec<(String, String)>), EmitError> {
         let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
         for o in &self.objects {
             match o {
@@ -145,6 +172,9 @@ impl Stack {
         let names: BTreeSet<&str> = workloads.iter().map(|(n, _)| *n).collect();
         let mut services = Map::new();
         let mut volumes = Map::new();
+        let mut configs = Map::new();
+        let mut secret_files = Map::new();
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
         let mut healthy: BTreeSet<&str> = BTreeSet::new();
         for (name, pod) in &workloads {
             if pod.containers[0]
@@ -246,6 +276,8 @@ impl Stack {
             }
             let mut vols = Vec::new();
             let mut tmpfs = Vec::new();
+            let mut service_configs = Vec::new();
+            let mut service_secrets = Vec::new();
             for m in &c.mounts {
                 let source = pod
                     .volumes
@@ -255,6 +287,31 @@ impl Stack {
                 match source {
                     Some(VolumeSource::EmptyDir { .. }) => {
                         tmpfs.push(Value::String(m.path.clone()))
+                    }
+                    Some(VolumeSource::ConfigMap(cm)) => {
+                        for (key, value) in
+                            config.get(cm.as_str()).into_iter().flat_map(|d| d.iter())
+                        {
+                            let source = format!("{cm}-{key}");
+                            let file = format!("config/{cm}/{key}");
+                            configs.insert(source.clone(), json!({"file": format!("./{file}")}));
+                            files.insert(file, value.clone());
+                            service_configs.push(
+                                json!({"source": source, "target": format!("{}/{key}", m.path)}),
+                            );
+                        }
+                    }
+                    Some(VolumeSource::Secret(sec)) => {
+                        for key in secrets.get(sec.as_str()).into_iter().flat_map(|s| s.keys()) {
+                            let source = format!("{sec}-{key}");
+                            secret_files.insert(
+                                source.clone(),
+                                json!({"file": format!("./secrets/{sec}/{key}")}),
+                            );
+                            service_secrets.push(
+                                json!({"source": source, "target": format!("{}/{key}", m.path)}),
+                            );
+                        }
                     }
                     Some(VolumeSource::Pvc(claim)) => {
                         volumes.insert(claim.to_string(), json!({}));
@@ -274,6 +331,12 @@ impl Stack {
             }
             if !tmpfs.is_empty() {
                 s.insert("tmpfs".into(), Value::Array(tmpfs));
+            }
+            if !service_configs.is_empty() {
+                s.insert("configs".into(), Value::Array(service_configs));
+            }
+            if !service_secrets.is_empty() {
+                s.insert("secrets".into(), Value::Array(service_secrets));
             }
             s.insert("read_only".into(), Value::Bool(c.read_only_root));
             s.insert(
@@ -326,14 +389,28 @@ impl Stack {
         if !volumes.is_empty() {
             doc.insert("volumes".into(), Value::Object(volumes));
         }
+        let secret_note = if secret_files.is_empty() {
+            String::new()
+        } else {
+            "# Secrets mounted as files are read from secrets/<secret>/<key>: create them locally\n# with the values of .env; never commit them.\n".to_owned()
+        };
+        if !configs.is_empty() {
+            doc.insert("configs".into(), Value::Object(configs));
+        }
+        if !secret_files.is_empty() {
+            doc.insert("secrets".into(), Value::Object(secret_files));
+        }
         let body =
             serde_saphyr::to_string(&Value::Object(doc)).map_err(|e| EmitError::Serialize {
                 object: "compose".to_owned(),
                 message: e.to_string(),
             })?;
-        Ok(format!(
-            "# Docker Compose for local development of `{}`, written by kubefit.\n# Secret values come from the uncommitted .env (see .env.example).\n{body}",
-            self.namespace
+        Ok((
+            format!(
+                "# Docker Compose for local development of `{}`, written by kubefit.\n# Secret values come from the uncommitted .env (see .env.example).\n{secret_note}{body}",
+                self.namespace
+            ),
+            files.into_iter().collect(),
         ))
     }
 }

@@ -86,3 +86,47 @@ fn compose_carries_health_dependencies_limits_and_secret_references() {
         "routed by the Ingress: published"
     );
 }
+
+#[test]
+fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
+    use kubefit::{ConfigMap, Container, Deployment, Secret, SecretValue, Stack, Volume};
+    let conf = ConfigMap::new("conf").entry("prometheus.yml", "global: {}\n");
+    let pw = Secret::new("db").entry("password", SecretValue::new("t0k3n-value"));
+    let app = Deployment::new(
+        "app",
+        Container::new("app", "nginx:1.27")
+            .mount_read_only("conf", "/etc/app")
+            .mount_read_only("db", "/run/secrets/db"),
+    )
+    .volume(Volume::config_map("conf", &conf))
+    .volume(Volume::secret("db", &pw));
+    let files = Stack::new("shop")
+        .with(conf)
+        .with(pw)
+        .with(app)
+        .compose_files()
+        .unwrap();
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["compose.yaml", "config/conf/prometheus.yml"]);
+    let compose = &files[0].1;
+    assert!(!compose.contains("t0k3n-value"));
+    let doc: serde_json::Value = serde_saphyr::from_str(compose).unwrap();
+    assert_eq!(
+        doc["services"]["app"]["configs"][0],
+        serde_json::json!({"source": "conf-prometheus.yml", "target": "/etc/app/prometheus.yml"})
+    );
+    assert_eq!(
+        doc["services"]["app"]["secrets"][0],
+        serde_json::json!({"source": "db-password", "target": "/run/secrets/db/password"})
+    );
+    assert_eq!(
+        doc["configs"]["conf-prometheus.yml"]["file"],
+        "./config/conf/prometheus.yml"
+    );
+    assert_eq!(
+        doc["secrets"]["db-password"]["file"],
+        "./secrets/db/password"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    validate(&common::write(dir.path(), "compose.yaml", compose));
+}

@@ -1,0 +1,53 @@
+//! Shared by the seed examples: pinned image digests, a resources shorthand, the demo's
+//! secret fallback and a writer for output trees. Not an example of its own.
+
+#![allow(dead_code)]
+
+use kubefit::{Cpu, Memory, Resources, SecretSource, SecretValue};
+
+/// Digests of the teams' own images come from CI (`docker buildx build --push` prints them);
+/// public images whose digest is not recorded here are resolved at release time
+/// (`crane digest IMAGE`). Until then this placeholder keeps the manifests in the shape
+/// production uses (pinned by digest, checkov CKV_K8S_43); it is not pullable as is.
+pub const UNRESOLVED: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+/// `postgres:16.4` (linux/multi-arch index), from the registry's manifest.
+pub const POSTGRES_DIGEST: &str =
+    "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
+/// `redis:7.4.1`.
+pub const REDIS_DIGEST: &str =
+    "sha256:6a692a76c2081888b589e26e6ec835743119fe453d67ecf03df7de5b73d69842";
+/// `prom/prometheus:v2.54.1`.
+pub const PROMETHEUS_DIGEST: &str =
+    "sha256:f6639335d34a77d9d9db382b92eeb7fc00934be8eae81dbc03b31cfe90411a94";
+/// `grafana/grafana:11.2.0`.
+pub const GRAFANA_DIGEST: &str =
+    "sha256:408afb9726de5122b00a2576763a8a57a3c86d5b0eff5305bc994ceb3eb96c3f";
+
+/// Requests and limits: cpu in millicores, memory in MiB.
+pub fn res(cpu: u64, mem: u64, cpu_lim: u64, mem_lim: u64) -> Resources {
+    Resources::new()
+        .requests(Cpu::millis(cpu), Memory::mebibytes(mem))
+        .limits(Cpu::millis(cpu_lim), Memory::mebibytes(mem_lim))
+}
+
+/// The demo's last resort when neither `.env` nor the environment has a value.
+pub struct Placeholder;
+
+impl SecretSource for Placeholder {
+    fn secret(&self, _: &str) -> Option<SecretValue> {
+        Some(SecretValue::new("change-me"))
+    }
+}
+
+/// Writes `(relative path, content)` pairs under `dir`, creating directories.
+pub fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> std::io::Result<()> {
+    for (p, c) in files {
+        let path = dir.join(p);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, c)?;
+    }
+    Ok(())
+}
