@@ -1,0 +1,282 @@
+//! Seed 004 (ADR 003, "order-service infrastructure"): the order service behind an Ingress,
+//! autoscaled by an HPA, with PostgreSQL, Redis and RabbitMQ (a topic exchange whose queues
+//! dead-letter into a DLX, declared in the broker's definitions ConfigMap), Prometheus
+//! scraping, and every credential synced by the External Secrets Operator from AWS Secrets
+//! Manager through a ClusterSecretStore — no Secret value lives in the repository.
+//!
+//! ```sh
+//! cargo run --example order_service -- --out out/orders [--export-spec FILE]
+//! ```
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::process::ExitCode;
+
+use kubefit::{
+    ConfigMap, Container, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress, NetworkPolicy,
+    PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Secret, Service, Stack,
+    StatefulSet, Storage, Verdict, Volume, cluster_secret_store, external_secret,
+};
+use serde_json::json;
+use support::{POSTGRES_DIGEST, REDIS_DIGEST, UNRESOLVED, res};
+
+/// Exchanges, queues and bindings: `orders` (topic) routes order events; a message that is
+/// rejected or expires in a work queue goes to `orders.dlx` and lands in `orders.dead-letter`.
+fn rabbitmq_definitions() -> String {
+    let work_queue = |name: &str| {
+        json!({
+            "name": name, "vhost": "/", "durable": true, "auto_delete": false,
+            "arguments": {
+                "x-queue-type": "quorum",
+                "x-dead-letter-exchange": "orders.dlx",
+                "x-delivery-limit": 5
+            }
+        })
+    };
+    let definitions = json!({
+        "vhosts": [{"name": "/"}],
+        "exchanges": [
+            {"name": "orders", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}},
+            {"name": "orders.dlx", "vhost": "/", "type": "fanout", "durable": true, "auto_delete": false, "internal": false, "arguments": {}}
+        ],
+        "queues": [
+            work_queue("order.created"),
+            work_queue("payment.completed"),
+            {"name": "orders.dead-letter", "vhost": "/", "durable": true, "auto_delete": false, "arguments": {"x-queue-type": "quorum"}}
+        ],
+        "bindings": [
+            {"source": "orders", "vhost": "/", "destination": "order.created", "destination_type": "queue", "routing_key": "order.created", "arguments": {}},
+            {"source": "orders", "vhost": "/", "destination": "payment.completed", "destination_type": "queue", "routing_key": "payment.*", "arguments": {}},
+            {"source": "orders.dlx", "vhost": "/", "destination": "orders.dead-letter", "destination_type": "queue", "routing_key": "", "arguments": {}}
+        ]
+    });
+    let mut s = serde_json::to_string_pretty(&definitions).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+const RABBITMQ_CONF: &str = "\
+load_definitions = /etc/rabbitmq/definitions/definitions.json
+listeners.tcp.default = 5672
+management.tcp.port = 15672
+prometheus.tcp.port = 15692
+loopback_users.guest = false
+";
+
+fn stack() -> Stack {
+    // Secrets the External Secrets Operator creates from AWS Secrets Manager.
+    let store = cluster_secret_store(
+        "aws-secrets-manager",
+        &json!({"aws": {
+            "service": "SecretsManager",
+            "region": "eu-west-1",
+            "auth": {"jwt": {"serviceAccountRef": {"name": "external-secrets", "namespace": "external-secrets"}}}
+        }}),
+    );
+    let app_secrets = Secret::new("order-service");
+    let postgres_secret = Secret::new("postgres");
+    let rabbitmq_secret = Secret::new("rabbitmq");
+    let synced = [
+        external_secret(
+            "order-service",
+            "aws-secrets-manager",
+            "order-service",
+            &[
+                ("database-password", "prod/orders/postgres", "password"),
+                ("rabbitmq-password", "prod/orders/rabbitmq", "password"),
+                ("hmac-secret", "prod/orders/service", "hmac_secret"),
+            ],
+        ),
+        external_secret(
+            "postgres",
+            "aws-secrets-manager",
+            "postgres",
+            &[("password", "prod/orders/postgres", "password")],
+        ),
+        // The broker's default user as a conf.d snippet (`default_user = …`, `default_pass = …`).
+        external_secret(
+            "rabbitmq",
+            "aws-secrets-manager",
+            "rabbitmq",
+            &[("20-default-user.conf", "prod/orders/rabbitmq", "conf")],
+        ),
+    ];
+
+    let config = ConfigMap::new("order-service-config")
+        .entry("PORT", "3000")
+        .entry("NODE_ENV", "production")
+        .entry("LOG_LEVEL", "info")
+        .entry("DATABASE_URL", "postgres://orders@postgres:5432/orders")
+        .entry("REDIS_URL", "redis://redis:6379/0")
+        .entry("RABBITMQ_URL", "amqp://orders@rabbitmq:5672/")
+        .entry("ORDERS_EXCHANGE", "orders")
+        .entry("SECRETS_DIR", "/run/secrets/order-service");
+    let definitions =
+        ConfigMap::new("rabbitmq-definitions").entry("definitions.json", rabbitmq_definitions());
+    let rabbitmq_conf = ConfigMap::new("rabbitmq-config").entry("rabbitmq.conf", RABBITMQ_CONF);
+
+    let orders = Deployment::new(
+        "order-service",
+        Container::new("order-service", "ghcr.io/acme/order-service:2.3.0")
+            .image_digest(UNRESOLVED)
+            .port("http", 3000)
+            .env_from_config_map(&config)
+            .mount_read_only("secrets", "/run/secrets/order-service")
+            .mount("tmp", "/tmp")
+            .resources(res(200, 256, 500, 512))
+            .readiness(Probe::http("/health/ready", "http"))
+            .liveness(Probe::http("/health/live", "http").initial_delay_seconds(15)),
+    )
+    .volume(Volume::secret("secrets", &app_secrets))
+    .volume(Volume::empty_dir("tmp"))
+    .replicas(3);
+    let postgres = StatefulSet::new(
+        "postgres",
+        Container::new("postgres", "postgres:16.4")
+            .image_digest(POSTGRES_DIGEST)
+            .port("postgres", 5432)
+            .env("POSTGRES_USER", "orders")
+            .env("POSTGRES_DB", "orders")
+            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
+            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
+            .mount_read_only("postgres", "/run/secrets/postgres")
+            .mount("data", "/var/lib/postgresql/data")
+            .mount("run", "/var/run/postgresql")
+            .mount("tmp", "/tmp")
+            .resources(res(500, 1024, 2000, 2048))
+            .readiness(Probe::exec(["pg_isready", "-U", "orders"]))
+            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
+    )
+    .volume(Volume::secret("postgres", &postgres_secret))
+    .volume(Volume::empty_dir("run"))
+    .volume(Volume::empty_dir("tmp"))
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(50)));
+    let redis = StatefulSet::new(
+        "redis",
+        Container::new("redis", "redis:7.4.1")
+            .image_digest(REDIS_DIGEST)
+            .args(["--appendonly", "yes", "--maxmemory", "400mb"])
+            .port("redis", 6379)
+            .resources(res(100, 512, 500, 512))
+            .readiness(Probe::exec(["redis-cli", "ping"]))
+            .liveness(Probe::tcp("redis"))
+            .mount("data", "/data"),
+    )
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(5)));
+    let rabbitmq = StatefulSet::new(
+        "rabbitmq",
+        Container::new("rabbitmq", "rabbitmq:3.13.7-management-alpine")
+            .image_digest(UNRESOLVED)
+            .port("amqp", 5672)
+            .port("management", 15672)
+            .port("metrics", 15692)
+            // The base config from a ConfigMap, the credentials from the synced Secret.
+            .env("RABBITMQ_CONFIG_FILE", "/etc/rabbitmq/base/rabbitmq.conf")
+            .env("RABBITMQ_CONFIG_FILES", "/etc/rabbitmq/conf.d")
+            .mount_read_only("config", "/etc/rabbitmq/base")
+            .mount_read_only("credentials", "/etc/rabbitmq/conf.d")
+            .mount_read_only("definitions", "/etc/rabbitmq/definitions")
+            .mount("data", "/var/lib/rabbitmq")
+            .mount("tmp", "/tmp")
+            .resources(res(250, 512, 1000, 1024))
+            .readiness(
+                Probe::exec(["rabbitmq-diagnostics", "-q", "check_port_connectivity"])
+                    .timeout_seconds(10)
+                    .period_seconds(30),
+            )
+            .liveness(
+                Probe::exec(["rabbitmq-diagnostics", "-q", "status"])
+                    .initial_delay_seconds(60)
+                    .timeout_seconds(15)
+                    .period_seconds(60),
+            ),
+    )
+    .volume(Volume::config_map("config", &rabbitmq_conf))
+    .volume(Volume::secret("credentials", &rabbitmq_secret))
+    .volume(Volume::config_map("definitions", &definitions))
+    .volume(Volume::empty_dir("tmp"))
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
+
+    let svc = Service::expose(&orders);
+    let ingress = Ingress::new("order-service")
+        .class("nginx")
+        .annotation("cert-manager.io/cluster-issuer", "letsencrypt")
+        .route("orders.example.com", "/", PathType::Prefix, &svc, "http")
+        .tls(["orders.example.com"], "orders-example-com-tls");
+    let mut s = Stack::new("orders")
+        .label("app.kubernetes.io/part-of", "order-service")
+        .with(store);
+    for x in synced {
+        s = s.with(x);
+    }
+    s.with(NetworkPolicy::default_deny())
+        .with(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&orders))
+        .with(NetworkPolicy::allow_from_namespace("monitoring").to(&orders))
+        .with(NetworkPolicy::allow_from_namespace("monitoring").to(&rabbitmq))
+        .with(NetworkPolicy::allow(&orders, &postgres, "postgres"))
+        .with(NetworkPolicy::allow(&orders, &redis, "redis"))
+        .with(NetworkPolicy::allow(&orders, &rabbitmq, "amqp"))
+        .with(config)
+        .with(definitions)
+        .with(rabbitmq_conf)
+        .with(svc)
+        .with(postgres.headless_service())
+        .with(redis.headless_service())
+        .with(rabbitmq.headless_service())
+        .with(HorizontalPodAutoscaler::new(&orders, 3, 10).cpu_utilization(70))
+        .with(PodDisruptionBudget::new(&orders))
+        .with(ingress)
+        .with(orders)
+        .with(postgres)
+        .with(redis)
+        .with(rabbitmq)
+}
+
+fn main() -> ExitCode {
+    let mut out = std::path::PathBuf::from("out/orders");
+    let mut export = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = dir.into(),
+            ("--export-spec", Some(f)) => export = Some(f),
+            _ => {
+                eprintln!("usage: order_service [--out DIR] [--export-spec FILE]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let stack = stack();
+    // Managed Kubernetes (ADR 003: EKS/GKE/AKS); three e2-standard-2 nodes on GKE here.
+    let platform = Platform::gke_e2_standard_2(3);
+    if let Some(file) = &export {
+        let spec = stack.to_spec_with(&[], Some(&platform));
+        if let Err(e) = std::fs::write(file, spec.to_yaml()) {
+            eprintln!("error: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let report = stack.check_on(&platform);
+    println!("{report}");
+    if report.has_errors() || report.fit().map(|f| f.verdict()) == Some(Verdict::DoesNotFit) {
+        return ExitCode::from(1);
+    }
+    match stack
+        .emit(&EmitOptions::new())
+        .and_then(|m| m.write_dir(&out).map(|()| m))
+    {
+        Ok(m) => {
+            println!(
+                "\nwrote {} manifests to {}/",
+                m.documents().len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
