@@ -762,11 +762,7 @@ impl Stack {
         for s in secrets {
             for key in s.keys() {
                 any = true;
-                let var = s
-                    .sources
-                    .get(key)
-                    .cloned()
-                    .unwrap_or_else(|| s.env_var(key));
+                let var = s.variable(key);
                 out.push_str(&format!("# secret/{} key {key}\n{var}=change-me\n", s.name));
             }
         }

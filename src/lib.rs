@@ -45,7 +45,8 @@
 //!   [`Report`]; [`Stack::fit`] and [`Stack::check_on`] against a [`Platform`] (budgets).
 //! - Output: [`Stack::emit`] ([`Manifests`]: YAML, JSON, atomic directories),
 //!   [`Stack::write_yaml`] (streaming), [`Stack::kustomize`] (base + overlays of
-//!   [`Environment`]s), [`Stack::helm_chart`] ([`HelmChart`]), [`Stack::to_compose`], SOPS +
+//!   [`Environment`]s), [`Stack::helm_chart`] ([`HelmChart`]), [`Stack::to_compose`],
+//!   [`Stack::tiltfile`] ([`Tiltfile`]), SOPS +
 //!   age encrypted Secrets ([`SopsConfig`], [`sops_decrypt`]).
 //! - Data: [`StackSpec`] (YAML spec with a JSON Schema), [`DotEnv`] for secret values.
 //!
@@ -102,6 +103,7 @@ mod sops;
 mod spec;
 mod stack;
 mod statefulset;
+mod tilt;
 mod volume;
 mod workload;
 
@@ -148,5 +150,6 @@ pub use sops::{
 pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use stack::Stack;
 pub use statefulset::StatefulSet;
+pub use tilt::Tiltfile;
 pub use volume::Volume;
 pub use workload::{IntOrPercent, WorkloadKind, WorkloadRef};

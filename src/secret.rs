@@ -73,6 +73,15 @@ impl Secret {
             .collect()
     }
 
+    /// The variable that holds `key`'s value in `.env`: the one it was read from, or
+    /// [`Secret::env_var`].
+    pub(crate) fn variable(&self, key: &str) -> String {
+        self.sources
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| self.env_var(key))
+    }
+
     /// Sets `key` from `source` (a `.env` file or the process environment), reading the
     /// variable [`Secret::env_var`] names. When the source lacks it, the check reports
     /// `secret-value-missing` naming the variable; the value itself never shows anywhere.

@@ -1,0 +1,220 @@
+//! Seed 003 (ADR 005, Creavio: "Kubernetes with Tilt for dev"): microservices in their
+//! namespace on k3d or minikube, each with a Dockerfile, a ConfigMap for non-sensitive
+//! configuration and a Secret for sensitive values; `.env.example` with placeholders only;
+//! a Tiltfile that loads the emitted manifests, creates the Secrets from `.env.development`
+//! and declares one image build per service.
+//!
+//! ```sh
+//! cargo run --example creavio -- --out out/creavio [--export-spec FILE]
+//! cd out/creavio && cp .env.example .env.development && tilt up
+//! ```
+//! writes `k8s/` (the manifests), `Tiltfile` and `.env.example`.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::process::ExitCode;
+
+use kubefit::{
+    ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, Ingress, Memory, NetworkPolicy,
+    PathType, PersistentVolumeClaim, Platform, Probe, ProcessEnv, Secret, SecretSource, Service,
+    Stack, StatefulSet, Storage, Verdict, Volume,
+};
+use support::{POSTGRES_DIGEST, Placeholder, UNRESOLVED, res};
+
+/// The services: (name, port, local port for `tilt up`).
+const SERVICES: [(&str, u16, u16); 4] = [
+    ("gateway", 8080, 8080),
+    ("identity", 8080, 8081),
+    ("projects", 8080, 8082),
+    ("media", 8080, 8083),
+];
+
+fn image(name: &str) -> String {
+    format!("ghcr.io/creavio/{name}")
+}
+
+fn stack(secrets: &dyn SecretSource) -> Stack {
+    let db = Secret::new("postgres").entry_from("password", secrets);
+    let postgres = StatefulSet::new(
+        "postgres",
+        Container::new("postgres", "postgres:16.4")
+            .image_digest(POSTGRES_DIGEST)
+            .port("postgres", 5432)
+            .env("POSTGRES_USER", "creavio")
+            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
+            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
+            .mount_read_only("postgres", "/run/secrets/postgres")
+            .mount("data", "/var/lib/postgresql/data")
+            .mount("run", "/var/run/postgresql")
+            .mount("tmp", "/tmp")
+            .resources(res(100, 256, 500, 512))
+            .readiness(Probe::exec(["pg_isready", "-U", "creavio"]))
+            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
+    )
+    .volume(Volume::secret("postgres", &db))
+    .volume(Volume::empty_dir("run"))
+    .volume(Volume::empty_dir("tmp"))
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(5)));
+
+    let mut stack = Stack::new("creavio")
+        .label("app.kubernetes.io/part-of", "creavio")
+        .with(NetworkPolicy::default_deny())
+        .with(postgres.headless_service())
+        .with(db);
+    let mut gateway_svc = None;
+    let mut workloads = Vec::new();
+    for (name, port, _) in SERVICES {
+        // Non-sensitive settings in a ConfigMap, sensitive ones in a Secret mounted as files.
+        let mut config = ConfigMap::new(format!("{name}-config"))
+            .entry("SERVICE_NAME", name)
+            .entry("PORT", port.to_string())
+            .entry("LOG_FORMAT", "json")
+            .entry("OTEL_SERVICE_NAME", name);
+        let mut secret = Secret::new(format!("{name}-secrets"));
+        match name {
+            "gateway" => {
+                config = config
+                    .entry("IDENTITY_URL", "http://identity:8080")
+                    .entry("PROJECTS_URL", "http://projects:8080")
+                    .entry("MEDIA_URL", "http://media:8080");
+                secret = secret.entry_from("session-key", secrets);
+            }
+            "identity" => {
+                config = config.entry("DATABASE_URL", "postgres://creavio@postgres:5432/identity");
+                secret = secret
+                    .entry_from("jwt-signing-key", secrets)
+                    .entry_from("database-password", secrets);
+            }
+            "projects" => {
+                config = config.entry("DATABASE_URL", "postgres://creavio@postgres:5432/projects");
+                secret = secret.entry_from("database-password", secrets);
+            }
+            _ => {
+                config = config
+                    .entry("STORAGE_BUCKET", "creavio-media")
+                    .entry("STORAGE_ENDPOINT", "https://s3.eu-central-1.amazonaws.com");
+                secret = secret
+                    .entry_from("storage-access-key", secrets)
+                    .entry_from("storage-secret-key", secrets);
+            }
+        }
+        let d = Deployment::new(
+            name,
+            Container::new(name, format!("{}:0.1.0", image(name)))
+                .image_digest(UNRESOLVED)
+                .port("http", port)
+                .env_from_config_map(&config)
+                .mount_read_only("secrets", format!("/run/secrets/{name}"))
+                .mount("tmp", "/tmp")
+                .resources(res(50, 128, 250, 256))
+                .readiness(Probe::http("/healthz/ready", "http"))
+                .liveness(Probe::http("/healthz/live", "http")),
+        )
+        .volume(Volume::secret("secrets", &secret))
+        .volume(Volume::empty_dir("tmp"));
+        let svc = Service::expose(&d);
+        if name == "gateway" {
+            gateway_svc = Some(svc.clone());
+        }
+        stack = stack.with(config).with(secret).with(svc);
+        workloads.push(d);
+    }
+    let gateway = &workloads[0];
+    for d in &workloads[1..] {
+        stack = stack.with(NetworkPolicy::allow(gateway, d, "http"));
+    }
+    for d in &workloads[1..3] {
+        stack = stack.with(NetworkPolicy::allow(d, &postgres, "postgres"));
+    }
+    stack = stack.with(NetworkPolicy::allow_from_namespace("kube-system").to(gateway));
+    if let Some(svc) = gateway_svc {
+        // k3d ships Traefik as its ingress controller.
+        stack = stack.with(Ingress::new("creavio").class("traefik").route(
+            "creavio.localhost",
+            "/",
+            PathType::Prefix,
+            &svc,
+            "http",
+        ));
+    }
+    for d in workloads {
+        stack = stack.with(d);
+    }
+    stack.with(postgres)
+}
+
+fn main() -> ExitCode {
+    let mut out = std::path::PathBuf::from("out/creavio");
+    let mut export = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = dir.into(),
+            ("--export-spec", Some(f)) => export = Some(f),
+            _ => {
+                eprintln!("usage: creavio [--out DIR] [--export-spec FILE]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let secrets = (
+        DotEnv::load(".env.development").unwrap_or_default(),
+        (ProcessEnv, Placeholder),
+    );
+    let stack = stack(&secrets);
+    // A developer laptop running k3d: 4 cores and 8 GiB given to Docker.
+    let laptop = Platform::k3s(
+        Cpu::cores(4),
+        Memory::gibibytes(8),
+        0,
+        Cpu::ZERO,
+        Memory::ZERO,
+    );
+    if let Some(file) = &export {
+        if let Err(e) = std::fs::write(file, stack.to_spec_with(&[], Some(&laptop)).to_yaml()) {
+            eprintln!("error: {file}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let report = stack.check_on(&laptop);
+    println!("{report}");
+    if report.has_errors() || report.fit().map(|f| f.verdict()) == Some(Verdict::DoesNotFit) {
+        return ExitCode::from(1);
+    }
+    let tilt = match stack.tiltfile("k8s") {
+        Ok(t) => SERVICES
+            .iter()
+            .fold(t.env_file(".env.development"), |t, (name, port, local)| {
+                t.docker_build(image(name), format!("services/{name}"))
+                    .port_forward(*name, *local, *port)
+            }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Secrets are not written: Tilt creates them from .env.development.
+    let written = stack
+        .emit(&EmitOptions::new())
+        .and_then(|m| m.write_dir(out.join("k8s")).map(|()| m));
+    let manifests = match written {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut files = vec![("Tiltfile".to_owned(), tilt.to_string())];
+    files.extend(stack.env_example().map(|e| (".env.example".to_owned(), e)));
+    if let Err(e) = support::write_files(&out, &files) {
+        eprintln!("error: {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    println!(
+        "\nwrote {} manifests to {}/k8s/, a Tiltfile and .env.example (cp .env.example .env.development && tilt up)",
+        manifests.documents().len(),
+        out.display()
+    );
+    ExitCode::SUCCESS
+}
