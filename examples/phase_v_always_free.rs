@@ -7,6 +7,14 @@
 //! total (2 OCPU / 12 GB across all A1 instances since 2026-06-15). Its claim "within
 //! limit with overcommit" is wrong: the scheduler reserves requests; only limits overcommit.
 //!
+//! The adjusted stack also carries the rest of the seed: Traefik's HTTP→HTTPS redirect
+//! (a `Middleware` the Ingress uses), Let's Encrypt through a cert-manager `ClusterIssuer`,
+//! Dapr components (pub/sub on OCI Streaming's Kafka endpoint, state on PostgreSQL, secrets
+//! from Kubernetes; Redis Streams pub/sub for local `dapr run` under `dapr-local/`), and the
+//! backend's HPA, whose maximum the budget counts, as it counts the Dapr sidecars. The
+//! components' Secrets (`kafka`, `statestore`) are withheld from the manifests: create them
+//! with SOPS or `kubectl create secret`.
+//!
 //! ```sh
 //! cargo run --example phase_v_always_free -- --out out/phase-v
 //! ```
@@ -15,8 +23,9 @@ use std::process::ExitCode;
 
 use kubefit::{
     AddOn, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, IntOrPercent, Memory,
-    NetworkPolicy, PathType, PersistentVolumeClaim, Platform, Probe, Reserved, Resources, Service,
-    Stack, StatefulSet, Storage, Verdict, Volume,
+    NetworkPolicy, PathType, PersistentVolumeClaim, Platform, Probe, Reserved, Resources, Secret,
+    Service, Stack, StatefulSet, Storage, Verdict, Volume, dapr_component,
+    letsencrypt_cluster_issuer, traefik_https_redirect,
 };
 
 /// One service of the plan: requests and limits as the plan allocates them.
@@ -169,6 +178,16 @@ fn stack(adjust: bool) -> Stack {
         if adjust {
             // One extra pod at a time, none taken down first.
             d = d.rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(0));
+            if DAPR_APPS.contains(&p.name) {
+                d = d
+                    .pod_annotation("dapr.io/enabled", "true")
+                    .pod_annotation("dapr.io/app-id", p.name)
+                    .pod_annotation("dapr.io/app-port", p.port.to_string())
+                    .pod_annotation("dapr.io/sidecar-cpu-request", "10m")
+                    .pod_annotation("dapr.io/sidecar-memory-request", "32Mi")
+                    .pod_annotation("dapr.io/sidecar-cpu-limit", "100m")
+                    .pod_annotation("dapr.io/sidecar-memory-limit", "128Mi");
+            }
         }
         let svc = Service::expose(&d);
         if p.name == "backend" {
@@ -205,17 +224,115 @@ fn stack(adjust: bool) -> Stack {
         .with(Service::expose(&grafana))
         .with(prom)
         .with(grafana);
+    if adjust {
+        stack = dapr_and_tls(stack);
+    }
     if let (Some(front), Some(back)) = (frontend_svc, backend_svc) {
         stack = stack.with(
             kubefit::Ingress::new("phase-v")
                 .class("traefik")
                 .annotation("cert-manager.io/cluster-issuer", "letsencrypt")
+                // HTTP → HTTPS through the Traefik Middleware below (`<namespace>-<name>@kubernetescrd`).
+                .annotation(
+                    "traefik.ingress.kubernetes.io/router.middlewares",
+                    "phase-v-redirect-https@kubernetescrd",
+                )
                 .route("todo.example.com", "/api", PathType::Prefix, &back, "http")
                 .route("todo.example.com", "/", PathType::Prefix, &front, "http")
                 .tls(["todo.example.com"], "todo-example-com-tls"),
         );
     }
     stack
+}
+
+/// The services that talk through Dapr (pub/sub for events and reminders, state store).
+const DAPR_APPS: [&str; 4] = [
+    "backend",
+    "event-processor",
+    "reminder-scheduler",
+    "notification",
+];
+
+/// Dapr components in the cluster: pub/sub on a Kafka-compatible service (OCI Streaming's
+/// Kafka endpoint), state on PostgreSQL, secrets from Kubernetes; the Traefik HTTP→HTTPS
+/// redirect and cert-manager's Let's Encrypt ClusterIssuer.
+fn dapr_and_tls(stack: Stack) -> Stack {
+    let kafka = Secret::new("kafka").entry_from("password", &Placeholder);
+    let state = Secret::new("statestore").entry_from("connection-string", &Placeholder);
+    stack
+        .with(traefik_https_redirect("redirect-https"))
+        .with(letsencrypt_cluster_issuer(
+            "letsencrypt",
+            "ops@example.com",
+            "traefik",
+        ))
+        .with(dapr_component(
+            "pubsub",
+            "pubsub.kafka",
+            &[
+                (
+                    "brokers",
+                    "cell-1.streaming.eu-frankfurt-1.oci.oraclecloud.com:9092",
+                ),
+                ("authType", "password"),
+                (
+                    "saslUsername",
+                    "phase-v/streaming-user/ocid1.streampool.oc1",
+                ),
+                ("saslPassword", "secret:kafka:password"),
+                ("consumerGroup", "phase-v"),
+            ],
+        ))
+        .with(dapr_component(
+            "statestore",
+            "state.postgresql",
+            &[("connectionString", "secret:statestore:connection-string")],
+        ))
+        .with(dapr_component("kubernetes", "secretstores.kubernetes", &[]))
+        .with(kafka)
+        .with(state)
+}
+
+/// Dapr locally (`dapr run --resources-path dapr-local`): pub/sub on Redis Streams and the
+/// same state store, as self-hosted component files.
+fn dapr_local() -> Vec<(String, String)> {
+    [
+        dapr_component(
+            "pubsub",
+            "pubsub.redis",
+            &[("redisHost", "localhost:6379"), ("redisPassword", "")],
+        ),
+        dapr_component(
+            "statestore",
+            "state.postgresql",
+            &[(
+                "connectionString",
+                "host=localhost user=postgres password=postgres port=5432 database=todo",
+            )],
+        ),
+    ]
+    .iter()
+    .map(|c| {
+        let mut v = c.to_value("default");
+        if let Some(m) = v["metadata"].as_object_mut() {
+            m.remove("namespace");
+        }
+        (
+            format!("dapr-local/{}.yaml", c.name()),
+            serde_saphyr::to_string(&v).unwrap_or_default(),
+        )
+    })
+    .collect()
+}
+
+/// The demo's stand-in when no secret values are given; the Secrets are withheld from the
+/// manifests anyway (create them with `kubectl create secret` or SOPS).
+struct Placeholder;
+
+impl kubefit::SecretSource for Placeholder {
+    fn secret(&self, _: &str) -> Option<kubefit::SecretValue> {
+        Some(kubefit::SecretValue::new("change-me"))
+    }
 }
 
 /// The plan's own node reservations for k3s (1 OCPU / 4 GB server, 0.5 OCPU / 2 GB agent)
@@ -279,7 +396,14 @@ fn main() -> ExitCode {
 
     println!("== adjusted plan: measured k3s overhead, right-sized requests ==\n");
     let adjusted = stack(true);
-    let report = adjusted.check_on(&Platform::oci_always_free());
+    // Dapr's sidecars request 10m / 32Mi each (annotations above): counted for the
+    // worst case of 5 Dapr pods (backend at its HPA maximum of 2).
+    let platform = Platform::oci_always_free().addon(AddOn::once(
+        "daprd sidecars (5 × 10m / 32Mi)",
+        Cpu::millis(50),
+        Memory::mebibytes(160),
+    ));
+    let report = adjusted.check_on(&platform);
     println!("{report}");
     let fits = report.fit().map(|f| f.verdict()) == Some(Verdict::Fits);
     if fit.verdict() != Verdict::DoesNotFit || !fits || report.has_errors() {
@@ -294,7 +418,7 @@ fn main() -> ExitCode {
         .with(fit_adjusted.resource_quota())
         .with(fit_adjusted.limit_range());
     if let Some(file) = export {
-        let spec = adjusted.to_spec_with(&[], Some(&Platform::oci_always_free()));
+        let spec = adjusted.to_spec_with(&[], Some(&platform));
         if let Err(e) = std::fs::write(&file, spec.to_yaml()) {
             eprintln!("error: {file}: {e}");
             return ExitCode::from(2);
@@ -305,9 +429,21 @@ fn main() -> ExitCode {
         .and_then(|m| m.write_dir(&out).map(|()| m))
     {
         Ok(m) => {
+            for (path, text) in dapr_local() {
+                let path = out.join(path);
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&path, text));
+                if let Err(e) = written {
+                    eprintln!("error: {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
             println!(
-                "\nwrote {} manifests to {}/",
+                "\nwrote {} manifests to {}/ and Dapr's local components to {}/dapr-local/",
                 m.documents().len(),
+                out.display(),
                 out.display()
             );
             ExitCode::SUCCESS
