@@ -4,100 +4,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use kubefit::{Container, Deployment, EmitOptions, Stack, Volume};
-
-fn checkov() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_CHECKOV") {
-        return p.into();
-    }
-    let venv = common::repo_root().join(".venv-checkov/bin/checkov");
-    if venv.exists() {
-        return venv;
-    }
-    common::find_on_path("checkov").unwrap_or_else(|| {
-        panic!("checkov is not installed: run scripts/test.sh (it installs it into .venv-checkov/)")
-    })
-}
-
-/// A scratch directory checkov will scan (it skips hidden directories such as `.tmpXXXX`).
-fn scratch() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("kubefit-checkov-")
-        .tempdir()
-        .unwrap()
-}
-
-/// (check id, resource) of every failed check in `dir`; panics unless checkov really
-/// scanned resources there.
-fn failed_checks(dir: &Path) -> Vec<(String, String)> {
-    let out = Command::new(checkov())
-        .args([
-            "--framework",
-            "kubernetes",
-            "-o",
-            "json",
-            "--quiet",
-            "--compact",
-            "--skip-download",
-            "-d",
-        ])
-        .arg(dir)
-        .output()
-        .expect("checkov runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "checkov printed no json ({e}):\n{text}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let reports = match json {
-        serde_json::Value::Array(v) => v,
-        other => vec![other],
-    };
-    let mut failed = Vec::new();
-    let mut scanned = 0;
-    for r in &reports {
-        scanned += r["summary"]["passed"].as_u64().unwrap_or(0)
-            + r["summary"]["failed"].as_u64().unwrap_or(0);
-    }
-    assert!(
-        scanned > 0,
-        "checkov checked nothing in {}: {text}",
-        dir.display()
-    );
-    for r in reports {
-        if let Some(checks) = r["results"]["failed_checks"].as_array() {
-            for c in checks {
-                failed.push((
-                    c["check_id"].as_str().unwrap_or_default().to_owned(),
-                    c["resource"].as_str().unwrap_or_default().to_owned(),
-                ));
-            }
-        }
-    }
-    failed
-}
-
-#[test]
-fn every_example_passes_checkov_with_the_builders_defaults() {
-    // (example, the directory of its manifests under --out)
-    for (example, manifests) in [
-        ("quickstart", ""),
-        ("phase_v_always_free", ""),
-        ("chase_sets", "rendered"),
-    ] {
-        let dir = scratch();
-        let out = dir.path().join("out");
-        let run = common::run_example(example, [std::ffi::OsStr::new("--out"), out.as_os_str()]);
-        assert!(run.status.success(), "{example} failed");
-        let failed = failed_checks(&out.join(manifests));
-        assert!(failed.is_empty(), "{example}: checkov failed {failed:?}");
-    }
-}
 
 /// Privileged, `:latest`, hostNetwork, hostPath (docker.sock), no resources, no probes,
 /// a literal password in env, the default namespace, no NetworkPolicy.
@@ -139,14 +47,14 @@ fn kubefit_and_checkov_agree_on_an_insecure_stack() {
         );
     }
 
-    let dir = scratch();
+    let dir = common::scratch();
     let yaml = stack
         .emit(&EmitOptions::new().allow_errors(true))
         .unwrap()
         .to_yaml()
         .unwrap();
     common::write(dir.path(), "insecure.yaml", &yaml);
-    let failed: BTreeSet<String> = failed_checks(dir.path())
+    let failed: BTreeSet<String> = common::failed_checks(dir.path())
         .into_iter()
         .map(|(id, _)| id)
         .collect();

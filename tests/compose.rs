@@ -3,41 +3,6 @@
 
 mod common;
 
-use std::process::Command;
-
-const VALIDATE: &str = r#"
-import json, sys, yaml, jsonschema
-schema = json.load(open(sys.argv[1]))
-doc = yaml.safe_load(open(sys.argv[2]))
-errors = sorted(jsonschema.Draft201909Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
-for e in errors:
-    print(list(e.path), e.message)
-sys.exit(1 if errors else 0)
-"#;
-
-fn validate(file: &std::path::Path) {
-    let root = common::repo_root();
-    let schema = root.join(".venv/compose-spec.json");
-    assert!(
-        schema.exists(),
-        "compose-spec schema missing: run scripts/test.sh"
-    );
-    let python = root.join(".venv/bin/python");
-    let out = Command::new(&python)
-        .arg("-c")
-        .arg(VALIDATE)
-        .arg(&schema)
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/test.sh)", python.display()));
-    assert!(
-        out.status.success(),
-        "{} does not match the compose spec:\n{}{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn sample_stacks_give_valid_compose_files() {
@@ -46,7 +11,7 @@ fn sample_stacks_give_valid_compose_files() {
         let compose = stack.to_compose().unwrap();
         assert!(!compose.contains("t0k3n-value"), "{name}: leaks a secret");
         let file = common::write(dir.path(), &format!("{name}.compose.yaml"), &compose);
-        validate(&file);
+        common::validate_compose(&file);
     }
 }
 
@@ -128,5 +93,5 @@ fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
         "./secrets/db/password"
     );
     let dir = tempfile::tempdir().unwrap();
-    validate(&common::write(dir.path(), "compose.yaml", compose));
+    common::validate_compose(&common::write(dir.path(), "compose.yaml", compose));
 }

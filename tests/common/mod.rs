@@ -477,3 +477,110 @@ pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> Stri
     );
     templated
 }
+
+pub fn checkov() -> PathBuf {
+    if let Some(p) = std::env::var_os("KUBEFIT_CHECKOV") {
+        return p.into();
+    }
+    let venv = repo_root().join(".venv-checkov/bin/checkov");
+    if venv.exists() {
+        return venv;
+    }
+    find_on_path("checkov").unwrap_or_else(|| {
+        panic!("checkov is not installed: run scripts/test.sh (it installs it into .venv-checkov/)")
+    })
+}
+
+/// A scratch directory checkov will scan (it skips hidden directories such as `.tmpXXXX`).
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("kubefit-checkov-")
+        .tempdir()
+        .unwrap()
+}
+
+/// (check id, resource) of every failed check in `dir`; panics unless checkov really
+/// scanned resources there.
+pub fn failed_checks(dir: &Path) -> Vec<(String, String)> {
+    let out = Command::new(checkov())
+        .args([
+            "--framework",
+            "kubernetes",
+            "-o",
+            "json",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+            "-d",
+        ])
+        .arg(dir)
+        .output()
+        .expect("checkov runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "checkov printed no json ({e}):\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let reports = match json {
+        serde_json::Value::Array(v) => v,
+        other => vec![other],
+    };
+    let mut failed = Vec::new();
+    let mut scanned = 0;
+    for r in &reports {
+        scanned += r["summary"]["passed"].as_u64().unwrap_or(0)
+            + r["summary"]["failed"].as_u64().unwrap_or(0);
+    }
+    assert!(
+        scanned > 0,
+        "checkov checked nothing in {}: {text}",
+        dir.display()
+    );
+    for r in reports {
+        if let Some(checks) = r["results"]["failed_checks"].as_array() {
+            for c in checks {
+                failed.push((
+                    c["check_id"].as_str().unwrap_or_default().to_owned(),
+                    c["resource"].as_str().unwrap_or_default().to_owned(),
+                ));
+            }
+        }
+    }
+    failed
+}
+
+const COMPOSE_VALIDATE: &str = r#"
+import json, sys, yaml, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = yaml.safe_load(open(sys.argv[2]))
+errors = sorted(jsonschema.Draft201909Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+for e in errors:
+    print(list(e.path), e.message)
+sys.exit(1 if errors else 0)
+"#;
+
+pub fn validate_compose(file: &std::path::Path) {
+    let root = repo_root();
+    let schema = root.join(".venv/compose-spec.json");
+    assert!(
+        schema.exists(),
+        "compose-spec schema missing: run scripts/test.sh"
+    );
+    let python = root.join(".venv/bin/python");
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(COMPOSE_VALIDATE)
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/test.sh)", python.display()));
+    assert!(
+        out.status.success(),
+        "{} does not match the compose spec:\n{}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,268 @@
+//! Every seed example, run as a user runs it. Its whole output (stdout and every file) is an
+//! insta snapshot, reviewed; and the real tools judge it: kubernetes-validate --strict 1.33
+//! and 1.37 (custom resources as the listed exceptions), checkov with 0 failed checks, and for
+//! its other outputs `helm lint --strict`/`helm template`, the compose-spec schema, the
+//! Tiltfile's syntax. (`kubectl kustomize` and `sops` are judged in tests/environments.rs and
+//! tests/sops.rs.)
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    stdout: String,
+}
+
+fn run(example: &str, args: &[&str]) -> Run {
+    let dir = common::scratch();
+    let out = dir.path().join("out");
+    let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    all.extend(["--out".into(), out.clone().into()]);
+    let run = common::run_example(example, all);
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "{example} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = stdout.replace(&out.display().to_string(), "<out>");
+    Run {
+        _dir: dir,
+        out,
+        stdout,
+    }
+}
+
+/// Every file under `dir`, as (relative path, content), sorted by path.
+fn tree(dir: &Path) -> Vec<(String, String)> {
+    fn walk(root: &Path, dir: &Path, acc: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, acc);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                acc.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let mut acc = Vec::new();
+    walk(dir, dir, &mut acc);
+    acc.sort();
+    acc
+}
+
+/// The whole output as one reviewable text.
+fn snapshot(run: &Run) -> String {
+    let mut s = format!("## stdout\n{}\n", run.stdout);
+    for (path, content) in tree(&run.out) {
+        s.push_str(&format!("## {path}\n{content}\n"));
+    }
+    s
+}
+
+/// The manifest files `kubectl apply -f DIR` reads in `dir` (not dotfiles, not subdirectories).
+fn manifests(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    files.sort();
+    files
+}
+
+/// kubernetes-validate on both versions and checkov on `dir`'s manifests.
+fn judge(example: &str, dir: &Path) {
+    let files = manifests(dir);
+    assert!(
+        !files.is_empty(),
+        "{example}: no manifests in {}",
+        dir.display()
+    );
+    let documents: usize = files
+        .iter()
+        .map(|f| common::parse(&std::fs::read_to_string(f).unwrap()).len())
+        .sum();
+    for v in ["1.33.0", "1.37.0"] {
+        common::validate(&files, v, documents);
+    }
+    let failed = common::failed_checks(dir);
+    assert!(failed.is_empty(), "{example}: checkov failed {failed:?}");
+}
+
+fn kinds(dir: &Path) -> Vec<String> {
+    let mut kinds: Vec<String> = manifests(dir)
+        .iter()
+        .flat_map(|f| common::parse(&std::fs::read_to_string(f).unwrap()).into_keys())
+        .map(|(kind, _)| kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+#[test]
+fn quickstart() {
+    let run = run("quickstart", &[]);
+    judge("quickstart", &run.out);
+    insta::assert_snapshot!("quickstart", snapshot(&run));
+}
+
+#[test]
+fn phase_v_always_free() {
+    let run = run("phase_v_always_free", &[]);
+    // Seed 002's plan does not fit the current pool, by 1.1 OCPU; the adjusted plan does.
+    assert!(
+        run.stdout.contains("verdict: DOES NOT FIT"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("3100m of cpu against a pool of 2 — short by 1100m"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("verdict: FITS"), "{}", run.stdout);
+    for kind in [
+        "ClusterIssuer",
+        "Component",
+        "HorizontalPodAutoscaler",
+        "Middleware",
+    ] {
+        assert!(kinds(&run.out).contains(&kind.to_owned()), "no {kind}");
+    }
+    judge("phase_v_always_free", &run.out);
+    insta::assert_snapshot!("phase_v_always_free", snapshot(&run));
+}
+
+#[test]
+fn chase_sets() {
+    let run = run("chase_sets", &["--with-redis"]);
+    judge("chase_sets", &run.out.join("rendered"));
+    insta::assert_snapshot!("chase_sets", snapshot(&run));
+}
+
+#[test]
+fn api_web_orchestrator() {
+    let run = run("api_web_orchestrator", &[]);
+    let rendered = run.out.join("rendered");
+    judge("api_web_orchestrator", &rendered);
+    for env in ["dev", "staging", "production"] {
+        let chart = run.out.join("helm").join(env);
+        let lint = Command::new(common::helm())
+            .args(["lint", "--strict"])
+            .arg(&chart)
+            .output()
+            .unwrap();
+        assert!(
+            lint.status.success(),
+            "helm lint {env}: {}",
+            String::from_utf8_lossy(&lint.stdout)
+        );
+        let templated = Command::new(common::helm())
+            .args(["template", "platform"])
+            .arg(&chart)
+            .output()
+            .unwrap();
+        assert!(templated.status.success(), "helm template {env}");
+        let objects = common::parse(&String::from_utf8(templated.stdout).unwrap());
+        assert!(objects.contains_key(&("Namespace".into(), format!("platform-{env}"))));
+        common::assert_same_objects(
+            &format!("helm template {env}"),
+            &objects,
+            &common::parse(&std::fs::read_to_string(rendered.join(format!("{env}.yaml"))).unwrap()),
+        );
+    }
+    common::validate_compose(&run.out.join("compose/compose.yaml"));
+    let compose = std::fs::read_to_string(run.out.join("compose/compose.yaml")).unwrap();
+    for file in [
+        "config/prometheus/prometheus.yml",
+        "config/postgres-init/01-pgvector.sql",
+    ] {
+        assert!(compose.contains(&format!("./{file}")), "{file}");
+        assert!(run.out.join("compose").join(file).exists(), "{file}");
+    }
+    insta::assert_snapshot!("api_web_orchestrator", snapshot(&run));
+}
+
+#[test]
+fn creavio() {
+    let run = run("creavio", &[]);
+    judge("creavio", &run.out.join("k8s"));
+    // The Tiltfile is Starlark; Python's parser accepts Starlark's syntax.
+    let tiltfile = run.out.join("Tiltfile");
+    let parsed = Command::new(common::repo_root().join(".venv/bin/python"))
+        .args(["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())"])
+        .arg(&tiltfile)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    let text = std::fs::read_to_string(&tiltfile).unwrap();
+    // Every manifest it loads exists; every image it builds is used by a manifest.
+    let loaded: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("'k8s/"))
+        .map(|l| l.trim_end_matches("',"))
+        .collect();
+    assert_eq!(loaded.len(), manifests(&run.out.join("k8s")).len());
+    for f in &loaded {
+        assert!(run.out.join("k8s").join(f).exists(), "{f}");
+    }
+    let all: String = tree(&run.out.join("k8s"))
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    let builds: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("docker_build('"))
+        .map(|l| l.split('\'').next().unwrap())
+        .collect();
+    assert_eq!(builds.len(), 4);
+    for image in builds {
+        assert!(all.contains(&format!("image: {image}:")), "{image}");
+    }
+    // Secrets never reach the files; Tilt creates them from .env.development.
+    assert!(!all.contains("kind: Secret"));
+    assert!(!text.contains("change-me"));
+    insta::assert_snapshot!("creavio", snapshot(&run));
+}
+
+#[test]
+fn order_service() {
+    let run = run("order_service", &[]);
+    let kinds = kinds(&run.out);
+    for kind in [
+        "ClusterSecretStore",
+        "ExternalSecret",
+        "HorizontalPodAutoscaler",
+        "StatefulSet",
+    ] {
+        assert!(kinds.contains(&kind.to_owned()), "no {kind}");
+    }
+    let definitions =
+        std::fs::read_to_string(run.out.join("10-configmap-rabbitmq-definitions.yaml")).unwrap();
+    let cm = common::parse(&definitions);
+    let json: serde_json::Value = serde_json::from_str(
+        cm.values().next().unwrap()["data"]["definitions.json"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        json["queues"][0]["arguments"]["x-dead-letter-exchange"],
+        "orders.dlx"
+    );
+    assert_eq!(json["exchanges"][1]["name"], "orders.dlx");
+    judge("order_service", &run.out);
+    insta::assert_snapshot!("order_service", snapshot(&run));
+}
