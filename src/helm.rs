@@ -213,7 +213,7 @@ impl HelmChart {
         self
     }
 
-    /// Sets the chart's description (default: "The <namespace> stack, emitted by kubefit.").
+    /// Sets the chart's description (default: "The `<namespace>` stack, emitted by kubefit.").
     ///
     /// ```
     /// let chart = kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?.description("Shop");

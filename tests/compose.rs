@@ -3,7 +3,6 @@
 
 mod common;
 
-
 #[test]
 fn sample_stacks_give_valid_compose_files() {
     let dir = tempfile::tempdir().unwrap();

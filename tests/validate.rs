@@ -3,7 +3,6 @@
 
 mod common;
 
-
 const VERSIONS: [&str; 2] = ["1.33.0", "1.37.0"];
 
 #[test]
