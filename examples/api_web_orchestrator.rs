@@ -85,30 +85,16 @@ fn deployment(name: &str, c: Container) -> Deployment {
 }
 
 fn postgres(db: &Secret, init: &ConfigMap) -> StatefulSet {
-    StatefulSet::new(
-        "postgres",
-        // PostgreSQL 15 with the pgvector extension (ADR 002).
-        Container::new("postgres", "pgvector/pgvector:0.7.4-pg15")
-            .image_digest(UNRESOLVED)
-            .port("postgres", 5432)
-            .env("POSTGRES_USER", "platform")
-            .env("POSTGRES_DB", "platform")
-            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
-            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
-            .mount_read_only("postgres", "/run/secrets/postgres")
-            .mount_read_only("init", "/docker-entrypoint-initdb.d")
-            .mount("data", "/var/lib/postgresql/data")
-            .mount("run", "/var/run/postgresql")
-            .mount("tmp", "/tmp")
-            .resources(res(250, 512, 1000, 1024))
-            .readiness(Probe::exec(["pg_isready", "-U", "platform"]))
-            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
+    // PostgreSQL 15 with the pgvector extension (ADR 002).
+    support::postgres(
+        ("pgvector/pgvector:0.7.4-pg15", UNRESOLVED),
+        "platform",
+        Some("platform"),
+        Some(init),
+        db,
+        res(250, 512, 1000, 1024),
+        Storage::gibibytes(20),
     )
-    .volume(Volume::secret("postgres", db))
-    .volume(Volume::config_map("init", init))
-    .volume(Volume::empty_dir("run"))
-    .volume(Volume::empty_dir("tmp"))
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(20)))
 }
 
 fn redis() -> StatefulSet {
@@ -353,19 +339,13 @@ fn environments() -> Vec<Environment> {
 }
 
 fn main() -> ExitCode {
-    let mut out = std::path::PathBuf::from("out/platform");
-    let mut export = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--out", Some(dir)) => out = dir.into(),
-            ("--export-spec", Some(f)) => export = Some(f),
-            _ => {
-                eprintln!("usage: api_web_orchestrator [--out DIR] [--export-spec FILE]");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let (out, export) = match support::out_and_export(
+        "out/platform",
+        "api_web_orchestrator [--out DIR] [--export-spec FILE]",
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let secrets = (
         DotEnv::load(".env").unwrap_or_default(),
         (ProcessEnv, Placeholder),

@@ -9,38 +9,18 @@
 //! writes `kustomize/` (base + overlays), `rendered/<env>.yaml` (what each overlay builds)
 //! and `.env.example`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::process::ExitCode;
 
 use kubefit::{
     ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, Environment,
     HorizontalPodAutoscaler, ImageOverride, Ingress, Memory, NetworkPolicy, PathType,
     PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, ProcessEnv, Resources, Secret,
-    SecretSource, SecretValue, Service, SopsConfig, Stack, StatefulSet, Storage, Verdict, Volume,
+    SecretSource, Service, SopsConfig, Stack, StatefulSet, Storage, Verdict, Volume,
 };
-
-/// Digests of the team's images come from CI; public images whose digest is not recorded
-/// here are resolved at release time (`crane digest IMAGE`). Until then this placeholder
-/// keeps the manifests in the shape production uses.
-const UNRESOLVED: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-const POSTGRES_DIGEST: &str =
-    "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
-const REDIS_DIGEST: &str =
-    "sha256:6a692a76c2081888b589e26e6ec835743119fe453d67ecf03df7de5b73d69842";
-
-/// The demo's last resort when neither `.env` nor the environment has a value.
-struct Placeholder;
-
-impl SecretSource for Placeholder {
-    fn secret(&self, _: &str) -> Option<SecretValue> {
-        Some(SecretValue::new("change-me"))
-    }
-}
-
-fn res(cpu: u64, mem: u64, cpu_lim: u64, mem_lim: u64) -> Resources {
-    Resources::new()
-        .requests(Cpu::millis(cpu), Memory::mebibytes(mem))
-        .limits(Cpu::millis(cpu_lim), Memory::mebibytes(mem_lim))
-}
+use support::{POSTGRES_DIGEST, Placeholder, REDIS_DIGEST, UNRESOLVED, res, write_files};
 
 fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let db = Secret::new("postgres").entry_from("password", secrets);
@@ -98,28 +78,15 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     )
     .volume(Volume::secret("postgres", &db))
     .recreate(); // one projector per projection at a time: no surge
-    let postgres = StatefulSet::new(
-        "postgres",
-        Container::new("postgres", "postgres:16.4")
-            .image_digest(POSTGRES_DIGEST)
-            .port("postgres", 5432)
-            .env("POSTGRES_USER", "chase")
-            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
-            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
-            .mount_read_only("postgres", "/run/secrets/postgres")
-            .mount_read_only("init", "/docker-entrypoint-initdb.d")
-            .mount("data", "/var/lib/postgresql/data")
-            .mount("run", "/var/run/postgresql")
-            .mount("tmp", "/tmp")
-            .resources(res(250, 512, 1000, 1024))
-            .readiness(Probe::exec(["pg_isready", "-U", "chase"]))
-            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
-    )
-    .volume(Volume::secret("postgres", &db))
-    .volume(Volume::config_map("init", &init_sql))
-    .volume(Volume::empty_dir("run"))
-    .volume(Volume::empty_dir("tmp"))
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(20)));
+    let postgres = support::postgres(
+        ("postgres:16.4", POSTGRES_DIGEST),
+        "chase",
+        None,
+        Some(&init_sql),
+        &db,
+        res(250, 512, 1000, 1024),
+        Storage::gibibytes(20),
+    );
     let opensearch = StatefulSet::new(
         "opensearch",
         Container::new("opensearch", "opensearchproject/opensearch:2.17.1")
@@ -344,7 +311,7 @@ fn main() -> ExitCode {
     }
     let written = files.len();
     let dir = out.clone();
-    if let Err(e) = write(&dir, files) {
+    if let Err(e) = write_files(&dir, &files) {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
@@ -354,17 +321,6 @@ fn main() -> ExitCode {
         out.display()
     );
     ExitCode::SUCCESS
-}
-
-fn write(dir: &std::path::Path, files: Vec<(String, String)>) -> std::io::Result<()> {
-    for (p, c) in files {
-        let path = dir.join(p);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, c)?;
-    }
-    Ok(())
 }
 
 fn usage() -> ExitCode {

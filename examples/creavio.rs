@@ -17,8 +17,8 @@ use std::process::ExitCode;
 
 use kubefit::{
     ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, Ingress, Memory, NetworkPolicy,
-    PathType, PersistentVolumeClaim, Platform, Probe, ProcessEnv, Secret, SecretSource, Service,
-    Stack, StatefulSet, Storage, Verdict, Volume,
+    PathType, Platform, Probe, ProcessEnv, Secret, SecretSource, Service, Stack, Storage, Verdict,
+    Volume,
 };
 use support::{POSTGRES_DIGEST, Placeholder, UNRESOLVED, res};
 
@@ -36,26 +36,15 @@ fn image(name: &str) -> String {
 
 fn stack(secrets: &dyn SecretSource) -> Stack {
     let db = Secret::new("postgres").entry_from("password", secrets);
-    let postgres = StatefulSet::new(
-        "postgres",
-        Container::new("postgres", "postgres:16.4")
-            .image_digest(POSTGRES_DIGEST)
-            .port("postgres", 5432)
-            .env("POSTGRES_USER", "creavio")
-            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
-            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
-            .mount_read_only("postgres", "/run/secrets/postgres")
-            .mount("data", "/var/lib/postgresql/data")
-            .mount("run", "/var/run/postgresql")
-            .mount("tmp", "/tmp")
-            .resources(res(100, 256, 500, 512))
-            .readiness(Probe::exec(["pg_isready", "-U", "creavio"]))
-            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
-    )
-    .volume(Volume::secret("postgres", &db))
-    .volume(Volume::empty_dir("run"))
-    .volume(Volume::empty_dir("tmp"))
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(5)));
+    let postgres = support::postgres(
+        ("postgres:16.4", POSTGRES_DIGEST),
+        "creavio",
+        None,
+        None,
+        &db,
+        res(100, 256, 500, 512),
+        Storage::gibibytes(5),
+    );
 
     let mut stack = Stack::new("creavio")
         .label("app.kubernetes.io/part-of", "creavio")
@@ -145,19 +134,11 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
 }
 
 fn main() -> ExitCode {
-    let mut out = std::path::PathBuf::from("out/creavio");
-    let mut export = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--out", Some(dir)) => out = dir.into(),
-            ("--export-spec", Some(f)) => export = Some(f),
-            _ => {
-                eprintln!("usage: creavio [--out DIR] [--export-spec FILE]");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let (out, export) =
+        match support::out_and_export("out/creavio", "creavio [--out DIR] [--export-spec FILE]") {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let secrets = (
         DotEnv::load(".env.development").unwrap_or_default(),
         (ProcessEnv, Placeholder),

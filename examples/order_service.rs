@@ -131,27 +131,15 @@ fn stack() -> Stack {
     .volume(Volume::secret("secrets", &app_secrets))
     .volume(Volume::empty_dir("tmp"))
     .replicas(3);
-    let postgres = StatefulSet::new(
-        "postgres",
-        Container::new("postgres", "postgres:16.4")
-            .image_digest(POSTGRES_DIGEST)
-            .port("postgres", 5432)
-            .env("POSTGRES_USER", "orders")
-            .env("POSTGRES_DB", "orders")
-            .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
-            .env("PGDATA", "/var/lib/postgresql/data/pgdata")
-            .mount_read_only("postgres", "/run/secrets/postgres")
-            .mount("data", "/var/lib/postgresql/data")
-            .mount("run", "/var/run/postgresql")
-            .mount("tmp", "/tmp")
-            .resources(res(500, 1024, 2000, 2048))
-            .readiness(Probe::exec(["pg_isready", "-U", "orders"]))
-            .liveness(Probe::tcp("postgres").initial_delay_seconds(30)),
-    )
-    .volume(Volume::secret("postgres", &postgres_secret))
-    .volume(Volume::empty_dir("run"))
-    .volume(Volume::empty_dir("tmp"))
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(50)));
+    let postgres = support::postgres(
+        ("postgres:16.4", POSTGRES_DIGEST),
+        "orders",
+        Some("orders"),
+        None,
+        &postgres_secret,
+        res(500, 1024, 2000, 2048),
+        Storage::gibibytes(50),
+    );
     let redis = StatefulSet::new(
         "redis",
         Container::new("redis", "redis:7.4.1")
@@ -234,19 +222,13 @@ fn stack() -> Stack {
 }
 
 fn main() -> ExitCode {
-    let mut out = std::path::PathBuf::from("out/orders");
-    let mut export = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--out", Some(dir)) => out = dir.into(),
-            ("--export-spec", Some(f)) => export = Some(f),
-            _ => {
-                eprintln!("usage: order_service [--out DIR] [--export-spec FILE]");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let (out, export) = match support::out_and_export(
+        "out/orders",
+        "order_service [--out DIR] [--export-spec FILE]",
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let stack = stack();
     // Managed Kubernetes (ADR 003: EKS/GKE/AKS); three e2-standard-2 nodes on GKE here.
     let platform = Platform::gke_e2_standard_2(3);

@@ -19,6 +19,9 @@
 //! cargo run --example phase_v_always_free -- --out out/phase-v
 //! ```
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::process::ExitCode;
 
 use kubefit::{
@@ -27,6 +30,7 @@ use kubefit::{
     Service, Stack, StatefulSet, Storage, Verdict, Volume, dapr_component,
     letsencrypt_cluster_issuer, traefik_https_redirect,
 };
+use support::{GRAFANA_DIGEST, PROMETHEUS_DIGEST};
 
 /// One service of the plan: requests and limits as the plan allocates them.
 struct Planned {
@@ -104,11 +108,6 @@ fn ci_digest(name: &str) -> String {
     let var = format!("PHASE_V_DIGEST_{}", name.to_uppercase().replace('-', "_"));
     std::env::var(var).unwrap_or_else(|_| UNBUILT.to_owned())
 }
-
-const PROMETHEUS_DIGEST: &str =
-    "sha256:f6639335d34a77d9d9db382b92eeb7fc00934be8eae81dbc03b31cfe90411a94";
-const GRAFANA_DIGEST: &str =
-    "sha256:408afb9726de5122b00a2576763a8a57a3c86d5b0eff5305bc994ceb3eb96c3f";
 
 fn service(p: &Planned, resources: Resources) -> Deployment {
     Deployment::new(
@@ -257,8 +256,8 @@ const DAPR_APPS: [&str; 4] = [
 /// Kafka endpoint), state on PostgreSQL, secrets from Kubernetes; the Traefik HTTP→HTTPS
 /// redirect and cert-manager's Let's Encrypt ClusterIssuer.
 fn dapr_and_tls(stack: Stack) -> Stack {
-    let kafka = Secret::new("kafka").entry_from("password", &Placeholder);
-    let state = Secret::new("statestore").entry_from("connection-string", &Placeholder);
+    let kafka = Secret::new("kafka").entry_from("password", &support::Placeholder);
+    let state = Secret::new("statestore").entry_from("connection-string", &support::Placeholder);
     stack
         .with(traefik_https_redirect("redirect-https"))
         .with(letsencrypt_cluster_issuer(
@@ -325,16 +324,6 @@ fn dapr_local() -> Vec<(String, String)> {
     .collect()
 }
 
-/// The demo's stand-in when no secret values are given; the Secrets are withheld from the
-/// manifests anyway (create them with `kubectl create secret` or SOPS).
-struct Placeholder;
-
-impl kubefit::SecretSource for Placeholder {
-    fn secret(&self, _: &str) -> Option<kubefit::SecretValue> {
-        Some(kubefit::SecretValue::new("change-me"))
-    }
-}
-
 /// The plan's own node reservations for k3s (1 OCPU / 4 GB server, 0.5 OCPU / 2 GB agent)
 /// and the node exporter it mentions, on the current Always Free pool.
 fn plan_platform(base: Platform) -> Platform {
@@ -354,19 +343,13 @@ fn plan_platform(base: Platform) -> Platform {
 }
 
 fn main() -> ExitCode {
-    let mut out = std::path::PathBuf::from("out/phase-v");
-    let mut export = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--out", Some(dir)) => out = dir.into(),
-            ("--export-spec", Some(f)) => export = Some(f),
-            _ => {
-                eprintln!("usage: phase_v_always_free [--out DIR] [--export-spec FILE]");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let (out, export) = match support::out_and_export(
+        "out/phase-v",
+        "phase_v_always_free [--out DIR] [--export-spec FILE]",
+    ) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
 
     println!("== the plan as written, on Oracle Cloud Always Free (current pool) ==\n");
     let plan = stack(false);

@@ -51,3 +51,69 @@ pub fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> std::io
     }
     Ok(())
 }
+
+/// `--out DIR` and `--export-spec FILE`, the two options every seed example takes; on
+/// anything else prints `usage` and gives the exit code 2.
+pub fn out_and_export(
+    default_out: &str,
+    usage: &str,
+) -> Result<(std::path::PathBuf, Option<String>), std::process::ExitCode> {
+    let mut out = std::path::PathBuf::from(default_out);
+    let mut export = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = dir.into(),
+            ("--export-spec", Some(f)) => export = Some(f),
+            _ => {
+                eprintln!("usage: {usage}");
+                return Err(std::process::ExitCode::from(2));
+            }
+        }
+    }
+    Ok((out, export))
+}
+
+/// PostgreSQL as the seeds run it (image and digest): a StatefulSet with its password as a file from `secret`
+/// (key `password`), data on a claim of `storage`, writable `/var/run/postgresql` and
+/// `/tmp` on emptyDirs, `pg_isready` for readiness, and optionally a database and init
+/// scripts from a ConfigMap.
+pub fn postgres(
+    (image, digest): (&str, &str),
+    user: &str,
+    database: Option<&str>,
+    init: Option<&kubefit::ConfigMap>,
+    secret: &kubefit::Secret,
+    resources: Resources,
+    storage: kubefit::Storage,
+) -> kubefit::StatefulSet {
+    use kubefit::{Container, PersistentVolumeClaim, Probe, StatefulSet, Volume};
+    let mut c = Container::new("postgres", image)
+        .image_digest(digest)
+        .port("postgres", 5432)
+        .env("POSTGRES_USER", user);
+    if let Some(db) = database {
+        c = c.env("POSTGRES_DB", db);
+    }
+    c = c
+        .env("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password")
+        .env("PGDATA", "/var/lib/postgresql/data/pgdata")
+        .mount_read_only("postgres", "/run/secrets/postgres");
+    if init.is_some() {
+        c = c.mount_read_only("init", "/docker-entrypoint-initdb.d");
+    }
+    c = c
+        .mount("data", "/var/lib/postgresql/data")
+        .mount("run", "/var/run/postgresql")
+        .mount("tmp", "/tmp")
+        .resources(resources)
+        .readiness(Probe::exec(["pg_isready", "-U", user]))
+        .liveness(Probe::tcp("postgres").initial_delay_seconds(30));
+    let mut s = StatefulSet::new("postgres", c).volume(Volume::secret("postgres", secret));
+    if let Some(init) = init {
+        s = s.volume(Volume::config_map("init", init));
+    }
+    s.volume(Volume::empty_dir("run"))
+        .volume(Volume::empty_dir("tmp"))
+        .volume_claim(PersistentVolumeClaim::new("data", storage))
+}
