@@ -2,8 +2,8 @@
 //! insta snapshot, reviewed; and the real tools judge it: kubernetes-validate --strict 1.33
 //! and 1.37 (custom resources as the listed exceptions), checkov with 0 failed checks, and for
 //! its other outputs `helm lint --strict`/`helm template`, the compose-spec schema, the
-//! Tiltfile's syntax. (`kubectl kustomize` and `sops` are judged in tests/environments.rs and
-//! tests/sops.rs.)
+//! Tiltfile's syntax, `sops --decrypt` on the encrypted Secrets. (`kubectl kustomize` on
+//! chase_sets' overlays is judged in tests/environments.rs.)
 
 mod common;
 
@@ -265,4 +265,39 @@ fn order_service() {
     assert_eq!(json["exchanges"][1]["name"], "orders.dlx");
     judge("order_service", &run.out);
     insta::assert_snapshot!("order_service", snapshot(&run));
+}
+
+#[test]
+fn encrypted_secrets_of_the_examples_decrypt_with_sops() {
+    let keys = tempfile::tempdir().unwrap();
+    let (key_file, recipient) = common::age_keygen(keys.path(), "key.txt");
+    for (example, secrets_dirs) in [
+        ("quickstart", vec!["secrets"]),
+        (
+            "chase_sets",
+            vec![
+                "kustomize/overlays/dev/secrets",
+                "kustomize/overlays/staging/secrets",
+                "kustomize/overlays/prod/secrets",
+            ],
+        ),
+    ] {
+        let run = run(example, &["--age-recipient", &recipient]);
+        for dir in secrets_dirs {
+            let files = tree(&run.out.join(dir));
+            assert!(!files.is_empty(), "{example}: nothing in {dir}");
+            for (name, _) in files {
+                let path = run.out.join(dir).join(&name);
+                let out = common::sops_decrypt_cli(&key_file, &path);
+                assert!(
+                    out.status.success(),
+                    "{example}: sops --decrypt {dir}/{name}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let doc: serde_json::Value =
+                    serde_saphyr::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+                assert_eq!(doc["kind"], "Secret", "{example}: {dir}/{name}");
+            }
+        }
+    }
 }

