@@ -192,7 +192,7 @@ impl Checker<'_> {
 
     fn meta(&mut self, meta: &Meta, object: &str, prefix: &str) {
         for (k, v) in &meta.labels {
-            self.label(k, v, object, &format!("{prefix}labels.{k}"));
+            self.label(k, v, object, prefix, "labels.");
         }
         for k in meta.annotations.keys() {
             if let Err(e) = NameRule::LabelKey.validate(k) {
@@ -230,12 +230,14 @@ impl Checker<'_> {
         }
     }
 
-    fn label(&mut self, key: &str, value: &str, object: &str, path: &str) {
+    /// Checks one label; its path (`{prefix}{field}{key}`) is only spelled out on error.
+    fn label(&mut self, key: &str, value: &str, object: &str, prefix: &str, field: &str) {
+        let path = || format!("{prefix}{field}{key}");
         if let Err(e) = NameRule::LabelKey.validate(key) {
             self.error(
                 "invalid-label",
                 object,
-                path,
+                &path(),
                 e.to_string(),
                 "use a key like `app.kubernetes.io/name`",
             );
@@ -244,7 +246,7 @@ impl Checker<'_> {
             self.error(
                 "invalid-label",
                 object,
-                path,
+                &path(),
                 e.to_string(),
                 "shorten the value or remove the characters labels do not allow",
             );
@@ -515,7 +517,7 @@ impl Checker<'_> {
         }
         let labels = pod.pod_labels(name);
         for (k, v) in &labels {
-            self.label(k, v, object, &format!("spec.template.metadata.labels.{k}"));
+            self.label(k, v, object, "spec.template.metadata.", "labels.");
         }
         let selector = pod.selector(name);
         if selector.is_empty() {
@@ -647,7 +649,7 @@ impl Checker<'_> {
             }
         }
         for (k, v) in &svc.selector {
-            self.label(k, v, object, &format!("spec.selector.{k}"));
+            self.label(k, v, object, "spec.", "selector.");
         }
         if svc.selector.is_empty() {
             self.push(

@@ -649,9 +649,14 @@ fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
     })
 }
 
+/// Objects per unit of parallel YAML rendering.
+const CHUNK: usize = 256;
+/// Threads rendering YAML at most.
+const MAX_WORKERS: usize = 8;
+
 impl Stack {
-    /// Streams the stack as multi-document YAML into `out`, one object at a time (no
-    /// document is kept after it is written): the same bytes as
+    /// Streams the stack as multi-document YAML into `out`, rendered in chunks on every
+    /// core and written in order (only a few chunks are held at a time): the same bytes as
     /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check runs
     /// first and errors refuse the stack as in [`Stack::emit`]; Secrets are written only
     /// with [`EmitOptions::plaintext_secrets`] (encryption needs [`Stack::emit`]).
@@ -699,22 +704,94 @@ impl Stack {
             "Namespace",
             &mut out,
         )?;
-        let mut count = 1;
         let mut ordered: Vec<&Object> = self.objects.iter().collect();
         ordered.sort_by(|a, b| {
             a.order()
                 .cmp(&b.order())
                 .then_with(|| a.name().cmp(b.name()))
         });
-        for o in ordered {
-            let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
-                continue;
-            };
-            if !self.meta.labels.is_empty() || !skips.is_empty() {
-                add_labels(&mut k, &self.meta.labels, &skips);
+        // Lower and serialise a chunk of objects into a buffer of its own.
+        let render = |chunk: &[&Object]| -> Result<(Vec<u8>, usize), EmitError> {
+            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            let mut n = 0;
+            for o in chunk {
+                let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
+                    continue;
+                };
+                if !self.meta.labels.is_empty() || !skips.is_empty() {
+                    add_labels(&mut k, &self.meta.labels, &skips);
+                }
+                buf.extend_from_slice(b"---\n");
+                serde_saphyr::to_io_writer_with_options(&mut buf, &k, yaml_options()).map_err(
+                    |e| EmitError::Serialize {
+                        object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
+                        message: e.to_string(),
+                    },
+                )?;
+                n += 1;
             }
-            write(&k, o.name().as_str(), o.kind(), &mut out)?;
-            count += 1;
+            Ok((buf, n))
+        };
+        let chunks: Vec<&[&Object]> = ordered.chunks(CHUNK).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(MAX_WORKERS)
+            .min(chunks.len());
+        let mut count = 1;
+        if workers <= 1 {
+            for chunk in chunks {
+                let (buf, n) = render(chunk)?;
+                io::Write::write_all(&mut out, &buf).map_err(io_err)?;
+                count += n;
+            }
+        } else {
+            // Chunks are rendered on every core and written in order; the bounded channel
+            // keeps only a few rendered chunks in memory at a time.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            count += std::thread::scope(|scope| -> Result<usize, EmitError> {
+                let (tx, rx) = std::sync::mpsc::sync_channel(workers * 2);
+                for _ in 0..workers {
+                    let tx = tx.clone();
+                    let (next, chunks, render) = (&next, &chunks, &render);
+                    scope.spawn(move || {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(chunk) = chunks.get(i) else { break };
+                            let failed = {
+                                let r = render(chunk);
+                                let failed = r.is_err();
+                                if tx.send((i, r)).is_err() {
+                                    break;
+                                }
+                                failed
+                            };
+                            if failed {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(tx);
+                let mut pending = std::collections::BTreeMap::new();
+                let mut want = 0;
+                let mut written = 0;
+                for (i, r) in rx {
+                    pending.insert(i, r);
+                    while let Some(r) = pending.remove(&want) {
+                        let (buf, n) = r?;
+                        io::Write::write_all(&mut out, &buf).map_err(io_err)?;
+                        written += n;
+                        want += 1;
+                    }
+                }
+                if want < chunks.len() {
+                    // A worker stopped early: report the first error in order.
+                    if let Some((_, r)) = pending.into_iter().next() {
+                        r?;
+                    }
+                }
+                Ok(written)
+            })?;
         }
         io::Write::flush(&mut out).map_err(io_err)?;
         Ok(count)

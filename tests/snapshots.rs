@@ -204,3 +204,29 @@ fn write_dir_replaces_old_output_atomically() {
     assert!(matches!(err, EmitError::Io { .. }), "{err}");
     assert!(out.join("01-configmap-new.yaml").exists());
 }
+
+#[test]
+fn streamed_yaml_rendered_on_every_core_equals_the_manifests() {
+    // Enough objects for many chunks of parallel rendering, of every kind the order sorts.
+    let mut stack = common::deployment_stack();
+    for i in 0..1500 {
+        stack = stack.with(
+            kubefit::ConfigMap::new(format!("cfg-{i:04}"))
+                .label("index", i.to_string())
+                .entry("on", "yes"),
+        );
+    }
+    for options in [
+        EmitOptions::new(),
+        EmitOptions::new().plaintext_secrets(true),
+    ] {
+        let mut streamed = Vec::new();
+        let count = stack.write_yaml(&options, &mut streamed).unwrap();
+        let manifests = stack.emit(&options).unwrap();
+        assert_eq!(count, manifests.documents().len());
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            manifests.to_yaml().unwrap()
+        );
+    }
+}
