@@ -28,9 +28,17 @@ fn build(n: usize) -> Stack {
     stack
 }
 
+/// The options kubefit writes YAML with (no folding of long strings).
+fn yaml_options() -> serde_saphyr::SerializerOptions {
+    let mut o = serde_saphyr::SerializerOptions::default();
+    o.folded_wrap_chars = usize::MAX;
+    o
+}
+
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("stack");
-    for n in [10usize, 100, 1000] {
+    g.sample_size(20);
+    for n in [10usize, 100, 1000, 5000] {
         g.bench_with_input(BenchmarkId::new("build", n), &n, |b, &n| {
             b.iter(|| build(n))
         });
@@ -41,6 +49,32 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("emit_yaml", n), &stack, |b, s| {
             b.iter(|| s.emit(&EmitOptions::new()).and_then(|m| m.to_yaml()))
         });
+        // End-to-end streaming emit (lowering + YAML, on every core), no check: what
+        // `perf_anchor` does after its check.
+        let unchecked = EmitOptions::new().skip_check(true);
+        g.bench_with_input(BenchmarkId::new("write_yaml", n), &stack, |b, s| {
+            b.iter(|| s.write_yaml(&unchecked, std::io::sink()))
+        });
+        // The practical limit: bare serde-saphyr serialisation of the same, already lowered
+        // k8s-openapi objects, on one core.
+        let lowered = stack.emit(&unchecked).unwrap();
+        g.bench_with_input(
+            BenchmarkId::new("bare_serde_saphyr", n),
+            &lowered,
+            |b, m| {
+                b.iter(|| {
+                    let mut out = std::io::sink();
+                    for d in m.documents() {
+                        serde_saphyr::to_io_writer_with_options(
+                            &mut out,
+                            d.object(),
+                            yaml_options(),
+                        )
+                        .unwrap();
+                    }
+                })
+            },
+        );
     }
     g.finish();
 
@@ -56,7 +90,8 @@ fn benches(c: &mut Criterion) {
                 .image("nginx", ImageOverride::tag("1.28"))
         })
         .collect();
-    for n in [10usize, 100, 1000] {
+    g.sample_size(10);
+    for n in [10usize, 100, 1000, 5000] {
         let stack = build(n);
         g.bench_with_input(BenchmarkId::new("render_3_envs", n), &stack, |b, s| {
             b.iter(|| {

@@ -28,7 +28,13 @@ fn platform(nodes: u32) -> Platform {
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("placement");
-    for (pods, nodes) in [(1_000usize, 100u32), (10_000, 1_000)] {
+    for (pods, nodes) in [
+        (10usize, 1u32),
+        (100, 10),
+        (1_000, 100),
+        (5_000, 500),
+        (10_000, 1_000),
+    ] {
         let s = stack(pods);
         let p = platform(nodes);
         g.bench_with_input(
