@@ -352,11 +352,8 @@ fn main() -> ExitCode {
     );
     let stack = stack(&secrets);
     let envs = environments();
-    if let Some(file) = &export {
-        if let Err(e) = std::fs::write(file, stack.to_spec_with(&envs, None).to_yaml()) {
-            eprintln!("error: {file}: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(code) = support::export_spec(export.as_deref(), &stack, &envs, None) {
+        return code;
     }
     // Secret values go in through `.env` at deploy time (`--set-file` or a pre-created
     // Secret); the charts carry no plaintext.

@@ -152,11 +152,8 @@ fn main() -> ExitCode {
         Cpu::ZERO,
         Memory::ZERO,
     );
-    if let Some(file) = &export {
-        if let Err(e) = std::fs::write(file, stack.to_spec_with(&[], Some(&laptop)).to_yaml()) {
-            eprintln!("error: {file}: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(code) = support::export_spec(export.as_deref(), &stack, &[], Some(&laptop)) {
+        return code;
     }
     let report = stack.check_on(&laptop);
     println!("{report}");

@@ -232,12 +232,8 @@ fn main() -> ExitCode {
     let stack = stack();
     // Managed Kubernetes (ADR 003: EKS/GKE/AKS); three e2-standard-2 nodes on GKE here.
     let platform = Platform::gke_e2_standard_2(3);
-    if let Some(file) = &export {
-        let spec = stack.to_spec_with(&[], Some(&platform));
-        if let Err(e) = std::fs::write(file, spec.to_yaml()) {
-            eprintln!("error: {file}: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(code) = support::export_spec(export.as_deref(), &stack, &[], Some(&platform)) {
+        return code;
     }
     let report = stack.check_on(&platform);
     println!("{report}");

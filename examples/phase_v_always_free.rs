@@ -400,12 +400,8 @@ fn main() -> ExitCode {
     let adjusted = adjusted
         .with(fit_adjusted.resource_quota())
         .with(fit_adjusted.limit_range());
-    if let Some(file) = export {
-        let spec = adjusted.to_spec_with(&[], Some(&platform));
-        if let Err(e) = std::fs::write(&file, spec.to_yaml()) {
-            eprintln!("error: {file}: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(code) = support::export_spec(export.as_deref(), &adjusted, &[], Some(&platform)) {
+        return code;
     }
     match adjusted
         .emit(&EmitOptions::new())

@@ -155,23 +155,8 @@ fn api_web_orchestrator() {
     judge("api_web_orchestrator", &rendered);
     for env in ["dev", "staging", "production"] {
         let chart = run.out.join("helm").join(env);
-        let lint = Command::new(common::helm())
-            .args(["lint", "--strict"])
-            .arg(&chart)
-            .output()
-            .unwrap();
-        assert!(
-            lint.status.success(),
-            "helm lint {env}: {}",
-            String::from_utf8_lossy(&lint.stdout)
-        );
-        let templated = Command::new(common::helm())
-            .args(["template", "platform"])
-            .arg(&chart)
-            .output()
-            .unwrap();
-        assert!(templated.status.success(), "helm template {env}");
-        let objects = common::parse(&String::from_utf8(templated.stdout).unwrap());
+        let templated = common::helm_lint_and_template(&chart);
+        let objects = common::parse(&templated);
         assert!(objects.contains_key(&("Namespace".into(), format!("platform-{env}"))));
         common::assert_same_objects(
             &format!("helm template {env}"),

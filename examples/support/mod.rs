@@ -117,3 +117,18 @@ pub fn postgres(
         .volume(Volume::empty_dir("tmp"))
         .volume_claim(PersistentVolumeClaim::new("data", storage))
 }
+
+/// `--export-spec FILE`: writes the stack's spec (with its environments and platform) to
+/// `file` when one was given; on failure prints the error and gives the exit code 2.
+pub fn export_spec(
+    file: Option<&str>,
+    stack: &kubefit::Stack,
+    envs: &[kubefit::Environment],
+    platform: Option<&kubefit::Platform>,
+) -> Result<(), std::process::ExitCode> {
+    let Some(file) = file else { return Ok(()) };
+    std::fs::write(file, stack.to_spec_with(envs, platform).to_yaml()).map_err(|e| {
+        eprintln!("error: {file}: {e}");
+        std::process::ExitCode::from(2)
+    })
+}

