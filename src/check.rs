@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::container::{Container, EnvFrom, EnvValue};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::meta::Meta;
 use crate::name::{Name, NameRule};
 use crate::object::Object;
@@ -18,18 +19,17 @@ use crate::workload::{WorkloadKind, WorkloadRef};
 
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
+/// A pod label set, sorted by key.
+type LabelPairs<'a> = Vec<(&'a str, &'a str)>;
+
 struct Index<'a> {
-    by_kind: BTreeMap<&'a str, BTreeMap<&'a str, &'a Object>>,
+    /// The first object of each kind and name.
+    by_name: FastMap<(&'a str, &'a str), &'a Object>,
     /// Every workload with its pod labels and pod template.
-    workloads: Vec<(
-        WorkloadKind,
-        &'a Name,
-        BTreeMap<String, String>,
-        &'a PodTemplate,
-    )>,
+    workloads: Vec<(WorkloadKind, &'a Name, LabelPairs<'a>, &'a PodTemplate)>,
     /// Workload indices by pod label, so a selector is resolved without a full scan.
-    by_label: std::collections::HashMap<(String, String), Vec<usize>>,
-    names: BTreeSet<(WorkloadKind, &'a str)>,
+    by_label: FastMap<(&'a str, &'a str), Vec<usize>>,
+    names: FastSet<(WorkloadKind, &'a str)>,
     /// Secrets that custom objects create in the cluster: an External Secrets
     /// `ExternalSecret` (its `spec.target.name`, keys from `spec.data[].secretKey`; `None`
     /// when `dataFrom` brings keys unknown here) or a cert-manager `Certificate`
@@ -70,7 +70,8 @@ fn provided_secret(x: &crate::custom::CustomObject) -> Option<(String, Option<Ve
 
 impl<'a> Index<'a> {
     fn new(stack: &'a Stack) -> Self {
-        let mut by_kind: BTreeMap<&'a str, BTreeMap<&'a str, &'a Object>> = BTreeMap::new();
+        let mut by_name = FastMap::default();
+        by_name.reserve(stack.objects.len());
         let mut workloads = Vec::new();
         let mut provided_secrets = BTreeMap::new();
         for o in &stack.objects {
@@ -82,32 +83,27 @@ impl<'a> Index<'a> {
                     (format!("{}/{}", x.kind.to_lowercase(), x.name), keys),
                 );
             }
-            by_kind
-                .entry(o.kind())
-                .or_default()
-                .entry(o.name().as_str())
-                .or_insert(o);
+            by_name.entry((o.kind(), o.name().as_str())).or_insert(o);
             match o {
                 Object::Deployment(d) => workloads.push((
                     WorkloadKind::Deployment,
                     &d.name,
-                    d.pod.pod_labels(&d.name),
+                    d.pod.pod_label_pairs(&d.name),
                     &d.pod,
                 )),
                 Object::StatefulSet(s) => workloads.push((
                     WorkloadKind::StatefulSet,
                     &s.name,
-                    s.pod.pod_labels(&s.name),
+                    s.pod.pod_label_pairs(&s.name),
                     &s.pod,
                 )),
                 _ => {}
             }
         }
-        let mut by_label: std::collections::HashMap<(String, String), Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_label: FastMap<(&str, &str), Vec<usize>> = FastMap::default();
         for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
-            for (k, v) in labels {
-                by_label.entry((k.clone(), v.clone())).or_default().push(i);
+            for &(k, v) in labels {
+                by_label.entry((k, v)).or_default().push(i);
             }
         }
         let names = workloads
@@ -115,7 +111,7 @@ impl<'a> Index<'a> {
             .map(|(k, n, _, _)| (*k, n.as_str()))
             .collect();
         Index {
-            by_kind,
+            by_name,
             workloads,
             by_label,
             names,
@@ -124,7 +120,7 @@ impl<'a> Index<'a> {
     }
 
     fn get(&self, kind: &str, name: &str) -> Option<&'a Object> {
-        self.by_kind.get(kind).and_then(|m| m.get(name)).copied()
+        self.by_name.get(&(kind, name)).copied()
     }
 
     fn has(&self, kind: &str, name: &str) -> bool {
@@ -141,7 +137,7 @@ impl<'a> Index<'a> {
             .iter()
             .map(|(k, v)| {
                 self.by_label
-                    .get(&(k.clone(), v.clone()))
+                    .get(&(k.as_str(), v.as_str()))
                     .map_or(&[][..], Vec::as_slice)
             })
             .min_by_key(|c| c.len())
@@ -149,10 +145,22 @@ impl<'a> Index<'a> {
         candidates
             .iter()
             .map(|&i| &self.workloads[i])
-            .filter(|(_, _, labels, _)| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+            .filter(|(_, _, labels, _)| {
+                selector
+                    .iter()
+                    .all(|(k, v)| label_value(labels, k) == Some(v.as_str()))
+            })
             .map(|(_, _, _, pod)| *pod)
             .collect()
     }
+}
+
+/// The value of `key` in a sorted label set.
+fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    labels
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| labels[i].1)
 }
 
 struct Checker<'a> {
@@ -178,12 +186,12 @@ impl Checker<'_> {
         self.push(Severity::Error, id, object, path, message, hint);
     }
 
-    fn name(&mut self, rule: NameRule, value: &str, object: &str, path: &str) {
+    fn name(&mut self, rule: NameRule, value: &str, object: &str, path: impl FnOnce() -> String) {
         if let Err(e) = rule.validate(value) {
             self.error(
                 "invalid-name",
                 object,
-                path,
+                &path(),
                 e.to_string(),
                 "rename it to follow the rule",
             );
@@ -253,12 +261,18 @@ impl Checker<'_> {
         }
     }
 
-    fn config_map_key(&mut self, cm: &Name, key: Option<&str>, object: &str, path: &str) {
+    fn config_map_key(
+        &mut self,
+        cm: &Name,
+        key: Option<&str>,
+        object: &str,
+        path: impl FnOnce() -> String,
+    ) {
         match self.index.get("ConfigMap", cm.as_str()) {
             None => self.error(
                 "dangling-config-map",
                 object,
-                path,
+                &path(),
                 format!("configmap `{cm}` is not in the stack"),
                 "add the configmap to the stack or fix the reference",
             ),
@@ -269,7 +283,7 @@ impl Checker<'_> {
                         self.error(
                             "missing-config-map-key",
                             object,
-                            path,
+                            &path(),
                             format!(
                                 "configmap `{cm}` has no key `{key}` (it has: {})",
                                 keys.join(", ")
@@ -283,7 +297,13 @@ impl Checker<'_> {
         }
     }
 
-    fn secret_key(&mut self, secret: &Name, key: Option<&str>, object: &str, path: &str) {
+    fn secret_key(
+        &mut self,
+        secret: &Name,
+        key: Option<&str>,
+        object: &str,
+        path: impl FnOnce() -> String,
+    ) {
         match self.index.get("Secret", secret.as_str()) {
             None if self.index.provided_secrets.contains_key(secret.as_str()) => {
                 let (by, keys) = &self.index.provided_secrets[secret.as_str()];
@@ -293,7 +313,7 @@ impl Checker<'_> {
                     self.error(
                         "missing-secret-key",
                         object,
-                        path,
+                        &path(),
                         format!("secret `{secret}` (created by {by}) has no key `{key}`"),
                         "add the key to the object that creates the secret or fix the key name",
                     );
@@ -302,7 +322,7 @@ impl Checker<'_> {
             None => self.error(
                 "dangling-secret",
                 object,
-                path,
+                &path(),
                 format!("secret `{secret}` is not in the stack"),
                 "add the secret to the stack or fix the reference",
             ),
@@ -312,7 +332,7 @@ impl Checker<'_> {
                         self.error(
                             "missing-secret-key",
                             object,
-                            path,
+                            &path(),
                             format!("secret `{secret}` has no key `{key}`"),
                             "add the key to the secret or fix the key name",
                         );
@@ -323,7 +343,7 @@ impl Checker<'_> {
         }
     }
 
-    fn probe(&mut self, probe: &Probe, c: &Container, object: &str, path: &str) {
+    fn probe(&mut self, probe: &Probe, c: &Container, object: &str, path: impl FnOnce() -> String) {
         let Some(port) = probe.port() else { return };
         let found = match &port {
             PortRef::Name(n) => c.ports.iter().any(|p| &p.name == n),
@@ -333,7 +353,7 @@ impl Checker<'_> {
             self.error(
                 "probe-port-mismatch",
                 object,
-                path,
+                &path(),
                 format!(
                     "probe port `{port}` is not a port of container `{}`",
                     c.name
@@ -351,12 +371,9 @@ impl Checker<'_> {
         object: &str,
         base: &str,
     ) {
-        self.name(
-            NameRule::Dns1123Label,
-            &c.name,
-            object,
-            &format!("{base}.name"),
-        );
+        self.name(NameRule::Dns1123Label, &c.name, object, || {
+            format!("{base}.name")
+        });
         if c.image.trim().is_empty() {
             self.error(
                 "missing-image",
@@ -367,8 +384,9 @@ impl Checker<'_> {
             );
         }
         for (i, p) in c.ports.iter().enumerate() {
-            let path = format!("{base}.ports[{i}].name");
-            self.name(NameRule::PortName, &p.name, object, &path);
+            self.name(NameRule::PortName, &p.name, object, || {
+                format!("{base}.ports[{i}].name")
+            });
             if p.number == 0 {
                 self.error(
                     "invalid-port",
@@ -380,76 +398,67 @@ impl Checker<'_> {
             }
         }
         for (i, e) in c.env.iter().enumerate() {
-            let path = format!("{base}.env[{i}]");
-            self.name(
-                NameRule::EnvVarName,
-                &e.name,
-                object,
-                &format!("{path}.name"),
-            );
+            self.name(NameRule::EnvVarName, &e.name, object, || {
+                format!("{base}.env[{i}].name")
+            });
             match &e.value {
-                EnvValue::ConfigMapKey { config_map, key } => self.config_map_key(
-                    config_map,
-                    Some(key),
-                    object,
-                    &format!("{path}.valueFrom.configMapKeyRef"),
-                ),
-                EnvValue::SecretKey { secret, key } => self.secret_key(
-                    secret,
-                    Some(key),
-                    object,
-                    &format!("{path}.valueFrom.secretKeyRef"),
-                ),
+                EnvValue::ConfigMapKey { config_map, key } => {
+                    self.config_map_key(config_map, Some(key), object, || {
+                        format!("{base}.env[{i}].valueFrom.configMapKeyRef")
+                    });
+                }
+                EnvValue::SecretKey { secret, key } => {
+                    self.secret_key(secret, Some(key), object, || {
+                        format!("{base}.env[{i}].valueFrom.secretKeyRef")
+                    });
+                }
                 EnvValue::Literal(_) | EnvValue::Field(_) => {}
             }
         }
         for (i, e) in c.env_from.iter().enumerate() {
             match e {
-                EnvFrom::ConfigMap(n) => self.config_map_key(
-                    n,
-                    None,
-                    object,
-                    &format!("{base}.envFrom[{i}].configMapRef.name"),
-                ),
-                EnvFrom::Secret(n) => self.secret_key(
-                    n,
-                    None,
-                    object,
-                    &format!("{base}.envFrom[{i}].secretRef.name"),
-                ),
+                EnvFrom::ConfigMap(n) => self.config_map_key(n, None, object, || {
+                    format!("{base}.envFrom[{i}].configMapRef.name")
+                }),
+                EnvFrom::Secret(n) => self.secret_key(n, None, object, || {
+                    format!("{base}.envFrom[{i}].secretRef.name")
+                }),
             }
         }
         let r = &c.resources;
-        let pairs = [
+        // Values compare as integers; they are spelled out only for a diagnostic.
+        let exceeded = [
             (
                 "cpu",
-                r.cpu_request().map(|v| (v.as_millis(), v.to_string())),
-                r.cpu_limit().map(|v| (v.as_millis(), v.to_string())),
+                r.cpu_request()
+                    .zip(r.cpu_limit())
+                    .filter(|(rq, lm)| rq.as_millis() > lm.as_millis())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
             ),
             (
                 "memory",
-                r.memory_request().map(|v| (v.as_bytes(), v.to_string())),
-                r.memory_limit().map(|v| (v.as_bytes(), v.to_string())),
+                r.memory_request()
+                    .zip(r.memory_limit())
+                    .filter(|(rq, lm)| rq.as_bytes() > lm.as_bytes())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
             ),
             (
                 "ephemeral-storage",
                 r.ephemeral_storage_request()
-                    .map(|v| (v.as_bytes(), v.to_string())),
-                r.ephemeral_storage_limit()
-                    .map(|v| (v.as_bytes(), v.to_string())),
+                    .zip(r.ephemeral_storage_limit())
+                    .filter(|(rq, lm)| rq.as_bytes() > lm.as_bytes())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
             ),
         ];
-        for (res, req, lim) in pairs {
-            if let (Some((rq, rqs)), Some((lm, lms))) = (req, lim) {
-                if rq > lm {
-                    self.error(
-                        "request-exceeds-limit",
-                        object,
-                        &format!("{base}.resources.requests.{res}"),
-                        format!("{res} request {rqs} is greater than its limit {lms}"),
-                        "lower the request or raise the limit; the api server rejects request > limit",
-                    );
-                }
+        for (res, values) in exceeded {
+            if let Some((rqs, lms)) = values {
+                self.error(
+                    "request-exceeds-limit",
+                    object,
+                    &format!("{base}.resources.requests.{res}"),
+                    format!("{res} request {rqs} is greater than its limit {lms}"),
+                    "lower the request or raise the limit; the api server rejects request > limit",
+                );
             }
         }
         for (label, probe) in [
@@ -458,7 +467,7 @@ impl Checker<'_> {
             ("startupProbe", &c.startup),
         ] {
             if let Some(p) = probe {
-                self.probe(p, c, object, &format!("{base}.{label}"));
+                self.probe(p, c, object, || format!("{base}.{label}"));
             }
         }
         let mut seen_paths = BTreeSet::new();
@@ -498,14 +507,12 @@ impl Checker<'_> {
 
     fn workload(
         &mut self,
-        kind: WorkloadKind,
         name: &Name,
         pod: &PodTemplate,
         replicas: i32,
         claim_names: &BTreeSet<&str>,
+        object: &str,
     ) {
-        let object = format!("{}/{}", kind.to_string().to_lowercase(), name);
-        let object = object.as_str();
         if replicas < 0 {
             self.error(
                 "invalid-replicas",
@@ -515,11 +522,11 @@ impl Checker<'_> {
                 "use zero or more replicas",
             );
         }
-        let labels = pod.pod_labels(name);
-        for (k, v) in &labels {
+        let labels = pod.pod_label_pairs(name);
+        for &(k, v) in &labels {
             self.label(k, v, object, "spec.template.metadata.", "labels.");
         }
-        let selector = pod.selector(name);
+        let selector = pod.selector_pairs(name);
         if selector.is_empty() {
             self.error(
                 "selector-mismatch",
@@ -529,8 +536,8 @@ impl Checker<'_> {
                 "select at least one pod label",
             );
         }
-        for (k, v) in &selector {
-            if labels.get(k) != Some(v) {
+        for &(k, v) in &selector {
+            if label_value(&labels, k) != Some(v) {
                 self.error(
                     "selector-mismatch",
                     object,
@@ -580,12 +587,9 @@ impl Checker<'_> {
         let mut volume_names = BTreeSet::new();
         for (i, v) in pod.volumes.iter().enumerate() {
             let path = format!("spec.template.spec.volumes[{i}]");
-            self.name(
-                NameRule::Dns1123Label,
-                &v.name,
-                object,
-                &format!("{path}.name"),
-            );
+            self.name(NameRule::Dns1123Label, &v.name, object, || {
+                format!("{path}.name")
+            });
             if !volume_names.insert(v.name.as_str()) {
                 self.error(
                     "duplicate-name",
@@ -597,10 +601,10 @@ impl Checker<'_> {
             }
             match &v.source {
                 VolumeSource::ConfigMap(n) => {
-                    self.config_map_key(n, None, object, &format!("{path}.configMap.name"));
+                    self.config_map_key(n, None, object, || format!("{path}.configMap.name"));
                 }
                 VolumeSource::Secret(n) => {
-                    self.secret_key(n, None, object, &format!("{path}.secret.secretName"));
+                    self.secret_key(n, None, object, || format!("{path}.secret.secretName"));
                 }
                 VolumeSource::Pvc(n) => {
                     if !self.index.has("PersistentVolumeClaim", n.as_str()) {
@@ -618,9 +622,7 @@ impl Checker<'_> {
         }
     }
 
-    fn service(&mut self, svc: &crate::service::Service) {
-        let object = format!("service/{}", svc.name);
-        let object = object.as_str();
+    fn service(&mut self, svc: &crate::service::Service, object: &str) {
         if svc.ports.is_empty() && !svc.headless {
             self.error(
                 "service-without-ports",
@@ -632,12 +634,9 @@ impl Checker<'_> {
         }
         let mut names = BTreeSet::new();
         for (i, p) in svc.ports.iter().enumerate() {
-            self.name(
-                NameRule::PortName,
-                &p.name,
-                object,
-                &format!("spec.ports[{i}].name"),
-            );
+            self.name(NameRule::PortName, &p.name, object, || {
+                format!("spec.ports[{i}].name")
+            });
             if !names.insert(p.name.as_str()) {
                 self.error(
                     "duplicate-name",
@@ -902,7 +901,7 @@ impl Stack {
             NameRule::Dns1123Label,
             self.namespace.as_str(),
             &ns_object,
-            "metadata.name",
+            || "metadata.name".to_owned(),
         );
         if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
             c.error(
@@ -919,10 +918,11 @@ impl Stack {
         c.meta(&self.meta, &ns_object, "metadata.");
         c.suppressions(&self.meta, &ns_object);
 
-        let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
         for o in &self.objects {
             let object = o.reference();
-            if !seen.insert((o.kind(), o.name().as_str())) {
+            // The index keeps the first object of each kind and name; any other is a duplicate.
+            let first = c.index.get(o.kind(), o.name().as_str());
+            if !first.is_some_and(|f| std::ptr::eq(f, o)) {
                 c.error(
                     "duplicate-name",
                     &object,
@@ -940,35 +940,22 @@ impl Stack {
                 Object::StatefulSet(_) => NameRule::Dns1123Label,
                 _ => NameRule::Dns1123Subdomain,
             };
-            c.name(rule, o.name().as_str(), &object, "metadata.name");
+            c.name(rule, o.name().as_str(), &object, || {
+                "metadata.name".to_owned()
+            });
             c.meta(o.meta(), &object, "metadata.");
             c.suppressions(o.meta(), &object);
             match o {
                 Object::Deployment(d) => {
-                    c.workload(
-                        WorkloadKind::Deployment,
-                        &d.name,
-                        &d.pod,
-                        d.replicas,
-                        &BTreeSet::new(),
-                    );
+                    c.workload(&d.name, &d.pod, d.replicas, &BTreeSet::new(), &object);
                 }
                 Object::StatefulSet(s) => {
                     let claims: BTreeSet<&str> = s.claims.iter().map(|p| p.name.as_str()).collect();
-                    c.workload(
-                        WorkloadKind::StatefulSet,
-                        &s.name,
-                        &s.pod,
-                        s.replicas,
-                        &claims,
-                    );
+                    c.workload(&s.name, &s.pod, s.replicas, &claims, &object);
                     for (i, claim) in s.claims.iter().enumerate() {
-                        c.name(
-                            NameRule::Dns1123Label,
-                            claim.name.as_str(),
-                            &object,
-                            &format!("spec.volumeClaimTemplates[{i}].metadata.name"),
-                        );
+                        c.name(NameRule::Dns1123Label, claim.name.as_str(), &object, || {
+                            format!("spec.volumeClaimTemplates[{i}].metadata.name")
+                        });
                     }
                     match c.index.get("Service", s.service_name.as_str()) {
                         None => c.error(
@@ -992,7 +979,7 @@ impl Stack {
                         Some(_) => {}
                     }
                 }
-                Object::Service(s) => c.service(s),
+                Object::Service(s) => c.service(s, &object),
                 Object::Ingress(i) => c.ingress(i),
                 Object::HorizontalPodAutoscaler(h) => c.autoscaler(h),
                 Object::PodDisruptionBudget(p) => {
@@ -1081,9 +1068,14 @@ impl Stack {
         let mut out = c.out;
         out.extend(self.lint());
         // Suppressions: per object, then per stack.
-        let mut per_object: BTreeMap<String, &Meta> = BTreeMap::new();
-        for o in &self.objects {
-            per_object.insert(o.reference(), o.meta());
+        let per_object: FastMap<String, &Meta> = self
+            .objects
+            .iter()
+            .filter(|o| !o.meta().suppressions.is_empty())
+            .map(|o| (o.reference(), o.meta()))
+            .collect();
+        if per_object.is_empty() && self.meta.suppressions.is_empty() {
+            return Report::new(self.namespace.as_str(), out);
         }
         for d in &mut out {
             let reason = per_object

@@ -143,6 +143,7 @@ pub struct EmitOptions {
     plaintext_secrets: bool,
     allow_errors: bool,
     skip_check: bool,
+    platform: Option<crate::platform::Platform>,
     #[cfg(feature = "sops")]
     sops: Option<crate::sops::SopsConfig>,
 }
@@ -204,6 +205,56 @@ impl EmitOptions {
     pub fn skip_check(mut self, yes: bool) -> Self {
         self.skip_check = yes;
         self
+    }
+
+    /// Checks the budget on `platform` too, as [`Stack::check_on`] does: a stack that does
+    /// not fit (or cannot be scheduled) is refused like any other error. Without it, the
+    /// check covers structure and lints only.
+    ///
+    /// [`Stack::write_yaml`] runs this check while it renders, and writes nothing unless the
+    /// check passes.
+    ///
+    /// ```
+    /// use kubefit::{Container, Cpu, Deployment, EmitOptions, EmitError, Memory, Platform, Resources, Stack};
+    ///
+    /// let big = Deployment::new(
+    ///     "big",
+    ///     Container::new("big", "nginx:1.27")
+    ///         .resources(Resources::new().requests(Cpu::cores(64), Memory::gibibytes(1))),
+    /// );
+    /// let stack = Stack::new("shop").with(big);
+    /// let opts = EmitOptions::new().platform(Platform::oci_always_free());
+    /// let mut out = Vec::new();
+    /// let err = stack.write_yaml(&opts, &mut out).unwrap_err();
+    /// assert!(matches!(err, EmitError::Check(_)));
+    /// assert!(out.is_empty());
+    /// ```
+    #[must_use]
+    pub fn platform(mut self, platform: crate::platform::Platform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    /// The check these options ask for, or `None` when it is skipped.
+    fn run_check(&self, stack: &Stack) -> Option<Report> {
+        if self.skip_check {
+            return None;
+        }
+        Some(match &self.platform {
+            Some(p) => stack.check_on(p),
+            None => stack.check(),
+        })
+    }
+
+    /// Runs the check (unless skipped) and refuses a stack with errors (unless allowed).
+    fn gate(&self, stack: &Stack) -> Result<Report, EmitError> {
+        let report = self
+            .run_check(stack)
+            .unwrap_or_else(|| Report::new(stack.namespace.as_str(), Vec::new()));
+        if report.has_errors() && !self.allow_errors {
+            return Err(EmitError::Check(report));
+        }
+        Ok(report)
     }
 
     pub(crate) fn allows_errors(&self) -> bool {
@@ -538,14 +589,7 @@ impl Stack {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {
-        let report = if options.skip_check {
-            Report::new(self.namespace.as_str(), Vec::new())
-        } else {
-            self.check()
-        };
-        if report.has_errors() && !options.allow_errors {
-            return Err(EmitError::Check(report));
-        }
+        let report = options.gate(self)?;
         let ns = self.namespace.as_str();
         let mut ordered: Vec<&Object> = self.objects.iter().collect();
         ordered.sort_by(|a, b| {
@@ -653,13 +697,18 @@ fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
 const CHUNK: usize = 256;
 /// Threads rendering YAML at most.
 const MAX_WORKERS: usize = 8;
+/// Rendered chunks held ahead of the writer at most (while the check runs, or when the
+/// output is slower than rendering): about 180 KiB each for typical objects.
+const AHEAD: usize = 32;
 
 impl Stack {
     /// Streams the stack as multi-document YAML into `out`, rendered in chunks on every
     /// core and written in order (chunks, not the whole output, are held in memory): the
     /// same bytes as
-    /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check runs
-    /// first and errors refuse the stack as in [`Stack::emit`]; Secrets are written only
+    /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check (with the
+    /// budget when [`EmitOptions::platform`] is set) runs while the chunks render, and
+    /// nothing is written unless it passes: errors refuse the stack as in [`Stack::emit`]
+    /// (rendered chunks are then dropped). Secrets are written only
     /// with [`EmitOptions::plaintext_secrets`] (encryption needs [`Stack::emit`]).
     /// Returns the number of documents.
     ///
@@ -677,34 +726,25 @@ impl Stack {
         options: &EmitOptions,
         out: W,
     ) -> Result<usize, EmitError> {
-        if !options.skip_check {
-            let report = self.check();
-            if report.has_errors() && !options.allow_errors {
-                return Err(EmitError::Check(report));
-            }
-        }
-        let mut out = io::BufWriter::with_capacity(1 << 16, out);
         let io_err = |source| EmitError::Io {
             path: PathBuf::from("<stream>"),
             source,
         };
         let ns = self.namespace.as_str();
         let skips = crate::meta::checkov_skips(&self.meta.suppressions);
-        let write = |o: &K8sObject, name: &str, kind: &str, out: &mut io::BufWriter<W>| {
-            io::Write::write_all(out, b"---\n").map_err(io_err)?;
-            serde_saphyr::to_io_writer_with_options(&mut *out, o, yaml_options()).map_err(|e| {
-                EmitError::Serialize {
-                    object: format!("{}/{name}", kind.to_lowercase()),
-                    message: e.to_string(),
-                }
-            })
+        let namespace = || -> Result<Vec<u8>, EmitError> {
+            let mut buf = b"---\n".to_vec();
+            serde_saphyr::to_io_writer_with_options(
+                &mut buf,
+                &K8sObject::Namespace(self.namespace_to_k8s()),
+                yaml_options(),
+            )
+            .map_err(|e| EmitError::Serialize {
+                object: format!("namespace/{ns}"),
+                message: e.to_string(),
+            })?;
+            Ok(buf)
         };
-        write(
-            &K8sObject::Namespace(self.namespace_to_k8s()),
-            ns,
-            "Namespace",
-            &mut out,
-        )?;
         let mut ordered: Vec<&Object> = self.objects.iter().collect();
         ordered.sort_by(|a, b| {
             a.order()
@@ -738,59 +778,66 @@ impl Stack {
             .map_or(1, std::num::NonZeroUsize::get)
             .min(MAX_WORKERS)
             .min(chunks.len());
-        let mut count = 1;
         if workers <= 1 {
+            options.gate(self)?;
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
+            let mut count = 1;
             for chunk in chunks {
                 let (buf, n) = render(chunk)?;
                 io::Write::write_all(&mut out, &buf).map_err(io_err)?;
                 count += n;
             }
-        } else {
-            // Chunks are rendered on every core and written in order as soon as the next one
-            // is ready; chunks finished ahead of it wait in `pending`.
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            count += std::thread::scope(|scope| -> Result<usize, EmitError> {
-                let (tx, rx) = std::sync::mpsc::sync_channel(workers * 2);
-                for _ in 0..workers {
-                    let tx = tx.clone();
-                    let (next, chunks, render) = (&next, &chunks, &render);
-                    scope.spawn(move || {
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(chunk) = chunks.get(i) else { break };
-                            let r = render(chunk);
-                            let failed = r.is_err();
-                            // Stop after an error, or when the writer gave up.
-                            if tx.send((i, r)).is_err() || failed {
-                                break;
-                            }
-                        }
-                    });
-                }
-                drop(tx);
-                let mut pending = std::collections::BTreeMap::new();
-                let mut want = 0;
-                let mut written = 0;
-                for (i, r) in rx {
-                    pending.insert(i, r);
-                    while let Some(r) = pending.remove(&want) {
-                        let (buf, n) = r?;
-                        io::Write::write_all(&mut out, &buf).map_err(io_err)?;
-                        written += n;
-                        want += 1;
-                    }
-                }
-                if want < chunks.len() {
-                    // A worker stopped early: report the first error in order.
-                    if let Some((_, r)) = pending.into_iter().next() {
-                        r?;
-                    }
-                }
-                Ok(written)
-            })?;
+            io::Write::flush(&mut out).map_err(io_err)?;
+            return Ok(count);
         }
-        io::Write::flush(&mut out).map_err(io_err)?;
-        Ok(count)
+        // Workers render chunks on every core from the start; this thread runs the check
+        // meanwhile, and only once it passes writes the chunks in order (those finished ahead
+        // of the next one wait in `pending`). Nothing is written when the check fails.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| -> Result<usize, EmitError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (next, chunks, render) = (&next, &chunks, &render);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else { break };
+                        let r = render(chunk);
+                        let failed = r.is_err();
+                        // Stop after an error, or when the writer gave up (`rx` dropped).
+                        if tx.send((i, r)).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            options.gate(self)?;
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
+            let mut pending = std::collections::BTreeMap::new();
+            let mut want = 0;
+            let mut count = 1;
+            for (i, r) in rx {
+                pending.insert(i, r);
+                while let Some(r) = pending.remove(&want) {
+                    let (buf, n) = r?;
+                    io::Write::write_all(&mut out, &buf).map_err(io_err)?;
+                    count += n;
+                    want += 1;
+                }
+            }
+            if want < chunks.len() {
+                // A worker stopped early: report the first error in order.
+                if let Some((_, r)) = pending.into_iter().next() {
+                    r?;
+                }
+            }
+            io::Write::flush(&mut out).map_err(io_err)?;
+            Ok(count)
+        })
     }
 }
 

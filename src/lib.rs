@@ -74,6 +74,7 @@ mod disruption_budget;
 mod dotenv;
 mod emit;
 mod environment;
+mod fast_hash;
 mod fit;
 mod guard_rails;
 mod helm;

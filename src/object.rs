@@ -117,7 +117,13 @@ impl Object {
     /// ```
     #[must_use]
     pub fn reference(&self) -> String {
-        format!("{}/{}", self.kind().to_lowercase(), self.name())
+        let kind = self.kind();
+        let name = self.name().as_str();
+        let mut out = String::with_capacity(kind.len() + 1 + name.len());
+        out.extend(kind.chars().flat_map(char::to_lowercase));
+        out.push('/');
+        out.push_str(name);
+        out
     }
 
     /// Position in the apply-safe emission order: things others depend on come first.

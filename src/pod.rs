@@ -59,6 +59,35 @@ impl PodTemplate {
             .unwrap_or_else(|| BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]))
     }
 
+    /// The pod labels as borrowed pairs, sorted by key: [`PodTemplate::pod_labels`] without
+    /// copying a string.
+    pub(crate) fn pod_label_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.labels.len() + 1);
+        let mut name = (!self.labels.contains_key(NAME_LABEL)).then_some(workload.as_str());
+        for (k, v) in &self.labels {
+            if let Some(n) = name
+                && k.as_str() > NAME_LABEL
+            {
+                pairs.push((NAME_LABEL, n));
+                name = None;
+            }
+            pairs.push((k, v));
+        }
+        if let Some(n) = name {
+            pairs.push((NAME_LABEL, n));
+        }
+        pairs
+    }
+
+    /// The selector as borrowed pairs, sorted by key: [`PodTemplate::selector`] without
+    /// copying a string.
+    pub(crate) fn selector_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
+        match &self.selector {
+            Some(s) => s.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            None => vec![(NAME_LABEL, workload.as_str())],
+        }
+    }
+
     pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
         let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
         labels.extend(self.labels.clone());
@@ -338,3 +367,42 @@ macro_rules! pod_setters {
     };
 }
 pub(crate) use pod_setters;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borrowed_pairs_equal_the_owned_maps() {
+        let name = Name::from("api");
+        for labels in [
+            vec![],
+            vec![("app", "x")],
+            vec![("zone", "a"), ("app", "x")],
+            vec![(NAME_LABEL, "other"), ("a", "1"), ("z", "2")],
+            vec![
+                ("app.kubernetes.io/component", "db"),
+                ("app.kubernetes.io/part", "p"),
+            ],
+        ] {
+            let mut pod = PodTemplate::new(Container::new("c", "nginx:1.27"));
+            for (k, v) in &labels {
+                pod.labels.insert((*k).to_owned(), (*v).to_owned());
+            }
+            let owned: Vec<(String, String)> = pod.pod_labels(&name).into_iter().collect();
+            let borrowed: Vec<(String, String)> = pod
+                .pod_label_pairs(&name)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(borrowed, owned, "labels {labels:?}");
+            let owned: Vec<(String, String)> = pod.selector(&name).into_iter().collect();
+            let borrowed: Vec<(String, String)> = pod
+                .selector_pairs(&name)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(borrowed, owned);
+        }
+    }
+}

@@ -230,3 +230,46 @@ fn streamed_yaml_rendered_on_every_core_equals_the_manifests() {
         );
     }
 }
+
+#[test]
+fn streamed_yaml_checked_while_rendering_writes_nothing_on_an_error() {
+    // Many chunks render while the check runs; a dangling reference (structure) or a budget
+    // that does not fit (with a platform) must still leave the output empty.
+    let mut stack = common::deployment_stack();
+    for i in 0..1500 {
+        stack = stack.with(kubefit::ConfigMap::new(format!("cfg-{i:04}")).entry("a", "1"));
+    }
+    let dangling = stack.clone().with(kubefit::Deployment::new(
+        "orphan",
+        Container::new("orphan", "nginx:1.27").env_from_config_map(&ConfigMap::new("missing")),
+    ));
+    let mut out = Vec::new();
+    let err = dangling
+        .write_yaml(&EmitOptions::new(), &mut out)
+        .unwrap_err();
+    let EmitError::Check(report) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(report.with_id("dangling-config-map").count(), 1, "{report}");
+    assert!(out.is_empty(), "{} bytes written", out.len());
+
+    let tiny = kubefit::Platform::new("tiny", "test", "2026-11").pool(kubefit::NodePool::new(
+        "n",
+        1,
+        kubefit::Cpu::millis(100),
+        kubefit::Memory::mebibytes(64),
+    ));
+    let err = stack
+        .write_yaml(&EmitOptions::new().platform(tiny.clone()), &mut out)
+        .unwrap_err();
+    let EmitError::Check(report) = &err else {
+        panic!("{err}")
+    };
+    assert!(report.fit().is_some());
+    assert!(out.is_empty(), "{} bytes written", out.len());
+    // The same stack passes without the platform, and with it the check is the same as
+    // check_on's.
+    assert_eq!(report.error_count(), stack.check_on(&tiny).error_count());
+    stack.write_yaml(&EmitOptions::new(), &mut out).unwrap();
+    assert!(out.starts_with(b"---\napiVersion: v1\nkind: Namespace\n"));
+}
