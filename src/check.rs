@@ -132,7 +132,7 @@ impl<'a> Index<'a> {
     }
 
     /// Pod templates whose labels carry every label of `selector` (empty selector: none).
-    fn selected(&self, selector: &BTreeMap<String, String>) -> Vec<&'a PodTemplate> {
+    fn selected(&self, selector: &crate::str_map::StrMap) -> Vec<&'a PodTemplate> {
         let candidates = selector
             .iter()
             .map(|(k, v)| {

@@ -120,7 +120,7 @@ impl Stack {
                 _ => {}
             }
         }
-        let config: BTreeMap<&str, &BTreeMap<String, String>> = self
+        let config: BTreeMap<&str, &crate::str_map::StrMap> = self
             .objects
             .iter()
             .filter_map(|o| match o {

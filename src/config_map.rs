@@ -1,7 +1,5 @@
 //! ConfigMaps: non-sensitive configuration.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::core::v1::ConfigMap as K8sConfigMap;
 
 use crate::meta::{Meta, meta_setters};
@@ -24,7 +22,7 @@ use crate::name::Name;
 pub struct ConfigMap {
     pub(crate) name: Name,
     pub(crate) meta: Meta,
-    pub(crate) data: BTreeMap<String, String>,
+    pub(crate) data: crate::str_map::StrMap,
 }
 
 impl ConfigMap {
@@ -39,7 +37,7 @@ impl ConfigMap {
         ConfigMap {
             name: name.into(),
             meta: Meta::default(),
-            data: BTreeMap::new(),
+            data: crate::str_map::StrMap::new(),
         }
     }
 
@@ -85,7 +83,7 @@ impl ConfigMap {
     pub fn to_k8s(&self, namespace: &str) -> K8sConfigMap {
         K8sConfigMap {
             metadata: self.meta.object_meta(self.name.as_str(), Some(namespace)),
-            data: Some(self.data.clone()),
+            data: Some(self.data.to_btree()),
             ..Default::default()
         }
     }

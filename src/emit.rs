@@ -892,7 +892,7 @@ impl Stack {
 
 fn add_labels(
     o: &mut K8sObject,
-    labels: &std::collections::BTreeMap<String, String>,
+    labels: &crate::str_map::StrMap,
     checkov_skips: &[(String, String)],
 ) {
     use k8s_openapi::Metadata;
@@ -932,7 +932,7 @@ fn add_labels(
 /// Adds stack-wide labels (without overriding the object's own) and checkov skip annotations.
 fn merge_meta(
     meta: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-    labels: &std::collections::BTreeMap<String, String>,
+    labels: &crate::str_map::StrMap,
     checkov_skips: &[(String, String)],
 ) {
     let l = meta.labels.get_or_insert_with(Default::default);

@@ -104,6 +104,7 @@ mod sops;
 mod spec;
 mod stack;
 mod statefulset;
+mod str_map;
 mod tilt;
 mod volume;
 mod workload;

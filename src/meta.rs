@@ -1,6 +1,6 @@
 //! Labels and annotations shared by every object.
 
-use std::collections::BTreeMap;
+use crate::str_map::StrMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -11,17 +11,17 @@ pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Meta {
-    pub(crate) labels: BTreeMap<String, String>,
-    pub(crate) annotations: BTreeMap<String, String>,
+    pub(crate) labels: StrMap,
+    pub(crate) annotations: StrMap,
     /// Rule id → reason.
-    pub(crate) suppressions: BTreeMap<String, String>,
+    pub(crate) suppressions: StrMap,
 }
 
 impl Meta {
     pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
-        let mut labels = self.labels.clone();
+        let mut labels = self.labels.to_btree();
         labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
-        let mut annotations = self.annotations.clone();
+        let mut annotations = self.annotations.to_btree();
         annotations.extend(checkov_skips(&self.suppressions));
         ObjectMeta {
             name: Some(name.to_owned()),
@@ -35,7 +35,7 @@ impl Meta {
 
 /// `checkov.io/skipN: CKV_…=reason` annotations for suppressed rules that map to checkov
 /// checks, so checkov agrees with the suppression.
-pub(crate) fn checkov_skips(suppressions: &BTreeMap<String, String>) -> Vec<(String, String)> {
+pub(crate) fn checkov_skips(suppressions: &StrMap) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (id, reason) in suppressions {
         if let Some(rule) = crate::rules::rule(id) {

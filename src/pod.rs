@@ -11,6 +11,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use crate::container::{Container, DEFAULT_UID};
 use crate::meta::NAME_LABEL;
 use crate::name::Name;
+use crate::str_map::StrMap;
 use crate::volume::Volume;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,15 +20,15 @@ pub(crate) struct PodTemplate {
     pub(crate) init_containers: Vec<Container>,
     pub(crate) sidecars: Vec<Container>,
     pub(crate) volumes: Vec<Volume>,
-    pub(crate) labels: BTreeMap<String, String>,
-    pub(crate) annotations: BTreeMap<String, String>,
-    pub(crate) selector: Option<BTreeMap<String, String>>,
+    pub(crate) labels: StrMap,
+    pub(crate) annotations: StrMap,
+    pub(crate) selector: Option<StrMap>,
     pub(crate) service_account: Option<Name>,
     pub(crate) automount_token: bool,
     pub(crate) run_as_user: i64,
     pub(crate) host_network: bool,
     pub(crate) one_per_node: bool,
-    pub(crate) node_selector: BTreeMap<String, String>,
+    pub(crate) node_selector: StrMap,
     pub(crate) termination_grace_seconds: Option<i64>,
     pub(crate) seccomp_runtime_default: bool,
 }
@@ -39,24 +40,25 @@ impl PodTemplate {
             init_containers: Vec::new(),
             sidecars: Vec::new(),
             volumes: Vec::new(),
-            labels: BTreeMap::new(),
-            annotations: BTreeMap::new(),
+            labels: StrMap::new(),
+            annotations: StrMap::new(),
             selector: None,
             service_account: None,
             automount_token: false,
             run_as_user: DEFAULT_UID,
             host_network: false,
             one_per_node: false,
-            node_selector: BTreeMap::new(),
+            node_selector: StrMap::new(),
             termination_grace_seconds: None,
             seccomp_runtime_default: true,
         }
     }
 
     pub(crate) fn selector(&self, workload: &Name) -> BTreeMap<String, String> {
-        self.selector
-            .clone()
-            .unwrap_or_else(|| BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]))
+        self.selector.as_ref().map_or_else(
+            || BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]),
+            StrMap::to_btree,
+        )
     }
 
     /// The pod labels as borrowed pairs, sorted by key: [`PodTemplate::pod_labels`] without
@@ -90,7 +92,7 @@ impl PodTemplate {
 
     pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
         let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
-        labels.extend(self.labels.clone());
+        labels.extend(self.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         labels
     }
 
@@ -130,7 +132,7 @@ impl PodTemplate {
         PodTemplateSpec {
             metadata: Some(ObjectMeta {
                 labels: Some(self.pod_labels(workload)),
-                annotations: (!self.annotations.is_empty()).then(|| self.annotations.clone()),
+                annotations: (!self.annotations.is_empty()).then(|| self.annotations.to_btree()),
                 ..Default::default()
             }),
             spec: Some(PodSpec {
@@ -141,7 +143,8 @@ impl PodTemplate {
                 service_account_name: self.service_account.as_ref().map(Name::to_string),
                 automount_service_account_token: Some(self.automount_token),
                 host_network: self.host_network.then_some(true),
-                node_selector: (!self.node_selector.is_empty()).then(|| self.node_selector.clone()),
+                node_selector: (!self.node_selector.is_empty())
+                    .then(|| self.node_selector.to_btree()),
                 affinity,
                 termination_grace_period_seconds: self.termination_grace_seconds,
                 security_context: Some(PodSecurityContext {

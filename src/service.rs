@@ -1,7 +1,5 @@
 //! Services.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::core::v1::{
     Service as K8sService, ServicePort as K8sServicePort, ServiceSpec,
 };
@@ -48,7 +46,7 @@ pub struct Service {
     pub(crate) meta: Meta,
     pub(crate) type_: ServiceType,
     pub(crate) headless: bool,
-    pub(crate) selector: BTreeMap<String, String>,
+    pub(crate) selector: crate::str_map::StrMap,
     pub(crate) ports: Vec<ServicePort>,
 }
 
@@ -66,7 +64,7 @@ impl Service {
             meta: Meta::default(),
             type_: ServiceType::ClusterIp,
             headless: false,
-            selector: BTreeMap::new(),
+            selector: crate::str_map::StrMap::new(),
             ports: Vec::new(),
         }
     }
@@ -88,7 +86,7 @@ impl Service {
 
     pub(crate) fn expose_as(name: Name, w: &WorkloadRef) -> Self {
         let mut svc = Service::new(name);
-        svc.selector = w.selector.clone();
+        svc.selector = w.selector.clone().into();
         svc.ports = w
             .ports
             .iter()
@@ -122,7 +120,7 @@ impl Service {
     /// ```
     #[must_use]
     pub fn select(mut self, workload: impl Into<WorkloadRef>) -> Self {
-        self.selector = workload.into().selector;
+        self.selector = workload.into().selector.into();
         self
     }
 
@@ -239,7 +237,7 @@ impl Service {
             spec: Some(ServiceSpec {
                 type_: Some(type_.to_owned()),
                 cluster_ip: self.headless.then(|| "None".to_owned()),
-                selector: (!self.selector.is_empty()).then(|| self.selector.clone()),
+                selector: (!self.selector.is_empty()).then(|| self.selector.to_btree()),
                 ports: Some(
                     self.ports
                         .iter()

@@ -149,16 +149,16 @@ impl MetaSpec {
     }
     fn from_meta(m: &Meta) -> Self {
         MetaSpec {
-            labels: m.labels.clone(),
-            annotations: m.annotations.clone(),
-            suppress: m.suppressions.clone(),
+            labels: m.labels.to_btree(),
+            annotations: m.annotations.to_btree(),
+            suppress: m.suppressions.to_btree(),
         }
     }
     fn to_meta(&self) -> Meta {
         Meta {
-            labels: self.labels.clone(),
-            annotations: self.annotations.clone(),
-            suppressions: self.suppress.clone(),
+            labels: self.labels.clone().into(),
+            annotations: self.annotations.clone().into(),
+            suppressions: self.suppress.clone().into(),
         }
     }
 }
@@ -736,15 +736,15 @@ impl PodSpec {
                     s
                 })
                 .collect(),
-            labels: p.labels.clone(),
-            annotations: p.annotations.clone(),
-            selector: p.selector.clone(),
+            labels: p.labels.to_btree(),
+            annotations: p.annotations.to_btree(),
+            selector: p.selector.as_ref().map(crate::str_map::StrMap::to_btree),
             service_account: p.service_account.as_ref().map(Name::to_string),
             automount_service_account_token: p.automount_token,
             run_as_user: p.run_as_user,
             host_network: p.host_network,
             one_replica_per_node: p.one_per_node,
-            node_selector: p.node_selector.clone(),
+            node_selector: p.node_selector.to_btree(),
             termination_grace_period_seconds: p.termination_grace_seconds,
             seccomp_runtime_default: p.seccomp_runtime_default,
         }
@@ -809,15 +809,15 @@ impl PodSpec {
                 source,
             });
         }
-        p.labels = self.labels.clone();
-        p.annotations = self.annotations.clone();
-        p.selector = self.selector.clone();
+        p.labels = self.labels.clone().into();
+        p.annotations = self.annotations.clone().into();
+        p.selector = self.selector.clone().map(Into::into);
         p.service_account = self.service_account.as_deref().map(Name::from);
         p.automount_token = self.automount_service_account_token;
         p.run_as_user = self.run_as_user;
         p.host_network = self.host_network;
         p.one_per_node = self.one_replica_per_node;
-        p.node_selector = self.node_selector.clone();
+        p.node_selector = self.node_selector.clone().into();
         p.termination_grace_seconds = self.termination_grace_period_seconds;
         p.seccomp_runtime_default = self.seccomp_runtime_default;
         Some(p)
@@ -1680,7 +1680,7 @@ impl StackSpec {
         for c in &self.config_maps {
             let mut cm = ConfigMap::new(c.name.as_str());
             cm.meta = c.metadata.to_meta();
-            cm.data = c.data.clone();
+            cm.data = c.data.clone().into();
             stack = stack.with(cm);
         }
         for s in &self.secrets {
@@ -1790,7 +1790,7 @@ impl StackSpec {
                 ServiceTypeSpec::LoadBalancer => svc.load_balancer(),
                 ServiceTypeSpec::Headless => svc.headless(),
             };
-            svc.selector = s.selector.clone();
+            svc.selector = s.selector.clone().into();
             for p in &s.ports {
                 svc = svc.port(p.name.clone(), p.port, PortRef::from(&p.target));
             }
@@ -2108,7 +2108,7 @@ impl Stack {
                 Object::ConfigMap(c) => spec.config_maps.push(ConfigMapSpec {
                     name: c.name.to_string(),
                     metadata: MetaSpec::from_meta(&c.meta),
-                    data: c.data.clone(),
+                    data: c.data.to_btree(),
                 }),
                 Object::Secret(s) => spec.secrets.push(SecretSpec {
                     name: s.name.to_string(),
@@ -2164,7 +2164,7 @@ impl Stack {
                         (ServiceType::NodePort, false) => ServiceTypeSpec::NodePort,
                         (ServiceType::LoadBalancer, false) => ServiceTypeSpec::LoadBalancer,
                     },
-                    selector: s.selector.clone(),
+                    selector: s.selector.to_btree(),
                     ports: s
                         .ports
                         .iter()
