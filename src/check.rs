@@ -172,17 +172,24 @@ impl Checker<'_> {
     fn push(
         &mut self,
         severity: Severity,
-        id: &str,
+        id: &'static str,
         object: &str,
         path: &str,
         message: String,
-        hint: &str,
+        hint: &'static str,
     ) {
         self.out
             .push(Diagnostic::new(severity, id, object, path, message, hint));
     }
 
-    fn error(&mut self, id: &str, object: &str, path: &str, message: String, hint: &str) {
+    fn error(
+        &mut self,
+        id: &'static str,
+        object: &str,
+        path: &str,
+        message: String,
+        hint: &'static str,
+    ) {
         self.push(Severity::Error, id, object, path, message, hint);
     }
 

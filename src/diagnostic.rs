@@ -1,5 +1,6 @@
 //! One finding of a check: what, where, and how to fix it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -59,7 +60,7 @@ pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
     /// A stable kebab-case identifier, e.g. `dangling-config-map`.
-    pub id: String,
+    pub id: Cow<'static, str>,
     /// The object, as `kind/name` in lowercase kind (`deployment/api`).
     pub object: String,
     /// The field path within that object's manifest.
@@ -67,7 +68,7 @@ pub struct Diagnostic {
     /// What is wrong, in lowercase.
     pub message: String,
     /// How to fix it.
-    pub hint: String,
+    pub hint: Cow<'static, str>,
     /// Why it was suppressed, if it was (it then counts as neither error nor warning).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<String>,
@@ -84,11 +85,11 @@ impl Diagnostic {
     #[must_use]
     pub fn new(
         severity: Severity,
-        id: impl Into<String>,
+        id: impl Into<Cow<'static, str>>,
         object: impl Into<String>,
         path: impl Into<String>,
         message: impl Into<String>,
-        hint: impl Into<String>,
+        hint: impl Into<Cow<'static, str>>,
     ) -> Self {
         Diagnostic {
             severity,

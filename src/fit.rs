@@ -192,12 +192,57 @@ struct Node {
     workloads: BTreeSet<usize>,
 }
 
-struct PodToPlace {
-    label: String,
+/// A pod to place. Its label (`deployment/api#3`, `addon/coredns`) is spelled out only when
+/// it cannot be placed; sorting compares it without building it.
+struct PodToPlace<'a> {
+    /// `deployment/api` or `addon/coredns`.
+    owner: &'a str,
+    /// The replica index of a workload pod.
+    replica: Option<u32>,
     workload: Option<usize>,
     one_per_node: bool,
-    arch: Option<String>,
+    arch: Option<&'a str>,
     req: Demand,
+}
+
+impl PodToPlace<'_> {
+    fn label(&self) -> String {
+        match self.replica {
+            Some(r) => format!("{}#{r}", self.owner),
+            None => self.owner.to_owned(),
+        }
+    }
+
+    /// Compares as the labels would, byte by byte.
+    fn label_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        fn digits(r: Option<u32>, buf: &mut [u8; 11]) -> &[u8] {
+            let Some(mut r) = r else { return &[] };
+            let mut i = buf.len();
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (r % 10) as u8;
+                r /= 10;
+                if r == 0 {
+                    break;
+                }
+            }
+            i -= 1;
+            buf[i] = b'#';
+            &buf[i..]
+        }
+        let (mut a, mut b) = ([0u8; 11], [0u8; 11]);
+        let a = self
+            .owner
+            .as_bytes()
+            .iter()
+            .chain(digits(self.replica, &mut a));
+        let b = other
+            .owner
+            .as_bytes()
+            .iter()
+            .chain(digits(other.replica, &mut b));
+        a.cmp(b)
+    }
 }
 
 fn nodes_of(platform: &Platform) -> Vec<Node> {
@@ -284,7 +329,7 @@ fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
                 .ephemeral_storage
                 .saturating_sub(node.used.ephemeral_storage),
         node.pods >= node.max_pods,
-        pod.arch.as_ref().is_some_and(|a| *a != node.arch),
+        pod.arch.is_some_and(|a| a != node.arch),
         pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
     ]
     .iter()
@@ -302,7 +347,7 @@ fn fits(node: &Node, pod: &PodToPlace) -> bool {
                 .ephemeral_storage
                 .saturating_sub(node.used.ephemeral_storage)
         && node.pods < node.max_pods
-        && pod.arch.as_ref().is_none_or(|a| *a == node.arch)
+        && pod.arch.is_none_or(|a| a == node.arch)
         && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
 }
 
@@ -328,11 +373,20 @@ fn place(
     let mut nodes = nodes_of(platform);
     let mut unplaced = Vec::new();
     let mut total_pods = 0u32;
+    let addon_labels: Vec<String> = platform
+        .addons()
+        .iter()
+        .map(|a| format!("addon/{}", a.name()))
+        .collect();
     // Per-node add-ons go on every node first.
-    for addon in platform.addons().iter().filter(|a| a.is_per_node()) {
+    for (addon, label) in platform.addons().iter().zip(&addon_labels) {
+        if !addon.is_per_node() {
+            continue;
+        }
         for node in &mut nodes {
             let pod = PodToPlace {
-                label: format!("addon/{}", addon.name()),
+                owner: label,
+                replica: None,
                 workload: None,
                 one_per_node: false,
                 arch: None,
@@ -344,7 +398,7 @@ fn place(
             } else {
                 unplaced.push(Unplaced {
                     lacking: shortfall(node, &pod),
-                    pod: pod.label,
+                    pod: pod.label(),
                     best_node: node.name.clone(),
                 });
             }
@@ -353,9 +407,11 @@ fn place(
     let mut pods: Vec<PodToPlace> = platform
         .addons()
         .iter()
-        .filter(|a| !a.is_per_node())
-        .map(|a| PodToPlace {
-            label: format!("addon/{}", a.name()),
+        .zip(&addon_labels)
+        .filter(|(a, _)| !a.is_per_node())
+        .map(|(a, label)| PodToPlace {
+            owner: label,
+            replica: None,
             workload: None,
             one_per_node: false,
             arch: None,
@@ -365,10 +421,11 @@ fn place(
     for (i, w) in demands.iter().enumerate() {
         for r in 0..count(&w.counts) {
             pods.push(PodToPlace {
-                label: format!("{}#{r}", w.object),
+                owner: &w.object,
+                replica: Some(r),
                 workload: Some(i),
                 one_per_node: w.one_per_node,
-                arch: w.arch.clone(),
+                arch: w.arch.as_deref(),
                 req: w.pod_requests,
             });
         }
@@ -394,16 +451,16 @@ fn place(
         let m = u128::from(p.req.memory.as_bytes()) * max_cpu;
         c.max(m)
     };
-    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label.cmp(&b.label)));
+    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
     // Identical pods fit first at a node no earlier than the previous one did (free room only
     // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
-    let mut cursors: std::collections::HashMap<(Demand, Option<String>, Option<usize>), usize> =
-        std::collections::HashMap::new();
+    let mut cursors: crate::fast_hash::FastMap<(Demand, Option<&str>, Option<usize>), usize> =
+        crate::fast_hash::FastMap::default();
     for pod in &pods {
         let shape = (
             pod.req,
-            pod.arch.clone(),
+            pod.arch,
             pod.one_per_node.then_some(pod.workload).flatten(),
         );
         let start = cursors.get(&shape).copied().unwrap_or(0);
@@ -435,7 +492,7 @@ fn place(
                     ),
                 };
                 unplaced.push(Unplaced {
-                    pod: pod.label.clone(),
+                    pod: pod.label(),
                     best_node,
                     lacking,
                 });

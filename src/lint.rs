@@ -38,7 +38,7 @@ const SECRET_WORDS: [&str; 8] = [
 fn push(out: &mut Vec<Diagnostic>, id: &str, object: &str, path: String, message: String) {
     let Some(r) = rule(id) else { return };
     out.push(Diagnostic::new(
-        r.severity, id, object, path, message, r.fix,
+        r.severity, r.id, object, path, message, r.fix,
     ));
 }
 
@@ -322,14 +322,14 @@ impl Stack {
     pub(crate) fn lint(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         // Which pod label sets NetworkPolicies select (an empty selector selects all).
-        let mut selectors: Vec<Option<BTreeMap<String, String>>> = Vec::new();
+        let mut selectors: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
         let mut pdb_targets = Vec::new();
         for o in &self.objects {
             match o {
                 Object::NetworkPolicy(p) => selectors.push(match &p.rule {
                     PolicyRule::DenyAll | PolicyRule::FromNamespace { to: None, .. } => None,
-                    PolicyRule::FromNamespace { to: Some(w), .. } => Some(w.selector.clone()),
-                    PolicyRule::Between { to, .. } => Some(to.selector.clone()),
+                    PolicyRule::FromNamespace { to: Some(w), .. } => Some(&w.selector),
+                    PolicyRule::Between { to, .. } => Some(&to.selector),
                 }),
                 Object::PodDisruptionBudget(p) => {
                     pdb_targets.push((p.target.kind, p.target.name.clone()));
@@ -337,10 +337,14 @@ impl Stack {
                 _ => {}
             }
         }
-        let covered = |labels: &BTreeMap<String, String>| {
+        let covered = |labels: &[(&str, &str)]| {
             selectors.iter().any(|s| match s {
                 None => true,
-                Some(sel) => sel.iter().all(|(k, v)| labels.get(k) == Some(v)),
+                Some(sel) => sel.iter().all(|(k, v)| {
+                    labels
+                        .binary_search_by(|(l, _)| (*l).cmp(k.as_str()))
+                        .is_ok_and(|i| labels[i].1 == v)
+                }),
             })
         };
         for o in &self.objects {
@@ -364,7 +368,7 @@ impl Stack {
                 name,
                 replicas,
                 &object,
-                covered(&pod.pod_labels(name)),
+                covered(&pod.pod_label_pairs(name)),
                 has_pdb,
             );
         }

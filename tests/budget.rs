@@ -298,7 +298,7 @@ fn warnings_for_oom_risk_overcommit_and_idle_reclamation() {
         ),
     );
     let fit = Stack::new("x").with(d).fit(&Platform::oci_always_free());
-    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| d.id.as_ref()).collect();
     assert!(ids.contains(&"memory-limit-above-node"), "{ids:?}");
     assert!(ids.contains(&"limit-overcommit"), "{ids:?}");
     assert!(ids.contains(&"idle-reclamation-risk"), "{ids:?}");

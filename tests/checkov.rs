@@ -27,7 +27,11 @@ fn insecure() -> Stack {
 fn kubefit_and_checkov_agree_on_an_insecure_stack() {
     let stack = insecure();
     let report = stack.check();
-    let fired: BTreeSet<String> = report.diagnostics().iter().map(|d| d.id.clone()).collect();
+    let fired: BTreeSet<String> = report
+        .diagnostics()
+        .iter()
+        .map(|d| d.id.to_string())
+        .collect();
     for expected in [
         "privileged-container",
         "image-tag-mutable",

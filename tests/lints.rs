@@ -271,7 +271,7 @@ fn ids(stack: &Stack) -> Vec<String> {
         .diagnostics()
         .iter()
         .filter(|d| d.suppressed.is_none())
-        .map(|d| d.id.clone())
+        .map(|d| d.id.to_string())
         .collect()
 }
 
