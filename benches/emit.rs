@@ -1,31 +1,16 @@
-//! Emission benchmarks (build, check, YAML emit) at several stack sizes.
+//! Emission benchmarks (build, check, YAML emit) at several stack sizes, on the
+//! peers-bench workload (`examples/perf_anchor.rs`).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use kubefit::{
-    ConfigMap, Container, Cpu, Deployment, EmitOptions, Environment, ImageOverride, Memory,
-    Resources, Service, Stack,
-};
+use kubefit::{EmitOptions, Environment, ImageOverride, Stack};
+
+/// The peers-bench workload, exactly as `perf_anchor` builds it.
+#[path = "../examples/perf_anchor.rs"]
+#[allow(dead_code)]
+mod anchor;
 
 fn build(n: usize) -> Stack {
-    let mut stack = Stack::new("perf");
-    for i in 0..n {
-        let cm = ConfigMap::new(format!("app-{i}"))
-            .entry("A", "1")
-            .entry("B", "2");
-        let d = Deployment::new(
-            format!("app-{i}"),
-            Container::new("app", "nginx:1.27")
-                .port("http", 8080)
-                .env_from_config_map(&cm)
-                .resources(
-                    Resources::new()
-                        .requests(Cpu::millis(100), Memory::mebibytes(128))
-                        .limits(Cpu::millis(200), Memory::mebibytes(256)),
-                ),
-        );
-        stack = stack.with(Service::expose(&d)).with(d).with(cm);
-    }
-    stack
+    anchor::stack(n)
 }
 
 /// The options kubefit writes YAML with (no folding of long strings).
@@ -45,6 +30,11 @@ fn benches(c: &mut Criterion) {
         let stack = build(n);
         g.bench_with_input(BenchmarkId::new("check", n), &stack, |b, s| {
             b.iter(|| s.check())
+        });
+        // What `perf_anchor` runs: the check plus the budget on a platform large enough.
+        let platform = anchor::platform(n);
+        g.bench_with_input(BenchmarkId::new("check_on", n), &stack, |b, s| {
+            b.iter(|| s.check_on(&platform))
         });
         g.bench_with_input(BenchmarkId::new("emit_yaml", n), &stack, |b, s| {
             b.iter(|| s.emit(&EmitOptions::new()).and_then(|m| m.to_yaml()))

@@ -15,6 +15,7 @@ use kubefit::{
     PathType, Platform, Resources, Service, Stack,
 };
 
+/// The harness workload for `n` apps (also built by `benches/emit.rs`).
 pub fn stack(n: usize) -> Stack {
     let mut stack = Stack::new("perf");
     let mut ingress = Ingress::new("perf-ingress");
@@ -55,6 +56,18 @@ pub fn stack(n: usize) -> Stack {
     stack.with(ingress)
 }
 
+/// A platform large enough for `n` apps: 8 cores / 32 GiB nodes, one per 25 apps (worst
+/// case: 2 pods of 100m each per app during a rollout, 50 pods of 110 per node).
+pub fn platform(n: usize) -> Platform {
+    let nodes = u32::try_from(n / 25 + 1).unwrap_or(u32::MAX);
+    Platform::new("perf", "synthetic", "2026-11").pool(NodePool::new(
+        "n",
+        nodes,
+        Cpu::cores(8),
+        Memory::gibibytes(32),
+    ))
+}
+
 fn main() -> ExitCode {
     let Some(n) = std::env::args()
         .nth(1)
@@ -64,15 +77,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let stack = stack(n);
-    // Large enough: 8 cores / 32 GiB nodes, one per 25 apps (worst case: 2 pods of 100m
-    // each per app during a rollout, 50 pods of 110 per node).
-    let nodes = u32::try_from(n / 25 + 1).unwrap_or(u32::MAX);
-    let platform = Platform::new("perf", "synthetic", "2026-11").pool(NodePool::new(
-        "n",
-        nodes,
-        Cpu::cores(8),
-        Memory::gibibytes(32),
-    ));
+    let platform = platform(n);
     let stdout = std::io::stdout().lock();
     // The full check (structure, lints, budget on `platform`) runs while the YAML renders;
     // nothing is written unless it passes.
