@@ -870,7 +870,10 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check_on(&self, platform: &crate::platform::Platform) -> Report {
-        self.check().with_fit(self.fit(platform))
+        let fit = self.fit(platform);
+        let mut diagnostics = self.unsorted_diagnostics();
+        diagnostics.extend(fit.diagnostics().iter().cloned());
+        Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
     }
 
     /// Checks the whole stack and returns every problem at once.
@@ -899,6 +902,12 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check(&self) -> Report {
+        Report::new(self.namespace.as_str(), self.unsorted_diagnostics())
+    }
+
+    /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
+    /// and not yet deduplicated: [`Report::new`] sorts them.
+    pub(crate) fn unsorted_diagnostics(&self) -> Vec<Diagnostic> {
         let mut c = Checker {
             index: Index::new(self),
             out: Vec::new(),
@@ -1082,7 +1091,7 @@ impl Stack {
             .map(|o| (o.reference(), o.meta()))
             .collect();
         if per_object.is_empty() && self.meta.suppressions.is_empty() {
-            return Report::new(self.namespace.as_str(), out);
+            return out;
         }
         for d in &mut out {
             let reason = per_object
@@ -1093,6 +1102,6 @@ impl Stack {
                 d.suppressed = Some(reason.clone());
             }
         }
-        Report::new(self.namespace.as_str(), out)
+        out
     }
 }

@@ -257,6 +257,35 @@ impl EmitOptions {
         Ok(report)
     }
 
+    /// [`EmitOptions::gate`] for callers that only need to know whether to go on: the
+    /// report is sorted and built only when it refuses the stack.
+    fn passes(&self, stack: &Stack) -> Result<(), EmitError> {
+        if self.skip_check {
+            return Ok(());
+        }
+        let fit = self.platform.as_ref().map(|p| stack.fit(p));
+        let diagnostics = stack.unsorted_diagnostics();
+        let blocking = |d: &crate::diagnostic::Diagnostic| {
+            d.severity == crate::diagnostic::Severity::Error && d.suppressed.is_none()
+        };
+        let errors = diagnostics.iter().any(blocking)
+            || fit
+                .as_ref()
+                .is_some_and(|f| f.diagnostics().iter().any(blocking));
+        if !errors || self.allow_errors {
+            return Ok(());
+        }
+        let report = match fit {
+            Some(fit) => {
+                let mut all = diagnostics;
+                all.extend(fit.diagnostics().iter().cloned());
+                Report::new(stack.namespace.as_str(), all).with_fit_only(fit)
+            }
+            None => Report::new(stack.namespace.as_str(), diagnostics),
+        };
+        Err(EmitError::Check(report))
+    }
+
     pub(crate) fn allows_errors(&self) -> bool {
         self.allow_errors
     }
@@ -779,7 +808,7 @@ impl Stack {
             .min(MAX_WORKERS)
             .min(chunks.len());
         if workers <= 1 {
-            options.gate(self)?;
+            options.passes(self)?;
             let mut out = io::BufWriter::with_capacity(1 << 16, out);
             io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
             let mut count = 1;
@@ -814,7 +843,7 @@ impl Stack {
                 });
             }
             drop(tx);
-            options.gate(self)?;
+            options.passes(self)?;
             let mut out = io::BufWriter::with_capacity(1 << 16, out);
             io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
             let mut pending = std::collections::BTreeMap::new();
