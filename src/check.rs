@@ -101,6 +101,7 @@ impl<'a> Index<'a> {
             }
         }
         let mut by_label: FastMap<(&str, &str), Vec<usize>> = FastMap::default();
+        by_label.reserve(workloads.iter().map(|(_, _, labels, _)| labels.len()).sum());
         for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
             for &(k, v) in labels {
                 by_label.entry((k, v)).or_default().push(i);

@@ -802,7 +802,7 @@ impl Stack {
             }
             Ok((buf, n))
         };
-        let chunks: Vec<&[&Object]> = ordered.chunks(CHUNK).collect();
+        let (chunks, order) = chunked(&ordered);
         let workers = std::thread::available_parallelism()
             .map_or(1, std::num::NonZeroUsize::get)
             .min(MAX_WORKERS)
@@ -828,11 +828,12 @@ impl Stack {
             let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (next, chunks, render) = (&next, &chunks, &render);
+                let (next, chunks, order, render) = (&next, &chunks, &order, &render);
                 scope.spawn(move || {
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(i) else { break };
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(k) else { break };
+                        let chunk = chunks[i];
                         let r = render(chunk);
                         let failed = r.is_err();
                         // Stop after an error, or when the writer gave up (`rx` dropped).
@@ -860,7 +861,7 @@ impl Stack {
             }
             if want < chunks.len() {
                 // A worker stopped early: report the first error in order.
-                if let Some((_, r)) = pending.into_iter().next() {
+                if let Some(r) = pending.into_values().find(Result::is_err) {
                     r?;
                 }
             }
@@ -868,6 +869,41 @@ impl Stack {
             Ok(count)
         })
     }
+}
+
+/// Rendering cost of an object, roughly in objects of the usual size.
+fn weight(o: &Object) -> usize {
+    match o {
+        Object::Ingress(i) => 1 + i.route_count(),
+        Object::ConfigMap(c) => {
+            1 + c.data.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() / 1024
+        }
+        _ => 1,
+    }
+}
+
+/// Splits the ordered objects into chunks of about [`CHUNK`] objects' weight, and says in
+/// which order to render them: chunks much heavier than usual (an Ingress with thousands of
+/// paths) first, so that no core renders one alone at the end, then the rest in order.
+fn chunked<'a>(ordered: &'a [&'a Object]) -> (Vec<&'a [&'a Object]>, Vec<usize>) {
+    let mut chunks = Vec::with_capacity(ordered.len() / CHUNK + 1);
+    let mut weights = Vec::with_capacity(ordered.len() / CHUNK + 1);
+    let (mut start, mut w) = (0, 0);
+    for (i, o) in ordered.iter().enumerate() {
+        w += weight(o);
+        if w >= CHUNK {
+            chunks.push(&ordered[start..=i]);
+            weights.push(w);
+            (start, w) = (i + 1, 0);
+        }
+    }
+    if start < ordered.len() {
+        chunks.push(&ordered[start..]);
+        weights.push(w);
+    }
+    let mut order: Vec<usize> = (0..chunks.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights[i] > 2 * CHUNK));
+    (chunks, order)
 }
 
 /// `.sops.yaml` with one creation rule matching the encrypted Secret files.

@@ -42,14 +42,8 @@ impl Report {
     /// assert!(r.is_clean());
     /// ```
     #[must_use]
-    pub fn new(stack: impl Into<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
-        diagnostics.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.object.cmp(&b.object))
-                .then_with(|| a.path.cmp(&b.path))
-                .then_with(|| a.id.cmp(&b.id))
-        });
+    pub fn new(stack: impl Into<String>, diagnostics: Vec<Diagnostic>) -> Self {
+        let mut diagnostics = sorted(diagnostics);
         diagnostics.dedup();
         let errors = diagnostics
             .iter()
@@ -184,5 +178,82 @@ impl fmt::Display for Report {
             self.diagnostics.len() - self.errors - self.warnings - suppressed,
             suppressed
         )
+    }
+}
+
+/// Bytes of the object name compared inline by [`sorted`].
+const KEY_PREFIX: usize = 24;
+
+/// Sorted by severity (errors first), object, path and id; stable. The sort runs over small
+/// keys holding the severity and the first bytes of the object, so most comparisons read no
+/// string through a pointer: with 100,000 diagnostics, chasing those pointers was most of the
+/// time of a plain sort.
+fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut keys: Vec<(Severity, [u8; KEY_PREFIX], usize)> = diagnostics
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut prefix = [0u8; KEY_PREFIX];
+            let b = d.object.as_bytes();
+            let n = b.len().min(KEY_PREFIX);
+            prefix[..n].copy_from_slice(&b[..n]);
+            (d.severity, prefix, i)
+        })
+        .collect();
+    // Zero-padded prefixes order like the strings unless they are equal, and then the full
+    // comparison decides.
+    keys.sort_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then_with(|| {
+            let (x, y) = (&diagnostics[a.2], &diagnostics[b.2]);
+            x.object
+                .cmp(&y.object)
+                .then_with(|| x.path.cmp(&y.path))
+                .then_with(|| x.id.cmp(&y.id))
+        })
+    });
+    let mut slots: Vec<Option<Diagnostic>> = diagnostics.into_iter().map(Some).collect();
+    keys.iter()
+        .filter_map(|&(_, _, i)| slots[i].take())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn severity() -> impl Strategy<Value = Severity> {
+        prop_oneof![
+            Just(Severity::Info),
+            Just(Severity::Warning),
+            Just(Severity::Error)
+        ]
+    }
+
+    proptest! {
+        /// The keyed sort orders exactly like the plain stable sort on the full fields,
+        /// including objects that share more than the inline prefix, end inside it, or hold
+        /// NUL bytes.
+        #[test]
+        fn keyed_sort_equals_the_plain_sort(
+            items in prop::collection::vec(
+                (severity(), "(deployment/app-with-a-long-name-|d|x\0)?[a-c\0]{0,3}", "[ab]{0,2}", "[xy]", "[mn]"),
+                0..60,
+            )
+        ) {
+            let ds: Vec<Diagnostic> = items
+                .into_iter()
+                .map(|(s, o, p, id, m)| Diagnostic::new(s, id, o, p, m, "h"))
+                .collect();
+            let mut plain = ds.clone();
+            plain.sort_by(|a, b| {
+                b.severity
+                    .cmp(&a.severity)
+                    .then_with(|| a.object.cmp(&b.object))
+                    .then_with(|| a.path.cmp(&b.path))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            prop_assert_eq!(sorted(ds), plain);
+        }
     }
 }

@@ -273,3 +273,39 @@ fn streamed_yaml_checked_while_rendering_writes_nothing_on_an_error() {
     stack.write_yaml(&EmitOptions::new(), &mut out).unwrap();
     assert!(out.starts_with(b"---\napiVersion: v1\nkind: Namespace\n"));
 }
+
+#[test]
+fn streamed_yaml_with_a_heavy_ingress_rendered_first_keeps_the_order() {
+    // An Ingress with 700 paths weighs more than two chunks, so it renders before the
+    // chunks ahead of it; the bytes and their order must not change.
+    let mut stack = Stack::new("shop");
+    let mut ingress = kubefit::Ingress::new("edge");
+    for i in 0..700 {
+        let d = Deployment::new(
+            format!("app-{i}"),
+            Container::new("web", "nginx:1.27").port("http", 8080),
+        );
+        let svc = kubefit::Service::expose(&d);
+        ingress = ingress.route(
+            "shop.example.com",
+            format!("/app-{i}"),
+            kubefit::PathType::Prefix,
+            &svc,
+            "http",
+        );
+        stack = stack.with(d).with(svc);
+    }
+    stack = stack.with(ingress);
+    let mut streamed = Vec::new();
+    let count = stack
+        .write_yaml(&EmitOptions::new(), &mut streamed)
+        .unwrap();
+    let manifests = stack.emit(&EmitOptions::new()).unwrap();
+    assert_eq!(count, 1 + 700 * 2 + 1);
+    let streamed = String::from_utf8(streamed).unwrap();
+    assert_eq!(streamed, manifests.to_yaml().unwrap());
+    assert!(
+        streamed.trim_end().ends_with("pathType: Prefix"),
+        "the ingress comes last"
+    );
+}
