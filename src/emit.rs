@@ -433,10 +433,53 @@ impl Manifests {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn to_yaml(&self) -> Result<String, EmitError> {
+        // Chunks of documents render on every core; they are joined in order.
+        let render = |docs: &[Document]| -> Result<String, EmitError> {
+            let mut out = String::new();
+            for d in docs {
+                out.push_str("---\n");
+                out.push_str(&d.to_yaml()?);
+            }
+            Ok(out)
+        };
+        let chunks: Vec<&[Document]> = self.documents.chunks(CHUNK).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(MAX_WORKERS)
+            .min(chunks.len());
+        if workers <= 1 {
+            return render(&self.documents);
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let rendered: Vec<Vec<(usize, Result<String, EmitError>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (next, chunks, render) = (&next, &chunks, &render);
+                    scope.spawn(move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(chunk) = chunks.get(i) else { break };
+                            done.push((i, render(chunk)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        // Every chunk index was taken exactly once.
+        let mut parts: Vec<Option<Result<String, EmitError>>> =
+            std::iter::repeat_with(|| None).take(chunks.len()).collect();
+        for (i, r) in rendered.into_iter().flatten() {
+            parts[i] = Some(r);
+        }
         let mut out = String::new();
-        for d in &self.documents {
-            out.push_str("---\n");
-            out.push_str(&d.to_yaml()?);
+        for part in parts.into_iter().flatten() {
+            out.push_str(&part?);
         }
         Ok(out)
     }
