@@ -443,10 +443,7 @@ impl Manifests {
             Ok(out)
         };
         let chunks: Vec<&[Document]> = self.documents.chunks(CHUNK).collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(MAX_WORKERS)
-            .min(chunks.len());
+        let workers = worker_count(chunks.len());
         if workers <= 1 {
             return render(&self.documents);
         }
@@ -846,10 +843,7 @@ impl Stack {
             Ok((buf, n))
         };
         let (chunks, order) = chunked(&ordered);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(MAX_WORKERS)
-            .min(chunks.len());
+        let workers = worker_count(chunks.len());
         if workers <= 1 {
             options.passes(self)?;
             let mut out = io::BufWriter::with_capacity(1 << 16, out);
@@ -912,6 +906,15 @@ impl Stack {
             Ok(count)
         })
     }
+}
+
+/// Threads to render `chunks` chunks with: one per core, at most [`MAX_WORKERS`], at most
+/// one per chunk.
+fn worker_count(chunks: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_WORKERS)
+        .min(chunks)
 }
 
 /// Rendering cost of an object, roughly in objects of the usual size.
