@@ -14,17 +14,11 @@ use kubefit::{
 use common::parse;
 
 fn kustomize(dir: &Path) -> String {
-    let out = Command::new(common::kubectl())
-        .arg("kustomize")
-        .arg(dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "kubectl kustomize {}: {stderr}",
-        dir.display()
+    let out = common::run_ok(
+        Command::new(common::kubectl()).arg("kustomize").arg(dir),
+        &format!("kubectl kustomize {}", dir.display()),
     );
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !stderr.contains("deprecated"),
         "deprecated fields: {stderr}"
@@ -166,11 +160,7 @@ fn chase_sets_example_overlays_match_and_validate() {
             out.as_os_str(),
         ],
     );
-    assert!(
-        run.status.success(),
-        "chase_sets failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::assert_ok(&run, "chase_sets");
     for env in ["dev", "staging", "prod"] {
         let built = kustomize(&out.join("kustomize/overlays").join(env));
         let rendered =

@@ -22,12 +22,8 @@ fn run(example: &str, args: &[&str]) -> Run {
     let mut all: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
     all.extend(["--out".into(), out.clone().into()]);
     let run = common::run_example(example, all);
+    common::assert_ok(&run, example);
     let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
-    assert!(
-        run.status.success(),
-        "{example} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
     let stdout = stdout.replace(&out.display().to_string(), "<out>");
     Run {
         _dir: dir,
@@ -182,15 +178,11 @@ fn creavio() {
     judge("creavio", &run.out.join("k8s"));
     // The Tiltfile is Starlark; Python's parser accepts Starlark's syntax.
     let tiltfile = run.out.join("Tiltfile");
-    let parsed = Command::new(common::repo_root().join(".venv/bin/python"))
-        .args(["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())"])
-        .arg(&tiltfile)
-        .output()
-        .unwrap();
-    assert!(
-        parsed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&parsed.stderr)
+    common::run_ok(
+        Command::new(common::repo_root().join(".venv/bin/python"))
+            .args(["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())"])
+            .arg(&tiltfile),
+        "parsing the Tiltfile",
     );
     let text = std::fs::read_to_string(&tiltfile).unwrap();
     // Every manifest it loads exists; every image it builds is used by a manifest.
@@ -274,11 +266,7 @@ fn encrypted_secrets_of_the_examples_decrypt_with_sops() {
             for (name, _) in files {
                 let path = run.out.join(dir).join(&name);
                 let out = common::sops_decrypt_cli(&key_file, &path);
-                assert!(
-                    out.status.success(),
-                    "{example}: sops --decrypt {dir}/{name}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                common::assert_ok(&out, &format!("{example}: sops --decrypt {dir}/{name}"));
                 let doc: serde_json::Value =
                     serde_saphyr::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
                 assert_eq!(doc["kind"], "Secret", "{example}: {dir}/{name}");

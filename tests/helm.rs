@@ -49,11 +49,7 @@ fn values_set_images_replicas_and_resources() {
             "workloads.api.containers.api.resources.limits.memory=1Gi",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_ok(&out, "helm template --set");
     let objects = common::parse(&String::from_utf8(out.stdout).unwrap());
     let api = &objects[&("Deployment".to_owned(), "api".to_owned())];
     assert_eq!(api["spec"]["replicas"], 5);

@@ -449,31 +449,37 @@ pub fn assert_same_objects(what: &str, built: &Objects, rendered: &Objects) {
     }
 }
 
+/// Runs `cmd`; panics (with its stdout and stderr, under `what`) unless it starts and
+/// succeeds; returns its output.
+pub fn run_ok(cmd: &mut Command, what: &str) -> std::process::Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e} (run scripts/test.sh)"));
+    assert_ok(&out, what);
+    out
+}
+
+/// Panics (with stdout and stderr, under `what`) unless the process succeeded.
+pub fn assert_ok(out: &std::process::Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Runs `helm lint --strict` and `helm template` on the chart in `dir`; panics unless both
 /// succeed; returns the templated YAML.
 pub fn helm_lint_and_template(dir: &Path) -> String {
-    let lint = Command::new(helm())
-        .args(["lint", "--strict"])
-        .arg(dir)
-        .output()
-        .expect("helm runs");
-    assert!(
-        lint.status.success(),
-        "helm lint {}:\n{}{}",
-        dir.display(),
-        String::from_utf8_lossy(&lint.stdout),
-        String::from_utf8_lossy(&lint.stderr)
+    let what = |verb: &str| format!("helm {verb} {}", dir.display());
+    run_ok(
+        Command::new(helm()).args(["lint", "--strict"]).arg(dir),
+        &what("lint"),
     );
-    let out = Command::new(helm())
-        .args(["template", "release"])
-        .arg(dir)
-        .output()
-        .expect("helm runs");
-    assert!(
-        out.status.success(),
-        "helm template {}:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new(helm()).args(["template", "release"]).arg(dir),
+        &what("template"),
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -570,19 +576,13 @@ pub fn validate_compose(file: &std::path::Path) {
         "compose-spec schema missing: run scripts/test.sh"
     );
     let python = root.join(".venv/bin/python");
-    let out = Command::new(&python)
-        .arg("-c")
-        .arg(COMPOSE_VALIDATE)
-        .arg(&schema)
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/test.sh)", python.display()));
-    assert!(
-        out.status.success(),
-        "{} does not match the compose spec:\n{}{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new(&python)
+            .arg("-c")
+            .arg(COMPOSE_VALIDATE)
+            .arg(&schema)
+            .arg(file),
+        &format!("{} against the compose spec", file.display()),
     );
 }
 
@@ -591,8 +591,7 @@ pub fn age_keygen(dir: &Path, name: &str) -> (PathBuf, String) {
     let tool = find_on_path("age-keygen").unwrap_or_else(|| {
         panic!("age-keygen is not installed: run scripts/test.sh (Debian package age)")
     });
-    let out = Command::new(tool).arg("-o").arg(&path).output().unwrap();
-    assert!(out.status.success(), "age-keygen failed");
+    run_ok(Command::new(tool).arg("-o").arg(&path), "age-keygen");
     let text = std::fs::read_to_string(&path).unwrap();
     let recipient = text
         .lines()
