@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::block_yaml::BlockYaml;
+
 use crate::object::Object;
 use crate::report::Report;
 use crate::stack::Stack;
@@ -115,12 +117,21 @@ impl Document {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn to_yaml(&self) -> Result<String, EmitError> {
-        serde_saphyr::to_string_with_options(&self.object, yaml_options()).map_err(|e| {
-            EmitError::Serialize {
-                object: format!("{}/{}", self.kind.to_lowercase(), self.name),
-                message: e.to_string(),
-            }
+        let mut buf = Vec::new();
+        self.write_yaml(&mut BlockYaml::default(), &mut buf)?;
+        String::from_utf8(buf).map_err(|e| EmitError::Serialize {
+            object: format!("{}/{}", self.kind.to_lowercase(), self.name),
+            message: e.to_string(),
         })
+    }
+
+    /// Appends this document's YAML to `out`.
+    fn write_yaml(&self, yaml: &mut BlockYaml, out: &mut Vec<u8>) -> Result<(), EmitError> {
+        yaml.write(&self.object, out)
+            .map_err(|message| EmitError::Serialize {
+                object: format!("{}/{}", self.kind.to_lowercase(), self.name),
+                message,
+            })
     }
 }
 
@@ -435,12 +446,16 @@ impl Manifests {
     pub fn to_yaml(&self) -> Result<String, EmitError> {
         // Chunks of documents render on every core; they are joined in order.
         let render = |docs: &[Document]| -> Result<String, EmitError> {
-            let mut out = String::new();
+            let mut out = Vec::with_capacity(docs.len() * 1024);
+            let mut yaml = BlockYaml::default();
             for d in docs {
-                out.push_str("---\n");
-                out.push_str(&d.to_yaml()?);
+                out.extend_from_slice(b"---\n");
+                d.write_yaml(&mut yaml, &mut out)?;
             }
-            Ok(out)
+            String::from_utf8(out).map_err(|e| EmitError::Serialize {
+                object: "documents".to_owned(),
+                message: e.to_string(),
+            })
         };
         let chunks: Vec<&[Document]> = self.documents.chunks(CHUNK).collect();
         let workers = worker_count(chunks.len());
@@ -803,15 +818,12 @@ impl Stack {
         let skips = crate::meta::checkov_skips(&self.meta.suppressions);
         let namespace = || -> Result<Vec<u8>, EmitError> {
             let mut buf = b"---\n".to_vec();
-            serde_saphyr::to_io_writer_with_options(
-                &mut buf,
-                &K8sObject::Namespace(self.namespace_to_k8s()),
-                yaml_options(),
-            )
-            .map_err(|e| EmitError::Serialize {
-                object: format!("namespace/{ns}"),
-                message: e.to_string(),
-            })?;
+            BlockYaml::default()
+                .write(&K8sObject::Namespace(self.namespace_to_k8s()), &mut buf)
+                .map_err(|message| EmitError::Serialize {
+                    object: format!("namespace/{ns}"),
+                    message,
+                })?;
             Ok(buf)
         };
         let mut ordered: Vec<&Object> = self.objects.iter().collect();
@@ -823,6 +835,7 @@ impl Stack {
         // Lower and serialise a chunk of objects into a buffer of its own.
         let render = |chunk: &[&Object]| -> Result<(Vec<u8>, usize), EmitError> {
             let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            let mut yaml = BlockYaml::default();
             let mut n = 0;
             for o in chunk {
                 let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
@@ -832,12 +845,11 @@ impl Stack {
                     add_labels(&mut k, &self.meta.labels, &skips);
                 }
                 buf.extend_from_slice(b"---\n");
-                serde_saphyr::to_io_writer_with_options(&mut buf, &k, yaml_options()).map_err(
-                    |e| EmitError::Serialize {
+                yaml.write(&k, &mut buf)
+                    .map_err(|message| EmitError::Serialize {
                         object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
-                        message: e.to_string(),
-                    },
-                )?;
+                        message,
+                    })?;
                 n += 1;
             }
             Ok((buf, n))

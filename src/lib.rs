@@ -60,6 +60,7 @@
 #![forbid(unsafe_code)]
 
 mod autoscaler;
+mod block_yaml;
 mod budget;
 mod check;
 mod compat;
