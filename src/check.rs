@@ -17,6 +17,9 @@ use crate::stack::Stack;
 use crate::volume::VolumeSource;
 use crate::workload::{WorkloadKind, WorkloadRef};
 
+/// Stacks with at least this many objects are checked on several threads.
+const PARALLEL_CHECK_FROM: usize = 1024;
+
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /// A pod label set, sorted by key.
@@ -164,12 +167,12 @@ fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
         .map(|i| labels[i].1)
 }
 
-struct Checker<'a> {
-    index: Index<'a>,
+struct Checker<'i, 'a> {
+    index: &'i Index<'a>,
     out: Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
+impl Checker<'_, '_> {
     fn push(
         &mut self,
         severity: Severity,
@@ -871,8 +874,8 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check_on(&self, platform: &crate::platform::Platform) -> Report {
-        let fit = self.fit(platform);
-        let mut diagnostics = self.unsorted_diagnostics();
+        let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform));
+        let fit = fit.unwrap_or_else(|| self.fit(platform));
         diagnostics.extend(fit.diagnostics().iter().cloned());
         Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
     }
@@ -903,39 +906,85 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check(&self) -> Report {
-        Report::new(self.namespace.as_str(), self.unsorted_diagnostics())
+        Report::new(self.namespace.as_str(), self.diagnostics_and_fit(None).0)
+    }
+
+    /// The unsorted diagnostics and, given a platform, the fit on it: for large stacks on
+    /// every core (the fit beside the check, the check split by objects).
+    pub(crate) fn diagnostics_and_fit(
+        &self,
+        platform: Option<&crate::platform::Platform>,
+    ) -> (Vec<Diagnostic>, Option<crate::fit::FitReport>) {
+        let threads = if self.objects.len() < PARALLEL_CHECK_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        };
+        match platform {
+            Some(p) if threads > 1 => std::thread::scope(|scope| {
+                let fit = scope.spawn(|| self.fit(p));
+                let diagnostics = self.unsorted_diagnostics_on(threads);
+                let fit = fit.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (diagnostics, Some(fit))
+            }),
+            _ => (
+                self.unsorted_diagnostics_on(threads),
+                platform.map(|p| self.fit(p)),
+            ),
+        }
     }
 
     /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
-    /// and not yet deduplicated: [`Report::new`] sorts them.
-    pub(crate) fn unsorted_diagnostics(&self) -> Vec<Diagnostic> {
+    /// and not yet deduplicated ([`Report::new`] sorts them), the work split across up to
+    /// `threads` threads for large stacks: the same diagnostics in the same order.
+    pub(crate) fn unsorted_diagnostics_on(&self, threads: usize) -> Vec<Diagnostic> {
+        let index = Index::new(self);
+        let n = self.objects.len();
+        let parts = if n < PARALLEL_CHECK_FROM {
+            1
+        } else {
+            threads.clamp(1, 8)
+        };
+        let mut out = if parts <= 1 {
+            let mut out = self.object_diagnostics(&index, &self.objects, true);
+            out.extend(self.lint());
+            out
+        } else {
+            let size = n.div_ceil(parts);
+            let index = &index;
+            std::thread::scope(|scope| {
+                let lint = scope.spawn(|| self.lint());
+                let rest: Vec<_> = self.objects[size..]
+                    .chunks(size)
+                    .map(|part| scope.spawn(move || self.object_diagnostics(index, part, false)))
+                    .collect();
+                let mut out = self.object_diagnostics(index, &self.objects[..size], true);
+                for h in rest.into_iter().chain(std::iter::once(lint)) {
+                    out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                out
+            })
+        };
+        self.apply_suppressions(&mut out);
+        out
+    }
+
+    /// Structure and cross-reference diagnostics of `objects` (a run of this stack's
+    /// objects), with those of the namespace itself when `namespace` is set.
+    fn object_diagnostics(
+        &self,
+        index: &Index<'_>,
+        objects: &[Object],
+        namespace: bool,
+    ) -> Vec<Diagnostic> {
         let mut c = Checker {
-            index: Index::new(self),
+            index,
             out: Vec::new(),
         };
-        let ns_object = format!("namespace/{}", self.namespace);
-        c.name(
-            NameRule::Dns1123Label,
-            self.namespace.as_str(),
-            &ns_object,
-            || "metadata.name".to_owned(),
-        );
-        if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
-            c.error(
-                "reserved-namespace",
-                &ns_object,
-                "metadata.name",
-                format!(
-                    "namespace `{}` is shared with the cluster; stacks get their own",
-                    self.namespace
-                ),
-                "pick a namespace named after the application",
-            );
+        if namespace {
+            self.namespace_diagnostics(&mut c);
         }
-        c.meta(&self.meta, &ns_object, "metadata.");
-        c.suppressions(&self.meta, &ns_object);
-
-        for o in &self.objects {
+        for o in objects {
             let object = o.reference();
             // The index keeps the first object of each kind and name; any other is a duplicate.
             let first = c.index.get(o.kind(), o.name().as_str());
@@ -1082,8 +1131,35 @@ impl Stack {
                 | Object::LimitRange(_) => {}
             }
         }
-        let mut out = c.out;
-        out.extend(self.lint());
+        c.out
+    }
+
+    fn namespace_diagnostics(&self, c: &mut Checker<'_, '_>) {
+        let ns_object = format!("namespace/{}", self.namespace);
+        c.name(
+            NameRule::Dns1123Label,
+            self.namespace.as_str(),
+            &ns_object,
+            || "metadata.name".to_owned(),
+        );
+        if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
+            c.error(
+                "reserved-namespace",
+                &ns_object,
+                "metadata.name",
+                format!(
+                    "namespace `{}` is shared with the cluster; stacks get their own",
+                    self.namespace
+                ),
+                "pick a namespace named after the application",
+            );
+        }
+        c.meta(&self.meta, &ns_object, "metadata.");
+        c.suppressions(&self.meta, &ns_object);
+    }
+
+    /// Marks the diagnostics that objects or the stack suppress.
+    fn apply_suppressions(&self, out: &mut [Diagnostic]) {
         // Suppressions: per object, then per stack.
         let per_object: FastMap<String, &Meta> = self
             .objects
@@ -1092,9 +1168,9 @@ impl Stack {
             .map(|o| (o.reference(), o.meta()))
             .collect();
         if per_object.is_empty() && self.meta.suppressions.is_empty() {
-            return out;
+            return;
         }
-        for d in &mut out {
+        for d in out.iter_mut() {
             let reason = per_object
                 .get(&d.object)
                 .and_then(|m| m.suppressions.get(&d.id))
@@ -1103,6 +1179,54 @@ impl Stack {
                 d.suppressed = Some(reason.clone());
             }
         }
-        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ConfigMap, Container, Deployment, Service, Stack};
+
+    /// A stack above the parallel threshold with errors and warnings spread over it.
+    fn large() -> Stack {
+        let mut stack = Stack::new("shop");
+        for i in 0..400 {
+            let cfg = ConfigMap::new(format!("cfg-{i}")).entry("a", "1");
+            let mut c = Container::new("web", "nginx:1.27").port("http", 8080);
+            c = if i % 7 == 0 {
+                c.env_from_config_map_key("B", &cfg, "missing")
+            } else {
+                c.env_from_config_map(&cfg)
+            };
+            let d = Deployment::new(format!("app-{i}").as_str(), c);
+            let d = if i % 11 == 0 {
+                d.suppress("liveness-probe-missing", "batch job")
+            } else {
+                d
+            };
+            let s = Service::new(format!("app-{i}").as_str()).select(&d).port(
+                "http",
+                80,
+                if i % 13 == 0 { "nope" } else { "http" },
+            );
+            stack = stack.with(cfg).with(d).with(s);
+        }
+        stack.with(ConfigMap::new("cfg-0").entry("dup", "x"))
+    }
+
+    #[test]
+    fn the_check_on_several_threads_finds_the_same_in_the_same_order() {
+        let stack = large();
+        assert!(stack.objects.len() >= super::PARALLEL_CHECK_FROM);
+        let one = stack.unsorted_diagnostics_on(1);
+        assert!(one.iter().any(|d| d.id == "duplicate-name"));
+        assert!(one.iter().any(|d| d.id == "missing-config-map-key"));
+        assert!(one.iter().any(|d| d.suppressed.is_some()));
+        for threads in [2, 3, 8] {
+            assert_eq!(
+                stack.unsorted_diagnostics_on(threads),
+                one,
+                "{threads} threads"
+            );
+        }
     }
 }

@@ -274,8 +274,7 @@ impl EmitOptions {
         if self.skip_check {
             return Ok(());
         }
-        let fit = self.platform.as_ref().map(|p| stack.fit(p));
-        let diagnostics = stack.unsorted_diagnostics();
+        let (diagnostics, fit) = stack.diagnostics_and_fit(self.platform.as_ref());
         let blocking = |d: &crate::diagnostic::Diagnostic| {
             d.severity == crate::diagnostic::Severity::Error && d.suppressed.is_none()
         };
