@@ -125,13 +125,34 @@ fn saphyr_value(s: &str) -> Result<Vec<u8>> {
 /// YAML 1.1 and 1.2 words that a letter-first plain scalar could be read as (bool, null,
 /// special floats): never written plain by the fast path.
 fn reserved_word(s: &str) -> bool {
-    s.len() <= 5
-        && [
-            "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf",
-        ]
-        .iter()
-        .any(|w| s.eq_ignore_ascii_case(w))
+    let words: &[&str] = match s.len() {
+        1 => &["y", "n"],
+        2 => &["no", "on"],
+        3 => &["yes", "off", "nan", "inf"],
+        4 => &["true", "null"],
+        5 => &["false"],
+        _ => return false,
+    };
+    words.iter().any(|w| s.eq_ignore_ascii_case(w))
 }
+
+/// Bytes allowed in a fast-path key (`KEY`) and value (`VALUE`).
+const KEY: u8 = 1;
+const VALUE: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-') {
+            t[c] = KEY | VALUE;
+        } else if matches!(b, b' ' | b':' | b'@' | b'+' | b'=') {
+            t[c] = VALUE;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// Plain by construction in value position: starts with a letter or `/`, only letters,
 /// digits, spaces and `._/:@+=-`, no `: `, no trailing `:` or space, not a reserved word.
@@ -140,17 +161,17 @@ pub(crate) fn plain_value(s: &str) -> bool {
     let (Some(first), Some(last)) = (b.first(), b.last()) else {
         return false;
     };
+    let mut space = false;
+    for &c in b {
+        if CLASS[usize::from(c)] & VALUE == 0 {
+            return false;
+        }
+        space |= c == b' ';
+    }
     (first.is_ascii_alphabetic() || *first == b'/')
         && *last != b':'
         && *last != b' '
-        && b.iter().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b' ' | b'.' | b'_' | b'/' | b':' | b'@' | b'+' | b'=' | b'-'
-                )
-        })
-        && !(b.contains(&b' ') && s.contains(": "))
+        && !(space && s.contains(": "))
         && !reserved_word(s)
 }
 
@@ -159,8 +180,7 @@ pub(crate) fn plain_value(s: &str) -> bool {
 pub(crate) fn plain_key(s: &str) -> bool {
     let b = s.as_bytes();
     b.first().is_some_and(u8::is_ascii_alphabetic)
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-'))
+        && b.iter().all(|&c| CLASS[usize::from(c)] & KEY != 0)
         && !reserved_word(s)
 }
 

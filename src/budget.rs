@@ -263,11 +263,18 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn claimed_storage(&self) -> Storage {
-        let peaks: BTreeMap<String, u32> = self
-            .workload_demands()
-            .into_iter()
-            .map(|w| (w.object, w.counts.peak))
-            .collect();
+        let claims = self
+            .objects
+            .iter()
+            .any(|o| matches!(o, Object::StatefulSet(s) if !s.claims.is_empty()));
+        let peaks: BTreeMap<String, u32> = if claims {
+            self.workload_demands()
+                .into_iter()
+                .map(|w| (w.object, w.counts.peak))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         self.objects
             .iter()
             .map(|o| match o {

@@ -170,9 +170,12 @@ fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
 struct Checker<'i, 'a> {
     index: &'i Index<'a>,
     out: Vec<Diagnostic>,
+    /// Label keys and values already found valid (the same ones recur on every object).
+    valid_keys: FastSet<&'a str>,
+    valid_values: FastSet<&'a str>,
 }
 
-impl Checker<'_, '_> {
+impl<'a> Checker<'_, 'a> {
     fn push(
         &mut self,
         severity: Severity,
@@ -209,7 +212,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn meta(&mut self, meta: &Meta, object: &str, prefix: &str) {
+    fn meta(&mut self, meta: &'a Meta, object: &str, prefix: &str) {
         for (k, v) in &meta.labels {
             self.label(k, v, object, prefix, "labels.");
         }
@@ -250,25 +253,35 @@ impl Checker<'_, '_> {
     }
 
     /// Checks one label; its path (`{prefix}{field}{key}`) is only spelled out on error.
-    fn label(&mut self, key: &str, value: &str, object: &str, prefix: &str, field: &str) {
+    fn label(&mut self, key: &'a str, value: &'a str, object: &str, prefix: &str, field: &str) {
         let path = || format!("{prefix}{field}{key}");
-        if let Err(e) = NameRule::LabelKey.validate(key) {
-            self.error(
-                "invalid-label",
-                object,
-                &path(),
-                e.to_string(),
-                "use a key like `app.kubernetes.io/name`",
-            );
+        if !self.valid_keys.contains(key) {
+            match NameRule::LabelKey.validate(key) {
+                Ok(()) => {
+                    self.valid_keys.insert(key);
+                }
+                Err(e) => self.error(
+                    "invalid-label",
+                    object,
+                    &path(),
+                    e.to_string(),
+                    "use a key like `app.kubernetes.io/name`",
+                ),
+            }
         }
-        if let Err(e) = NameRule::LabelValue.validate(value) {
-            self.error(
-                "invalid-label",
-                object,
-                &path(),
-                e.to_string(),
-                "shorten the value or remove the characters labels do not allow",
-            );
+        if !self.valid_values.contains(value) {
+            match NameRule::LabelValue.validate(value) {
+                Ok(()) => {
+                    self.valid_values.insert(value);
+                }
+                Err(e) => self.error(
+                    "invalid-label",
+                    object,
+                    &path(),
+                    e.to_string(),
+                    "shorten the value or remove the characters labels do not allow",
+                ),
+            }
         }
     }
 
@@ -518,8 +531,8 @@ impl Checker<'_, '_> {
 
     fn workload(
         &mut self,
-        name: &Name,
-        pod: &PodTemplate,
+        name: &'a Name,
+        pod: &'a PodTemplate,
         replicas: i32,
         claim_names: &BTreeSet<&str>,
         object: &str,
@@ -572,7 +585,7 @@ impl Checker<'_, '_> {
         let mut container_names = BTreeSet::new();
         let mut port_names = BTreeSet::new();
         for (path, c) in pod.all_containers() {
-            let base = format!("spec.template.spec.{path}");
+            let base = ["spec.template.spec.", path.as_str()].concat();
             if !container_names.insert(c.name.as_str()) {
                 self.error(
                     "duplicate-name",
@@ -633,7 +646,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn service(&mut self, svc: &crate::service::Service, object: &str) {
+    fn service(&mut self, svc: &'a crate::service::Service, object: &str) {
         if svc.ports.is_empty() && !svc.headless {
             self.error(
                 "service-without-ports",
@@ -980,6 +993,8 @@ impl Stack {
         let mut c = Checker {
             index,
             out: Vec::new(),
+            valid_keys: FastSet::default(),
+            valid_values: FastSet::default(),
         };
         if namespace {
             self.namespace_diagnostics(&mut c);
@@ -1134,7 +1149,7 @@ impl Stack {
         c.out
     }
 
-    fn namespace_diagnostics(&self, c: &mut Checker<'_, '_>) {
+    fn namespace_diagnostics<'a>(&'a self, c: &mut Checker<'_, 'a>) {
         let ns_object = format!("namespace/{}", self.namespace);
         c.name(
             NameRule::Dns1123Label,

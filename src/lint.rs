@@ -60,8 +60,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "cpu-request-missing",
             object,
-            format!("{base}.resources.requests.cpu"),
-            format!("container `{name}` has no cpu request"),
+            [base, ".resources.requests.cpu"].concat(),
+            ["container `", name.as_str(), "` has no cpu request"].concat(),
         );
     }
     if r.cpu_limit().is_none() {
@@ -69,8 +69,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "cpu-limit-missing",
             object,
-            format!("{base}.resources.limits.cpu"),
-            format!("container `{name}` has no cpu limit"),
+            [base, ".resources.limits.cpu"].concat(),
+            ["container `", name.as_str(), "` has no cpu limit"].concat(),
         );
     }
     if r.memory_request().is_none() && r.memory_limit().is_none() {
@@ -78,8 +78,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "memory-request-missing",
             object,
-            format!("{base}.resources.requests.memory"),
-            format!("container `{name}` has no memory request"),
+            [base, ".resources.requests.memory"].concat(),
+            ["container `", name.as_str(), "` has no memory request"].concat(),
         );
     }
     if r.memory_limit().is_none() {
@@ -87,8 +87,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "memory-limit-missing",
             object,
-            format!("{base}.resources.limits.memory"),
-            format!("container `{name}` has no memory limit"),
+            [base, ".resources.limits.memory"].concat(),
+            ["container `", name.as_str(), "` has no memory limit"].concat(),
         );
     }
     if mutable_tag(&c.image) {
@@ -96,7 +96,7 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "image-tag-mutable",
             object,
-            format!("{base}.image"),
+            [base, ".image"].concat(),
             format!("image `{}` has no version tag or uses `latest`", c.image),
         );
     }
@@ -105,8 +105,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "image-not-pinned",
             object,
-            format!("{base}.image"),
-            format!("image `{}` is not pinned by digest", c.image),
+            [base, ".image"].concat(),
+            ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
         );
     }
     if c.run_as_user < 10_000 {
@@ -114,7 +114,7 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "runs-as-root",
             object,
-            format!("{base}.securityContext.runAsUser"),
+            [base, ".securityContext.runAsUser"].concat(),
             format!(
                 "container `{name}` runs as uid {} (root or below 10000)",
                 c.run_as_user
@@ -126,8 +126,13 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "writable-root-filesystem",
             object,
-            format!("{base}.securityContext.readOnlyRootFilesystem"),
-            format!("container `{name}` has a writable root filesystem"),
+            [base, ".securityContext.readOnlyRootFilesystem"].concat(),
+            [
+                "container `",
+                name.as_str(),
+                "` has a writable root filesystem",
+            ]
+            .concat(),
         );
     }
     if c.allow_escalation {
@@ -135,8 +140,13 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "privilege-escalation-allowed",
             object,
-            format!("{base}.securityContext.allowPrivilegeEscalation"),
-            format!("container `{name}` allows privilege escalation"),
+            [base, ".securityContext.allowPrivilegeEscalation"].concat(),
+            [
+                "container `",
+                name.as_str(),
+                "` allows privilege escalation",
+            ]
+            .concat(),
         );
     }
     if c.privileged {
@@ -144,8 +154,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "privileged-container",
             object,
-            format!("{base}.securityContext.privileged"),
-            format!("container `{name}` is privileged"),
+            [base, ".securityContext.privileged"].concat(),
+            ["container `", name.as_str(), "` is privileged"].concat(),
         );
     }
     if !c.drop_all_capabilities {
@@ -153,8 +163,13 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "capabilities-not-dropped",
             object,
-            format!("{base}.securityContext.capabilities.drop"),
-            format!("container `{name}` keeps the runtime's default capabilities"),
+            [base, ".securityContext.capabilities.drop"].concat(),
+            [
+                "container `",
+                name.as_str(),
+                "` keeps the runtime's default capabilities",
+            ]
+            .concat(),
         );
     }
     for (i, cap) in c.add_capabilities.iter().enumerate() {
@@ -175,8 +190,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "liveness-probe-missing",
             object,
-            format!("{base}.livenessProbe"),
-            format!("container `{name}` has no liveness probe"),
+            [base, ".livenessProbe"].concat(),
+            ["container `", name.as_str(), "` has no liveness probe"].concat(),
         );
     }
     if app && c.readiness.is_none() {
@@ -184,8 +199,8 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
             out,
             "readiness-probe-missing",
             object,
-            format!("{base}.readinessProbe"),
-            format!("container `{name}` has no readiness probe"),
+            [base, ".readinessProbe"].concat(),
+            ["container `", name.as_str(), "` has no readiness probe"].concat(),
         );
     }
     for (i, e) in c.env.iter().enumerate() {
@@ -237,7 +252,13 @@ fn lint_pod(
 ) {
     for (path, c) in pod.all_containers() {
         let app = path.starts_with("containers[");
-        lint_container(out, c, app, object, &format!("spec.template.spec.{path}"));
+        lint_container(
+            out,
+            c,
+            app,
+            object,
+            &["spec.template.spec.", path.as_str()].concat(),
+        );
     }
     if !pod.seccomp_runtime_default {
         push(
@@ -295,7 +316,7 @@ fn lint_pod(
             "network-policy-missing",
             object,
             "spec.template.metadata.labels".into(),
-            format!("no networkpolicy selects the pods of `{name}`"),
+            ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
         );
     }
     if replicas >= 2 && !has_pdb {
@@ -368,7 +389,7 @@ impl Stack {
                 name,
                 replicas,
                 &object,
-                covered(&pod.pod_label_pairs(name)),
+                !selectors.is_empty() && covered(&pod.pod_label_pairs(name)),
                 has_pdb,
             );
         }

@@ -120,7 +120,12 @@ impl Object {
         let kind = self.kind();
         let name = self.name().as_str();
         let mut out = String::with_capacity(kind.len() + 1 + name.len());
-        out.extend(kind.chars().flat_map(char::to_lowercase));
+        if kind.is_ascii() {
+            out.push_str(kind);
+            out.make_ascii_lowercase();
+        } else {
+            out.extend(kind.chars().flat_map(char::to_lowercase));
+        }
         out.push('/');
         out.push_str(name);
         out

@@ -538,7 +538,12 @@ pub fn rules() -> &'static [Rule] {
 /// ```
 #[must_use]
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    static BY_ID: std::sync::OnceLock<crate::fast_hash::FastMap<&'static str, &'static Rule>> =
+        std::sync::OnceLock::new();
+    BY_ID
+        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get(id)
+        .copied()
 }
 
 /// The rules reference page (`docs/rules.md`), generated from the table.
