@@ -246,7 +246,10 @@ impl Stack {
                 counts,
                 one_per_node: pod.one_per_node,
                 largest_memory_limit,
-                arch: pod.node_selector.get("kubernetes.io/arch").cloned(),
+                arch: pod
+                    .node_selector
+                    .get("kubernetes.io/arch")
+                    .map(str::to_owned),
                 missing,
             });
         }

@@ -139,11 +139,7 @@ impl<'a> Index<'a> {
     fn selected(&self, selector: &crate::str_map::StrMap) -> Vec<&'a PodTemplate> {
         let candidates = selector
             .iter()
-            .map(|(k, v)| {
-                self.by_label
-                    .get(&(k.as_str(), v.as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            })
+            .map(|(k, v)| self.by_label.get(&(k, v)).map_or(&[][..], Vec::as_slice))
             .min_by_key(|c| c.len())
             .unwrap_or(&[]);
         candidates
@@ -152,7 +148,7 @@ impl<'a> Index<'a> {
             .filter(|(_, _, labels, _)| {
                 selector
                     .iter()
-                    .all(|(k, v)| label_value(labels, k) == Some(v.as_str()))
+                    .all(|(k, v)| label_value(labels, k) == Some(v))
             })
             .map(|(_, _, _, pod)| *pod)
             .collect()
@@ -303,7 +299,7 @@ impl<'a> Checker<'_, 'a> {
             Some(Object::ConfigMap(c)) => {
                 if let Some(key) = key {
                     if !c.data.contains_key(key) {
-                        let keys: Vec<&str> = c.data.keys().map(String::as_str).collect();
+                        let keys: Vec<&str> = c.data.keys().collect();
                         self.error(
                             "missing-config-map-key",
                             object,
@@ -1191,7 +1187,7 @@ impl Stack {
                 .and_then(|m| m.suppressions.get(&d.id))
                 .or_else(|| self.meta.suppressions.get(&d.id));
             if let Some(reason) = reason {
-                d.suppressed = Some(reason.clone());
+                d.suppressed = Some(reason.to_owned());
             }
         }
     }

@@ -149,7 +149,10 @@ impl Stack {
                         for (name, pod) in &workloads {
                             let labels = pod.pod_labels(&crate::name::Name::from(*name));
                             if !svc.selector.is_empty()
-                                && svc.selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                                && svc
+                                    .selector
+                                    .iter()
+                                    .all(|(k, v)| labels.get(k).map(String::as_str) == Some(v))
                             {
                                 published.insert(name);
                             }
@@ -204,7 +207,7 @@ impl Stack {
                     EnvFrom::ConfigMap(n) => {
                         if let Some(data) = config.get(n.as_str()) {
                             for (k, v) in *data {
-                                env.insert(k.clone(), Value::String(v.replace('$', "$$")));
+                                env.insert(k.to_owned(), Value::String(v.replace('$', "$$")));
                             }
                         }
                     }
@@ -295,7 +298,7 @@ impl Stack {
                             let source = format!("{cm}-{key}");
                             let file = format!("config/{cm}/{key}");
                             configs.insert(source.clone(), json!({"file": format!("./{file}")}));
-                            files.insert(file, value.clone());
+                            files.insert(file, value.to_owned());
                             service_configs.push(
                                 json!({"source": source, "target": format!("{}/{key}", m.path)}),
                             );

@@ -70,7 +70,7 @@ impl ConfigMap {
     /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.data.get(key).map(String::as_str)
+        self.data.get(key)
     }
 
     /// Lowers to the k8s-openapi type, in `namespace`.

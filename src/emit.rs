@@ -1059,7 +1059,7 @@ fn merge_meta(
 ) {
     let l = meta.labels.get_or_insert_with(Default::default);
     for (k, v) in labels {
-        l.entry(k.clone()).or_insert_with(|| v.clone());
+        l.entry(k.to_owned()).or_insert_with(|| v.to_owned());
     }
     if !checkov_skips.is_empty() {
         let a = meta.annotations.get_or_insert_with(Default::default);

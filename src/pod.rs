@@ -68,7 +68,7 @@ impl PodTemplate {
         let mut name = (!self.labels.contains_key(NAME_LABEL)).then_some(workload.as_str());
         for (k, v) in &self.labels {
             if let Some(n) = name
-                && k.as_str() > NAME_LABEL
+                && k > NAME_LABEL
             {
                 pairs.push((NAME_LABEL, n));
                 name = None;
@@ -85,14 +85,18 @@ impl PodTemplate {
     /// copying a string.
     pub(crate) fn selector_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
         match &self.selector {
-            Some(s) => s.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            Some(s) => s.iter().collect(),
             None => vec![(NAME_LABEL, workload.as_str())],
         }
     }
 
     pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
         let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
-        labels.extend(self.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        labels.extend(
+            self.labels
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
         labels
     }
 

@@ -1,35 +1,82 @@
-//! A small string-to-string map kept as a sorted `Vec`: labels, annotations, selectors and
-//! ConfigMap entries have a handful of keys each, and a stack has thousands of them, so a
-//! vector (one allocation, no tree nodes) is both smaller and faster than a `BTreeMap`.
+//! A small string-to-string map: labels, annotations, selectors and ConfigMap entries have a
+//! handful of keys each, and a stack has thousands of them, so every key and value of one
+//! map lives in one buffer, indexed by a sorted vector (two allocations per map instead of a
+//! tree node and two strings per entry).
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// Sorted by key, keys unique. Iterates in key order, like the `BTreeMap` it replaces.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub(crate) struct StrMap(Vec<(String, String)>);
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StrMap {
+    /// Keys and values, back to back (replaced values leave their old bytes behind).
+    text: String,
+    /// Per entry, sorted by key: key start, key end (= value start), value end.
+    entries: Vec<(usize, usize, usize)>,
+}
 
 impl StrMap {
     pub(crate) fn new() -> Self {
-        StrMap(Vec::new())
+        StrMap::default()
+    }
+
+    fn key_at(&self, i: usize) -> &str {
+        let (a, b, _) = self.entries[i];
+        &self.text[a..b]
+    }
+
+    fn value_at(&self, i: usize) -> &str {
+        let (_, b, c) = self.entries[i];
+        &self.text[b..c]
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.entries
+            .binary_search_by(|&(a, b, _)| self.text[a..b].cmp(key))
     }
 
     /// Inserts or replaces; returns the previous value.
-    pub(crate) fn insert(&mut self, key: String, value: String) -> Option<String> {
-        match self.find(&key) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+    pub(crate) fn insert(
+        &mut self,
+        key: impl AsRef<str>,
+        value: impl AsRef<str>,
+    ) -> Option<String> {
+        let (key, value) = (key.as_ref(), value.as_ref());
+        match self.find(key) {
+            Ok(i) => {
+                let old = self.value_at(i).to_owned();
+                let (_, b, c) = self.entries[i];
+                if c == self.text.len() {
+                    // The last entry written: overwrite its value in place.
+                    self.text.truncate(b);
+                    self.text.push_str(value);
+                    self.entries[i].2 = self.text.len();
+                } else {
+                    let start = self.text.len();
+                    self.text.push_str(key);
+                    self.text.push_str(value);
+                    self.entries[i] = (start, start + key.len(), self.text.len());
+                }
+                Some(old)
+            }
             Err(i) => {
-                self.0.insert(i, (key, value));
+                if self.entries.capacity() == 0 {
+                    // Room for a typical label set at once instead of growing from zero.
+                    self.entries.reserve(4);
+                    self.text.reserve((key.len() + value.len()).max(16) * 4);
+                }
+                let start = self.text.len();
+                self.text.push_str(key);
+                self.text.push_str(value);
+                self.entries
+                    .insert(i, (start, start + key.len(), self.text.len()));
                 None
             }
         }
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&String> {
-        self.find(key).ok().map(|i| &self.0[i].1)
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.find(key).ok().map(|i| self.value_at(i))
     }
 
     pub(crate) fn contains_key(&self, key: &str) -> bool {
@@ -38,41 +85,96 @@ impl StrMap {
 
     #[cfg(test)]
     pub(crate) fn remove(&mut self, key: &str) -> Option<String> {
-        self.find(key).ok().map(|i| self.0.remove(i).1)
+        let i = self.find(key).ok()?;
+        let old = self.value_at(i).to_owned();
+        self.entries.remove(i);
+        Some(old)
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.entries.is_empty()
     }
 
-    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &String)> + Clone {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub(crate) fn iter(&self) -> Iter<'_> {
+        Iter {
+            map: self,
+            range: 0..self.entries.len(),
+        }
     }
 
-    pub(crate) fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + Clone {
-        self.0.iter().map(|(k, _)| k)
+    pub(crate) fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + Clone {
+        self.iter().map(|(k, _)| k)
     }
 
     /// A `BTreeMap` copy, as k8s-openapi types want.
     pub(crate) fn to_btree(&self) -> BTreeMap<String, String> {
-        self.0.iter().cloned().collect()
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 }
 
-impl Extend<(String, String)> for StrMap {
-    fn extend<I: IntoIterator<Item = (String, String)>>(&mut self, iter: I) {
+/// The entries of a [`StrMap`] in key order.
+#[derive(Clone)]
+pub(crate) struct Iter<'a> {
+    map: &'a StrMap,
+    range: std::ops::Range<usize>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let i = self.range.next()?;
+        Some((self.map.key_at(i), self.map.value_at(i)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.range.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let i = self.range.next_back()?;
+        Some((self.map.key_at(i), self.map.value_at(i)))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl PartialEq for StrMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for StrMap {}
+
+impl Hash for StrMap {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.len().hash(state);
+        for (k, v) in self {
+            k.hash(state);
+            v.hash(state);
+        }
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> Extend<(K, V)> for StrMap {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
         }
     }
 }
 
-impl FromIterator<(String, String)> for StrMap {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for StrMap {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut m = StrMap::new();
         m.extend(iter);
         m
@@ -87,8 +189,7 @@ impl<const N: usize> From<[(String, String); N]> for StrMap {
 
 impl From<BTreeMap<String, String>> for StrMap {
     fn from(m: BTreeMap<String, String>) -> Self {
-        // Already sorted and unique.
-        StrMap(m.into_iter().collect())
+        m.into_iter().collect()
     }
 }
 
@@ -100,19 +201,16 @@ impl From<&StrMap> for BTreeMap<String, String> {
 
 impl From<StrMap> for BTreeMap<String, String> {
     fn from(m: StrMap) -> Self {
-        m.0.into_iter().collect()
+        m.to_btree()
     }
 }
 
 impl<'a> IntoIterator for &'a StrMap {
-    type Item = (&'a String, &'a String);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a String, &'a String),
-    >;
+    type Item = (&'a str, &'a str);
+    type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.iter()
     }
 }
 
@@ -121,7 +219,10 @@ impl IntoIterator for StrMap {
     type IntoIter = std::vec::IntoIter<(String, String)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 }
 
@@ -141,11 +242,16 @@ mod tests {
                 } else {
                     prop_assert_eq!(ours.insert(k.clone(), v.clone()), std.insert(k.clone(), v));
                 }
-                prop_assert_eq!(ours.get(&k), std.get(&k));
+                prop_assert_eq!(ours.get(&k), std.get(&k).map(String::as_str));
                 prop_assert_eq!(ours.contains_key(&k), std.contains_key(&k));
             }
             prop_assert_eq!(ours.len(), std.len());
-            prop_assert!(ours.iter().eq(std.iter()));
+            prop_assert!(ours.iter().eq(std.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+            let mut again = ours.clone();
+            again.insert("zz", "1");
+            again.insert("zz", "22");
+            prop_assert_eq!(again.get("zz"), Some("22"));
+            prop_assert_eq!(again.len(), ours.len() + usize::from(!ours.contains_key("zz")));
             prop_assert_eq!(ours.to_btree(), std.clone());
             prop_assert_eq!(StrMap::from(std.clone()), ours);
         }
