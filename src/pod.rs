@@ -394,7 +394,7 @@ mod tests {
         ] {
             let mut pod = PodTemplate::new(Container::new("c", "nginx:1.27"));
             for (k, v) in &labels {
-                pod.labels.insert((*k).to_owned(), (*v).to_owned());
+                pod.labels.insert(*k, *v);
             }
             let owned: Vec<(String, String)> = pod.pod_labels(&name).into_iter().collect();
             let borrowed: Vec<(String, String)> = pod

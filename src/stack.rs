@@ -129,7 +129,7 @@ impl Stack {
     pub fn namespace_to_k8s(&self) -> Namespace {
         let mut meta = self.meta.clone();
         meta.labels.insert(
-            "pod-security.kubernetes.io/enforce".to_owned(),
+            "pod-security.kubernetes.io/enforce",
             self.pod_security.clone(),
         );
         Namespace {
