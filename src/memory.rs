@@ -43,11 +43,10 @@ fn bytes_from_quantity(q: Quantity, input: &str) -> Result<u64, BytesError> {
     u64::try_from(nanos / 1_000_000_000).map_err(|_| BytesError::TooLarge(input.to_owned()))
 }
 
-/// The canonical decimal-SI spelling of a whole number of bytes (`12G`, `1500k`, `0`),
-/// as [`Quantity`] prints it, computed with `u64` arithmetic.
-fn decimal_spelling(bytes: u64) -> String {
+/// The canonical decimal-SI spelling as mantissa and suffix (`12` `G`, `1500` `k`).
+fn decimal_parts(bytes: u64) -> (u64, &'static str) {
     if bytes == 0 {
-        return "0".to_owned();
+        return (0, "");
     }
     let (mut m, mut e) = (bytes, 0u32);
     while m % 10 == 0 {
@@ -58,14 +57,14 @@ fn decimal_spelling(bytes: u64) -> String {
     m *= 10u64.pow(r);
     e -= r;
     const SUFFIX: [&str; 7] = ["", "k", "M", "G", "T", "P", "E"];
-    format!("{m}{}", SUFFIX[(e / 3) as usize])
+    (m, SUFFIX[(e / 3) as usize])
 }
 
-/// The canonical binary-SI spelling (`512Mi`, `1025`); below 1024 the API server prints
-/// binary quantities in decimal.
-fn binary_spelling(bytes: u64) -> String {
+/// The canonical binary-SI spelling as mantissa and suffix (`512` `Mi`, `1025` ``); below
+/// 1024 the API server prints binary quantities in decimal.
+fn binary_parts(bytes: u64) -> (u64, &'static str) {
     if bytes < 1024 {
-        return decimal_spelling(bytes);
+        return decimal_parts(bytes);
     }
     const SUFFIX: [&str; 7] = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
     let (mut m, mut i) = (bytes, 0);
@@ -73,19 +72,24 @@ fn binary_spelling(bytes: u64) -> String {
         m /= 1024;
         i += 1;
     }
-    format!("{m}{}", SUFFIX[i])
+    (m, SUFFIX[i])
+}
+
+/// Printed length of a spelling.
+fn spelled_len((m, suffix): (u64, &str)) -> usize {
+    m.checked_ilog10().map_or(1, |l| l as usize + 1) + suffix.len()
 }
 
 /// The shorter of the two spellings, binary on a tie, and whether it is the binary one.
 /// Above 2⁶³ − 1 bytes only the decimal spelling reads back exactly (the API server caps
 /// binary-suffixed values there).
-fn canonical_bytes(bytes: u64) -> (String, bool) {
-    let decimal = decimal_spelling(bytes);
+fn canonical_parts(bytes: u64) -> ((u64, &'static str), bool) {
+    let decimal = decimal_parts(bytes);
     if bytes > i64::MAX as u64 {
         return (decimal, false);
     }
-    let binary = binary_spelling(bytes);
-    if decimal.len() < binary.len() {
+    let binary = binary_parts(bytes);
+    if spelled_len(decimal) < spelled_len(binary) {
         (decimal, false)
     } else {
         (binary, true)
@@ -96,7 +100,7 @@ fn canonical_bytes(bytes: u64) -> (String, bool) {
 /// (`512Mi`, `12G`), binary on a tie.
 fn bytes_to_quantity(bytes: u64) -> Quantity {
     let nanos = i128::from(bytes) * 1_000_000_000;
-    let format = if canonical_bytes(bytes).1 {
+    let format = if canonical_parts(bytes).1 {
         QuantityFormat::BinarySi
     } else {
         QuantityFormat::DecimalSi
@@ -283,7 +287,8 @@ macro_rules! byte_amount {
         /// The canonical quantity (same text as `to_quantity().to_string()`, computed faster).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&canonical_bytes(self.0).0)
+                let ((m, suffix), _) = canonical_parts(self.0);
+                write!(f, "{m}{suffix}")
             }
         }
 
