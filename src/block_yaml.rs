@@ -81,7 +81,11 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn indent(&mut self, col: usize) {
-        self.out.resize(self.out.len() + col, b' ');
+        const SPACES: [u8; 64] = [b' '; 64];
+        match SPACES.get(..col) {
+            Some(spaces) => self.out.extend_from_slice(spaces),
+            None => self.out.resize(self.out.len() + col, b' '),
+        }
     }
 
     /// A string in value position: plain, double-quoted digits, or as serde-saphyr renders it.
@@ -721,6 +725,17 @@ mod tests {
         };
         let f = fast(&doc).expect("one-line values never leave the fast path");
         assert_eq!(f, saphyr(&doc));
+    }
+
+    #[test]
+    fn deep_nesting_matches_serde_saphyr() {
+        let mut v = serde_json::json!({"leaf": "x", "list": ["a", {"k": "v"}]});
+        for i in 0..40 {
+            v = serde_json::json!({ format!("level{i}"): v, "num": i });
+        }
+        let f = fast(&v).expect("the fast path applies");
+        assert!(f.contains(&format!("{}leaf: x\n", " ".repeat(80))));
+        assert_eq!(f, saphyr(&v));
     }
 
     #[test]
