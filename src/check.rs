@@ -163,6 +163,19 @@ fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
         .map(|i| labels[i].1)
 }
 
+/// Validates `s` by `rule` unless `valid` already holds it, and remembers it when valid.
+fn remembered<'a>(
+    valid: &mut FastSet<&'a str>,
+    rule: NameRule,
+    s: &'a str,
+) -> Result<(), crate::name::NameError> {
+    if !valid.contains(s) {
+        rule.validate(s)?;
+        valid.insert(s);
+    }
+    Ok(())
+}
+
 struct Checker<'i, 'a> {
     index: &'i Index<'a>,
     out: Vec<Diagnostic>,
@@ -251,33 +264,23 @@ impl<'a> Checker<'_, 'a> {
     /// Checks one label; its path (`{prefix}{field}{key}`) is only spelled out on error.
     fn label(&mut self, key: &'a str, value: &'a str, object: &str, prefix: &str, field: &str) {
         let path = || format!("{prefix}{field}{key}");
-        if !self.valid_keys.contains(key) {
-            match NameRule::LabelKey.validate(key) {
-                Ok(()) => {
-                    self.valid_keys.insert(key);
-                }
-                Err(e) => self.error(
-                    "invalid-label",
-                    object,
-                    &path(),
-                    e.to_string(),
-                    "use a key like `app.kubernetes.io/name`",
-                ),
-            }
+        if let Err(e) = remembered(&mut self.valid_keys, NameRule::LabelKey, key) {
+            self.error(
+                "invalid-label",
+                object,
+                &path(),
+                e.to_string(),
+                "use a key like `app.kubernetes.io/name`",
+            );
         }
-        if !self.valid_values.contains(value) {
-            match NameRule::LabelValue.validate(value) {
-                Ok(()) => {
-                    self.valid_values.insert(value);
-                }
-                Err(e) => self.error(
-                    "invalid-label",
-                    object,
-                    &path(),
-                    e.to_string(),
-                    "shorten the value or remove the characters labels do not allow",
-                ),
-            }
+        if let Err(e) = remembered(&mut self.valid_values, NameRule::LabelValue, value) {
+            self.error(
+                "invalid-label",
+                object,
+                &path(),
+                e.to_string(),
+                "shorten the value or remove the characters labels do not allow",
+            );
         }
     }
 

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::block_yaml::BlockYaml;
-
 use crate::object::Object;
 use crate::report::Report;
 use crate::stack::Stack;
