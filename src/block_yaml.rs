@@ -366,6 +366,13 @@ macro_rules! give_up {
     };
 }
 
+/// Integer methods of [`Node`]: written in decimal, as serde-saphyr does.
+macro_rules! numbers {
+    ($($name:ident($ty:ty)),* $(,)?) => {
+        $(fn $name(self, v: $ty) -> Result { self.number(v) })*
+    };
+}
+
 macro_rules! no_compound {
     () => {
         type SerializeSeq = Impossible<(), GiveUp>;
@@ -463,29 +470,9 @@ impl<'w, 'a> ser::Serializer for Node<'w, 'a> {
             Ok(())
         })
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.number(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.number(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.number(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.number(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.number(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.number(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.number(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.number(v)
+    numbers! {
+        serialize_i8(i8), serialize_i16(i16), serialize_i32(i32), serialize_i64(i64),
+        serialize_u8(u8), serialize_u16(u16), serialize_u32(u32), serialize_u64(u64),
     }
     give_up! {
         serialize_f32(f32) -> ();

@@ -948,15 +948,12 @@ impl Stack {
 
     /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
     /// and not yet deduplicated ([`Report::new`] sorts them), the work split across up to
-    /// `threads` threads for large stacks: the same diagnostics in the same order.
+    /// `threads` threads (callers pass 1 for small stacks): the same diagnostics in the same
+    /// order.
     pub(crate) fn unsorted_diagnostics_on(&self, threads: usize) -> Vec<Diagnostic> {
         let index = Index::new(self);
         let n = self.objects.len();
-        let parts = if n < PARALLEL_CHECK_FROM {
-            1
-        } else {
-            threads.clamp(1, 8)
-        };
+        let parts = threads.clamp(1, 8).min(n.max(1));
         let mut out = if parts <= 1 {
             let mut out = self.object_diagnostics(&index, &self.objects, true);
             out.extend(self.lint());
@@ -1242,5 +1239,15 @@ mod tests {
                 "{threads} threads"
             );
         }
+        // More threads than objects, and no objects at all.
+        let small = Stack::new("default").with(ConfigMap::new("Bad_Name"));
+        let serial = small.unsorted_diagnostics_on(1);
+        assert!(serial.len() >= 2, "{serial:?}");
+        assert_eq!(small.unsorted_diagnostics_on(8), serial);
+        let empty = Stack::new("default");
+        assert_eq!(
+            empty.unsorted_diagnostics_on(8),
+            empty.unsorted_diagnostics_on(1)
+        );
     }
 }
