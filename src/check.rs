@@ -886,7 +886,7 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check_on(&self, platform: &crate::platform::Platform) -> Report {
-        let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform));
+        let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform), false);
         let fit = fit.unwrap_or_else(|| self.fit(platform));
         diagnostics.extend(fit.diagnostics().iter().cloned());
         Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
@@ -918,14 +918,20 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn check(&self) -> Report {
-        Report::new(self.namespace.as_str(), self.diagnostics_and_fit(None).0)
+        Report::new(
+            self.namespace.as_str(),
+            self.diagnostics_and_fit(None, false).0,
+        )
     }
 
     /// The unsorted diagnostics and, given a platform, the fit on it: for large stacks on
-    /// every core (the fit beside the check, the check split by objects).
+    /// every core (the fit beside the check, the check split by objects). With
+    /// `errors_only`, the lints leave out their warnings and notes (every error is still
+    /// there; structural checks report as always).
     pub(crate) fn diagnostics_and_fit(
         &self,
         platform: Option<&crate::platform::Platform>,
+        errors_only: bool,
     ) -> (Vec<Diagnostic>, Option<crate::fit::FitReport>) {
         let threads = if self.objects.len() < PARALLEL_CHECK_FROM {
             1
@@ -935,12 +941,12 @@ impl Stack {
         match platform {
             Some(p) if threads > 1 => std::thread::scope(|scope| {
                 let fit = scope.spawn(|| self.fit(p));
-                let diagnostics = self.unsorted_diagnostics_on(threads);
+                let diagnostics = self.unsorted_diagnostics_on(threads, errors_only);
                 let fit = fit.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
                 (diagnostics, Some(fit))
             }),
             _ => (
-                self.unsorted_diagnostics_on(threads),
+                self.unsorted_diagnostics_on(threads, errors_only),
                 platform.map(|p| self.fit(p)),
             ),
         }
@@ -949,20 +955,24 @@ impl Stack {
     /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
     /// and not yet deduplicated ([`Report::new`] sorts them), the work split across up to
     /// `threads` threads (callers pass 1 for small stacks): the same diagnostics in the same
-    /// order.
-    pub(crate) fn unsorted_diagnostics_on(&self, threads: usize) -> Vec<Diagnostic> {
+    /// order. `errors_only` as for [`Stack::diagnostics_and_fit`].
+    pub(crate) fn unsorted_diagnostics_on(
+        &self,
+        threads: usize,
+        errors_only: bool,
+    ) -> Vec<Diagnostic> {
         let index = Index::new(self);
         let n = self.objects.len();
         let parts = threads.clamp(1, 8).min(n.max(1));
         let mut out = if parts <= 1 {
             let mut out = self.object_diagnostics(&index, &self.objects, true);
-            out.extend(self.lint());
+            out.extend(self.lint(errors_only));
             out
         } else {
             let size = n.div_ceil(parts);
             let index = &index;
             std::thread::scope(|scope| {
-                let lint = scope.spawn(|| self.lint());
+                let lint = scope.spawn(|| self.lint(errors_only));
                 let rest: Vec<_> = self.objects[size..]
                     .chunks(size)
                     .map(|part| scope.spawn(move || self.object_diagnostics(index, part, false)))
@@ -1228,26 +1238,57 @@ mod tests {
     fn the_check_on_several_threads_finds_the_same_in_the_same_order() {
         let stack = large();
         assert!(stack.objects.len() >= super::PARALLEL_CHECK_FROM);
-        let one = stack.unsorted_diagnostics_on(1);
+        let one = stack.unsorted_diagnostics_on(1, false);
         assert!(one.iter().any(|d| d.id == "duplicate-name"));
         assert!(one.iter().any(|d| d.id == "missing-config-map-key"));
         assert!(one.iter().any(|d| d.suppressed.is_some()));
         for threads in [2, 3, 8] {
             assert_eq!(
-                stack.unsorted_diagnostics_on(threads),
+                stack.unsorted_diagnostics_on(threads, false),
                 one,
                 "{threads} threads"
             );
         }
         // More threads than objects, and no objects at all.
         let small = Stack::new("default").with(ConfigMap::new("Bad_Name"));
-        let serial = small.unsorted_diagnostics_on(1);
+        let serial = small.unsorted_diagnostics_on(1, false);
         assert!(serial.len() >= 2, "{serial:?}");
-        assert_eq!(small.unsorted_diagnostics_on(8), serial);
+        assert_eq!(small.unsorted_diagnostics_on(8, false), serial);
         let empty = Stack::new("default");
         assert_eq!(
-            empty.unsorted_diagnostics_on(8),
-            empty.unsorted_diagnostics_on(1)
+            empty.unsorted_diagnostics_on(8, false),
+            empty.unsorted_diagnostics_on(1, false)
         );
+    }
+
+    #[test]
+    fn errors_only_drops_exactly_the_lints_below_error_severity() {
+        use crate::diagnostic::Severity;
+        let stack = large();
+        let lint_rest: Vec<_> = stack
+            .lint(false)
+            .into_iter()
+            .filter(|d| d.severity != Severity::Error)
+            .map(|d| (d.id, d.object, d.path))
+            .collect();
+        assert!(lint_rest.len() > 1000, "{}", lint_rest.len());
+        for threads in [1, 2] {
+            let all = stack.unsorted_diagnostics_on(threads, false);
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|d| {
+                    !lint_rest
+                        .iter()
+                        .any(|(id, o, p)| *id == d.id && *o == d.object && *p == d.path)
+                })
+                .cloned()
+                .collect();
+            assert!(expected.iter().any(|d| d.severity == Severity::Error));
+            assert_eq!(
+                stack.unsorted_diagnostics_on(threads, true),
+                expected,
+                "{threads} threads"
+            );
+        }
     }
 }

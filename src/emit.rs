@@ -270,10 +270,12 @@ impl EmitOptions {
     /// [`EmitOptions::gate`] for callers that only need to know whether to go on: the
     /// report is sorted and built only when it refuses the stack.
     fn passes(&self, stack: &Stack) -> Result<(), EmitError> {
-        if self.skip_check {
+        if self.skip_check || self.allow_errors {
             return Ok(());
         }
-        let (diagnostics, fit) = stack.diagnostics_and_fit(self.platform.as_ref());
+        // Only errors block, so the lints' warnings are not even spelled out unless the
+        // stack is refused; then the report is built from the whole check.
+        let (diagnostics, fit) = stack.diagnostics_and_fit(self.platform.as_ref(), true);
         let blocking = |d: &crate::diagnostic::Diagnostic| {
             d.severity == crate::diagnostic::Severity::Error && d.suppressed.is_none()
         };
@@ -281,16 +283,18 @@ impl EmitOptions {
             || fit
                 .as_ref()
                 .is_some_and(|f| f.diagnostics().iter().any(blocking));
-        if !errors || self.allow_errors {
+        if !errors {
             return Ok(());
         }
+        drop(diagnostics);
+        let all = stack.diagnostics_and_fit(None, false).0;
         let report = match fit {
             Some(fit) => {
-                let mut all = diagnostics;
+                let mut all = all;
                 all.extend(fit.diagnostics().iter().cloned());
                 Report::new(stack.namespace.as_str(), all).with_fit_only(fit)
             }
-            None => Report::new(stack.namespace.as_str(), diagnostics),
+            None => Report::new(stack.namespace.as_str(), all),
         };
         Err(EmitError::Check(report))
     }

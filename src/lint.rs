@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::container::{Container, EnvValue};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::name::Name;
 use crate::network_policy::PolicyRule;
 use crate::object::Object;
@@ -35,11 +35,35 @@ const SECRET_WORDS: [&str; 8] = [
     "CREDENTIAL",
 ];
 
-fn push(out: &mut Vec<Diagnostic>, id: &str, object: &str, path: String, message: String) {
-    let Some(r) = rule(id) else { return };
-    out.push(Diagnostic::new(
-        r.severity, r.id, object, path, message, r.fix,
-    ));
+/// The lint findings of one check. With `errors_only` (the gate of
+/// [`Stack::write_yaml`](crate::Stack::write_yaml) only asks whether anything blocks),
+/// findings below error severity are dropped before their path and message are spelled out.
+pub(crate) struct Findings {
+    out: Vec<Diagnostic>,
+    errors_only: bool,
+}
+
+impl Findings {
+    fn push(
+        &mut self,
+        id: &str,
+        object: &str,
+        path: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    ) {
+        let Some(r) = rule(id) else { return };
+        if self.errors_only && r.severity != Severity::Error {
+            return;
+        }
+        self.out.push(Diagnostic::new(
+            r.severity,
+            r.id,
+            object,
+            path(),
+            message(),
+            r.fix,
+        ));
+    }
 }
 
 /// Whether the image names a mutable version: no tag, or `latest`.
@@ -52,155 +76,149 @@ fn mutable_tag(image: &str) -> bool {
     }
 }
 
-fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &str, base: &str) {
+fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, base: &str) {
     let r = &c.resources;
     let name = &c.name;
     if r.cpu_request().is_none() && r.cpu_limit().is_none() {
-        push(
-            out,
+        out.push(
             "cpu-request-missing",
             object,
-            [base, ".resources.requests.cpu"].concat(),
-            ["container `", name.as_str(), "` has no cpu request"].concat(),
+            || [base, ".resources.requests.cpu"].concat(),
+            || ["container `", name.as_str(), "` has no cpu request"].concat(),
         );
     }
     if r.cpu_limit().is_none() {
-        push(
-            out,
+        out.push(
             "cpu-limit-missing",
             object,
-            [base, ".resources.limits.cpu"].concat(),
-            ["container `", name.as_str(), "` has no cpu limit"].concat(),
+            || [base, ".resources.limits.cpu"].concat(),
+            || ["container `", name.as_str(), "` has no cpu limit"].concat(),
         );
     }
     if r.memory_request().is_none() && r.memory_limit().is_none() {
-        push(
-            out,
+        out.push(
             "memory-request-missing",
             object,
-            [base, ".resources.requests.memory"].concat(),
-            ["container `", name.as_str(), "` has no memory request"].concat(),
+            || [base, ".resources.requests.memory"].concat(),
+            || ["container `", name.as_str(), "` has no memory request"].concat(),
         );
     }
     if r.memory_limit().is_none() {
-        push(
-            out,
+        out.push(
             "memory-limit-missing",
             object,
-            [base, ".resources.limits.memory"].concat(),
-            ["container `", name.as_str(), "` has no memory limit"].concat(),
+            || [base, ".resources.limits.memory"].concat(),
+            || ["container `", name.as_str(), "` has no memory limit"].concat(),
         );
     }
     if mutable_tag(&c.image) {
-        push(
-            out,
+        out.push(
             "image-tag-mutable",
             object,
-            [base, ".image"].concat(),
-            format!("image `{}` has no version tag or uses `latest`", c.image),
+            || [base, ".image"].concat(),
+            || format!("image `{}` has no version tag or uses `latest`", c.image),
         );
     }
     if !c.image.contains("@sha256:") {
-        push(
-            out,
+        out.push(
             "image-not-pinned",
             object,
-            [base, ".image"].concat(),
-            ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
+            || [base, ".image"].concat(),
+            || ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
         );
     }
     if c.run_as_user < 10_000 {
-        push(
-            out,
+        out.push(
             "runs-as-root",
             object,
-            [base, ".securityContext.runAsUser"].concat(),
-            format!(
-                "container `{name}` runs as uid {} (root or below 10000)",
-                c.run_as_user
-            ),
+            || [base, ".securityContext.runAsUser"].concat(),
+            || {
+                format!(
+                    "container `{name}` runs as uid {} (root or below 10000)",
+                    c.run_as_user
+                )
+            },
         );
     }
     if !c.read_only_root {
-        push(
-            out,
+        out.push(
             "writable-root-filesystem",
             object,
-            [base, ".securityContext.readOnlyRootFilesystem"].concat(),
-            [
-                "container `",
-                name.as_str(),
-                "` has a writable root filesystem",
-            ]
-            .concat(),
+            || [base, ".securityContext.readOnlyRootFilesystem"].concat(),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` has a writable root filesystem",
+                ]
+                .concat()
+            },
         );
     }
     if c.allow_escalation {
-        push(
-            out,
+        out.push(
             "privilege-escalation-allowed",
             object,
-            [base, ".securityContext.allowPrivilegeEscalation"].concat(),
-            [
-                "container `",
-                name.as_str(),
-                "` allows privilege escalation",
-            ]
-            .concat(),
+            || [base, ".securityContext.allowPrivilegeEscalation"].concat(),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` allows privilege escalation",
+                ]
+                .concat()
+            },
         );
     }
     if c.privileged {
-        push(
-            out,
+        out.push(
             "privileged-container",
             object,
-            [base, ".securityContext.privileged"].concat(),
-            ["container `", name.as_str(), "` is privileged"].concat(),
+            || [base, ".securityContext.privileged"].concat(),
+            || ["container `", name.as_str(), "` is privileged"].concat(),
         );
     }
     if !c.drop_all_capabilities {
-        push(
-            out,
+        out.push(
             "capabilities-not-dropped",
             object,
-            [base, ".securityContext.capabilities.drop"].concat(),
-            [
-                "container `",
-                name.as_str(),
-                "` keeps the runtime's default capabilities",
-            ]
-            .concat(),
+            || [base, ".securityContext.capabilities.drop"].concat(),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` keeps the runtime's default capabilities",
+                ]
+                .concat()
+            },
         );
     }
     for (i, cap) in c.add_capabilities.iter().enumerate() {
         let upper = cap.to_ascii_uppercase();
         let bare = upper.strip_prefix("CAP_").unwrap_or(&upper);
         if DANGEROUS_CAPABILITIES.contains(&bare) {
-            push(
-                out,
+            out.push(
                 "dangerous-capability",
                 object,
-                format!("{base}.securityContext.capabilities.add[{i}]"),
-                format!("container `{name}` adds capability {cap}"),
+                || format!("{base}.securityContext.capabilities.add[{i}]"),
+                || format!("container `{name}` adds capability {cap}"),
             );
         }
     }
     if app && c.liveness.is_none() {
-        push(
-            out,
+        out.push(
             "liveness-probe-missing",
             object,
-            [base, ".livenessProbe"].concat(),
-            ["container `", name.as_str(), "` has no liveness probe"].concat(),
+            || [base, ".livenessProbe"].concat(),
+            || ["container `", name.as_str(), "` has no liveness probe"].concat(),
         );
     }
     if app && c.readiness.is_none() {
-        push(
-            out,
+        out.push(
             "readiness-probe-missing",
             object,
-            [base, ".readinessProbe"].concat(),
-            ["container `", name.as_str(), "` has no readiness probe"].concat(),
+            || [base, ".readinessProbe"].concat(),
+            || ["container `", name.as_str(), "` has no readiness probe"].concat(),
         );
     }
     for (i, e) in c.env.iter().enumerate() {
@@ -208,21 +226,19 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
         let secretish = SECRET_WORDS.iter().any(|w| upper.contains(w)) && !upper.ends_with("_FILE");
         match &e.value {
             EnvValue::Literal(v) if secretish && !v.is_empty() => {
-                push(
-                    out,
+                out.push(
                     "literal-secret-in-env",
                     object,
-                    format!("{base}.env[{i}].value"),
-                    format!("env var `{}` looks secret but has a literal value", e.name),
+                    || format!("{base}.env[{i}].value"),
+                    || format!("env var `{}` looks secret but has a literal value", e.name),
                 );
             }
             EnvValue::SecretKey { secret, .. } => {
-                push(
-                    out,
+                out.push(
                     "secret-as-env",
                     object,
-                    format!("{base}.env[{i}].valueFrom.secretKeyRef"),
-                    format!("env var `{}` carries secret `{secret}`", e.name),
+                    || format!("{base}.env[{i}].valueFrom.secretKeyRef"),
+                    || format!("env var `{}` carries secret `{secret}`", e.name),
                 );
             }
             _ => {}
@@ -230,19 +246,18 @@ fn lint_container(out: &mut Vec<Diagnostic>, c: &Container, app: bool, object: &
     }
     for (i, e) in c.env_from.iter().enumerate() {
         if let crate::container::EnvFrom::Secret(s) = e {
-            push(
-                out,
+            out.push(
                 "secret-as-env",
                 object,
-                format!("{base}.envFrom[{i}].secretRef"),
-                format!("secret `{s}` is imported as env vars"),
+                || format!("{base}.envFrom[{i}].secretRef"),
+                || format!("secret `{s}` is imported as env vars"),
             );
         }
     }
 }
 
 fn lint_pod(
-    out: &mut Vec<Diagnostic>,
+    out: &mut Findings,
     pod: &PodTemplate,
     name: &Name,
     replicas: i32,
@@ -261,87 +276,85 @@ fn lint_pod(
         );
     }
     if !pod.seccomp_runtime_default {
-        push(
-            out,
+        out.push(
             "seccomp-not-runtime-default",
             object,
-            "spec.template.spec.securityContext.seccompProfile".into(),
-            "the pod runs without the RuntimeDefault seccomp profile".into(),
+            || "spec.template.spec.securityContext.seccompProfile".into(),
+            || "the pod runs without the RuntimeDefault seccomp profile".into(),
         );
     }
     if pod.run_as_user < 10_000 {
-        push(
-            out,
+        out.push(
             "runs-as-root",
             object,
-            "spec.template.spec.securityContext.runAsUser".into(),
-            format!(
-                "the pod runs as uid {} (root or below 10000)",
-                pod.run_as_user
-            ),
+            || "spec.template.spec.securityContext.runAsUser".into(),
+            || {
+                format!(
+                    "the pod runs as uid {} (root or below 10000)",
+                    pod.run_as_user
+                )
+            },
         );
     }
     if pod.host_network {
-        push(
-            out,
+        out.push(
             "host-namespace",
             object,
-            "spec.template.spec.hostNetwork".into(),
-            "the pod shares the node's network namespace".into(),
+            || "spec.template.spec.hostNetwork".into(),
+            || "the pod shares the node's network namespace".into(),
         );
     }
     for (i, v) in pod.volumes.iter().enumerate() {
         if let VolumeSource::HostPath(p) = &v.source {
-            push(
-                out,
+            out.push(
                 "host-path-volume",
                 object,
-                format!("spec.template.spec.volumes[{i}].hostPath"),
-                format!("volume `{}` mounts the node's `{p}`", v.name),
+                || format!("spec.template.spec.volumes[{i}].hostPath"),
+                || format!("volume `{}` mounts the node's `{p}`", v.name),
             );
         }
     }
     if pod.automount_token {
-        push(
-            out,
+        out.push(
             "service-account-token-mounted",
             object,
-            "spec.template.spec.automountServiceAccountToken".into(),
-            "the pod mounts its service-account token".into(),
+            || "spec.template.spec.automountServiceAccountToken".into(),
+            || "the pod mounts its service-account token".into(),
         );
     }
     if !covered {
-        push(
-            out,
+        out.push(
             "network-policy-missing",
             object,
-            "spec.template.metadata.labels".into(),
-            ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
+            || "spec.template.metadata.labels".into(),
+            || ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
         );
     }
     if replicas >= 2 && !has_pdb {
-        push(
-            out,
+        out.push(
             "pdb-missing",
             object,
-            "spec.replicas".into(),
-            format!("{replicas} replicas and no poddisruptionbudget"),
+            || "spec.replicas".into(),
+            || format!("{replicas} replicas and no poddisruptionbudget"),
         );
     }
     if replicas >= 2 && !pod.one_per_node {
-        push(
-            out,
+        out.push(
             "anti-affinity-missing",
             object,
-            "spec.template.spec.affinity".into(),
-            format!("{replicas} replicas may all land on one node"),
+            || "spec.template.spec.affinity".into(),
+            || format!("{replicas} replicas may all land on one node"),
         );
     }
 }
 
 impl Stack {
-    pub(crate) fn lint(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+    /// The lint diagnostics; only those of error severity when `errors_only` is set.
+    pub(crate) fn lint(&self, errors_only: bool) -> Vec<Diagnostic> {
+        let mut out = Findings {
+            out: Vec::new(),
+            errors_only,
+        };
         // Which pod label sets NetworkPolicies select (an empty selector selects all).
         let mut selectors: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
         let mut pdb_targets = Vec::new();
@@ -393,6 +406,6 @@ impl Stack {
                 has_pdb,
             );
         }
-        out
+        out.out
     }
 }
