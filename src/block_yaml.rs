@@ -547,6 +547,23 @@ impl<'w, 'a> ser::Serializer for Node<'w, 'a> {
     }
 }
 
+/// The fast path alone: `None` where [`BlockYaml::write`] would hand the document to
+/// serde-saphyr.
+#[cfg(test)]
+pub(crate) fn fast_only(v: &impl Serialize) -> Option<String> {
+    let mut out = Vec::new();
+    let mut w = BlockYaml::default();
+    v.serialize(Node {
+        w: &mut Writer {
+            out: &mut out,
+            scalars: &mut w.scalars,
+        },
+        at: At::Root,
+    })
+    .ok()?;
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,17 +574,7 @@ mod tests {
     }
 
     fn fast(v: &impl Serialize) -> Option<String> {
-        let mut out = Vec::new();
-        let mut w = BlockYaml::default();
-        v.serialize(Node {
-            w: &mut Writer {
-                out: &mut out,
-                scalars: &mut w.scalars,
-            },
-            at: At::Root,
-        })
-        .ok()?;
-        Some(String::from_utf8(out).unwrap())
+        super::fast_only(v)
     }
 
     /// Strings from an alphabet rich in YAML indicators, words and digits.

@@ -11,6 +11,7 @@ use crate::block_yaml::BlockYaml;
 use crate::object::Object;
 use crate::report::Report;
 use crate::stack::Stack;
+use crate::view::View;
 
 /// A lowered Kubernetes object, ready to serialise.
 ///
@@ -755,7 +756,7 @@ impl Stack {
 }
 
 /// Lowers one object; Secrets only when `plaintext_secrets`.
-fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
+pub(crate) fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
     Some(match o {
         Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
         Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
@@ -839,19 +840,28 @@ impl Stack {
             let mut buf = Vec::with_capacity(chunk.len() * 1024);
             let mut yaml = BlockYaml::default();
             let mut n = 0;
+            let stack_meta = !self.meta.labels.is_empty() || !skips.is_empty();
             for o in chunk {
+                let serialize_error = |message| EmitError::Serialize {
+                    object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
+                    message,
+                };
+                // Serialised through a borrowed view where one covers the object: the same
+                // bytes without building the k8s-openapi object.
+                if let Some(view) = View::of(o, ns).filter(|_| !stack_meta) {
+                    buf.extend_from_slice(b"---\n");
+                    yaml.write(&view, &mut buf).map_err(serialize_error)?;
+                    n += 1;
+                    continue;
+                }
                 let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
                     continue;
                 };
-                if !self.meta.labels.is_empty() || !skips.is_empty() {
+                if stack_meta {
                     add_labels(&mut k, &self.meta.labels, &skips);
                 }
                 buf.extend_from_slice(b"---\n");
-                yaml.write(&k, &mut buf)
-                    .map_err(|message| EmitError::Serialize {
-                        object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
-                        message,
-                    })?;
+                yaml.write(&k, &mut buf).map_err(serialize_error)?;
                 n += 1;
             }
             Ok((buf, n))

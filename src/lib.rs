@@ -107,6 +107,7 @@ mod stack;
 mod statefulset;
 mod str_map;
 mod tilt;
+mod view;
 mod volume;
 mod workload;
 

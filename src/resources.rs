@@ -29,6 +29,9 @@ pub struct Resources {
     ephemeral_limit: Option<Memory>,
 }
 
+/// Resource names and canonical quantities, sorted by name.
+pub(crate) type Quantities = Vec<(&'static str, String)>;
+
 impl Resources {
     /// No requests and no limits.
     ///
@@ -224,34 +227,50 @@ impl Resources {
     }
 
     pub(crate) fn to_k8s(&self) -> Option<ResourceRequirements> {
-        let mut requests = BTreeMap::new();
-        let mut limits = BTreeMap::new();
-        let q = |s: String| K8sQuantity(s);
-        if let Some(c) = self.cpu_request {
-            requests.insert("cpu".to_owned(), q(c.to_string()));
-        }
-        if let Some(m) = self.memory_request {
-            requests.insert("memory".to_owned(), q(m.to_string()));
-        }
-        if let Some(m) = self.ephemeral_request {
-            requests.insert("ephemeral-storage".to_owned(), q(m.to_string()));
-        }
-        if let Some(c) = self.cpu_limit {
-            limits.insert("cpu".to_owned(), q(c.to_string()));
-        }
-        if let Some(m) = self.memory_limit {
-            limits.insert("memory".to_owned(), q(m.to_string()));
-        }
-        if let Some(m) = self.ephemeral_limit {
-            limits.insert("ephemeral-storage".to_owned(), q(m.to_string()));
-        }
+        let (requests, limits) = self.canonical();
         if requests.is_empty() && limits.is_empty() {
             return None;
         }
+        let map = |v: Vec<(&str, String)>| -> BTreeMap<String, K8sQuantity> {
+            v.into_iter()
+                .map(|(k, q)| (k.to_owned(), K8sQuantity(q)))
+                .collect()
+        };
         Some(ResourceRequirements {
-            requests: (!requests.is_empty()).then_some(requests),
-            limits: (!limits.is_empty()).then_some(limits),
+            requests: (!requests.is_empty()).then(|| map(requests)),
+            limits: (!limits.is_empty()).then(|| map(limits)),
             ..Default::default()
         })
+    }
+
+    /// Whether nothing is requested or limited.
+    pub(crate) fn is_empty(&self) -> bool {
+        *self == Resources::new()
+    }
+
+    /// Requests and limits as the lowering writes them: resource name and canonical
+    /// quantity, sorted by name (`cpu`, `ephemeral-storage`, `memory`).
+    pub(crate) fn canonical(&self) -> (Quantities, Quantities) {
+        let one = |cpu: Option<Cpu>, ephemeral: Option<Memory>, memory: Option<Memory>| {
+            let mut v = Vec::new();
+            if let Some(c) = cpu {
+                v.push(("cpu", c.to_string()));
+            }
+            if let Some(m) = ephemeral {
+                v.push(("ephemeral-storage", m.to_string()));
+            }
+            if let Some(m) = memory {
+                v.push(("memory", m.to_string()));
+            }
+            v
+        };
+        (
+            one(
+                self.cpu_request,
+                self.ephemeral_request,
+                self.memory_request,
+            ),
+            one(self.cpu_limit, self.ephemeral_limit, self.memory_limit),
+        )
     }
 }

@@ -2,7 +2,9 @@
 //! with strings outside a narrow always-plain class rendered by serde-saphyr); every document
 //! of every sample stack must come out byte for byte as serde-saphyr writes the same
 //! k8s-openapi object. (The examples' snapshots, written by serde-saphyr before the fast path
-//! existed, hold the same for the seed stacks.)
+//! existed, hold the same for the seed stacks.) `Stack::write_yaml` serialises typical
+//! Deployments, Services and ConfigMaps through borrowed views instead of lowering them; its
+//! stream must be the same bytes.
 
 mod common;
 

@@ -1,0 +1,798 @@
+//! Borrowed serialisation views: a Deployment, Service or ConfigMap serialised exactly as
+//! its lowered k8s-openapi object would be (the same fields, in the same order, through the
+//! same serde calls), without building that object and dropping it again.
+//!
+//! [`Stack::write_yaml`](crate::Stack::write_yaml) renders through a view where one covers
+//! the object, and lowers it otherwise (Deployments with probes, env vars, volumes or
+//! anti-affinity; objects with checkov suppressions; every other kind). The tests below and
+//! `tests/yaml_writer.rs` compare the views with the lowering, byte for byte.
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+
+use crate::config_map::ConfigMap;
+use crate::container::{Container, EnvFrom};
+use crate::deployment::{Deployment, Strategy};
+use crate::meta::{MANAGED_BY, Meta, NAME_LABEL};
+use crate::object::Object;
+use crate::pod::PodTemplate;
+use crate::port::PortRef;
+use crate::resources::Quantities;
+use crate::service::{Service, ServiceType};
+use crate::str_map::StrMap;
+use crate::workload::IntOrPercent;
+
+/// An object that serialises as its lowering would.
+pub(crate) enum View<'a> {
+    Deployment(&'a Deployment, &'a str),
+    Service(&'a Service, &'a str),
+    ConfigMap(&'a ConfigMap, &'a str),
+}
+
+impl<'a> View<'a> {
+    /// The view of `o` in namespace `ns`, or `None` when `o` needs the lowering.
+    pub(crate) fn of(o: &'a Object, ns: &'a str) -> Option<Self> {
+        match o {
+            Object::Deployment(d) if covered_meta(&d.meta) && covered_pod(&d.pod) => {
+                Some(View::Deployment(d, ns))
+            }
+            Object::Service(s) if covered_meta(&s.meta) => Some(View::Service(s, ns)),
+            Object::ConfigMap(c) if covered_meta(&c.meta) => Some(View::ConfigMap(c, ns)),
+            _ => None,
+        }
+    }
+}
+
+/// Suppressions become checkov annotations in the lowering; views leave them to it.
+fn covered_meta(meta: &Meta) -> bool {
+    meta.suppressions.is_empty()
+}
+
+fn covered_pod(pod: &PodTemplate) -> bool {
+    !pod.one_per_node
+        && pod.volumes.is_empty()
+        && pod
+            .containers
+            .iter()
+            .chain(&pod.init_containers)
+            .chain(&pod.sidecars)
+            .all(|c| {
+                c.env.is_empty()
+                    && c.liveness.is_none()
+                    && c.readiness.is_none()
+                    && c.startup.is_none()
+            })
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            View::Deployment(d, ns) => {
+                let mut st = s.serialize_struct("Deployment", 4)?;
+                st.serialize_field("apiVersion", "apps/v1")?;
+                st.serialize_field("kind", "Deployment")?;
+                st.serialize_field("metadata", &ObjectMeta::of(&d.meta, d.name.as_str(), ns))?;
+                st.serialize_field("spec", &DeploymentSpec(d))?;
+                st.end()
+            }
+            View::Service(svc, ns) => {
+                let mut st = s.serialize_struct("Service", 4)?;
+                st.serialize_field("apiVersion", "v1")?;
+                st.serialize_field("kind", "Service")?;
+                st.serialize_field(
+                    "metadata",
+                    &ObjectMeta::of(&svc.meta, svc.name.as_str(), ns),
+                )?;
+                st.serialize_field("spec", &ServiceSpec(svc))?;
+                st.end()
+            }
+            View::ConfigMap(c, ns) => {
+                let mut st = s.serialize_struct("ConfigMap", 4)?;
+                st.serialize_field("apiVersion", "v1")?;
+                st.serialize_field("kind", "ConfigMap")?;
+                st.serialize_field("data", &Map(&c.data))?;
+                st.serialize_field("metadata", &ObjectMeta::of(&c.meta, c.name.as_str(), ns))?;
+                st.end()
+            }
+        }
+    }
+}
+
+/// A `BTreeMap<String, String>` with these entries (sorted, keys unique).
+struct Pairs<'a>(Vec<(&'a str, &'a str)>);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// A `StrMap` as the `BTreeMap<String, String>` it lowers to.
+struct Map<'a>(&'a StrMap);
+
+impl Serialize for Map<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// `map` with `(key, value)` set (replacing the map's own value for `key`).
+fn with_entry<'a>(map: &'a StrMap, key: &'a str, value: &'a str) -> Pairs<'a> {
+    let mut pairs = Vec::with_capacity(map.len() + 1);
+    let mut pending = Some((key, value));
+    for (k, v) in map {
+        if let Some(p) = pending
+            && k >= key
+        {
+            pairs.push(p);
+            pending = None;
+        }
+        if k != key {
+            pairs.push((k, v));
+        }
+    }
+    pairs.extend(pending);
+    Pairs(pairs)
+}
+
+/// `ObjectMeta` of a top-level object: its labels plus the managed-by label.
+struct ObjectMeta<'a> {
+    annotations: &'a StrMap,
+    labels: Pairs<'a>,
+    name: &'a str,
+    namespace: &'a str,
+}
+
+impl<'a> ObjectMeta<'a> {
+    fn of(meta: &'a Meta, name: &'a str, namespace: &'a str) -> Self {
+        ObjectMeta {
+            annotations: &meta.annotations,
+            labels: with_entry(&meta.labels, MANAGED_BY.0, MANAGED_BY.1),
+            name,
+            namespace,
+        }
+    }
+}
+
+impl Serialize for ObjectMeta<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st =
+            s.serialize_struct("ObjectMeta", 3 + usize::from(!self.annotations.is_empty()))?;
+        if !self.annotations.is_empty() {
+            st.serialize_field("annotations", &Map(self.annotations))?;
+        }
+        st.serialize_field("labels", &self.labels)?;
+        st.serialize_field("name", self.name)?;
+        st.serialize_field("namespace", self.namespace)?;
+        st.end()
+    }
+}
+
+struct DeploymentSpec<'a>(&'a Deployment);
+
+impl Serialize for DeploymentSpec<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let mut st = s.serialize_struct("DeploymentSpec", 4)?;
+        st.serialize_field("replicas", &d.replicas)?;
+        st.serialize_field(
+            "selector",
+            &LabelSelector(selector(&d.pod, d.name.as_str())),
+        )?;
+        st.serialize_field("strategy", &DeploymentStrategy(&d.strategy))?;
+        st.serialize_field("template", &PodTemplateSpec(&d.pod, d.name.as_str()))?;
+        st.end()
+    }
+}
+
+/// The workload's selector, as `PodTemplate::selector` lowers it.
+fn selector<'a>(pod: &'a PodTemplate, workload: &'a str) -> Pairs<'a> {
+    Pairs(match &pod.selector {
+        Some(s) => s.iter().collect(),
+        None => vec![(NAME_LABEL, workload)],
+    })
+}
+
+struct LabelSelector<'a>(Pairs<'a>);
+
+impl Serialize for LabelSelector<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("LabelSelector", 1)?;
+        st.serialize_field("matchLabels", &self.0)?;
+        st.end()
+    }
+}
+
+struct DeploymentStrategy<'a>(&'a Strategy);
+
+impl Serialize for DeploymentStrategy<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rolling = matches!(self.0, Strategy::RollingUpdate { .. });
+        let mut st = s.serialize_struct("DeploymentStrategy", 1 + usize::from(rolling))?;
+        match *self.0 {
+            Strategy::RollingUpdate {
+                max_surge,
+                max_unavailable,
+            } => {
+                st.serialize_field(
+                    "rollingUpdate",
+                    &RollingUpdate(IntOrString(max_surge), IntOrString(max_unavailable)),
+                )?;
+                st.serialize_field("type", "RollingUpdate")?;
+            }
+            Strategy::Recreate => st.serialize_field("type", "Recreate")?,
+        }
+        st.end()
+    }
+}
+
+struct RollingUpdate(IntOrString, IntOrString);
+
+impl Serialize for RollingUpdate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("RollingUpdateDeployment", 2)?;
+        st.serialize_field("maxSurge", &self.0)?;
+        st.serialize_field("maxUnavailable", &self.1)?;
+        st.end()
+    }
+}
+
+/// `IntOrPercent` as the `IntOrString` it lowers to.
+struct IntOrString(IntOrPercent);
+
+impl Serialize for IntOrString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            IntOrPercent::Count(n) => s.serialize_i32(n),
+            IntOrPercent::Percent(p) => s.serialize_str(&format!("{p}%")),
+        }
+    }
+}
+
+struct PodTemplateSpec<'a>(&'a PodTemplate, &'a str);
+
+impl Serialize for PodTemplateSpec<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("PodTemplateSpec", 2)?;
+        st.serialize_field("metadata", &PodMeta(self.0, self.1))?;
+        st.serialize_field("spec", &PodSpec(self.0))?;
+        st.end()
+    }
+}
+
+/// The pod template's metadata: its annotations, and its labels under the workload's
+/// name label (which a pod label of the same key replaces).
+struct PodMeta<'a>(&'a PodTemplate, &'a str);
+
+impl Serialize for PodMeta<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let pod = self.0;
+        let mut st =
+            s.serialize_struct("ObjectMeta", 1 + usize::from(!pod.annotations.is_empty()))?;
+        if !pod.annotations.is_empty() {
+            st.serialize_field("annotations", &Map(&pod.annotations))?;
+        }
+        let labels = if pod.labels.contains_key(NAME_LABEL) {
+            Pairs(pod.labels.iter().collect())
+        } else {
+            with_entry(&pod.labels, NAME_LABEL, self.1)
+        };
+        st.serialize_field("labels", &labels)?;
+        st.end()
+    }
+}
+
+struct PodSpec<'a>(&'a PodTemplate);
+
+impl Serialize for PodSpec<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let pod = self.0;
+        let init = !pod.sidecars.is_empty() || !pod.init_containers.is_empty();
+        let n = 3
+            + usize::from(pod.host_network)
+            + usize::from(init)
+            + usize::from(!pod.node_selector.is_empty())
+            + usize::from(pod.service_account.is_some())
+            + usize::from(pod.termination_grace_seconds.is_some());
+        let mut st = s.serialize_struct("PodSpec", n)?;
+        st.serialize_field("automountServiceAccountToken", &pod.automount_token)?;
+        st.serialize_field("containers", &Containers(&pod.containers, false))?;
+        if pod.host_network {
+            st.serialize_field("hostNetwork", &true)?;
+        }
+        if init {
+            st.serialize_field("initContainers", &InitContainers(pod))?;
+        }
+        if !pod.node_selector.is_empty() {
+            st.serialize_field("nodeSelector", &Map(&pod.node_selector))?;
+        }
+        st.serialize_field("securityContext", &PodSecurityContext(pod))?;
+        if let Some(sa) = &pod.service_account {
+            st.serialize_field("serviceAccountName", sa.as_str())?;
+        }
+        if let Some(seconds) = pod.termination_grace_seconds {
+            st.serialize_field("terminationGracePeriodSeconds", &seconds)?;
+        }
+        st.end()
+    }
+}
+
+struct Containers<'a>(&'a [Container], bool);
+
+impl Serialize for Containers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|c| ContainerView(c, self.1)))
+    }
+}
+
+/// Sidecars (restarted always) first, then the init containers.
+struct InitContainers<'a>(&'a PodTemplate);
+
+impl Serialize for InitContainers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let pod = self.0;
+        let mut seq = s.serialize_seq(Some(pod.sidecars.len() + pod.init_containers.len()))?;
+        for c in &pod.sidecars {
+            seq.serialize_element(&ContainerView(c, true))?;
+        }
+        for c in &pod.init_containers {
+            seq.serialize_element(&ContainerView(c, false))?;
+        }
+        seq.end()
+    }
+}
+
+struct PodSecurityContext<'a>(&'a PodTemplate);
+
+impl Serialize for PodSecurityContext<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let uid = self.0.run_as_user;
+        let seccomp = self.0.seccomp_runtime_default;
+        let mut st = s.serialize_struct("PodSecurityContext", 4 + usize::from(seccomp))?;
+        st.serialize_field("fsGroup", &uid)?;
+        st.serialize_field("runAsGroup", &uid)?;
+        st.serialize_field("runAsNonRoot", &(uid != 0))?;
+        st.serialize_field("runAsUser", &uid)?;
+        if seccomp {
+            st.serialize_field("seccompProfile", &SeccompProfile)?;
+        }
+        st.end()
+    }
+}
+
+struct SeccompProfile;
+
+impl Serialize for SeccompProfile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("SeccompProfile", 1)?;
+        st.serialize_field("type", "RuntimeDefault")?;
+        st.end()
+    }
+}
+
+/// A container; the flag marks a sidecar (`restartPolicy: Always`).
+struct ContainerView<'a>(&'a Container, bool);
+
+impl Serialize for ContainerView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let n = 3
+            + usize::from(!c.args.is_empty())
+            + usize::from(!c.command.is_empty())
+            + usize::from(!c.env_from.is_empty())
+            + usize::from(c.image_pull_policy.is_some())
+            + usize::from(!c.ports.is_empty())
+            + usize::from(!c.resources.is_empty())
+            + usize::from(self.1)
+            + usize::from(!c.mounts.is_empty())
+            + usize::from(c.working_dir.is_some());
+        let mut st = s.serialize_struct("Container", n)?;
+        if !c.args.is_empty() {
+            st.serialize_field("args", &c.args)?;
+        }
+        if !c.command.is_empty() {
+            st.serialize_field("command", &c.command)?;
+        }
+        if !c.env_from.is_empty() {
+            st.serialize_field("envFrom", &EnvFromSources(&c.env_from))?;
+        }
+        st.serialize_field("image", &c.image)?;
+        if let Some(policy) = &c.image_pull_policy {
+            st.serialize_field("imagePullPolicy", policy)?;
+        }
+        st.serialize_field("name", &c.name)?;
+        if !c.ports.is_empty() {
+            st.serialize_field("ports", &ContainerPorts(c))?;
+        }
+        if !c.resources.is_empty() {
+            st.serialize_field("resources", &ResourceRequirements(c))?;
+        }
+        if self.1 {
+            st.serialize_field("restartPolicy", "Always")?;
+        }
+        st.serialize_field("securityContext", &SecurityContext(c))?;
+        if !c.mounts.is_empty() {
+            st.serialize_field("volumeMounts", &VolumeMounts(c))?;
+        }
+        if let Some(dir) = &c.working_dir {
+            st.serialize_field("workingDir", dir)?;
+        }
+        st.end()
+    }
+}
+
+struct EnvFromSources<'a>(&'a [EnvFrom]);
+
+impl Serialize for EnvFromSources<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(EnvFromSource))
+    }
+}
+
+struct EnvFromSource<'a>(&'a EnvFrom);
+
+impl Serialize for EnvFromSource<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("EnvFromSource", 1)?;
+        match self.0 {
+            EnvFrom::ConfigMap(n) => st.serialize_field("configMapRef", &EnvSource(n.as_str()))?,
+            EnvFrom::Secret(n) => st.serialize_field("secretRef", &EnvSource(n.as_str()))?,
+        }
+        st.end()
+    }
+}
+
+/// `ConfigMapEnvSource` and `SecretEnvSource` (the same fields).
+struct EnvSource<'a>(&'a str);
+
+impl Serialize for EnvSource<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("EnvSource", 1)?;
+        st.serialize_field("name", self.0)?;
+        st.end()
+    }
+}
+
+struct ContainerPorts<'a>(&'a Container);
+
+impl Serialize for ContainerPorts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .ports
+                .iter()
+                .map(|p| ContainerPort(&p.name, p.number, p.protocol)),
+        )
+    }
+}
+
+struct ContainerPort<'a>(&'a str, u16, &'a str);
+
+impl Serialize for ContainerPort<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("ContainerPort", 3)?;
+        st.serialize_field("containerPort", &i32::from(self.1))?;
+        st.serialize_field("name", self.0)?;
+        st.serialize_field("protocol", self.2)?;
+        st.end()
+    }
+}
+
+struct ResourceRequirements<'a>(&'a Container);
+
+impl Serialize for ResourceRequirements<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (requests, limits) = self.0.resources.canonical();
+        let n = usize::from(!limits.is_empty()) + usize::from(!requests.is_empty());
+        let mut st = s.serialize_struct("ResourceRequirements", n)?;
+        if !limits.is_empty() {
+            st.serialize_field("limits", &QuantityMap(limits))?;
+        }
+        if !requests.is_empty() {
+            st.serialize_field("requests", &QuantityMap(requests))?;
+        }
+        st.end()
+    }
+}
+
+/// A `BTreeMap<String, Quantity>` (keys already sorted).
+struct QuantityMap(Quantities);
+
+impl Serialize for QuantityMap {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, &Quantity(v))?;
+        }
+        m.end()
+    }
+}
+
+struct Quantity<'a>(&'a str);
+
+impl Serialize for Quantity<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_newtype_struct("Quantity", self.0)
+    }
+}
+
+struct SecurityContext<'a>(&'a Container);
+
+impl Serialize for SecurityContext<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut st = s.serialize_struct("SecurityContext", 6 + usize::from(c.privileged))?;
+        st.serialize_field("allowPrivilegeEscalation", &c.allow_escalation)?;
+        st.serialize_field("capabilities", &Capabilities(c))?;
+        if c.privileged {
+            st.serialize_field("privileged", &true)?;
+        }
+        st.serialize_field("readOnlyRootFilesystem", &c.read_only_root)?;
+        st.serialize_field("runAsGroup", &c.run_as_user)?;
+        st.serialize_field("runAsNonRoot", &(c.run_as_user != 0))?;
+        st.serialize_field("runAsUser", &c.run_as_user)?;
+        st.end()
+    }
+}
+
+struct Capabilities<'a>(&'a Container);
+
+impl Serialize for Capabilities<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let n = usize::from(!c.add_capabilities.is_empty()) + usize::from(c.drop_all_capabilities);
+        let mut st = s.serialize_struct("Capabilities", n)?;
+        if !c.add_capabilities.is_empty() {
+            st.serialize_field("add", &c.add_capabilities)?;
+        }
+        if c.drop_all_capabilities {
+            st.serialize_field("drop", &["ALL"][..])?;
+        }
+        st.end()
+    }
+}
+
+struct VolumeMounts<'a>(&'a Container);
+
+impl Serialize for VolumeMounts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.mounts.iter().map(VolumeMount))
+    }
+}
+
+struct VolumeMount<'a>(&'a crate::container::Mount);
+
+impl Serialize for VolumeMount<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = self.0;
+        let n = 2 + usize::from(m.read_only) + usize::from(m.sub_path.is_some());
+        let mut st = s.serialize_struct("VolumeMount", n)?;
+        st.serialize_field("mountPath", &m.path)?;
+        st.serialize_field("name", &m.volume)?;
+        if m.read_only {
+            st.serialize_field("readOnly", &true)?;
+        }
+        if let Some(sub) = &m.sub_path {
+            st.serialize_field("subPath", sub)?;
+        }
+        st.end()
+    }
+}
+
+struct ServiceSpec<'a>(&'a Service);
+
+impl Serialize for ServiceSpec<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let svc = self.0;
+        let n = 2 + usize::from(svc.headless) + usize::from(!svc.selector.is_empty());
+        let mut st = s.serialize_struct("ServiceSpec", n)?;
+        if svc.headless {
+            st.serialize_field("clusterIP", "None")?;
+        }
+        st.serialize_field("ports", &ServicePorts(svc))?;
+        if !svc.selector.is_empty() {
+            st.serialize_field("selector", &Map(&svc.selector))?;
+        }
+        st.serialize_field(
+            "type",
+            match svc.type_ {
+                ServiceType::ClusterIp => "ClusterIP",
+                ServiceType::NodePort => "NodePort",
+                ServiceType::LoadBalancer => "LoadBalancer",
+            },
+        )?;
+        st.end()
+    }
+}
+
+struct ServicePorts<'a>(&'a Service);
+
+impl Serialize for ServicePorts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.ports.iter().map(ServicePort))
+    }
+}
+
+struct ServicePort<'a>(&'a crate::service::ServicePort);
+
+impl Serialize for ServicePort<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut st = s.serialize_struct("ServicePort", 4 + usize::from(p.node_port.is_some()))?;
+        st.serialize_field("name", &p.name)?;
+        if let Some(node_port) = p.node_port {
+            st.serialize_field("nodePort", &i32::from(node_port))?;
+        }
+        st.serialize_field("port", &i32::from(p.port))?;
+        st.serialize_field("protocol", "TCP")?;
+        match &p.target {
+            PortRef::Name(n) => st.serialize_field("targetPort", n)?,
+            PortRef::Number(n) => st.serialize_field("targetPort", &i32::from(*n))?,
+        }
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::View;
+    use crate::{
+        ConfigMap, Container, Cpu, Deployment, IntOrPercent, Memory, Object, Probe, Resources,
+        Secret, Service, ServiceAccount, Volume,
+    };
+    use proptest::prelude::*;
+
+    fn saphyr(v: &impl serde::Serialize) -> String {
+        serde_saphyr::to_string_with_options(v, crate::emit::yaml_options()).unwrap()
+    }
+
+    /// The view of `o` serialises like its lowering, through serde-saphyr and through the
+    /// fast path; returns whether a view covered it.
+    fn same_as_lowering(o: &Object) -> bool {
+        let Some(view) = View::of(o, "shop") else {
+            return false;
+        };
+        let lowered = crate::emit::lower(o, "shop", false).unwrap();
+        assert_eq!(saphyr(&view), saphyr(&lowered), "{o:?}");
+        assert_eq!(
+            crate::block_yaml::fast_only(&view),
+            crate::block_yaml::fast_only(&lowered),
+            "{o:?}"
+        );
+        true
+    }
+
+    const WORDS: [&str; 10] = [
+        "web",
+        "on",
+        "123",
+        "a b",
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/managed-by",
+        "x: y",
+        "",
+        "25%",
+        "zz",
+    ];
+
+    fn word() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(&WORDS[..])
+    }
+
+    fn pairs() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
+        prop::collection::vec((word(), word()), 0..4)
+    }
+
+    prop_compose! {
+        fn container()(
+            name in word(), flags in prop::collection::vec(any::<bool>(), 16),
+            ports in prop::collection::vec((word(), 1u16..), 0..3),
+            caps in prop::collection::vec(word(), 0..2),
+            cpu in 0u64..5000, mem in 0u64..4096, uid in prop::sample::select(&[0i64, 1000, 10001][..]),
+        ) -> Container {
+            let mut c = Container::new(format!("c-{name}"), format!("nginx:{name}"));
+            for (p, n) in ports {
+                c = if flags[0] { c.port(p, n) } else { c.udp_port(p, n) };
+            }
+            let mut r = Resources::new();
+            if flags[1] { r = r.cpu_request_of(Cpu::millis(cpu)); }
+            if flags[2] { r = r.cpu_limit_of(Cpu::millis(cpu * 2)); }
+            if flags[3] { r = r.memory_request_of(Memory::mebibytes(mem)); }
+            if flags[4] { r = r.memory_limit_of(Memory::mebibytes(mem + 1)); }
+            if flags[5] { r = r.ephemeral_storage(Memory::mebibytes(mem), Memory::gibibytes(mem)); }
+            c = c.resources(r).run_as_user(uid);
+            if flags[6] { c = c.image_pull_policy("Always"); }
+            if flags[7] { c = c.command(["sh", "-c", name]).args([name]); }
+            if flags[8] { c = c.working_dir(format!("/{name}")); }
+            if flags[9] { c = c.env_from_config_map(&ConfigMap::new("cfg")).env_from_secret(&Secret::new("s")); }
+            if flags[10] { c = c.mount("tmp", "/tmp").mount_read_only("cfg", format!("/etc/{name}")); }
+            if flags[11] { c = c.writable_root_filesystem(); }
+            if flags[12] { c = c.allow_privilege_escalation().privileged(); }
+            if flags[13] { c = c.keep_default_capabilities(); }
+            for cap in caps { c = c.add_capability(cap); }
+            if flags[14] { c = c.image_digest(format!("sha256:{}", "a".repeat(64))); }
+            c
+        }
+    }
+
+    prop_compose! {
+        fn deployment()(
+            main in container(), more in prop::collection::vec(container(), 0..3),
+            labels in pairs(), pod_labels in pairs(), annotations in pairs(), pod_annotations in pairs(),
+            selector in pairs(), node_selector in pairs(), flags in prop::collection::vec(any::<bool>(), 10),
+            replicas in 0i32..5, surge in 0i32..100,
+        ) -> Deployment {
+            let mut d = Deployment::new("api", main).replicas(replicas);
+            for (i, c) in more.into_iter().enumerate() {
+                d = match i { 0 => d.container(c), 1 => d.sidecar(c), _ => d.init_container(c) };
+            }
+            for (k, v) in labels { d = d.label(k, v); }
+            for (k, v) in pod_labels { d = d.pod_label(k, v); }
+            for (k, v) in annotations { d = d.annotation(k, v); }
+            for (k, v) in pod_annotations { d = d.pod_annotation(k, v); }
+            for (k, v) in selector { d = d.selector_label(k, v); }
+            for (k, v) in node_selector { d = d.node_selector(k, v); }
+            if flags[0] { d = d.recreate(); }
+            if flags[1] { d = d.rolling_update(IntOrPercent::Count(surge), IntOrPercent::Percent(surge)); }
+            if flags[2] { d = d.service_account(&ServiceAccount::new("sa")).automount_service_account_token(); }
+            if flags[3] { d = d.pod_run_as_user(0); }
+            if flags[4] { d = d.host_network(); }
+            if flags[5] { d = d.seccomp_unconfined(); }
+            if flags[6] { d = d.termination_grace_period_seconds(i64::from(surge)); }
+            d
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn deployments_serialise_like_their_lowering(d in deployment()) {
+            prop_assert!(same_as_lowering(&Object::from(d)));
+        }
+
+        #[test]
+        fn services_and_config_maps_serialise_like_their_lowering(
+            labels in pairs(), annotations in pairs(), selector in pairs(),
+            ports in prop::collection::vec((word(), 1u16.., prop::option::of(word())), 0..3),
+            kind in 0u8..4, data in pairs(),
+        ) {
+            let mut s = Service::new("api");
+            let mut c = ConfigMap::new("cfg");
+            for (k, v) in &labels { s = s.label(*k, *v); c = c.label(*k, *v); }
+            for (k, v) in &annotations { s = s.annotation(*k, *v); c = c.annotation(*k, *v); }
+            for (k, v) in selector { s = s.selector_label(k, v); }
+            for (k, v) in data { c = c.entry(k, v); }
+            for (name, port, target) in ports {
+                s = match target { Some(t) => s.port(name, port, t), None => s.port(name, port, port) };
+            }
+            s = match kind { 0 => s.node_port(), 1 => s.load_balancer(), 2 => s.headless(), _ => s };
+            prop_assert!(same_as_lowering(&Object::from(s)));
+            prop_assert!(same_as_lowering(&Object::from(c)));
+        }
+    }
+
+    #[test]
+    fn what_no_view_covers_is_lowered() {
+        let web = || Container::new("web", "nginx:1.27");
+        for o in [
+            Object::from(Deployment::new("a", web().env("A", "1"))),
+            Object::from(Deployment::new("a", web().liveness(Probe::http("/", 80)))),
+            Object::from(Deployment::new("a", web()).volume(Volume::empty_dir("tmp"))),
+            Object::from(Deployment::new("a", web()).one_replica_per_node()),
+            Object::from(ConfigMap::new("c").suppress("pdb-missing", "why")),
+            Object::from(Secret::new("s")),
+        ] {
+            assert!(View::of(&o, "shop").is_none(), "{o:?}");
+        }
+        // The typical objects take the fast path whole.
+        let d = Object::from(Deployment::new("a", web().port("http", 8080)));
+        let view = View::of(&d, "shop").unwrap();
+        assert!(crate::block_yaml::fast_only(&view).is_some());
+    }
+}
