@@ -58,8 +58,8 @@ impl ConfigMap {
     /// assert_eq!(cm.get("a"), Some("2"));
     /// ```
     #[must_use]
-    pub fn entry(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.data.insert(key.into(), value.into());
+    pub fn entry(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.data.insert(key, value);
         self
     }
 

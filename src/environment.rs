@@ -183,8 +183,9 @@ impl Environment {
     /// # let _ = e;
     /// ```
     #[must_use]
-    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.labels.insert(key.into(), value.into());
+    pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.labels
+            .insert(key.as_ref().to_owned(), value.as_ref().to_owned());
         self
     }
 

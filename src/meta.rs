@@ -61,8 +61,8 @@ macro_rules! meta_setters {
             /// # let _ = x;
             /// ```
             #[must_use]
-            pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                self.meta.labels.insert(key.into(), value.into());
+            pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.meta.labels.insert(key, value);
                 self
             }
 
@@ -73,8 +73,8 @@ macro_rules! meta_setters {
             /// # let _ = x;
             /// ```
             #[must_use]
-            pub fn annotation(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                self.meta.annotations.insert(key.into(), value.into());
+            pub fn annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.meta.annotations.insert(key, value);
                 self
             }
 

@@ -228,8 +228,8 @@ macro_rules! pod_setters {
             /// # let _ = w;
             /// ```
             #[must_use]
-            pub fn pod_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                self.pod.labels.insert(key.into(), value.into());
+            pub fn pod_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.labels.insert(key, value);
                 self
             }
 
@@ -240,8 +240,8 @@ macro_rules! pod_setters {
             /// # let _ = w;
             /// ```
             #[must_use]
-            pub fn pod_annotation(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                self.pod.annotations.insert(key.into(), value.into());
+            pub fn pod_annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.annotations.insert(key, value);
                 self
             }
 
@@ -254,11 +254,11 @@ macro_rules! pod_setters {
             /// # let _ = w;
             /// ```
             #[must_use]
-            pub fn selector_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            pub fn selector_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
                 self.pod
                     .selector
                     .get_or_insert_with(Default::default)
-                    .insert(key.into(), value.into());
+                    .insert(key, value);
                 self
             }
 
@@ -344,8 +344,8 @@ macro_rules! pod_setters {
             /// # let _ = w;
             /// ```
             #[must_use]
-            pub fn node_selector(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-                self.pod.node_selector.insert(key.into(), value.into());
+            pub fn node_selector(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.node_selector.insert(key, value);
                 self
             }
 

@@ -131,8 +131,8 @@ impl Service {
     /// # let _ = svc;
     /// ```
     #[must_use]
-    pub fn selector_label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.selector.insert(key.into(), value.into());
+    pub fn selector_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.selector.insert(key, value);
         self
     }
 

@@ -68,8 +68,8 @@ impl Stack {
     /// # let _ = s;
     /// ```
     #[must_use]
-    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.meta.labels.insert(key.into(), value.into());
+    pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.meta.labels.insert(key, value);
         self
     }
 
