@@ -31,7 +31,7 @@ struct Index<'a> {
     /// Every workload with its pod labels and pod template.
     workloads: Vec<(WorkloadKind, &'a Name, LabelPairs<'a>, &'a PodTemplate)>,
     /// Workload indices by pod label, so a selector is resolved without a full scan.
-    by_label: FastMap<(&'a str, &'a str), Vec<usize>>,
+    by_label: FastMap<(&'a str, &'a str), Ids>,
     names: FastSet<(WorkloadKind, &'a str)>,
     /// Secrets that custom objects create in the cluster: an External Secrets
     /// `ExternalSecret` (its `spec.target.name`, keys from `spec.data[].secretKey`; `None`
@@ -103,11 +103,14 @@ impl<'a> Index<'a> {
                 _ => {}
             }
         }
-        let mut by_label: FastMap<(&str, &str), Vec<usize>> = FastMap::default();
+        let mut by_label: FastMap<(&str, &str), Ids> = FastMap::default();
         by_label.reserve(workloads.iter().map(|(_, _, labels, _)| labels.len()).sum());
         for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
             for &(k, v) in labels {
-                by_label.entry((k, v)).or_default().push(i);
+                by_label
+                    .entry((k, v))
+                    .and_modify(|ids| ids.push(i))
+                    .or_insert(Ids::One(i));
             }
         }
         let names = workloads
@@ -139,7 +142,7 @@ impl<'a> Index<'a> {
     fn selected(&self, selector: &crate::str_map::StrMap) -> Vec<&'a PodTemplate> {
         let candidates = selector
             .iter()
-            .map(|(k, v)| self.by_label.get(&(k, v)).map_or(&[][..], Vec::as_slice))
+            .map(|(k, v)| self.by_label.get(&(k, v)).map_or(&[][..], Ids::as_slice))
             .min_by_key(|c| c.len())
             .unwrap_or(&[]);
         candidates
@@ -152,6 +155,29 @@ impl<'a> Index<'a> {
             })
             .map(|(_, _, _, pod)| *pod)
             .collect()
+    }
+}
+
+/// Workload indices of one pod label: most labels (`app: x`) belong to one workload, so
+/// that one needs no allocation of its own.
+enum Ids {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Ids {
+    fn push(&mut self, i: usize) {
+        match self {
+            Ids::One(first) => *self = Ids::Many(vec![*first, i]),
+            Ids::Many(v) => v.push(i),
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Ids::One(i) => std::slice::from_ref(i),
+            Ids::Many(v) => v,
+        }
     }
 }
 
@@ -961,26 +987,36 @@ impl Stack {
         threads: usize,
         errors_only: bool,
     ) -> Vec<Diagnostic> {
-        let index = Index::new(self);
         let n = self.objects.len();
         let parts = threads.clamp(1, 8).min(n.max(1));
         let mut out = if parts <= 1 {
-            let mut out = self.object_diagnostics(&index, &self.objects, true);
+            let mut out = self.object_diagnostics(&Index::new(self), &self.objects, true);
             out.extend(self.lint(errors_only));
             out
         } else {
             let size = n.div_ceil(parts);
-            let index = &index;
+            let join = |h: std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>| {
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            };
             std::thread::scope(|scope| {
+                // The lints need no index: they run while it is built.
                 let lint = scope.spawn(|| self.lint(errors_only));
-                let rest: Vec<_> = self.objects[size..]
-                    .chunks(size)
-                    .map(|part| scope.spawn(move || self.object_diagnostics(index, part, false)))
-                    .collect();
-                let mut out = self.object_diagnostics(index, &self.objects[..size], true);
-                for h in rest.into_iter().chain(std::iter::once(lint)) {
-                    out.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-                }
+                let index = Index::new(self);
+                let mut out = std::thread::scope(|parts| {
+                    let index = &index;
+                    let rest: Vec<_> = self.objects[size..]
+                        .chunks(size)
+                        .map(|part| {
+                            parts.spawn(move || self.object_diagnostics(index, part, false))
+                        })
+                        .collect();
+                    let mut out = self.object_diagnostics(index, &self.objects[..size], true);
+                    for h in rest {
+                        out.extend(join(h));
+                    }
+                    out
+                });
+                out.extend(join(lint));
                 out
             })
         };

@@ -678,12 +678,7 @@ impl Stack {
     pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {
         let report = options.gate(self)?;
         let ns = self.namespace.as_str();
-        let mut ordered: Vec<&Object> = self.objects.iter().collect();
-        ordered.sort_by(|a, b| {
-            a.order()
-                .cmp(&b.order())
-                .then_with(|| a.name().cmp(b.name()))
-        });
+        let ordered = self.in_apply_order();
         let mut documents = vec![Document {
             kind: "Namespace".to_owned(),
             name: ns.to_owned(),
@@ -829,12 +824,7 @@ impl Stack {
                 })?;
             Ok(buf)
         };
-        let mut ordered: Vec<&Object> = self.objects.iter().collect();
-        ordered.sort_by(|a, b| {
-            a.order()
-                .cmp(&b.order())
-                .then_with(|| a.name().cmp(b.name()))
-        });
+        let ordered = self.in_apply_order();
         // Lower and serialise a chunk of objects into a buffer of its own.
         let render = |chunk: &[&Object]| -> Result<(Vec<u8>, usize), EmitError> {
             let mut buf = Vec::with_capacity(chunk.len() * 1024);
@@ -929,6 +919,23 @@ impl Stack {
             io::Write::flush(&mut out).map_err(io_err)?;
             Ok(count)
         })
+    }
+}
+
+impl Stack {
+    /// The objects in apply order: by kind (quotas and configuration before the workloads
+    /// that use them), then by name, equal ones as added. The keys are gathered first, so
+    /// the sort compares small tuples instead of reaching into every object.
+    fn in_apply_order(&self) -> Vec<&Object> {
+        let mut keys: Vec<(u8, &str, usize)> = self
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.order(), o.name().as_str(), i))
+            .collect();
+        // The index makes every key distinct: unstable sorting keeps equal objects in order.
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, _, i)| &self.objects[i]).collect()
     }
 }
 

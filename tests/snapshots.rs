@@ -313,3 +313,24 @@ fn streamed_yaml_with_a_heavy_ingress_rendered_first_keeps_the_order() {
         "the ingress comes last"
     );
 }
+
+#[test]
+fn objects_of_one_kind_and_name_are_emitted_in_the_order_added() {
+    // Duplicates are errors, but allow_errors emits them: in the order they were added,
+    // by write_yaml and by emit alike.
+    let stack = kubefit::Stack::new("shop")
+        .with(ConfigMap::new("b").entry("k", "first"))
+        .with(ConfigMap::new("a").entry("k", "x"))
+        .with(ConfigMap::new("b").entry("k", "second"));
+    let options = EmitOptions::new().allow_errors(true);
+    let yaml = stack.emit(&options).unwrap().to_yaml().unwrap();
+    let (a, first, second) = (
+        yaml.find("k: x").unwrap(),
+        yaml.find("k: first").unwrap(),
+        yaml.find("k: second").unwrap(),
+    );
+    assert!(a < first && first < second, "{yaml}");
+    let mut streamed = Vec::new();
+    stack.write_yaml(&options, &mut streamed).unwrap();
+    assert_eq!(String::from_utf8(streamed).unwrap(), yaml);
+}
