@@ -92,7 +92,7 @@ impl<'a> Index<'a> {
                     WorkloadKind::Deployment,
                     &d.name,
                     d.pod.pod_label_pairs(&d.name),
-                    &d.pod,
+                    &*d.pod,
                 )),
                 Object::StatefulSet(s) => workloads.push((
                     WorkloadKind::StatefulSet,

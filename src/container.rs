@@ -98,9 +98,9 @@ pub struct Container {
     pub(crate) env: Vec<Env>,
     pub(crate) env_from: Vec<EnvFrom>,
     pub(crate) resources: Resources,
-    pub(crate) liveness: Option<Probe>,
-    pub(crate) readiness: Option<Probe>,
-    pub(crate) startup: Option<Probe>,
+    pub(crate) liveness: Option<Box<Probe>>,
+    pub(crate) readiness: Option<Box<Probe>>,
+    pub(crate) startup: Option<Box<Probe>>,
     pub(crate) mounts: Vec<Mount>,
     pub(crate) run_as_user: i64,
     pub(crate) read_only_root: bool,
@@ -419,7 +419,7 @@ impl Container {
     /// ```
     #[must_use]
     pub fn liveness(mut self, probe: Probe) -> Self {
-        self.liveness = Some(probe);
+        self.liveness = Some(Box::new(probe));
         self
     }
 
@@ -432,7 +432,7 @@ impl Container {
     /// ```
     #[must_use]
     pub fn readiness(mut self, probe: Probe) -> Self {
-        self.readiness = Some(probe);
+        self.readiness = Some(Box::new(probe));
         self
     }
 
@@ -445,7 +445,7 @@ impl Container {
     /// ```
     #[must_use]
     pub fn startup(mut self, probe: Probe) -> Self {
-        self.startup = Some(probe);
+        self.startup = Some(Box::new(probe));
         self
     }
 
@@ -600,9 +600,9 @@ impl Container {
                     .collect()
             }),
             resources: self.resources.to_k8s(),
-            liveness_probe: self.liveness.as_ref().map(Probe::to_k8s),
-            readiness_probe: self.readiness.as_ref().map(Probe::to_k8s),
-            startup_probe: self.startup.as_ref().map(Probe::to_k8s),
+            liveness_probe: self.liveness.as_deref().map(Probe::to_k8s),
+            readiness_probe: self.readiness.as_deref().map(Probe::to_k8s),
+            startup_probe: self.startup.as_deref().map(Probe::to_k8s),
             volume_mounts: (!self.mounts.is_empty()).then(|| {
                 self.mounts
                     .iter()

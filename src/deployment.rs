@@ -48,7 +48,7 @@ pub(crate) enum Strategy {
 pub struct Deployment {
     pub(crate) name: Name,
     pub(crate) meta: Meta,
-    pub(crate) pod: PodTemplate,
+    pub(crate) pod: Box<PodTemplate>,
     pub(crate) replicas: i32,
     pub(crate) strategy: Strategy,
 }
@@ -65,7 +65,7 @@ impl Deployment {
         Deployment {
             name: name.into(),
             meta: Meta::default(),
-            pod: PodTemplate::new(container),
+            pod: Box::new(PodTemplate::new(container)),
             replicas: 1,
             strategy: Strategy::RollingUpdate {
                 max_surge: IntOrPercent::Percent(25),

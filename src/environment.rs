@@ -461,8 +461,8 @@ impl Stack {
             .objects
             .iter()
             .filter_map(|o| match o {
-                Object::Deployment(d) => Some((d.name.as_str(), &d.pod)),
-                Object::StatefulSet(s) => Some((s.name.as_str(), &s.pod)),
+                Object::Deployment(d) => Some((d.name.as_str(), &*d.pod)),
+                Object::StatefulSet(s) => Some((s.name.as_str(), &*s.pod)),
                 _ => None,
             })
             .collect();

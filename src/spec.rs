@@ -526,9 +526,9 @@ impl ContainerSpec {
                 })
                 .collect(),
             resources: ResourcesSpec::from_resources(&c.resources),
-            liveness_probe: c.liveness.as_ref().map(ProbeSpec::from_probe),
-            readiness_probe: c.readiness.as_ref().map(ProbeSpec::from_probe),
-            startup_probe: c.startup.as_ref().map(ProbeSpec::from_probe),
+            liveness_probe: c.liveness.as_deref().map(ProbeSpec::from_probe),
+            readiness_probe: c.readiness.as_deref().map(ProbeSpec::from_probe),
+            startup_probe: c.startup.as_deref().map(ProbeSpec::from_probe),
             mounts: c
                 .mounts
                 .iter()
@@ -616,15 +616,18 @@ impl ContainerSpec {
         c.liveness = self
             .liveness_probe
             .as_ref()
-            .and_then(|p| p.to_probe(errors, &format!("{path}.livenessProbe")));
+            .and_then(|p| p.to_probe(errors, &format!("{path}.livenessProbe")))
+            .map(Box::new);
         c.readiness = self
             .readiness_probe
             .as_ref()
-            .and_then(|p| p.to_probe(errors, &format!("{path}.readinessProbe")));
+            .and_then(|p| p.to_probe(errors, &format!("{path}.readinessProbe")))
+            .map(Box::new);
         c.startup = self
             .startup_probe
             .as_ref()
-            .and_then(|p| p.to_probe(errors, &format!("{path}.startupProbe")));
+            .and_then(|p| p.to_probe(errors, &format!("{path}.startupProbe")))
+            .map(Box::new);
         for m in &self.mounts {
             c = if m.read_only {
                 c.mount_read_only(m.volume.clone(), m.path.clone())
@@ -1708,7 +1711,7 @@ impl StackSpec {
                 continue;
             };
             let mut dep = Deployment::new(d.name.as_str(), pod.containers[0].clone());
-            dep.pod = pod;
+            dep.pod = Box::new(pod);
             dep.meta = d.metadata.to_meta();
             dep.replicas = d.replicas;
             if let Some(s) = &d.strategy {
@@ -1739,7 +1742,7 @@ impl StackSpec {
                 continue;
             };
             let mut st = StatefulSet::new(s.name.as_str(), pod.containers[0].clone());
-            st.pod = pod;
+            st.pod = Box::new(pod);
             st.meta = s.metadata.to_meta();
             st.replicas = s.replicas;
             if let Some(n) = &s.service_name {

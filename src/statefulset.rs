@@ -42,7 +42,7 @@ use crate::workload::{WorkloadKind, WorkloadRef};
 pub struct StatefulSet {
     pub(crate) name: Name,
     pub(crate) meta: Meta,
-    pub(crate) pod: PodTemplate,
+    pub(crate) pod: Box<PodTemplate>,
     pub(crate) replicas: i32,
     pub(crate) service_name: Name,
     pub(crate) claims: Vec<PersistentVolumeClaim>,
@@ -63,7 +63,7 @@ impl StatefulSet {
             service_name: name.clone(),
             name,
             meta: Meta::default(),
-            pod: PodTemplate::new(container),
+            pod: Box::new(PodTemplate::new(container)),
             replicas: 1,
             claims: Vec::new(),
             parallel: false,
