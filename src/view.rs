@@ -3,14 +3,14 @@
 //! same serde calls), without building that object and dropping it again.
 //!
 //! [`Stack::write_yaml`](crate::Stack::write_yaml) renders through a view where one covers
-//! the object, and lowers it otherwise (Deployments with probes, env vars, volumes or
-//! anti-affinity; objects with checkov suppressions; every other kind). The tests below and
+//! the object, and lowers it otherwise (Deployments with probes, volumes or anti-affinity;
+//! objects with checkov suppressions; every other kind). The tests below and
 //! `tests/yaml_writer.rs` compare the views with the lowering, byte for byte.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
 use crate::config_map::ConfigMap;
-use crate::container::{Container, EnvFrom};
+use crate::container::{Container, Env, EnvFrom, EnvValue};
 use crate::deployment::{Deployment, Strategy};
 use crate::meta::{MANAGED_BY, Meta, NAME_LABEL};
 use crate::object::Object;
@@ -55,12 +55,7 @@ fn covered_pod(pod: &PodTemplate) -> bool {
             .iter()
             .chain(&pod.init_containers)
             .chain(&pod.sidecars)
-            .all(|c| {
-                c.env.is_empty()
-                    && c.liveness.is_none()
-                    && c.readiness.is_none()
-                    && c.startup.is_none()
-            })
+            .all(|c| c.liveness.is_none() && c.readiness.is_none() && c.startup.is_none())
 }
 
 impl Serialize for View<'_> {
@@ -386,6 +381,7 @@ impl Serialize for ContainerView<'_> {
         let n = 3
             + usize::from(!c.args.is_empty())
             + usize::from(!c.command.is_empty())
+            + usize::from(!c.env.is_empty())
             + usize::from(!c.env_from.is_empty())
             + usize::from(c.image_pull_policy.is_some())
             + usize::from(!c.ports.is_empty())
@@ -399,6 +395,9 @@ impl Serialize for ContainerView<'_> {
         }
         if !c.command.is_empty() {
             st.serialize_field("command", &c.command)?;
+        }
+        if !c.env.is_empty() {
+            st.serialize_field("env", &EnvVars(&c.env))?;
         }
         if !c.env_from.is_empty() {
             st.serialize_field("envFrom", &EnvFromSources(&c.env_from))?;
@@ -424,6 +423,71 @@ impl Serialize for ContainerView<'_> {
         if let Some(dir) = &c.working_dir {
             st.serialize_field("workingDir", dir)?;
         }
+        st.end()
+    }
+}
+
+struct EnvVars<'a>(&'a [Env]);
+
+impl Serialize for EnvVars<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(EnvVar))
+    }
+}
+
+struct EnvVar<'a>(&'a Env);
+
+impl Serialize for EnvVar<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.0;
+        let mut st = s.serialize_struct("EnvVar", 2)?;
+        st.serialize_field("name", &e.name)?;
+        match &e.value {
+            EnvValue::Literal(v) => st.serialize_field("value", v)?,
+            source => st.serialize_field("valueFrom", &EnvVarSource(source))?,
+        }
+        st.end()
+    }
+}
+
+/// The `valueFrom` of an env var that is not a literal.
+struct EnvVarSource<'a>(&'a EnvValue);
+
+impl Serialize for EnvVarSource<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("EnvVarSource", 1)?;
+        match self.0 {
+            EnvValue::ConfigMapKey { config_map, key } => {
+                st.serialize_field("configMapKeyRef", &KeySelector(config_map.as_str(), key))?;
+            }
+            EnvValue::Field(path) => st.serialize_field("fieldRef", &FieldSelector(path))?,
+            EnvValue::SecretKey { secret, key } => {
+                st.serialize_field("secretKeyRef", &KeySelector(secret.as_str(), key))?;
+            }
+            EnvValue::Literal(_) => {}
+        }
+        st.end()
+    }
+}
+
+/// `ConfigMapKeySelector` and `SecretKeySelector` (the same fields): name, then key.
+struct KeySelector<'a>(&'a str, &'a str);
+
+impl Serialize for KeySelector<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("KeySelector", 2)?;
+        st.serialize_field("key", self.1)?;
+        st.serialize_field("name", self.0)?;
+        st.end()
+    }
+}
+
+struct FieldSelector<'a>(&'a str);
+
+impl Serialize for FieldSelector<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("ObjectFieldSelector", 1)?;
+        st.serialize_field("fieldPath", self.0)?;
         st.end()
     }
 }
@@ -645,7 +709,7 @@ mod tests {
     use super::View;
     use crate::{
         ConfigMap, Container, Cpu, Deployment, IntOrPercent, Memory, Object, Probe, Resources,
-        Secret, Service, ServiceAccount, Volume,
+        Secret, SecretValue, Service, ServiceAccount, Volume,
     };
     use proptest::prelude::*;
 
@@ -718,6 +782,15 @@ mod tests {
             if flags[13] { c = c.keep_default_capabilities(); }
             for cap in caps { c = c.add_capability(cap); }
             if flags[14] { c = c.image_digest(format!("sha256:{}", "a".repeat(64))); }
+            if flags[15] {
+                let cfg = ConfigMap::new("cfg").entry(name, "v");
+                let secret = Secret::new("s").entry(name, SecretValue::new("x"));
+                c = c
+                    .env(format!("A_{}", name.len()), name)
+                    .env_from_config_map_key("B", &cfg, name)
+                    .env_from_secret_key("C", &secret, name)
+                    .env_from_field("D", "metadata.name");
+            }
             c
         }
     }
@@ -781,7 +854,6 @@ mod tests {
     fn what_no_view_covers_is_lowered() {
         let web = || Container::new("web", "nginx:1.27");
         for o in [
-            Object::from(Deployment::new("a", web().env("A", "1"))),
             Object::from(Deployment::new("a", web().liveness(Probe::http("/", 80)))),
             Object::from(Deployment::new("a", web()).volume(Volume::empty_dir("tmp"))),
             Object::from(Deployment::new("a", web()).one_replica_per_node()),
