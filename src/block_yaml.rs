@@ -44,7 +44,12 @@ type Result<T = ()> = std::result::Result<T, GiveUp>;
 #[derive(Default)]
 pub(crate) struct BlockYaml {
     scalars: FastMap<String, Vec<u8>>,
+    keys: FastMap<StaticKey, Box<[u8]>>,
 }
+
+/// A struct field name (static text: its address and length identify it) at a column
+/// (`usize::MAX`: continuing the line of a `- `).
+type StaticKey = (usize, usize, usize);
 
 /// At most this many remembered renderings (unique strings such as paths are not worth more).
 const REMEMBER: usize = 4096;
@@ -62,6 +67,7 @@ impl BlockYaml {
             w: &mut Writer {
                 out: &mut *out,
                 scalars: &mut self.scalars,
+                keys: &mut self.keys,
             },
             at: At::Root,
         });
@@ -77,6 +83,9 @@ impl BlockYaml {
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
     scalars: &'a mut FastMap<String, Vec<u8>>,
+    /// Struct field names as written at each column (indentation, name, `:`), so each is
+    /// checked and assembled once.
+    keys: &'a mut FastMap<StaticKey, Box<[u8]>>,
 }
 
 impl Writer<'_> {
@@ -271,6 +280,26 @@ impl Map<'_, '_> {
         Ok(())
     }
 
+    /// [`Map::key`] for a struct field name: the line start is assembled once per column.
+    fn static_key(&mut self, k: &'static str) -> Result {
+        let col = if self.inline { usize::MAX } else { self.col };
+        let id = (k.as_ptr().addr(), k.len(), col);
+        if let Some(line) = self.w.keys.get(&id) {
+            self.left = self.left.checked_sub(1).ok_or(GiveUp)?;
+            self.inline = false;
+            self.w.out.extend_from_slice(line);
+            return Ok(());
+        }
+        let start = self.w.out.len();
+        self.key(k)?;
+        if self.w.keys.len() >= REMEMBER {
+            self.w.keys.clear();
+        }
+        let line = self.w.out[start..].into();
+        self.w.keys.insert(id, line);
+        Ok(())
+    }
+
     fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result {
         v.serialize(Node {
             w: &mut *self.w,
@@ -288,7 +317,7 @@ impl ser::SerializeStruct for Map<'_, '_> {
     type Error = GiveUp;
 
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
+        self.static_key(key)?;
         self.value(value)
     }
 
@@ -557,6 +586,7 @@ pub(crate) fn fast_only(v: &impl Serialize) -> Option<String> {
         w: &mut Writer {
             out: &mut out,
             scalars: &mut w.scalars,
+            keys: &mut w.keys,
         },
         at: At::Root,
     })
