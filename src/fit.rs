@@ -231,17 +231,21 @@ impl PodToPlace<'_> {
             &buf[i..]
         }
         let (mut a, mut b) = ([0u8; 11], [0u8; 11]);
-        let a = self
-            .owner
-            .as_bytes()
-            .iter()
-            .chain(digits(self.replica, &mut a));
-        let b = other
-            .owner
-            .as_bytes()
-            .iter()
-            .chain(digits(other.replica, &mut b));
-        a.cmp(b)
+        let (x, y) = (self.owner.as_bytes(), other.owner.as_bytes());
+        let n = x.len().min(y.len());
+        // The owners decide when they differ within their common length; equal owners leave
+        // it to the replicas. Only when one owner is a prefix of the other do the replica
+        // digits meet owner bytes.
+        match x[..n].cmp(&y[..n]) {
+            std::cmp::Ordering::Equal if x.len() == y.len() => {
+                digits(self.replica, &mut a).cmp(digits(other.replica, &mut b))
+            }
+            std::cmp::Ordering::Equal => x
+                .iter()
+                .chain(digits(self.replica, &mut a))
+                .cmp(y.iter().chain(digits(other.replica, &mut b))),
+            unequal => unequal,
+        }
     }
 }
 
@@ -1109,5 +1113,35 @@ impl fmt::Display for FitReport {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Demand, PodToPlace};
+    use proptest::prelude::*;
+
+    fn pod(owner: &str, replica: Option<u32>) -> PodToPlace<'_> {
+        PodToPlace {
+            owner,
+            replica,
+            workload: None,
+            one_per_node: false,
+            arch: None,
+            req: Demand::default(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn pods_compare_as_their_labels(
+            a in "[a#/0-9-]{0,6}", b in "[a#/0-9-]{0,6}",
+            ra in prop::option::of(0u32..1200), rb in prop::option::of(0u32..1200),
+        ) {
+            for (x, y) in [(a.as_str(), b.as_str()), (a.as_str(), a.as_str())] {
+                let (p, q) = (pod(x, ra), pod(y, rb));
+                prop_assert_eq!(p.label_cmp(&q), p.label().cmp(&q.label()), "{} {}", p.label(), q.label());
+            }
+        }
     }
 }
