@@ -1,6 +1,8 @@
 //! CPU amounts in whole millicores.
 
 use std::fmt;
+
+use crate::spelled::Spelled;
 use std::iter::Sum;
 use std::ops::Add;
 use std::str::FromStr;
@@ -183,16 +185,24 @@ impl FromStr for Cpu {
 }
 
 /// The canonical quantity (`250m`, `2`); same text as `to_quantity().to_string()`.
-impl fmt::Display for Cpu {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Cpu {
+    /// The canonical spelling that [`Display`](fmt::Display) prints, without formatting
+    /// machinery for the usual millicores and cores.
+    pub(crate) fn spelled(self) -> Spelled {
         let m = self.0;
         if m % 1000 != 0 {
-            write!(f, "{m}m")
+            Spelled::number(m, "m")
         } else if (m / 1000) % 1000 != 0 || m == 0 {
-            write!(f, "{}", m / 1000)
+            Spelled::number(m / 1000, "")
         } else {
-            fmt::Display::fmt(&self.to_quantity(), f)
+            Spelled::Heap(self.to_quantity().to_string())
         }
+    }
+}
+
+impl fmt::Display for Cpu {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.spelled().as_str())
     }
 }
 

@@ -103,6 +103,7 @@ mod service_account;
 #[cfg(feature = "sops")]
 mod sops;
 mod spec;
+mod spelled;
 mod stack;
 mod statefulset;
 mod str_map;

@@ -285,10 +285,17 @@ macro_rules! byte_amount {
         }
 
         /// The canonical quantity (same text as `to_quantity().to_string()`, computed faster).
+        impl $name {
+            /// The canonical spelling that `Display` prints, without formatting machinery.
+            pub(crate) fn spelled(self) -> $crate::spelled::Spelled {
+                let ((m, suffix), _) = canonical_parts(self.0);
+                $crate::spelled::Spelled::number(m, suffix)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let ((m, suffix), _) = canonical_parts(self.0);
-                write!(f, "{m}{suffix}")
+                f.write_str(self.spelled().as_str())
             }
         }
 

@@ -7,6 +7,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 
 use crate::cpu::Cpu;
 use crate::memory::Memory;
+use crate::spelled::Spelled;
 
 /// Requests (what the scheduler reserves) and limits (the ceiling) of one container.
 ///
@@ -29,8 +30,9 @@ pub struct Resources {
     ephemeral_limit: Option<Memory>,
 }
 
-/// Resource names and canonical quantities, sorted by name.
-pub(crate) type Quantities = Vec<(&'static str, String)>;
+/// Resource names and canonical quantities, sorted by name (`cpu`, `ephemeral-storage`,
+/// `memory`; absent ones are `None`).
+pub(crate) type Quantities = [Option<(&'static str, Spelled)>; 3];
 
 impl Resources {
     /// No requests and no limits.
@@ -227,18 +229,21 @@ impl Resources {
     }
 
     pub(crate) fn to_k8s(&self) -> Option<ResourceRequirements> {
-        let (requests, limits) = self.canonical();
-        if requests.is_empty() && limits.is_empty() {
+        if self.is_empty() {
             return None;
         }
-        let map = |v: Vec<(&str, String)>| -> BTreeMap<String, K8sQuantity> {
-            v.into_iter()
-                .map(|(k, q)| (k.to_owned(), K8sQuantity(q)))
-                .collect()
+        let (requests, limits) = self.canonical();
+        let map = |v: Quantities| -> Option<BTreeMap<String, K8sQuantity>> {
+            let m: BTreeMap<_, _> = v
+                .into_iter()
+                .flatten()
+                .map(|(k, q)| (k.to_owned(), K8sQuantity(q.as_str().to_owned())))
+                .collect();
+            (!m.is_empty()).then_some(m)
         };
         Some(ResourceRequirements {
-            requests: (!requests.is_empty()).then(|| map(requests)),
-            limits: (!limits.is_empty()).then(|| map(limits)),
+            requests: map(requests),
+            limits: map(limits),
             ..Default::default()
         })
     }
@@ -252,17 +257,11 @@ impl Resources {
     /// quantity, sorted by name (`cpu`, `ephemeral-storage`, `memory`).
     pub(crate) fn canonical(&self) -> (Quantities, Quantities) {
         let one = |cpu: Option<Cpu>, ephemeral: Option<Memory>, memory: Option<Memory>| {
-            let mut v = Vec::new();
-            if let Some(c) = cpu {
-                v.push(("cpu", c.to_string()));
-            }
-            if let Some(m) = ephemeral {
-                v.push(("ephemeral-storage", m.to_string()));
-            }
-            if let Some(m) = memory {
-                v.push(("memory", m.to_string()));
-            }
-            v
+            [
+                cpu.map(|c| ("cpu", c.spelled())),
+                ephemeral.map(|m| ("ephemeral-storage", m.spelled())),
+                memory.map(|m| ("memory", m.spelled())),
+            ]
         };
         (
             one(

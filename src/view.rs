@@ -554,26 +554,27 @@ struct ResourceRequirements<'a>(&'a Container);
 impl Serialize for ResourceRequirements<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (requests, limits) = self.0.resources.canonical();
-        let n = usize::from(!limits.is_empty()) + usize::from(!requests.is_empty());
+        let present = |q: &Quantities| q.iter().any(Option::is_some);
+        let n = usize::from(present(&limits)) + usize::from(present(&requests));
         let mut st = s.serialize_struct("ResourceRequirements", n)?;
-        if !limits.is_empty() {
-            st.serialize_field("limits", &QuantityMap(limits))?;
+        if present(&limits) {
+            st.serialize_field("limits", &QuantityMap(&limits))?;
         }
-        if !requests.is_empty() {
-            st.serialize_field("requests", &QuantityMap(requests))?;
+        if present(&requests) {
+            st.serialize_field("requests", &QuantityMap(&requests))?;
         }
         st.end()
     }
 }
 
 /// A `BTreeMap<String, Quantity>` (keys already sorted).
-struct QuantityMap(Quantities);
+struct QuantityMap<'a>(&'a Quantities);
 
-impl Serialize for QuantityMap {
+impl Serialize for QuantityMap<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, &Quantity(v))?;
+        let mut m = s.serialize_map(Some(self.0.iter().flatten().count()))?;
+        for (k, v) in self.0.iter().flatten() {
+            m.serialize_entry(k, &Quantity(v.as_str()))?;
         }
         m.end()
     }
