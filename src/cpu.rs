@@ -1,8 +1,6 @@
 //! CPU amounts in whole millicores.
 
 use std::fmt;
-
-use crate::spelled::Spelled;
 use std::iter::Sum;
 use std::ops::Add;
 use std::str::FromStr;
@@ -10,6 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::quantity::{Quantity, QuantityError, QuantityFormat};
+use crate::spelled::Spelled;
 
 /// An amount of CPU, exact to the millicore (the finest unit Kubernetes allows for containers).
 ///
@@ -184,7 +183,6 @@ impl FromStr for Cpu {
     }
 }
 
-/// The canonical quantity (`250m`, `2`); same text as `to_quantity().to_string()`.
 impl Cpu {
     /// The canonical spelling that [`Display`](fmt::Display) prints, without formatting
     /// machinery for the usual millicores and cores.
@@ -200,6 +198,7 @@ impl Cpu {
     }
 }
 
+/// The canonical quantity (`250m`, `2`); same text as `to_quantity().to_string()`.
 impl fmt::Display for Cpu {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.spelled().as_str())

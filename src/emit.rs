@@ -288,10 +288,9 @@ impl EmitOptions {
             return Ok(());
         }
         drop(diagnostics);
-        let all = stack.diagnostics_and_fit(None, false).0;
+        let mut all = stack.diagnostics_and_fit(None, false).0;
         let report = match fit {
             Some(fit) => {
-                let mut all = all;
                 all.extend(fit.diagnostics().iter().cloned());
                 Report::new(stack.namespace.as_str(), all).with_fit_only(fit)
             }

@@ -284,7 +284,6 @@ macro_rules! byte_amount {
             }
         }
 
-        /// The canonical quantity (same text as `to_quantity().to_string()`, computed faster).
         impl $name {
             /// The canonical spelling that `Display` prints, without formatting machinery.
             pub(crate) fn spelled(self) -> $crate::spelled::Spelled {
@@ -293,6 +292,7 @@ macro_rules! byte_amount {
             }
         }
 
+        /// The canonical quantity (same text as `to_quantity().to_string()`, computed faster).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.spelled().as_str())
