@@ -11,6 +11,7 @@ use crate::cpu::Cpu;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::memory::{Memory, Storage};
 use crate::platform::Platform;
+use crate::spelled::Spelled;
 use crate::stack::Stack;
 
 /// The three answers to "does it fit?".
@@ -215,22 +216,12 @@ impl PodToPlace<'_> {
 
     /// Compares as the labels would, byte by byte.
     fn label_cmp(&self, other: &Self) -> std::cmp::Ordering {
-        fn digits(r: Option<u32>, buf: &mut [u8; 11]) -> &[u8] {
-            let Some(mut r) = r else { return &[] };
-            let mut i = buf.len();
-            loop {
-                i -= 1;
-                buf[i] = b'0' + (r % 10) as u8;
-                r /= 10;
-                if r == 0 {
-                    break;
-                }
-            }
-            i -= 1;
-            buf[i] = b'#';
-            &buf[i..]
-        }
-        let (mut a, mut b) = ([0u8; 11], [0u8; 11]);
+        // `#replica`, as `label` appends it: the `#` and the digits.
+        let (ta, tb) = (
+            self.replica.map(|r| Spelled::number(u64::from(r), "")),
+            other.replica.map(|r| Spelled::number(u64::from(r), "")),
+        );
+        let ([ha, da], [hb, db]) = (replica_bytes(ta.as_ref()), replica_bytes(tb.as_ref()));
         let (x, y) = (self.owner.as_bytes(), other.owner.as_bytes());
         let n = x.len().min(y.len());
         // The owners decide when they differ within their common length; equal owners leave
@@ -238,14 +229,23 @@ impl PodToPlace<'_> {
         // digits meet owner bytes.
         match x[..n].cmp(&y[..n]) {
             std::cmp::Ordering::Equal if x.len() == y.len() => {
-                digits(self.replica, &mut a).cmp(digits(other.replica, &mut b))
+                ha.iter().chain(da).cmp(hb.iter().chain(db))
             }
             std::cmp::Ordering::Equal => x
                 .iter()
-                .chain(digits(self.replica, &mut a))
-                .cmp(y.iter().chain(digits(other.replica, &mut b))),
+                .chain(ha)
+                .chain(da)
+                .cmp(y.iter().chain(hb).chain(db)),
             unequal => unequal,
         }
+    }
+}
+
+/// The `#` and the digits of a replica suffix, or nothing.
+fn replica_bytes(t: Option<&Spelled>) -> [&[u8]; 2] {
+    match t {
+        Some(s) => [b"#", s.as_str().as_bytes()],
+        None => [b"", b""],
     }
 }
 
