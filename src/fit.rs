@@ -216,27 +216,28 @@ impl PodToPlace<'_> {
 
     /// Compares as the labels would, byte by byte.
     fn label_cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // `#replica`, as `label` appends it: the `#` and the digits.
-        let (ta, tb) = (
-            self.replica.map(|r| Spelled::number(u64::from(r), "")),
-            other.replica.map(|r| Spelled::number(u64::from(r), "")),
-        );
-        let ([ha, da], [hb, db]) = (replica_bytes(ta.as_ref()), replica_bytes(tb.as_ref()));
         let (x, y) = (self.owner.as_bytes(), other.owner.as_bytes());
         let n = x.len().min(y.len());
         // The owners decide when they differ within their common length; equal owners leave
         // it to the replicas. Only when one owner is a prefix of the other do the replica
         // digits meet owner bytes.
-        match x[..n].cmp(&y[..n]) {
-            std::cmp::Ordering::Equal if x.len() == y.len() => {
-                ha.iter().chain(da).cmp(hb.iter().chain(db))
-            }
-            std::cmp::Ordering::Equal => x
-                .iter()
+        let ordering = x[..n].cmp(&y[..n]);
+        if ordering.is_ne() {
+            return ordering;
+        }
+        // `#replica`, as `label` appends it.
+        let (ta, tb) = (
+            self.replica.map(|r| Spelled::number(u64::from(r), "")),
+            other.replica.map(|r| Spelled::number(u64::from(r), "")),
+        );
+        let ([ha, da], [hb, db]) = (replica_bytes(ta.as_ref()), replica_bytes(tb.as_ref()));
+        if x.len() == y.len() {
+            ha.iter().chain(da).cmp(hb.iter().chain(db))
+        } else {
+            x.iter()
                 .chain(ha)
                 .chain(da)
-                .cmp(y.iter().chain(hb).chain(db)),
-            unequal => unequal,
+                .cmp(y.iter().chain(hb).chain(db))
         }
     }
 }
