@@ -118,6 +118,15 @@ impl Serialize for Map<'_> {
     }
 }
 
+/// A list, each item serialised through its view (`Each(&c.env, EnvVar)`).
+struct Each<'a, T, V>(&'a [T], fn(&'a T) -> V);
+
+impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
 /// `map` with `(key, value)` set (replacing the map's own value for `key`).
 fn with_entry<'a>(map: &'a StrMap, key: &'a str, value: &'a str) -> Pairs<'a> {
     let mut pairs = Vec::with_capacity(map.len() + 1);
@@ -397,10 +406,10 @@ impl Serialize for ContainerView<'_> {
             st.serialize_field("command", &c.command)?;
         }
         if !c.env.is_empty() {
-            st.serialize_field("env", &EnvVars(&c.env))?;
+            st.serialize_field("env", &Each(&c.env, EnvVar))?;
         }
         if !c.env_from.is_empty() {
-            st.serialize_field("envFrom", &EnvFromSources(&c.env_from))?;
+            st.serialize_field("envFrom", &Each(&c.env_from, EnvFromSource))?;
         }
         st.serialize_field("image", &c.image)?;
         if let Some(policy) = &c.image_pull_policy {
@@ -408,7 +417,7 @@ impl Serialize for ContainerView<'_> {
         }
         st.serialize_field("name", &c.name)?;
         if !c.ports.is_empty() {
-            st.serialize_field("ports", &ContainerPorts(c))?;
+            st.serialize_field("ports", &Each(&c.ports, ContainerPort))?;
         }
         if !c.resources.is_empty() {
             st.serialize_field("resources", &ResourceRequirements(c))?;
@@ -418,20 +427,12 @@ impl Serialize for ContainerView<'_> {
         }
         st.serialize_field("securityContext", &SecurityContext(c))?;
         if !c.mounts.is_empty() {
-            st.serialize_field("volumeMounts", &VolumeMounts(c))?;
+            st.serialize_field("volumeMounts", &Each(&c.mounts, VolumeMount))?;
         }
         if let Some(dir) = &c.working_dir {
             st.serialize_field("workingDir", dir)?;
         }
         st.end()
-    }
-}
-
-struct EnvVars<'a>(&'a [Env]);
-
-impl Serialize for EnvVars<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(EnvVar))
     }
 }
 
@@ -492,14 +493,6 @@ impl Serialize for FieldSelector<'_> {
     }
 }
 
-struct EnvFromSources<'a>(&'a [EnvFrom]);
-
-impl Serialize for EnvFromSources<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(EnvFromSource))
-    }
-}
-
 struct EnvFromSource<'a>(&'a EnvFrom);
 
 impl Serialize for EnvFromSource<'_> {
@@ -524,27 +517,15 @@ impl Serialize for EnvSource<'_> {
     }
 }
 
-struct ContainerPorts<'a>(&'a Container);
-
-impl Serialize for ContainerPorts<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .ports
-                .iter()
-                .map(|p| ContainerPort(&p.name, p.number, p.protocol)),
-        )
-    }
-}
-
-struct ContainerPort<'a>(&'a str, u16, &'a str);
+struct ContainerPort<'a>(&'a crate::container::Port);
 
 impl Serialize for ContainerPort<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
         let mut st = s.serialize_struct("ContainerPort", 3)?;
-        st.serialize_field("containerPort", &i32::from(self.1))?;
-        st.serialize_field("name", self.0)?;
-        st.serialize_field("protocol", self.2)?;
+        st.serialize_field("containerPort", &i32::from(p.number))?;
+        st.serialize_field("name", &p.name)?;
+        st.serialize_field("protocol", p.protocol)?;
         st.end()
     }
 }
@@ -624,14 +605,6 @@ impl Serialize for Capabilities<'_> {
     }
 }
 
-struct VolumeMounts<'a>(&'a Container);
-
-impl Serialize for VolumeMounts<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.mounts.iter().map(VolumeMount))
-    }
-}
-
 struct VolumeMount<'a>(&'a crate::container::Mount);
 
 impl Serialize for VolumeMount<'_> {
@@ -661,7 +634,7 @@ impl Serialize for ServiceSpec<'_> {
         if svc.headless {
             st.serialize_field("clusterIP", "None")?;
         }
-        st.serialize_field("ports", &ServicePorts(svc))?;
+        st.serialize_field("ports", &Each(&svc.ports, ServicePort))?;
         if !svc.selector.is_empty() {
             st.serialize_field("selector", &Map(&svc.selector))?;
         }
@@ -674,14 +647,6 @@ impl Serialize for ServiceSpec<'_> {
             },
         )?;
         st.end()
-    }
-}
-
-struct ServicePorts<'a>(&'a Service);
-
-impl Serialize for ServicePorts<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.ports.iter().map(ServicePort))
     }
 }
 
