@@ -82,9 +82,9 @@ impl From<&PortSpec> for PortRef {
     }
 }
 
-/// `3` or `"25%"`.
+/// `3` or `"25%"` (also how the borrowed views write a rolling update's `IntOrString`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct CountSpec(IntOrPercent);
+pub(crate) struct CountSpec(pub(crate) IntOrPercent);
 
 impl Serialize for CountSpec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -18,8 +18,8 @@ use crate::pod::PodTemplate;
 use crate::port::PortRef;
 use crate::resources::Quantities;
 use crate::service::{Service, ServiceType};
+use crate::spec::CountSpec;
 use crate::str_map::StrMap;
-use crate::workload::IntOrPercent;
 
 /// An object that serialises as its lowering would.
 pub(crate) enum View<'a> {
@@ -227,7 +227,7 @@ impl Serialize for DeploymentStrategy<'_> {
             } => {
                 st.serialize_field(
                     "rollingUpdate",
-                    &RollingUpdate(IntOrString(max_surge), IntOrString(max_unavailable)),
+                    &RollingUpdate(CountSpec(max_surge), CountSpec(max_unavailable)),
                 )?;
                 st.serialize_field("type", "RollingUpdate")?;
             }
@@ -237,7 +237,8 @@ impl Serialize for DeploymentStrategy<'_> {
     }
 }
 
-struct RollingUpdate(IntOrString, IntOrString);
+/// `IntOrPercent`s serialise as the `IntOrString`s they lower to: `3` or `"25%"`.
+struct RollingUpdate(CountSpec, CountSpec);
 
 impl Serialize for RollingUpdate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -245,18 +246,6 @@ impl Serialize for RollingUpdate {
         st.serialize_field("maxSurge", &self.0)?;
         st.serialize_field("maxUnavailable", &self.1)?;
         st.end()
-    }
-}
-
-/// `IntOrPercent` as the `IntOrString` it lowers to.
-struct IntOrString(IntOrPercent);
-
-impl Serialize for IntOrString {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            IntOrPercent::Count(n) => s.serialize_i32(n),
-            IntOrPercent::Percent(p) => s.serialize_str(&format!("{p}%")),
-        }
     }
 }
 
