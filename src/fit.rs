@@ -1,5 +1,6 @@
 //! "Will this stack run on my nodes?" — pods placed on nodes by their requests,
-//! first-fit-decreasing, in steady state, during a rollout and at the worst case.
+//! first-fit-decreasing with an exhaustive fallback, in steady state, during a rollout and at
+//! the worst case.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -13,6 +14,8 @@ use crate::memory::{Memory, Storage};
 use crate::platform::Platform;
 use crate::spelled::Spelled;
 use crate::stack::Stack;
+
+mod search;
 
 /// The three answers to "does it fit?".
 ///
@@ -368,23 +371,13 @@ fn place_on(node: &mut Node, pod: &PodToPlace) {
     }
 }
 
-/// First-fit-decreasing by dominant share of the largest node, ties broken by label.
-fn place(
-    scenario: &str,
-    platform: &Platform,
-    demands: &[WorkloadDemand],
-    count: fn(&ReplicaCounts) -> u32,
-) -> Placement {
+/// The platform's nodes with the per-node add-ons placed on every node, the add-on pods that
+/// did not fit, and how many add-on pods there were.
+fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, Vec<Unplaced>, u32) {
     let mut nodes = nodes_of(platform);
     let mut unplaced = Vec::new();
     let mut total_pods = 0u32;
-    let addon_labels: Vec<String> = platform
-        .addons()
-        .iter()
-        .map(|a| format!("addon/{}", a.name()))
-        .collect();
-    // Per-node add-ons go on every node first.
-    for (addon, label) in platform.addons().iter().zip(&addon_labels) {
+    for (addon, label) in platform.addons().iter().zip(labels) {
         if !addon.is_per_node() {
             continue;
         }
@@ -409,6 +402,23 @@ fn place(
             }
         }
     }
+    (nodes, unplaced, total_pods)
+}
+
+/// First-fit-decreasing by dominant share of the largest node, ties broken by label; when
+/// that leaves pods out, [`search::search`] looks for a placement of every pod.
+fn place(
+    scenario: &str,
+    platform: &Platform,
+    demands: &[WorkloadDemand],
+    count: fn(&ReplicaCounts) -> u32,
+) -> Placement {
+    let addon_labels: Vec<String> = platform
+        .addons()
+        .iter()
+        .map(|a| format!("addon/{}", a.name()))
+        .collect();
+    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, &addon_labels);
     let mut pods: Vec<PodToPlace> = platform
         .addons()
         .iter()
@@ -458,6 +468,7 @@ fn place(
     };
     pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
+    let addons_unplaced = unplaced.len();
     // Identical pods fit first at a node no earlier than the previous one did (free room only
     // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
     let mut cursors: crate::fast_hash::FastMap<(Demand, Option<&str>, Option<usize>), usize> =
@@ -502,6 +513,17 @@ fn place(
                     lacking,
                 });
             }
+        }
+    }
+    if unplaced.len() > addons_unplaced {
+        // First-fit left pods out; a placement may still exist.
+        let (fresh, _, _) = with_per_node_addons(platform, &addon_labels);
+        if let search::Outcome::Placed(assignment) = search::search(&fresh, &pods) {
+            nodes = fresh;
+            for (pod, &i) in pods.iter().zip(&assignment) {
+                place_on(&mut nodes[i], pod);
+            }
+            unplaced.truncate(addons_unplaced);
         }
     }
     Placement {
@@ -570,6 +592,15 @@ impl Stack {
     /// (max(replicas, HPA max) + maxSurge). Platform caps (tenancy pools, block storage,
     /// load balancers) and risks (memory limits above a node, limit overcommit, idle
     /// reclamation) are reported as diagnostics.
+    ///
+    /// Pods are placed first-fit-decreasing (largest share of a node first, onto the first
+    /// node with room for its requests, pod slot, architecture and one-replica-per-node rule).
+    /// When that leaves pods out, a bounded exhaustive search looks for a placement of every
+    /// pod, so a stack is reported as not fitting only when no placement exists, or (for more
+    /// than 1,000 pods in a scenario, or a search beyond its budget of 50,000 steps, fewer on
+    /// more than four nodes) when neither finds one. For stacks the search decides, more or larger nodes never make
+    /// the verdict worse. The verdict says that a placement exists; the kube-scheduler places
+    /// pods one at a time and may not find a very tight one.
     ///
     /// The idle-reclamation heuristic: Oracle reclaims an Always Free instance whose CPU p95
     /// stays under 20% for 7 days; requests are the best pre-deploy proxy for use, so a node
@@ -767,7 +798,8 @@ impl Stack {
             Verdict::Fits
         };
         if !rollout.unplaced.is_empty() && peak.unplaced.is_empty() {
-            // Cannot happen with monotone counts, but report it rather than hide it.
+            // Rollout counts never exceed peak counts, so only a search that ran out of
+            // budget can leave this; report it rather than hide it.
             diags.push(Diagnostic::new(
                 Severity::Warning,
                 "does-not-fit-during-rollout",

@@ -365,6 +365,35 @@ fn committed_platform_schema_is_current() {
     );
 }
 
+/// Found by the proptest below (CI, 2026-12-01): 2 more millicores per node changed the
+/// first-fit-decreasing order (the dominant-share key is relative to the node), and the
+/// worst-case rollout no longer packed into the 16 GiB it fitted before.
+#[test]
+fn bigger_nodes_never_turn_a_fit_into_a_partial_fit() {
+    let stack = [
+        (241, 1413, 2),
+        (760, 1, 1),
+        (20, 1286, 1),
+        (39, 1383, 2),
+        (7, 673, 3),
+    ]
+    .into_iter()
+    .enumerate()
+    .fold(Stack::new("p"), |s, (i, (cpu, mem, replicas))| {
+        let name = format!("w{i}");
+        s.with(Deployment::new(name.clone(), c(&name, cpu, mem)).replicas(replicas))
+    });
+    for cpu in [2000, 2001, 2002, 2100, 4000] {
+        let fit = stack.fit(&lab(2, cpu, 8));
+        assert_eq!(fit.verdict(), Verdict::Fits, "{cpu}m nodes:\n{fit}");
+        for p in fit.placements() {
+            assert!(p.unplaced.is_empty(), "{cpu}m, {}", p.scenario);
+            let placed: u32 = p.nodes.iter().map(|n| n.pods).sum();
+            assert_eq!(placed, p.pods, "{cpu}m, {}", p.scenario);
+        }
+    }
+}
+
 fn arb_stack() -> impl Strategy<Value = Stack> {
     prop::collection::vec((1u64..800, 1u64..2048, 0i32..4, any::<bool>()), 0..8).prop_map(|ws| {
         ws.into_iter()
@@ -394,9 +423,11 @@ proptest! {
     }
 
     #[test]
-    fn a_stack_that_fits_still_fits_with_more_of_everything(stack in arb_stack(), extra_cpu in 0u64..2000, extra_mem in 0u64..8) {
+    fn a_stack_that_fits_still_fits_with_more_of_everything(
+        stack in arb_stack(), extra_cpu in 0u64..2000, extra_mem in 0u64..8, extra_nodes in 0u32..2,
+    ) {
         let small = lab(2, 2000, 8);
-        let big = lab(2, 2000 + extra_cpu, 8 + extra_mem);
+        let big = lab(2 + extra_nodes, 2000 + extra_cpu, 8 + extra_mem);
         if small.pools()[0].allocatable_cpu() <= big.pools()[0].allocatable_cpu()
             && stack.fit(&small).verdict() == Verdict::Fits {
             prop_assert_eq!(stack.fit(&big).verdict(), Verdict::Fits);
