@@ -45,11 +45,46 @@ type Result<T = ()> = std::result::Result<T, GiveUp>;
 pub(crate) struct BlockYaml {
     scalars: FastMap<String, Vec<u8>>,
     keys: FastMap<StaticKey, Box<[u8]>>,
+    constants: FastMap<StaticKey, Box<[u8]>>,
 }
 
 /// A struct field name (static text: its address and length identify it) at a column
 /// (`usize::MAX`: continuing the line of a `- `).
 type StaticKey = (usize, usize, usize);
+
+/// Newtype structs named with this prefix hold a value whose rendering is the same wherever
+/// it appears at the same position ([`constant`]): it is rendered once per column.
+pub(crate) const CONSTANT: &str = "kubefit.constant/";
+
+/// A value that, when `name` is set, serialises as a newtype struct of that name (which
+/// starts with [`CONSTANT`]) around it: serde-saphyr and every other serializer see the value
+/// itself; the fast path renders it once per column and copies it afterwards. Whoever sets a
+/// name promises that every value given that name serialises the same way (the tests check
+/// each copy against a fresh rendering).
+pub(crate) struct Constant<T> {
+    name: Option<&'static str>,
+    value: T,
+}
+
+impl<T> Constant<T> {
+    /// `value`, constant under `name` when `constant` holds.
+    pub(crate) fn when(constant: bool, name: &'static str, value: T) -> Self {
+        debug_assert!(name.starts_with(CONSTANT));
+        Constant {
+            name: constant.then_some(name),
+            value,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Constant<T> {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.name {
+            Some(name) => s.serialize_newtype_struct(name, &self.value),
+            None => self.value.serialize(s),
+        }
+    }
+}
 
 /// At most this many remembered renderings (unique strings such as paths are not worth more).
 const REMEMBER: usize = 4096;
@@ -68,6 +103,7 @@ impl BlockYaml {
                 out: &mut *out,
                 scalars: &mut self.scalars,
                 keys: &mut self.keys,
+                constants: &mut self.constants,
             },
             at: At::Root,
         });
@@ -86,6 +122,8 @@ struct Writer<'a> {
     /// Struct field names as written at each column (indentation, name, `:`), so each is
     /// checked and assembled once.
     keys: &'a mut FastMap<StaticKey, Box<[u8]>>,
+    /// [`Constant`] values as rendered at a position.
+    constants: &'a mut FastMap<StaticKey, Box<[u8]>>,
 }
 
 impl Writer<'_> {
@@ -531,7 +569,32 @@ impl<'w, 'a> ser::Serializer for Node<'w, 'a> {
         if name.starts_with("__") {
             return Err(GiveUp);
         }
-        v.serialize(self)
+        if !name.starts_with(CONSTANT) {
+            return v.serialize(self);
+        }
+        let position = match self.at {
+            At::Root => return v.serialize(self),
+            At::Value(col) => col,
+            At::Item(col) => usize::MAX - col,
+        };
+        let id = (name.as_ptr().addr(), name.len(), position);
+        let Node { w, at } = self;
+        let start = w.out.len();
+        if let Some(block) = w.constants.get(&id) {
+            w.out.extend_from_slice(block);
+            // The tests hold the caller to its promise: the copy is what rendering gives.
+            #[cfg(test)]
+            {
+                let copied = w.out.split_off(start);
+                v.serialize(Node { w: &mut *w, at })?;
+                assert_eq!(w.out[start..], copied[..], "{name} rendered differently");
+            }
+            return Ok(());
+        }
+        v.serialize(Node { w: &mut *w, at })?;
+        let block = w.out[start..].into();
+        w.constants.insert(id, block);
+        Ok(())
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -587,6 +650,7 @@ pub(crate) fn fast_only(v: &impl Serialize) -> Option<String> {
             out: &mut out,
             scalars: &mut w.scalars,
             keys: &mut w.keys,
+            constants: &mut w.constants,
         },
         at: At::Root,
     })

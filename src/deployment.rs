@@ -21,6 +21,12 @@ pub(crate) enum Strategy {
     Recreate,
 }
 
+/// Zero-downtime rolling updates: one extra pod per four, none taken down early.
+pub(crate) const DEFAULT_STRATEGY: Strategy = Strategy::RollingUpdate {
+    max_surge: IntOrPercent::Percent(25),
+    max_unavailable: IntOrPercent::Count(0),
+};
+
 /// A Deployment: stateless replicas of a pod.
 ///
 /// # Defaults
@@ -67,10 +73,7 @@ impl Deployment {
             meta: Meta::default(),
             pod: Box::new(PodTemplate::new(container)),
             replicas: 1,
-            strategy: Strategy::RollingUpdate {
-                max_surge: IntOrPercent::Percent(25),
-                max_unavailable: IntOrPercent::Count(0),
-            },
+            strategy: DEFAULT_STRATEGY,
         }
     }
 

@@ -9,9 +9,10 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
+use crate::block_yaml::Constant;
 use crate::config_map::ConfigMap;
-use crate::container::{Container, Env, EnvFrom, EnvValue};
-use crate::deployment::{Deployment, Strategy};
+use crate::container::{Container, DEFAULT_UID, Env, EnvFrom, EnvValue};
+use crate::deployment::{DEFAULT_STRATEGY, Deployment, Strategy};
 use crate::meta::{MANAGED_BY, Meta, NAME_LABEL};
 use crate::object::Object;
 use crate::pod::PodTemplate;
@@ -190,7 +191,14 @@ impl Serialize for DeploymentSpec<'_> {
             "selector",
             &LabelSelector(selector(&d.pod, d.name.as_str())),
         )?;
-        st.serialize_field("strategy", &DeploymentStrategy(&d.strategy))?;
+        st.serialize_field(
+            "strategy",
+            &Constant::when(
+                d.strategy == DEFAULT_STRATEGY,
+                "kubefit.constant/default-strategy",
+                DeploymentStrategy(&d.strategy),
+            ),
+        )?;
         st.serialize_field("template", &PodTemplateSpec(&d.pod, d.name.as_str()))?;
         st.end()
     }
@@ -306,7 +314,14 @@ impl Serialize for PodSpec<'_> {
         if !pod.node_selector.is_empty() {
             st.serialize_field("nodeSelector", &Map(&pod.node_selector))?;
         }
-        st.serialize_field("securityContext", &PodSecurityContext(pod))?;
+        st.serialize_field(
+            "securityContext",
+            &Constant::when(
+                pod.run_as_user == DEFAULT_UID && pod.seccomp_runtime_default,
+                "kubefit.constant/default-pod-security",
+                PodSecurityContext(pod),
+            ),
+        )?;
         if let Some(sa) = &pod.service_account {
             st.serialize_field("serviceAccountName", sa.as_str())?;
         }
@@ -414,7 +429,20 @@ impl Serialize for ContainerView<'_> {
         if self.1 {
             st.serialize_field("restartPolicy", "Always")?;
         }
-        st.serialize_field("securityContext", &SecurityContext(c))?;
+        let default_security = c.run_as_user == DEFAULT_UID
+            && c.read_only_root
+            && !c.allow_escalation
+            && !c.privileged
+            && c.add_capabilities.is_empty()
+            && c.drop_all_capabilities;
+        st.serialize_field(
+            "securityContext",
+            &Constant::when(
+                default_security,
+                "kubefit.constant/default-container-security",
+                SecurityContext(c),
+            ),
+        )?;
         if !c.mounts.is_empty() {
             st.serialize_field("volumeMounts", &Each(&c.mounts, VolumeMount))?;
         }
@@ -778,10 +806,61 @@ mod tests {
         }
     }
 
+    prop_compose! {
+        /// A Deployment the fast path takes whole, with security settings and a strategy
+        /// that are mostly the defaults.
+        fn plain_deployment()(
+            flags in prop::collection::vec(prop::bool::weighted(0.2), 8),
+            uid in prop::sample::select(&[10001i64, 10001, 0, 1000][..]),
+            pod_uid in prop::sample::select(&[10001i64, 10001, 0, 1000][..]),
+            surge in 0i32..100,
+        ) -> Deployment {
+            let mut c = Container::new("web", "nginx:1.27").port("http", 8080).run_as_user(uid);
+            if flags[0] { c = c.writable_root_filesystem(); }
+            if flags[1] { c = c.allow_privilege_escalation(); }
+            if flags[2] { c = c.privileged(); }
+            if flags[3] { c = c.keep_default_capabilities(); }
+            if flags[4] { c = c.add_capability("NET_ADMIN"); }
+            let mut d = Deployment::new("api", c).label("app", "api").pod_run_as_user(pod_uid);
+            if flags[5] { d = d.seccomp_unconfined(); }
+            if flags[6] { d = d.recreate(); }
+            if flags[7] { d = d.rolling_update(IntOrPercent::Count(surge), IntOrPercent::Percent(surge)); }
+            d
+        }
+    }
+
     proptest! {
         #[test]
         fn deployments_serialise_like_their_lowering(d in deployment()) {
             prop_assert!(same_as_lowering(&Object::from(d)));
+        }
+
+        /// One writer renders them all, as `write_yaml` does: blocks it renders once and
+        /// copies after (default security contexts, the default strategy) come out as the
+        /// lowering of each Deployment does.
+        #[test]
+        fn deployments_written_in_a_row_serialise_like_their_lowering(
+            ds in prop::collection::vec(
+                prop_oneof![3 => plain_deployment().prop_map(|d| (d, true)), 1 => deployment().prop_map(|d| (d, false))],
+                1..8,
+            ),
+        ) {
+            let mut writer = crate::block_yaml::BlockYaml::default();
+            for (d, plain) in ds {
+                let o = Object::from(d);
+                if plain {
+                    // Wholly on the fast path, where blocks are copied.
+                    prop_assert!(crate::block_yaml::fast_only(&View::of(&o, "shop").unwrap()).is_some());
+                }
+                let lowered = crate::emit::lower(&o, "shop", false).unwrap();
+                let mut out = Vec::new();
+                match View::of(&o, "shop") {
+                    Some(view) => writer.write(&view, &mut out),
+                    None => writer.write(&lowered, &mut out),
+                }
+                .unwrap();
+                prop_assert_eq!(String::from_utf8(out).unwrap(), saphyr(&lowered), "{:?}", o);
+            }
         }
 
         #[test]
