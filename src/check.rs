@@ -1041,8 +1041,9 @@ impl Stack {
         if namespace {
             self.namespace_diagnostics(&mut c);
         }
+        let mut object = String::new();
         for o in objects {
-            let object = o.reference();
+            o.reference_into(&mut object);
             // The index keeps the first object of each kind and name; any other is a duplicate.
             let first = c.index.get(o.kind(), o.name().as_str());
             if !first.is_some_and(|f| std::ptr::eq(f, o)) {

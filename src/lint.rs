@@ -381,6 +381,7 @@ impl Stack {
                 }),
             })
         };
+        let mut object = String::new();
         for o in &self.objects {
             let (kind, name, pod, replicas) = match o {
                 Object::Deployment(d) => {
@@ -394,7 +395,7 @@ impl Stack {
                 ),
                 _ => continue,
             };
-            let object = o.reference();
+            o.reference_into(&mut object);
             let has_pdb = pdb_targets.iter().any(|(k, n)| *k == kind && n == name);
             lint_pod(
                 &mut out,

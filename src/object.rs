@@ -117,9 +117,17 @@ impl Object {
     /// ```
     #[must_use]
     pub fn reference(&self) -> String {
+        let mut out = String::new();
+        self.reference_into(&mut out);
+        out
+    }
+
+    /// [`Object::reference`] written over `out` (whose allocation is reused).
+    pub(crate) fn reference_into(&self, out: &mut String) {
         let kind = self.kind();
         let name = self.name().as_str();
-        let mut out = String::with_capacity(kind.len() + 1 + name.len());
+        out.clear();
+        out.reserve(kind.len() + 1 + name.len());
         if kind.is_ascii() {
             out.push_str(kind);
             out.make_ascii_lowercase();
@@ -128,7 +136,6 @@ impl Object {
         }
         out.push('/');
         out.push_str(name);
-        out
     }
 
     /// Position in the apply-safe emission order: things others depend on come first.

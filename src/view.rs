@@ -93,14 +93,36 @@ impl Serialize for View<'_> {
     }
 }
 
-/// A `BTreeMap<String, String>` with these entries (sorted, keys unique).
-struct Pairs<'a>(Vec<(&'a str, &'a str)>);
+/// A label map as the `BTreeMap` it lowers to: `map`'s entries with `entry` set (replacing
+/// the map's own value for its key), in key order, without collecting them.
+struct Pairs<'a> {
+    map: Option<&'a StrMap>,
+    entry: Option<(&'a str, &'a str)>,
+}
 
 impl Serialize for Pairs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
+        let own = self.map.map_or(0, StrMap::len);
+        let replaced = match (self.map, self.entry) {
+            (Some(map), Some((key, _))) => map.contains_key(key),
+            _ => false,
+        };
+        let len = own + usize::from(self.entry.is_some()) - usize::from(replaced);
+        let mut m = s.serialize_map(Some(len))?;
+        let mut pending = self.entry;
+        for (k, v) in self.map.into_iter().flatten() {
+            if let Some((key, value)) = pending
+                && k >= key
+            {
+                m.serialize_entry(key, value)?;
+                pending = None;
+            }
+            if self.entry.is_none_or(|(key, _)| k != key) {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        if let Some((key, value)) = pending {
+            m.serialize_entry(key, value)?;
         }
         m.end()
     }
@@ -130,21 +152,10 @@ impl<'a, T, V: Serialize> Serialize for Each<'a, T, V> {
 
 /// `map` with `(key, value)` set (replacing the map's own value for `key`).
 fn with_entry<'a>(map: &'a StrMap, key: &'a str, value: &'a str) -> Pairs<'a> {
-    let mut pairs = Vec::with_capacity(map.len() + 1);
-    let mut pending = Some((key, value));
-    for (k, v) in map {
-        if let Some(p) = pending
-            && k >= key
-        {
-            pairs.push(p);
-            pending = None;
-        }
-        if k != key {
-            pairs.push((k, v));
-        }
+    Pairs {
+        map: Some(map),
+        entry: Some((key, value)),
     }
-    pairs.extend(pending);
-    Pairs(pairs)
 }
 
 /// `ObjectMeta` of a top-level object: its labels plus the managed-by label.
@@ -206,10 +217,16 @@ impl Serialize for DeploymentSpec<'_> {
 
 /// The workload's selector, as `PodTemplate::selector` lowers it.
 fn selector<'a>(pod: &'a PodTemplate, workload: &'a str) -> Pairs<'a> {
-    Pairs(match &pod.selector {
-        Some(s) => s.iter().collect(),
-        None => vec![(NAME_LABEL, workload)],
-    })
+    match &pod.selector {
+        Some(s) => Pairs {
+            map: Some(s),
+            entry: None,
+        },
+        None => Pairs {
+            map: None,
+            entry: Some((NAME_LABEL, workload)),
+        },
+    }
 }
 
 struct LabelSelector<'a>(Pairs<'a>);
@@ -281,7 +298,10 @@ impl Serialize for PodMeta<'_> {
             st.serialize_field("annotations", &Map(&pod.annotations))?;
         }
         let labels = if pod.labels.contains_key(NAME_LABEL) {
-            Pairs(pod.labels.iter().collect())
+            Pairs {
+                map: Some(&pod.labels),
+                entry: None,
+            }
         } else {
             with_entry(&pod.labels, NAME_LABEL, self.1)
         };
