@@ -53,7 +53,7 @@ pub(crate) struct BlockYaml {
 type StaticKey = (usize, usize, usize);
 
 /// Newtype structs named with this prefix hold a value whose rendering is the same wherever
-/// it appears at the same position ([`constant`]): it is rendered once per column.
+/// it appears at the same position ([`Constant`]): it is rendered once per column.
 pub(crate) const CONSTANT: &str = "kubefit.constant/";
 
 /// A value that, when `name` is set, serialises as a newtype struct of that name (which

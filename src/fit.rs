@@ -598,9 +598,9 @@ impl Stack {
     /// When that leaves pods out, a bounded exhaustive search looks for a placement of every
     /// pod, so a stack is reported as not fitting only when no placement exists, or (for more
     /// than 1,000 pods in a scenario, or a search beyond its budget of 50,000 steps, fewer on
-    /// more than four nodes) when neither finds one. For stacks the search decides, more or larger nodes never make
-    /// the verdict worse. The verdict says that a placement exists; the kube-scheduler places
-    /// pods one at a time and may not find a very tight one.
+    /// more than four nodes) when neither finds one. For stacks the search decides, more or
+    /// larger nodes never make the verdict worse. The verdict says that a placement exists;
+    /// the kube-scheduler places pods one at a time and may not find a very tight one.
     ///
     /// The idle-reclamation heuristic: Oracle reclaims an Always Free instance whose CPU p95
     /// stays under 20% for 7 days; requests are the best pre-deploy proxy for use, so a node
@@ -798,8 +798,8 @@ impl Stack {
             Verdict::Fits
         };
         if !rollout.unplaced.is_empty() && peak.unplaced.is_empty() {
-            // Rollout counts never exceed peak counts, so only a search that ran out of
-            // budget can leave this; report it rather than hide it.
+            // Rollout counts never exceed peak counts, so only a search that gave up (over
+            // 1,000 pods, or out of budget) can leave this; report it rather than hide it.
             diags.push(Diagnostic::new(
                 Severity::Warning,
                 "does-not-fit-during-rollout",
