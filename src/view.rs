@@ -85,7 +85,7 @@ impl Serialize for View<'_> {
                 let mut st = s.serialize_struct("ConfigMap", 4)?;
                 st.serialize_field("apiVersion", "v1")?;
                 st.serialize_field("kind", "ConfigMap")?;
-                st.serialize_field("data", &Map(&c.data))?;
+                st.serialize_field("data", &whole(&c.data))?;
                 st.serialize_field("metadata", &ObjectMeta::of(&c.meta, c.name.as_str(), ns))?;
                 st.end()
             }
@@ -129,15 +129,10 @@ impl Serialize for Pairs<'_> {
 }
 
 /// A `StrMap` as the `BTreeMap<String, String>` it lowers to.
-struct Map<'a>(&'a StrMap);
-
-impl Serialize for Map<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
+fn whole(map: &StrMap) -> Pairs<'_> {
+    Pairs {
+        map: Some(map),
+        entry: None,
     }
 }
 
@@ -182,7 +177,7 @@ impl Serialize for ObjectMeta<'_> {
         let mut st =
             s.serialize_struct("ObjectMeta", 3 + usize::from(!self.annotations.is_empty()))?;
         if !self.annotations.is_empty() {
-            st.serialize_field("annotations", &Map(self.annotations))?;
+            st.serialize_field("annotations", &whole(self.annotations))?;
         }
         st.serialize_field("labels", &self.labels)?;
         st.serialize_field("name", self.name)?;
@@ -218,10 +213,7 @@ impl Serialize for DeploymentSpec<'_> {
 /// The workload's selector, as `PodTemplate::selector` lowers it.
 fn selector<'a>(pod: &'a PodTemplate, workload: &'a str) -> Pairs<'a> {
     match &pod.selector {
-        Some(s) => Pairs {
-            map: Some(s),
-            entry: None,
-        },
+        Some(s) => whole(s),
         None => Pairs {
             map: None,
             entry: Some((NAME_LABEL, workload)),
@@ -295,13 +287,10 @@ impl Serialize for PodMeta<'_> {
         let mut st =
             s.serialize_struct("ObjectMeta", 1 + usize::from(!pod.annotations.is_empty()))?;
         if !pod.annotations.is_empty() {
-            st.serialize_field("annotations", &Map(&pod.annotations))?;
+            st.serialize_field("annotations", &whole(&pod.annotations))?;
         }
         let labels = if pod.labels.contains_key(NAME_LABEL) {
-            Pairs {
-                map: Some(&pod.labels),
-                entry: None,
-            }
+            whole(&pod.labels)
         } else {
             with_entry(&pod.labels, NAME_LABEL, self.1)
         };
@@ -332,7 +321,7 @@ impl Serialize for PodSpec<'_> {
             st.serialize_field("initContainers", &InitContainers(pod))?;
         }
         if !pod.node_selector.is_empty() {
-            st.serialize_field("nodeSelector", &Map(&pod.node_selector))?;
+            st.serialize_field("nodeSelector", &whole(&pod.node_selector))?;
         }
         st.serialize_field(
             "securityContext",
@@ -673,7 +662,7 @@ impl Serialize for ServiceSpec<'_> {
         }
         st.serialize_field("ports", &Each(&svc.ports, ServicePort))?;
         if !svc.selector.is_empty() {
-            st.serialize_field("selector", &Map(&svc.selector))?;
+            st.serialize_field("selector", &whole(&svc.selector))?;
         }
         st.serialize_field(
             "type",
