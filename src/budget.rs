@@ -12,6 +12,7 @@ use crate::memory::{Memory, Storage};
 use crate::object::Object;
 use crate::pod::PodTemplate;
 use crate::stack::Stack;
+use crate::workload::WorkloadKind;
 
 /// Requests (and limits) of one resource vector.
 ///
@@ -177,32 +178,47 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn workload_demands(&self) -> Vec<WorkloadDemand> {
-        let mut hpa: BTreeMap<(String, String), (i32, i32)> = BTreeMap::new();
+        let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
         for o in &self.objects {
             if let Object::HorizontalPodAutoscaler(h) = o {
-                hpa.insert(
-                    (h.target.kind.to_string(), h.target.name.to_string()),
-                    (h.min, h.max),
-                );
+                let kind = match h.target.kind {
+                    WorkloadKind::Deployment => "Deployment",
+                    WorkloadKind::StatefulSet => "StatefulSet",
+                };
+                hpa.insert((kind, h.target.name.as_str()), (h.min, h.max));
             }
         }
         let clamp = |n: i32| u32::try_from(n.max(0)).unwrap_or(0);
         let mut out = Vec::new();
         for o in &self.objects {
-            let (kind, name, pod, replicas, surge) = match o {
+            let (kind, reference, name, pod, replicas, surge) = match o {
                 Object::Deployment(d) => {
                     let surge = match &d.strategy {
                         Strategy::RollingUpdate { max_surge, .. } => Some(*max_surge),
                         Strategy::Recreate => None,
                     };
-                    ("Deployment", &d.name, &d.pod, d.replicas, surge)
+                    (
+                        "Deployment",
+                        "deployment/",
+                        &d.name,
+                        &d.pod,
+                        d.replicas,
+                        surge,
+                    )
                 }
                 // StatefulSets replace pods in place: no surge.
-                Object::StatefulSet(s) => ("StatefulSet", &s.name, &s.pod, s.replicas, None),
+                Object::StatefulSet(s) => (
+                    "StatefulSet",
+                    "statefulset/",
+                    &s.name,
+                    &s.pod,
+                    s.replicas,
+                    None,
+                ),
                 _ => continue,
             };
             let (min, max) = hpa
-                .get(&(kind.to_owned(), name.to_string()))
+                .get(&(kind, name.as_str()))
                 .copied()
                 .unwrap_or((replicas, replicas));
             let steady = replicas.max(min);
@@ -240,7 +256,7 @@ impl Stack {
                 }
             }
             out.push(WorkloadDemand {
-                object: format!("{}/{}", kind.to_lowercase(), name),
+                object: [reference, name.as_str()].concat(),
                 pod_requests: pod_requests(pod),
                 pod_limits: pod_limits(pod),
                 counts,

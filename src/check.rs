@@ -9,7 +9,7 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::meta::Meta;
 use crate::name::{Name, NameRule};
 use crate::object::Object;
-use crate::pod::PodTemplate;
+use crate::pod::{ContainerPath, PodTemplate};
 use crate::port::PortRef;
 use crate::probe::Probe;
 use crate::report::Report;
@@ -205,9 +205,8 @@ fn remembered<'a>(
 struct Checker<'i, 'a> {
     index: &'i Index<'a>,
     out: Vec<Diagnostic>,
-    /// Label keys and values already found valid (the same ones recur on every object).
+    /// Label keys already found valid (the same ones recur on every object).
     valid_keys: FastSet<&'a str>,
-    valid_values: FastSet<&'a str>,
 }
 
 impl<'a> Checker<'_, 'a> {
@@ -299,7 +298,9 @@ impl<'a> Checker<'_, 'a> {
                 "use a key like `app.kubernetes.io/name`",
             );
         }
-        if let Err(e) = remembered(&mut self.valid_values, NameRule::LabelValue, value) {
+        // Values are mostly distinct (names, versions): checked directly, cheaper than a
+        // lookup.
+        if let Err(e) = NameRule::LabelValue.validate(value) {
             self.error(
                 "invalid-label",
                 object,
@@ -418,7 +419,7 @@ impl<'a> Checker<'_, 'a> {
         pod: &PodTemplate,
         claim_names: &BTreeSet<&str>,
         object: &str,
-        base: &str,
+        base: ContainerPath,
     ) {
         self.name(NameRule::Dns1123Label, &c.name, object, || {
             format!("{base}.name")
@@ -609,8 +610,7 @@ impl<'a> Checker<'_, 'a> {
         }
         let mut container_names = BTreeSet::new();
         let mut port_names = BTreeSet::new();
-        for (path, c) in pod.all_containers() {
-            let base = ["spec.template.spec.", path.as_str()].concat();
+        for (base, c) in pod.all_containers() {
             if !container_names.insert(c.name.as_str()) {
                 self.error(
                     "duplicate-name",
@@ -631,7 +631,7 @@ impl<'a> Checker<'_, 'a> {
                     );
                 }
             }
-            self.container(c, pod, claim_names, object, &base);
+            self.container(c, pod, claim_names, object, base);
         }
         let mut volume_names = BTreeSet::new();
         for (i, v) in pod.volumes.iter().enumerate() {
@@ -776,7 +776,10 @@ impl<'a> Checker<'_, 'a> {
                 }
             };
             let pi = path_counts.entry(ri).or_insert(0);
-            let base = format!("spec.rules[{ri}].http.paths[{pi}]");
+            let base = {
+                let pi = *pi;
+                move || format!("spec.rules[{ri}].http.paths[{pi}]")
+            };
             *pi += 1;
             if let Some(host) = &r.host {
                 let bare = host.strip_prefix("*.").unwrap_or(host);
@@ -794,12 +797,12 @@ impl<'a> Checker<'_, 'a> {
                 self.error(
                     "invalid-path",
                     object,
-                    &format!("{base}.path"),
+                    &format!("{}.path", base()),
                     format!("path `{}` does not start with '/'", r.path),
                     "start the path with '/'",
                 );
             }
-            let svc_path = format!("{base}.backend.service");
+            let svc_path = || format!("{}.backend.service", base());
             match self.index.get("Service", r.service.as_str()) {
                 Some(Object::Service(svc)) => {
                     let ok = svc.ports.iter().any(|p| match &r.port {
@@ -810,7 +813,7 @@ impl<'a> Checker<'_, 'a> {
                         self.error(
                             "ingress-port-mismatch",
                             object,
-                            &format!("{svc_path}.port"),
+                            &format!("{}.port", svc_path()),
                             format!("service `{}` does not expose port `{}`", r.service, r.port),
                             "route to a port the service exposes",
                         );
@@ -819,7 +822,7 @@ impl<'a> Checker<'_, 'a> {
                 _ => self.error(
                     "dangling-service",
                     object,
-                    &format!("{svc_path}.name"),
+                    &format!("{}.name", svc_path()),
                     format!("service `{}` is not in the stack", r.service),
                     "add the service to the stack",
                 ),
@@ -1036,7 +1039,6 @@ impl Stack {
             index,
             out: Vec::new(),
             valid_keys: FastSet::default(),
-            valid_values: FastSet::default(),
         };
         if namespace {
             self.namespace_diagnostics(&mut c);

@@ -366,7 +366,10 @@ fn place_on(node: &mut Node, pod: &PodToPlace) {
         ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
     };
     node.pods += 1;
-    if let Some(w) = pod.workload {
+    // Only one-per-node workloads are ever looked up.
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+    {
         node.workloads.insert(w);
     }
 }

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::name::Name;
 use crate::network_policy::PolicyRule;
 use crate::object::Object;
-use crate::pod::PodTemplate;
+use crate::pod::{ContainerPath, PodTemplate};
 use crate::rules::rule;
 use crate::stack::Stack;
 use crate::volume::VolumeSource;
@@ -76,14 +76,14 @@ fn mutable_tag(image: &str) -> bool {
     }
 }
 
-fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, base: &str) {
+fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, base: ContainerPath) {
     let r = &c.resources;
     let name = &c.name;
     if r.cpu_request().is_none() && r.cpu_limit().is_none() {
         out.push(
             "cpu-request-missing",
             object,
-            || [base, ".resources.requests.cpu"].concat(),
+            || format!("{base}.resources.requests.cpu"),
             || ["container `", name.as_str(), "` has no cpu request"].concat(),
         );
     }
@@ -91,7 +91,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "cpu-limit-missing",
             object,
-            || [base, ".resources.limits.cpu"].concat(),
+            || format!("{base}.resources.limits.cpu"),
             || ["container `", name.as_str(), "` has no cpu limit"].concat(),
         );
     }
@@ -99,7 +99,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "memory-request-missing",
             object,
-            || [base, ".resources.requests.memory"].concat(),
+            || format!("{base}.resources.requests.memory"),
             || ["container `", name.as_str(), "` has no memory request"].concat(),
         );
     }
@@ -107,7 +107,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "memory-limit-missing",
             object,
-            || [base, ".resources.limits.memory"].concat(),
+            || format!("{base}.resources.limits.memory"),
             || ["container `", name.as_str(), "` has no memory limit"].concat(),
         );
     }
@@ -115,7 +115,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "image-tag-mutable",
             object,
-            || [base, ".image"].concat(),
+            || format!("{base}.image"),
             || format!("image `{}` has no version tag or uses `latest`", c.image),
         );
     }
@@ -123,7 +123,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "image-not-pinned",
             object,
-            || [base, ".image"].concat(),
+            || format!("{base}.image"),
             || ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
         );
     }
@@ -131,7 +131,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "runs-as-root",
             object,
-            || [base, ".securityContext.runAsUser"].concat(),
+            || format!("{base}.securityContext.runAsUser"),
             || {
                 format!(
                     "container `{name}` runs as uid {} (root or below 10000)",
@@ -144,7 +144,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "writable-root-filesystem",
             object,
-            || [base, ".securityContext.readOnlyRootFilesystem"].concat(),
+            || format!("{base}.securityContext.readOnlyRootFilesystem"),
             || {
                 [
                     "container `",
@@ -159,7 +159,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "privilege-escalation-allowed",
             object,
-            || [base, ".securityContext.allowPrivilegeEscalation"].concat(),
+            || format!("{base}.securityContext.allowPrivilegeEscalation"),
             || {
                 [
                     "container `",
@@ -174,7 +174,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "privileged-container",
             object,
-            || [base, ".securityContext.privileged"].concat(),
+            || format!("{base}.securityContext.privileged"),
             || ["container `", name.as_str(), "` is privileged"].concat(),
         );
     }
@@ -182,7 +182,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "capabilities-not-dropped",
             object,
-            || [base, ".securityContext.capabilities.drop"].concat(),
+            || format!("{base}.securityContext.capabilities.drop"),
             || {
                 [
                     "container `",
@@ -209,7 +209,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "liveness-probe-missing",
             object,
-            || [base, ".livenessProbe"].concat(),
+            || format!("{base}.livenessProbe"),
             || ["container `", name.as_str(), "` has no liveness probe"].concat(),
         );
     }
@@ -217,7 +217,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         out.push(
             "readiness-probe-missing",
             object,
-            || [base, ".readinessProbe"].concat(),
+            || format!("{base}.readinessProbe"),
             || ["container `", name.as_str(), "` has no readiness probe"].concat(),
         );
     }
@@ -266,14 +266,7 @@ fn lint_pod(
     has_pdb: bool,
 ) {
     for (path, c) in pod.all_containers() {
-        let app = path.starts_with("containers[");
-        lint_container(
-            out,
-            c,
-            app,
-            object,
-            &["spec.template.spec.", path.as_str()].concat(),
-        );
+        lint_container(out, c, !path.init, object, path);
     }
     if !pod.seccomp_runtime_default {
         out.push(

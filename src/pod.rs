@@ -100,18 +100,19 @@ impl PodTemplate {
         labels
     }
 
-    /// All containers with the pod-spec path of each (`containers[0]`, `initContainers[1]`).
-    pub(crate) fn all_containers(&self) -> impl Iterator<Item = (String, &Container)> {
+    /// All containers with the path of each (`spec.template.spec.containers[0]`,
+    /// `spec.template.spec.initContainers[1]`), spelled out only when displayed.
+    pub(crate) fn all_containers(&self) -> impl Iterator<Item = (ContainerPath, &Container)> {
         let inits = self
             .sidecars
             .iter()
             .chain(self.init_containers.iter())
             .enumerate()
-            .map(|(i, c)| (format!("initContainers[{i}]"), c));
+            .map(|(index, c)| (ContainerPath { init: true, index }, c));
         self.containers
             .iter()
             .enumerate()
-            .map(|(i, c)| (format!("containers[{i}]"), c))
+            .map(|(index, c)| (ContainerPath { init: false, index }, c))
             .chain(inits)
     }
 
@@ -380,6 +381,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn container_paths_follow_the_lowered_order() {
+        let d = crate::Deployment::new("api", Container::new("app", "nginx:1.27"))
+            .init_container(Container::new("migrate", "migrate:1"))
+            .sidecar(Container::new("proxy", "envoy:1"));
+        let paths: Vec<(String, &str)> = d
+            .pod
+            .all_containers()
+            .map(|(path, c)| (path.to_string(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("spec.template.spec.containers[0]".to_owned(), "app"),
+                ("spec.template.spec.initContainers[0]".to_owned(), "proxy"),
+                ("spec.template.spec.initContainers[1]".to_owned(), "migrate"),
+            ]
+        );
+        // The same order as the lowered pod spec.
+        let spec = d.pod.to_k8s(&d.name).spec.unwrap();
+        let inits: Vec<&str> = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(inits, ["proxy", "migrate"]);
+    }
+
+    #[test]
     fn borrowed_pairs_equal_the_owned_maps() {
         let name = Name::from("api");
         for labels in [
@@ -411,5 +441,25 @@ mod tests {
                 .collect();
             assert_eq!(borrowed, owned);
         }
+    }
+}
+
+/// Where a container sits in a workload: displays as `spec.template.spec.containers[0]` or
+/// `spec.template.spec.initContainers[1]` (sidecars first, as they are lowered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ContainerPath {
+    /// In `initContainers` (sidecars and init containers) rather than `containers`.
+    pub(crate) init: bool,
+    pub(crate) index: usize,
+}
+
+impl std::fmt::Display for ContainerPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = if self.init {
+            "initContainers"
+        } else {
+            "containers"
+        };
+        write!(f, "spec.template.spec.{list}[{}]", self.index)
     }
 }
