@@ -258,11 +258,14 @@ impl Container {
     /// ```
     #[must_use]
     pub fn port(mut self, name: impl Into<String>, number: u16) -> Self {
-        self.ports.push(Port {
-            name: name.into(),
-            number,
-            protocol: "TCP",
-        });
+        crate::few::push(
+            &mut self.ports,
+            Port {
+                name: name.into(),
+                number,
+                protocol: "TCP",
+            },
+        );
         self
     }
 
@@ -274,11 +277,14 @@ impl Container {
     /// ```
     #[must_use]
     pub fn udp_port(mut self, name: impl Into<String>, number: u16) -> Self {
-        self.ports.push(Port {
-            name: name.into(),
-            number,
-            protocol: "UDP",
-        });
+        crate::few::push(
+            &mut self.ports,
+            Port {
+                name: name.into(),
+                number,
+                protocol: "UDP",
+            },
+        );
         self
     }
 
@@ -291,10 +297,13 @@ impl Container {
     /// ```
     #[must_use]
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.push(Env {
-            name: name.into(),
-            value: EnvValue::Literal(value.into()),
-        });
+        crate::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::Literal(value.into()),
+            },
+        );
         self
     }
 
@@ -313,13 +322,16 @@ impl Container {
         config_map: &ConfigMap,
         key: impl Into<String>,
     ) -> Self {
-        self.env.push(Env {
-            name: name.into(),
-            value: EnvValue::ConfigMapKey {
-                config_map: config_map.name.clone(),
-                key: key.into(),
+        crate::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::ConfigMapKey {
+                    config_map: config_map.name.clone(),
+                    key: key.into(),
+                },
             },
-        });
+        );
         self
     }
 
@@ -338,13 +350,16 @@ impl Container {
         secret: &Secret,
         key: impl Into<String>,
     ) -> Self {
-        self.env.push(Env {
-            name: name.into(),
-            value: EnvValue::SecretKey {
-                secret: secret.name.clone(),
-                key: key.into(),
+        crate::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::SecretKey {
+                    secret: secret.name.clone(),
+                    key: key.into(),
+                },
             },
-        });
+        );
         self
     }
 
@@ -360,10 +375,13 @@ impl Container {
         name: impl Into<String>,
         field_path: impl Into<String>,
     ) -> Self {
-        self.env.push(Env {
-            name: name.into(),
-            value: EnvValue::Field(field_path.into()),
-        });
+        crate::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::Field(field_path.into()),
+            },
+        );
         self
     }
 
@@ -377,8 +395,10 @@ impl Container {
     /// ```
     #[must_use]
     pub fn env_from_config_map(mut self, config_map: &ConfigMap) -> Self {
-        self.env_from
-            .push(EnvFrom::ConfigMap(config_map.name.clone()));
+        crate::few::push(
+            &mut self.env_from,
+            EnvFrom::ConfigMap(config_map.name.clone()),
+        );
         self
     }
 
@@ -392,7 +412,7 @@ impl Container {
     /// ```
     #[must_use]
     pub fn env_from_secret(mut self, secret: &Secret) -> Self {
-        self.env_from.push(EnvFrom::Secret(secret.name.clone()));
+        crate::few::push(&mut self.env_from, EnvFrom::Secret(secret.name.clone()));
         self
     }
 
@@ -457,12 +477,15 @@ impl Container {
     /// ```
     #[must_use]
     pub fn mount(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
-        self.mounts.push(Mount {
-            volume: volume.into(),
-            path: path.into(),
-            read_only: false,
-            sub_path: None,
-        });
+        crate::few::push(
+            &mut self.mounts,
+            Mount {
+                volume: volume.into(),
+                path: path.into(),
+                read_only: false,
+                sub_path: None,
+            },
+        );
         self
     }
 
@@ -474,12 +497,15 @@ impl Container {
     /// ```
     #[must_use]
     pub fn mount_read_only(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
-        self.mounts.push(Mount {
-            volume: volume.into(),
-            path: path.into(),
-            read_only: true,
-            sub_path: None,
-        });
+        crate::few::push(
+            &mut self.mounts,
+            Mount {
+                volume: volume.into(),
+                path: path.into(),
+                read_only: true,
+                sub_path: None,
+            },
+        );
         self
     }
 

@@ -410,32 +410,33 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
 
 /// First-fit-decreasing by dominant share of the largest node, ties broken by label; when
 /// that leaves pods out, [`search::search`] looks for a placement of every pod.
-fn place(
+/// Places the pods of one scenario, `count` replicas of each workload, refilling `pods`.
+/// `addon_labels` are the platform's add-ons' labels (`addon/coredns`), in order.
+fn place<'a>(
     scenario: &str,
     platform: &Platform,
-    demands: &[WorkloadDemand],
+    demands: &'a [WorkloadDemand],
+    addon_labels: &'a [String],
+    pods: &mut Vec<PodToPlace<'a>>,
     count: fn(&ReplicaCounts) -> u32,
 ) -> Placement {
-    let addon_labels: Vec<String> = platform
-        .addons()
-        .iter()
-        .map(|a| format!("addon/{}", a.name()))
-        .collect();
-    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, &addon_labels);
-    let mut pods: Vec<PodToPlace> = platform
-        .addons()
-        .iter()
-        .zip(&addon_labels)
-        .filter(|(a, _)| !a.is_per_node())
-        .map(|(a, label)| PodToPlace {
-            owner: label,
-            replica: None,
-            workload: None,
-            one_per_node: false,
-            arch: None,
-            req: Demand::new(a.cpu(), a.memory()),
-        })
-        .collect();
+    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, addon_labels);
+    pods.clear();
+    pods.extend(
+        platform
+            .addons()
+            .iter()
+            .zip(addon_labels)
+            .filter(|(a, _)| !a.is_per_node())
+            .map(|(a, label)| PodToPlace {
+                owner: label,
+                replica: None,
+                workload: None,
+                one_per_node: false,
+                arch: None,
+                req: Demand::new(a.cpu(), a.memory()),
+            }),
+    );
     for (i, w) in demands.iter().enumerate() {
         for r in 0..count(&w.counts) {
             pods.push(PodToPlace {
@@ -469,14 +470,22 @@ fn place(
         let m = u128::from(p.req.memory.as_bytes()) * max_cpu;
         c.max(m)
     };
-    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
+    // Pods with equal labels differ at most in their workload's index; with it, pods that
+    // still compare equal are alike in every field, so an unstable sort gives the stable
+    // sort's order without its scratch buffer.
+    pods.sort_unstable_by(|a, b| {
+        key(b)
+            .cmp(&key(a))
+            .then_with(|| a.label_cmp(b))
+            .then_with(|| a.workload.cmp(&b.workload))
+    });
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
     let addons_unplaced = unplaced.len();
     // Identical pods fit first at a node no earlier than the previous one did (free room only
     // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
     let mut cursors: crate::fast_hash::FastMap<(Demand, Option<&str>, Option<usize>), usize> =
         crate::fast_hash::FastMap::default();
-    for pod in &pods {
+    for pod in pods.iter() {
         let shape = (
             pod.req,
             pod.arch,
@@ -520,8 +529,8 @@ fn place(
     }
     if unplaced.len() > addons_unplaced {
         // First-fit left pods out; a placement may still exist.
-        let (fresh, _, _) = with_per_node_addons(platform, &addon_labels);
-        if let search::Outcome::Placed(assignment) = search::search(&fresh, &pods) {
+        let (fresh, _, _) = with_per_node_addons(platform, addon_labels);
+        if let search::Outcome::Placed(assignment) = search::search(&fresh, pods) {
             nodes = fresh;
             for (pod, &i) in pods.iter().zip(&assignment) {
                 place_on(&mut nodes[i], pod);
@@ -627,9 +636,26 @@ impl Stack {
                 w.pod_requests.memory = w.pod_requests.memory + memory;
             }
         }
-        let steady = place("steady", platform, &demands, |c| c.steady);
-        let rollout = place("rollout", platform, &demands, |c| c.rollout);
-        let peak = place("peak", platform, &demands, |c| c.peak);
+        let addon_labels: Vec<String> = platform
+            .addons()
+            .iter()
+            .map(|a| format!("addon/{}", a.name()))
+            .collect();
+        // One list of pods, refilled for each scenario.
+        let mut pods = Vec::new();
+        let mut place = |scenario, count| {
+            place(
+                scenario,
+                platform,
+                &demands,
+                &addon_labels,
+                &mut pods,
+                count,
+            )
+        };
+        let steady = place("steady", |c| c.steady);
+        let rollout = place("rollout", |c| c.rollout);
+        let peak = place("peak", |c| c.peak);
 
         let mut diags = Vec::new();
         let platform_object = format!("platform/{}", platform.name());

@@ -76,6 +76,7 @@ mod dotenv;
 mod emit;
 mod environment;
 mod fast_hash;
+mod few;
 mod fit;
 mod guard_rails;
 mod helm;

@@ -145,12 +145,15 @@ impl Service {
     /// ```
     #[must_use]
     pub fn port(mut self, name: impl Into<String>, port: u16, target: impl Into<PortRef>) -> Self {
-        self.ports.push(ServicePort {
-            name: name.into(),
-            port,
-            target: target.into(),
-            node_port: None,
-        });
+        crate::few::push(
+            &mut self.ports,
+            ServicePort {
+                name: name.into(),
+                port,
+                target: target.into(),
+                node_port: None,
+            },
+        );
         self
     }
 

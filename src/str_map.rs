@@ -12,7 +12,14 @@ pub(crate) struct StrMap {
     /// Keys and values, back to back (replaced values leave their old bytes behind).
     text: String,
     /// Per entry, sorted by key: key start, key end (= value start), value end.
-    entries: Vec<(usize, usize, usize)>,
+    entries: Vec<(u32, u32, u32)>,
+}
+
+/// A position in [`StrMap::text`]. A map holds at most 4 GiB of keys and values (a
+/// Kubernetes object is at most a few MiB); like a `Vec` asked to grow past `isize::MAX`
+/// bytes, going beyond panics.
+fn at(position: usize) -> u32 {
+    u32::try_from(position).expect("a label or data map holds at most 4 GiB of text")
 }
 
 impl StrMap {
@@ -22,17 +29,17 @@ impl StrMap {
 
     fn key_at(&self, i: usize) -> &str {
         let (a, b, _) = self.entries[i];
-        &self.text[a..b]
+        &self.text[a as usize..b as usize]
     }
 
     fn value_at(&self, i: usize) -> &str {
         let (_, b, c) = self.entries[i];
-        &self.text[b..c]
+        &self.text[b as usize..c as usize]
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries
-            .binary_search_by(|&(a, b, _)| self.text[a..b].cmp(key))
+            .binary_search_by(|&(a, b, _)| self.text[a as usize..b as usize].cmp(key))
     }
 
     /// Inserts or replaces; returns the previous value.
@@ -46,6 +53,7 @@ impl StrMap {
             Ok(i) => {
                 let old = self.value_at(i).to_owned();
                 let (_, b, c) = self.entries[i];
+                let (b, c) = (b as usize, c as usize);
                 // Empty entries written after this one sit at its end, so only an entry
                 // with nothing after it may be overwritten in place.
                 let last = c == self.text.len()
@@ -53,17 +61,17 @@ impl StrMap {
                         .entries
                         .iter()
                         .enumerate()
-                        .all(|(j, &(a, _, _))| j == i || a < b);
+                        .all(|(j, &(a, _, _))| j == i || (a as usize) < b);
                 if last {
                     // The last entry written: overwrite its value in place.
                     self.text.truncate(b);
                     self.text.push_str(value);
-                    self.entries[i].2 = self.text.len();
+                    self.entries[i].2 = at(self.text.len());
                 } else {
                     let start = self.text.len();
                     self.text.push_str(key);
                     self.text.push_str(value);
-                    self.entries[i] = (start, start + key.len(), self.text.len());
+                    self.entries[i] = (at(start), at(start + key.len()), at(self.text.len()));
                 }
                 Some(old)
             }
@@ -77,7 +85,7 @@ impl StrMap {
                 self.text.push_str(key);
                 self.text.push_str(value);
                 self.entries
-                    .insert(i, (start, start + key.len(), self.text.len()));
+                    .insert(i, (at(start), at(start + key.len()), at(self.text.len())));
                 None
             }
         }
