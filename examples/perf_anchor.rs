@@ -25,7 +25,7 @@ pub fn stack(n: usize) -> Stack {
     for i in 0..n {
         let name = format!("app-{i}");
         let index = i.to_string();
-        let config = ConfigMap::new(format!("{name}-config"))
+        let config = ConfigMap::new([name.as_str(), "-config"].concat())
             .label("app", &name)
             .label("tier", "web")
             .label("perf.example/index", &index)
@@ -50,7 +50,13 @@ pub fn stack(n: usize) -> Stack {
             .label("app", &name)
             .label("tier", "web")
             .label("perf.example/index", &index);
-        ingress = ingress.route("", format!("/{name}"), PathType::Prefix, &service, 80);
+        ingress = ingress.route(
+            "",
+            ["/", name.as_str()].concat(),
+            PathType::Prefix,
+            &service,
+            80,
+        );
         stack = stack.with(config).with(deployment).with(service);
     }
     stack.with(ingress)

@@ -250,7 +250,7 @@ impl<'a> Checker<'_, 'a> {
         for (k, v) in &meta.labels {
             self.label(k, v, object, prefix, "labels.");
         }
-        for k in meta.annotations.keys() {
+        for k in meta.annotations().keys() {
             if let Err(e) = NameRule::LabelKey.validate(k) {
                 self.error(
                     "invalid-annotation",
@@ -264,7 +264,7 @@ impl<'a> Checker<'_, 'a> {
     }
 
     fn suppressions(&mut self, meta: &Meta, object: &str) {
-        for (id, reason) in &meta.suppressions {
+        for (id, reason) in meta.suppressions() {
             if crate::rules::rule(id).is_none() {
                 self.error(
                     "unknown-rule",
@@ -1111,7 +1111,7 @@ impl Stack {
                 Object::PodDisruptionBudget(p) => {
                     c.workload_target(&p.target, &object, "spec.selector");
                 }
-                Object::NetworkPolicy(p) => match &p.rule {
+                Object::NetworkPolicy(p) => match &*p.rule {
                     crate::network_policy::PolicyRule::Between { from, to, .. } => {
                         c.workload_target(from, &object, "spec.ingress[0].from[0].podSelector");
                         c.workload_target(to, &object, "spec.podSelector");
@@ -1224,17 +1224,17 @@ impl Stack {
         let per_object: FastMap<String, &Meta> = self
             .objects
             .iter()
-            .filter(|o| !o.meta().suppressions.is_empty())
+            .filter(|o| !o.meta().suppressions().is_empty())
             .map(|o| (o.reference(), o.meta()))
             .collect();
-        if per_object.is_empty() && self.meta.suppressions.is_empty() {
+        if per_object.is_empty() && self.meta.suppressions().is_empty() {
             return;
         }
         for d in out.iter_mut() {
             let reason = per_object
                 .get(&d.object)
-                .and_then(|m| m.suppressions.get(&d.id))
-                .or_else(|| self.meta.suppressions.get(&d.id));
+                .and_then(|m| m.suppressions().get(&d.id))
+                .or_else(|| self.meta.suppressions().get(&d.id));
             if let Some(reason) = reason {
                 d.suppressed = Some(reason.to_owned());
             }

@@ -164,7 +164,7 @@ impl Stack {
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for o in &self.objects {
             if let Object::NetworkPolicy(p) = o {
-                if let PolicyRule::Between { from, to, .. } = &p.rule {
+                if let PolicyRule::Between { from, to, .. } = &*p.rule {
                     edges
                         .entry(from.name.to_string())
                         .or_default()

@@ -183,9 +183,12 @@ impl Ingress {
 
     pub(crate) fn certificates_managed(&self) -> bool {
         self.meta
-            .annotations
+            .annotations()
             .contains_key("cert-manager.io/cluster-issuer")
-            || self.meta.annotations.contains_key("cert-manager.io/issuer")
+            || self
+                .meta
+                .annotations()
+                .contains_key("cert-manager.io/issuer")
     }
 
     /// Lowers to the k8s-openapi type, in `namespace`. Routes with the same host share

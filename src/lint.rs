@@ -353,7 +353,7 @@ impl Stack {
         let mut pdb_targets = Vec::new();
         for o in &self.objects {
             match o {
-                Object::NetworkPolicy(p) => selectors.push(match &p.rule {
+                Object::NetworkPolicy(p) => selectors.push(match &*p.rule {
                     PolicyRule::DenyAll | PolicyRule::FromNamespace { to: None, .. } => None,
                     PolicyRule::FromNamespace { to: Some(w), .. } => Some(&w.selector),
                     PolicyRule::Between { to, .. } => Some(&to.selector),

@@ -9,20 +9,57 @@ pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "ku
 /// The label that selects a workload's pods.
 pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub(crate) struct Meta {
     pub(crate) labels: StrMap,
-    pub(crate) annotations: StrMap,
-    /// Rule id → reason.
-    pub(crate) suppressions: StrMap,
+    /// Annotations and suppressions, which most objects do not have: on the heap once set,
+    /// so that every object is smaller.
+    rare: Option<Box<Rare>>,
 }
 
+#[derive(Clone, Default)]
+struct Rare {
+    annotations: StrMap,
+    /// Rule id → reason.
+    suppressions: StrMap,
+}
+
+/// What [`Meta::annotations`] and [`Meta::suppressions`] show when none were set.
+static EMPTY: StrMap = StrMap::new();
+
 impl Meta {
+    pub(crate) fn new(labels: StrMap, annotations: StrMap, suppressions: StrMap) -> Self {
+        let rare = (!annotations.is_empty() || !suppressions.is_empty()).then(|| {
+            Box::new(Rare {
+                annotations,
+                suppressions,
+            })
+        });
+        Meta { labels, rare }
+    }
+
+    pub(crate) fn annotations(&self) -> &StrMap {
+        self.rare.as_ref().map_or(&EMPTY, |r| &r.annotations)
+    }
+
+    pub(crate) fn annotations_mut(&mut self) -> &mut StrMap {
+        &mut self.rare.get_or_insert_with(Box::default).annotations
+    }
+
+    /// Suppressed rules: rule id → reason.
+    pub(crate) fn suppressions(&self) -> &StrMap {
+        self.rare.as_ref().map_or(&EMPTY, |r| &r.suppressions)
+    }
+
+    pub(crate) fn suppressions_mut(&mut self) -> &mut StrMap {
+        &mut self.rare.get_or_insert_with(Box::default).suppressions
+    }
+
     pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
         let mut labels = self.labels.to_btree();
         labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
-        let mut annotations = self.annotations.to_btree();
-        annotations.extend(checkov_skips(&self.suppressions));
+        let mut annotations = self.annotations().to_btree();
+        annotations.extend(checkov_skips(self.suppressions()));
         ObjectMeta {
             name: Some(name.to_owned()),
             namespace: namespace.map(str::to_owned),
@@ -30,6 +67,26 @@ impl Meta {
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..Default::default()
         }
+    }
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, other: &Self) -> bool {
+        self.labels == other.labels
+            && self.annotations() == other.annotations()
+            && self.suppressions() == other.suppressions()
+    }
+}
+
+impl Eq for Meta {}
+
+impl std::fmt::Debug for Meta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meta")
+            .field("labels", &self.labels)
+            .field("annotations", self.annotations())
+            .field("suppressions", self.suppressions())
+            .finish()
     }
 }
 
@@ -74,7 +131,7 @@ macro_rules! meta_setters {
             /// ```
             #[must_use]
             pub fn annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-                self.meta.annotations.insert(key, value);
+                self.meta.annotations_mut().insert(key, value);
                 self
             }
 
@@ -88,7 +145,7 @@ macro_rules! meta_setters {
             /// ```
             #[must_use]
             pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
-                self.meta.suppressions.insert(rule_id.into(), reason.into());
+                self.meta.suppressions_mut().insert(rule_id.into(), reason.into());
                 self
             }
         }

@@ -45,7 +45,9 @@ pub(crate) enum PolicyRule {
 pub struct NetworkPolicy {
     pub(crate) name: Name,
     pub(crate) meta: Meta,
-    pub(crate) rule: PolicyRule,
+    /// On the heap: the largest part of the policy, and every object is as large as the
+    /// largest kind.
+    pub(crate) rule: Box<PolicyRule>,
 }
 
 impl NetworkPolicy {
@@ -60,7 +62,7 @@ impl NetworkPolicy {
         NetworkPolicy {
             name: Name::from("default-deny"),
             meta: Meta::default(),
-            rule: PolicyRule::DenyAll,
+            rule: Box::new(PolicyRule::DenyAll),
         }
     }
 
@@ -77,10 +79,10 @@ impl NetworkPolicy {
         NetworkPolicy {
             name: Name::from(format!("allow-from-{namespace}")),
             meta: Meta::default(),
-            rule: PolicyRule::FromNamespace {
+            rule: Box::new(PolicyRule::FromNamespace {
                 namespace,
                 to: None,
-            },
+            }),
         }
     }
 
@@ -104,11 +106,11 @@ impl NetworkPolicy {
         NetworkPolicy {
             name: Name::from(format!("allow-{}-to-{}", from.name, to.name)),
             meta: Meta::default(),
-            rule: PolicyRule::Between {
+            rule: Box::new(PolicyRule::Between {
                 from,
                 to,
                 port: port.into(),
-            },
+            }),
         }
     }
 
@@ -122,7 +124,7 @@ impl NetworkPolicy {
     /// ```
     #[must_use]
     pub fn to(mut self, workload: impl Into<WorkloadRef>) -> Self {
-        if let PolicyRule::FromNamespace { namespace, to } = &mut self.rule {
+        if let PolicyRule::FromNamespace { namespace, to } = &mut *self.rule {
             let w = workload.into();
             self.name = Name::from(format!("allow-from-{namespace}-to-{}", w.name));
             *to = Some(w);
@@ -164,7 +166,7 @@ impl NetworkPolicy {
             match_labels: labels.cloned(),
             match_expressions: None,
         };
-        let (pod_selector, ingress) = match &self.rule {
+        let (pod_selector, ingress) = match &*self.rule {
             PolicyRule::DenyAll => (select(None), None),
             PolicyRule::FromNamespace {
                 namespace: from,

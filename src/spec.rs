@@ -150,16 +150,16 @@ impl MetaSpec {
     fn from_meta(m: &Meta) -> Self {
         MetaSpec {
             labels: m.labels.to_btree(),
-            annotations: m.annotations.to_btree(),
-            suppress: m.suppressions.to_btree(),
+            annotations: m.annotations().to_btree(),
+            suppress: m.suppressions().to_btree(),
         }
     }
     fn to_meta(&self) -> Meta {
-        Meta {
-            labels: self.labels.clone().into(),
-            annotations: self.annotations.clone().into(),
-            suppressions: self.suppress.clone().into(),
-        }
+        Meta::new(
+            self.labels.clone().into(),
+            self.annotations.clone().into(),
+            self.suppress.clone().into(),
+        )
     }
 }
 
@@ -1878,7 +1878,7 @@ impl StackSpec {
                 }
             };
             let mut np = NetworkPolicy::default_deny().renamed(n.name.as_str());
-            np.rule = rule;
+            np.rule = Box::new(rule);
             np.meta = n.metadata.to_meta();
             stack = stack.with(np);
         }
@@ -2229,7 +2229,7 @@ impl Stack {
                         to: None,
                         port: None,
                     };
-                    match &n.rule {
+                    match &*n.rule {
                         PolicyRule::DenyAll => s.default_deny = true,
                         PolicyRule::FromNamespace { namespace, to } => {
                             s.from_namespace = Some(namespace.clone());

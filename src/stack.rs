@@ -82,7 +82,9 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
-        self.meta.suppressions.insert(rule_id.into(), reason.into());
+        self.meta
+            .suppressions_mut()
+            .insert(rule_id.into(), reason.into());
         self
     }
 

@@ -23,8 +23,11 @@ fn at(position: usize) -> u32 {
 }
 
 impl StrMap {
-    pub(crate) fn new() -> Self {
-        StrMap::default()
+    pub(crate) const fn new() -> Self {
+        StrMap {
+            text: String::new(),
+            entries: Vec::new(),
+        }
     }
 
     fn key_at(&self, i: usize) -> &str {

@@ -45,7 +45,7 @@ impl<'a> View<'a> {
 
 /// Suppressions become checkov annotations in the lowering; views leave them to it.
 fn covered_meta(meta: &Meta) -> bool {
-    meta.suppressions.is_empty()
+    meta.suppressions().is_empty()
 }
 
 fn covered_pod(pod: &PodTemplate) -> bool {
@@ -164,7 +164,7 @@ struct ObjectMeta<'a> {
 impl<'a> ObjectMeta<'a> {
     fn of(meta: &'a Meta, name: &'a str, namespace: &'a str) -> Self {
         ObjectMeta {
-            annotations: &meta.annotations,
+            annotations: meta.annotations(),
             labels: with_entry(&meta.labels, MANAGED_BY.0, MANAGED_BY.1),
             name,
             namespace,
