@@ -470,15 +470,8 @@ fn place<'a>(
         let m = u128::from(p.req.memory.as_bytes()) * max_cpu;
         c.max(m)
     };
-    // Pods with equal labels differ at most in their workload's index; with it, pods that
-    // still compare equal are alike in every field, so an unstable sort gives the stable
-    // sort's order without its scratch buffer.
-    pods.sort_unstable_by(|a, b| {
-        key(b)
-            .cmp(&key(a))
-            .then_with(|| a.label_cmp(b))
-            .then_with(|| a.workload.cmp(&b.workload))
-    });
+    // Stable: pods arrive in runs already in order, which it merges with fewer comparisons.
+    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
     let addons_unplaced = unplaced.len();
     // Identical pods fit first at a node no earlier than the previous one did (free room only
