@@ -12,7 +12,6 @@ use crate::memory::{Memory, Storage};
 use crate::object::Object;
 use crate::pod::PodTemplate;
 use crate::stack::Stack;
-use crate::workload::WorkloadKind;
 
 /// Requests (and limits) of one resource vector.
 ///
@@ -181,11 +180,10 @@ impl Stack {
         let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
         for o in &self.objects {
             if let Object::HorizontalPodAutoscaler(h) = o {
-                let kind = match h.target.kind {
-                    WorkloadKind::Deployment => "Deployment",
-                    WorkloadKind::StatefulSet => "StatefulSet",
-                };
-                hpa.insert((kind, h.target.name.as_str()), (h.min, h.max));
+                hpa.insert(
+                    (h.target.kind.as_str(), h.target.name.as_str()),
+                    (h.min, h.max),
+                );
             }
         }
         let clamp = |n: i32| u32::try_from(n.max(0)).unwrap_or(0);

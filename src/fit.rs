@@ -408,10 +408,10 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
     (nodes, unplaced, total_pods)
 }
 
-/// First-fit-decreasing by dominant share of the largest node, ties broken by label; when
-/// that leaves pods out, [`search::search`] looks for a placement of every pod.
-/// Places the pods of one scenario, `count` replicas of each workload, refilling `pods`.
-/// `addon_labels` are the platform's add-ons' labels (`addon/coredns`), in order.
+/// Places the pods of one scenario (`count` replicas of each workload, and the add-ons) by
+/// first-fit-decreasing by dominant share of the largest node, ties broken by label; when
+/// that leaves pods out, [`search::search`] looks for a placement of every pod. `pods` is
+/// refilled; `addon_labels` are the add-ons' labels (`addon/coredns`), in order.
 fn place<'a>(
     scenario: &str,
     platform: &Platform,
