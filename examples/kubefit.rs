@@ -48,7 +48,7 @@ enum Command {
     Emit {
         /// The stack spec (YAML).
         spec: PathBuf,
-        /// The output directory (replaced atomically).
+        /// The output directory: new, empty, or one kubefit wrote before (replaced atomically).
         #[arg(long)]
         out: PathBuf,
         /// Output format.
@@ -245,20 +245,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .helm_chart(&EmitOptions::new())
                     .and_then(|c| c.write_dir(&out))
                     .map_err(refused)?,
-                Format::Compose => {
-                    let mut files = stack.compose_files().map_err(refused)?;
-                    files.extend(stack.env_example().map(|e| (".env.example".to_owned(), e)));
-                    files
-                        .iter()
-                        .try_for_each(|(name, text)| {
-                            let path = out.join(name);
-                            if let Some(parent) = path.parent() {
-                                std::fs::create_dir_all(parent)?;
-                            }
-                            std::fs::write(path, text)
-                        })
-                        .map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
-                }
+                Format::Compose => stack.write_compose_dir(&out).map_err(refused)?,
             }
             println!("wrote {}", out.display());
             Ok(())

@@ -111,7 +111,29 @@ impl Stack {
         Ok(files)
     }
 
+    /// Writes [`Stack::compose_files`] and `.env.example` into `dir` through the same atomic,
+    /// contained writer as every other format (see [`Manifests::write_dir`](crate::Manifests::write_dir)).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("kubefit-compose-doc-{}", std::process::id()));
+    /// kubefit::Stack::new("shop").write_compose_dir(&dir)?;
+    /// assert!(dir.join("compose.yaml").exists());
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn write_compose_dir(&self, dir: impl AsRef<std::path::Path>) -> Result<(), EmitError> {
+        let mut files = self.compose_files()?;
+        files.extend(self.env_example().map(|e| (".env.example".to_owned(), e)));
+        crate::emit::write_atomically(dir.as_ref(), &files)
+    }
+
     fn compose_parts(&self) -> Result<(String, Vec<(String, String)>), EmitError> {
+        // Names and keys become file paths and Compose names: only a stack that passes the
+        // check (valid names and keys, no `/`, no leading `..`) is written.
+        let report = self.check();
+        if report.has_errors() {
+            return Err(EmitError::Check(report));
+        }
         let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
         for o in &self.objects {
             match o {
@@ -295,7 +317,7 @@ impl Stack {
                         for (key, value) in
                             config.get(cm.as_str()).into_iter().flat_map(|d| d.iter())
                         {
-                            let source = format!("{cm}-{key}");
+                            let source = format!("{cm}_{key}");
                             let file = format!("config/{cm}/{key}");
                             configs.insert(source.clone(), json!({"file": format!("./{file}")}));
                             files.insert(file, value.to_owned());
@@ -306,7 +328,7 @@ impl Stack {
                     }
                     Some(VolumeSource::Secret(sec)) => {
                         for key in secrets.get(sec.as_str()).into_iter().flat_map(|s| s.keys()) {
-                            let source = format!("{sec}-{key}");
+                            let source = format!("{sec}_{key}");
                             secret_files.insert(
                                 source.clone(),
                                 json!({"file": format!("./secrets/{sec}/{key}")}),
@@ -321,8 +343,9 @@ impl Stack {
                         vols.push(Value::String(format!("{claim}:{}", m.path)));
                     }
                     None => {
-                        // A StatefulSet claim template: one named volume per workload.
-                        let vol = format!("{name}-{}", m.volume);
+                        // A StatefulSet claim template: one named volume per workload, named
+                        // with `_`, which no claim name has, so it never meets a claim's volume.
+                        let vol = format!("{name}_{}", m.volume);
                         volumes.insert(vol.clone(), json!({}));
                         vols.push(Value::String(format!("{vol}:{}", m.path)));
                     }

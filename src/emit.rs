@@ -1,7 +1,6 @@
 //! Emission: deterministic, apply-safe YAML and JSON, written atomically.
 
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +11,10 @@ use crate::object::Object;
 use crate::report::Report;
 use crate::stack::Stack;
 use crate::view::View;
+
+mod filesystem;
+pub use filesystem::MARKER as OUTPUT_MARKER;
+pub(crate) use filesystem::write_atomically;
 
 /// A lowered Kubernetes object, ready to serialise.
 ///
@@ -350,6 +353,16 @@ pub enum EmitError {
         /// What went wrong.
         source: crate::sops::SopsError,
     },
+    /// The output path or a file name in it is unsafe: a file or symbolic link where the
+    /// directory should be, a non-empty directory kubefit did not write, or a name that would
+    /// leave the directory. Nothing was written.
+    #[error("{}: {reason}", .path.display())]
+    UnsafeOutput {
+        /// The path refused.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// Writing the output failed; the previous output is untouched.
     #[error("{}: cannot write: {source}", .path.display())]
     Io {
@@ -547,7 +560,7 @@ impl Manifests {
         self.documents
             .iter()
             .enumerate()
-            .map(|(i, d)| format!("{i:0width$}-{}-{}.yaml", d.kind.to_lowercase(), d.name))
+            .map(|(i, d)| file_name(&format!("{i:0width$}-{}-{}", d.kind.to_lowercase(), d.name), ".yaml"))
             .collect()
     }
 
@@ -580,6 +593,10 @@ impl Manifests {
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<(), EmitError> {
+        write_atomically(dir.as_ref(), &self.files_to_write()?)
+    }
+
+    fn files_to_write(&self) -> Result<Vec<(String, String)>, EmitError> {
         let mut files: Vec<(String, String)> = self
             .file_names()
             .into_iter()
@@ -587,64 +604,64 @@ impl Manifests {
             .map(|(f, d)| d.to_yaml().map(|y| (f, y)))
             .collect::<Result<_, _>>()?;
         files.extend(self.files.iter().cloned());
-        write_atomically(dir.as_ref(), &files)
+        Ok(files)
     }
-}
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
-    move |source| EmitError::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
-
-/// Writes `files` into a fresh sibling of `dir`, then swaps it in.
-pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result<(), EmitError> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let base = dir
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{base}.kubefit-new-{pid}"));
-    let backup = parent.join(format!(".{base}.kubefit-old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| {
-        fs::create_dir(&staging).map_err(io_err(&staging))?;
-        for (name, content) in files {
-            let path = staging.join(name);
-            if let Some(p) = path.parent() {
-                fs::create_dir_all(p).map_err(io_err(p))?;
+    /// Every file [`Manifests::write_dir`] writes, as one stable text for snapshot tests:
+    /// each file under a `# ---- NAME` line, in write order, with SOPS files passed through
+    /// [`sops_redact`](crate::sops_redact) so ciphertext, data keys, MAC and time do not
+    /// change the text between runs.
+    ///
+    /// ```
+    /// use kubefit::{AgeIdentity, EmitOptions, Secret, SecretValue, SopsConfig, Stack};
+    /// let id = AgeIdentity::generate();
+    /// let stack = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("s3cr3t")));
+    /// let opts = EmitOptions::new().sops(SopsConfig::new([id.recipient()]));
+    /// let a = stack.emit(&opts)?.redacted()?;
+    /// assert_eq!(a, stack.emit(&opts)?.redacted()?);
+    /// assert!(a.contains("# ---- secrets/db.sops.yaml"));
+    /// assert!(!a.contains("s3cr3t"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn redacted(&self) -> Result<String, EmitError> {
+        let mut out = String::new();
+        for (name, content) in self.files_to_write()? {
+            out.push_str("# ---- ");
+            out.push_str(&name);
+            out.push('\n');
+            #[cfg(feature = "sops")]
+            if name.ends_with(".sops.yaml") && content.contains("\nsops:") {
+                let text =
+                    crate::sops::sops_redact(&content).map_err(|source| EmitError::Sops {
+                        secret: name.clone(),
+                        source,
+                    })?;
+                out.push_str(&text);
+                continue;
             }
-            fs::write(&path, content).map_err(io_err(&path))?;
+            out.push_str(&content);
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(out)
     }
-    let had_old = dir.exists();
-    if had_old {
-        if let Err(e) = fs::rename(dir, &backup) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(io_err(dir)(e));
-        }
+}
+
+/// `stem` + `ext` as a file name, or, when that is longer than most file systems allow
+/// (255 bytes; a valid 253-character object name plus its kind is), the stem cut at a
+/// character boundary with a hash of the whole stem, so distinct long names stay distinct.
+pub(crate) fn file_name(stem: &str, ext: &str) -> String {
+    const MAX: usize = 255;
+    if stem.len() + ext.len() <= MAX {
+        return format!("{stem}{ext}");
     }
-    if let Err(e) = fs::rename(&staging, dir) {
-        if had_old {
-            let _ = fs::rename(&backup, dir);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_err(dir)(e));
+    // FNV-1a: stable across versions and platforms, which a file name must be.
+    let hash = stem.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut cut = MAX - ext.len() - 17;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
     }
-    if had_old {
-        let _ = fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    format!("{}-{hash:016x}{ext}", &stem[..cut])
 }
 
 impl fmt::Display for Manifests {
@@ -706,7 +723,7 @@ impl Stack {
                             sops_err(crate::sops::SopsError::Encrypt(e.to_string()))
                         })?;
                         let yaml = crate::sops::sops_encrypt(&value, cfg).map_err(sops_err)?;
-                        encrypted.push((format!("secrets/{}.sops.yaml", x.name), yaml));
+                        encrypted.push((format!("secrets/{}", file_name(x.name.as_str(), ".sops.yaml")), yaml));
                         continue;
                     }
                     if !options.plaintext_secrets {

@@ -253,6 +253,12 @@ fn replica_bytes(t: Option<&Spelled>) -> [&[u8]; 2] {
     }
 }
 
+/// The most nodes one Kubernetes cluster supports (kubernetes.io, "Considerations for large
+/// clusters": no more than 5,000 nodes, 150,000 pods in total).
+const MAX_NODES: u64 = 5_000;
+/// The most pods one Kubernetes cluster supports (same source).
+const MAX_PODS: u64 = 150_000;
+
 fn nodes_of(platform: &Platform) -> Vec<Node> {
     let mut nodes = Vec::new();
     for pool in platform.pools() {
@@ -646,12 +652,56 @@ impl Stack {
                 count,
             )
         };
-        let steady = place("steady", |c| c.steady);
-        let rollout = place("rollout", |c| c.rollout);
-        let peak = place("peak", |c| c.peak);
-
+        // Simulating pod by pod costs memory and time in proportion to the numbers in the
+        // input (`replicas: 2147483647` is 20 bytes), so counts beyond what Kubernetes supports
+        // in one cluster are answered arithmetically instead.
+        let node_count: u64 = platform.pools().iter().map(|p| u64::from(p.count())).sum();
+        let per_node_addons = platform.addons().iter().filter(|a| a.is_per_node()).count();
+        let once_addons = platform.addons().len() - per_node_addons;
+        let pods_in = |count: fn(&ReplicaCounts) -> u32| {
+            demands.iter().map(|w| u64::from(count(&w.counts))).sum::<u64>()
+                + node_count * per_node_addons as u64
+                + once_addons as u64
+        };
+        let peak_pods = pods_in(|c| c.peak).max(pods_in(|c| c.rollout));
         let mut diags = Vec::new();
         let platform_object = format!("platform/{}", platform.name());
+        let beyond = node_count > MAX_NODES || peak_pods > MAX_PODS;
+        let (steady, rollout, peak) = if beyond {
+            let (what, path, n, max) = if node_count > MAX_NODES {
+                ("nodes", "pools[*].count", node_count, MAX_NODES)
+            } else {
+                ("pods at peak", "spec.replicas", peak_pods, MAX_PODS)
+            };
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "beyond-cluster-limits",
+                &platform_object,
+                path,
+                format!(
+                    "{n} {what} is more than one kubernetes cluster supports ({max}: kubernetes.io/docs/setup/best-practices/cluster-large); kubefit does not simulate placement beyond it"
+                ),
+                "lower the replica counts, hpa maxReplicas or node counts to what the cluster really runs",
+            ));
+            let empty = |scenario: &str, count: fn(&ReplicaCounts) -> u32| Placement {
+                scenario: scenario.to_owned(),
+                pods: u32::try_from(pods_in(count)).unwrap_or(u32::MAX),
+                nodes: Vec::new(),
+                unplaced: Vec::new(),
+            };
+            (
+                empty("steady", |c| c.steady),
+                empty("rollout", |c| c.rollout),
+                empty("peak", |c| c.peak),
+            )
+        } else {
+            (
+                place("steady", |c| c.steady),
+                place("rollout", |c| c.rollout),
+                place("peak", |c| c.peak),
+            )
+        };
+
         let mut capacity = Demand::default();
         let mut allocatable = Demand::default();
         let mut boot = Storage::ZERO;

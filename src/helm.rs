@@ -167,6 +167,19 @@ enum Hole {
 
 const SENTINEL: &str = "KUBEFIT-HELM-HOLE-";
 
+/// A placeholder prefix that occurs nowhere in `object`, so data (an env value spelled like a
+/// placeholder) can never be turned into a template expression.
+fn sentinel_for(object: &Value) -> String {
+    let text = object.to_string();
+    let mut sentinel = SENTINEL.to_owned();
+    let mut n = 0u32;
+    while text.contains(sentinel.trim_end_matches('-')) {
+        n += 1;
+        sentinel = format!("KUBEFIT{n}-HELM-HOLE-");
+    }
+    sentinel
+}
+
 fn go_string(s: &str) -> String {
     // Names are DNS labels; quoting with Go escaping keeps this safe regardless.
     format!("{s:?}")
@@ -263,7 +276,12 @@ fn yaml<T: Serialize>(v: &T, what: &str) -> Result<String, EmitError> {
 
 /// Replaces the workload's replicas, images and resources with placeholders, records the
 /// values and the template expressions.
-fn punch_holes(name: &str, object: &mut Value, holes: &mut Vec<Hole>) -> WorkloadValues {
+fn punch_holes(
+    name: &str,
+    object: &mut Value,
+    holes: &mut Vec<Hole>,
+    sentinel: &str,
+) -> WorkloadValues {
     let at = |path: &[&str]| -> String {
         let mut s = format!(".Values.workloads {}", go_string(name));
         for p in path {
@@ -274,7 +292,7 @@ fn punch_holes(name: &str, object: &mut Value, holes: &mut Vec<Hole>) -> Workloa
     };
     let hole = |holes: &mut Vec<Hole>, h: Hole| -> Value {
         holes.push(h);
-        Value::String(format!("{SENTINEL}{}", holes.len() - 1))
+        Value::String(format!("{sentinel}{}", holes.len() - 1))
     };
     let mut replicas = None;
     if let Some(r) = object["spec"].get("replicas").and_then(Value::as_i64) {
@@ -326,18 +344,18 @@ fn punch_holes(name: &str, object: &mut Value, holes: &mut Vec<Hole>) -> Workloa
 }
 
 /// Escapes Go template actions in literal text, then fills the placeholders.
-fn fill_holes(text: &str, holes: &[Hole]) -> String {
+fn fill_holes(text: &str, holes: &[Hole], sentinel: &str) -> String {
     let escaped = text.replace("{{", "{{ \"{{\" }}");
     if holes.is_empty() {
         return escaped;
     }
     let mut out = String::with_capacity(escaped.len() + holes.len() * 64);
     for line in escaped.split_inclusive('\n') {
-        let Some(at) = line.find(SENTINEL) else {
+        let Some(at) = line.find(sentinel) else {
             out.push_str(line);
             continue;
         };
-        let digits: String = line[at + SENTINEL.len()..]
+        let digits: String = line[at + sentinel.len()..]
             .chars()
             .take_while(char::is_ascii_digit)
             .collect();
@@ -345,7 +363,7 @@ fn fill_holes(text: &str, holes: &[Hole]) -> String {
             out.push_str(line);
             continue;
         };
-        let rest = &line[at + SENTINEL.len() + digits.len()..];
+        let rest = &line[at + sentinel.len() + digits.len()..];
         match hole {
             Hole::Inline(expr) => {
                 out.push_str(&line[..at]);
@@ -419,18 +437,19 @@ impl Stack {
                     message: e.to_string(),
                 })?;
             let mut holes = Vec::new();
+            let sentinel = sentinel_for(&value);
             if matches!(
                 doc.object(),
                 K8sObject::Deployment(_) | K8sObject::StatefulSet(_)
             ) {
-                let values = punch_holes(doc.name(), &mut value, &mut holes);
+                let values = punch_holes(doc.name(), &mut value, &mut holes, &sentinel);
                 workloads.insert(
                     doc.name().to_owned(),
                     serde_json::to_value(values).unwrap_or(Value::Null),
                 );
             }
             let text = yaml(&value, &what)?;
-            templates.push((format!("templates/{file}"), fill_holes(&text, &holes)));
+            templates.push((format!("templates/{file}"), fill_holes(&text, &holes, &sentinel)));
         }
         let values = json!({ "workloads": Value::Object(workloads.clone()) });
         let mut values_yaml = String::from(
@@ -559,7 +578,7 @@ mod tests {
     #[test]
     fn go_template_text_is_escaped() {
         assert_eq!(
-            fill_holes("a: '{{ .x }}'\n", &[]),
+            fill_holes("a: '{{ .x }}'\n", &[], SENTINEL),
             "a: '{{ \"{{\" }} .x }}'\n"
         );
     }
@@ -568,11 +587,11 @@ mod tests {
     fn block_holes_indent_below_their_key() {
         let holes = [Hole::Block("X".into())];
         assert_eq!(
-            fill_holes(&format!("      - resources: {SENTINEL}0\n"), &holes),
+            fill_holes(&format!("      - resources: {SENTINEL}0\n"), &holes, SENTINEL),
             "      - resources: {{- toYaml X | nindent 10 }}\n"
         );
         assert_eq!(
-            fill_holes(&format!("        resources: {SENTINEL}0\n"), &holes),
+            fill_holes(&format!("        resources: {SENTINEL}0\n"), &holes, SENTINEL),
             "        resources: {{- toYaml X | nindent 10 }}\n"
         );
     }

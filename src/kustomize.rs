@@ -235,7 +235,10 @@ impl Stack {
                              patch: Value,
                              files: &mut Vec<(String, String)>|
          -> Result<(), EmitError> {
-            let path = format!("patches/{}-{name}.yaml", kind.to_lowercase());
+            let path = format!(
+                "patches/{}",
+                crate::emit::file_name(&format!("{}-{name}", kind.to_lowercase()), ".yaml")
+            );
             files.push((format!("{dir}/{path}"), yaml(&patch)?));
             patches.push(json!({"path": path, "target": {"kind": kind, "name": name}}));
             Ok(())

@@ -126,7 +126,7 @@ pub use deployment::Deployment;
 pub use diagnostic::{Diagnostic, Severity};
 pub use disruption_budget::PodDisruptionBudget;
 pub use dotenv::{DotEnv, DotEnvError, ProcessEnv, SecretSource};
-pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests};
+pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER};
 pub use environment::{Environment, ImageOverride};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use guard_rails::{LimitRange, ResourceQuota};
@@ -151,7 +151,7 @@ pub use service::Service;
 pub use service_account::ServiceAccount;
 #[cfg(feature = "sops")]
 pub use sops::{
-    AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
+    AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt, sops_redact,
 };
 pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use stack::Stack;

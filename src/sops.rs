@@ -17,7 +17,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::aes::Aes256;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use rand::{RngCore, SeedableRng};
+use rand::RngCore;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
@@ -127,6 +127,17 @@ pub enum SopsError {
     /// A value failed authentication: it was edited or moved to another key.
     #[error("value at `{0}` fails authentication: it was edited or moved from another key")]
     Value(String),
+    /// A value the file's selector says is encrypted holds plaintext (or a non-string).
+    #[error("value at `{0}` should be encrypted but is plaintext: the file was edited by hand")]
+    Plaintext(String),
+    /// A decrypted value does not parse as its `type:` tag, or the tag is unknown.
+    #[error("value at `{path}` does not parse as its type tag `{typ}`: the tag was edited")]
+    Type {
+        /// The value's key path.
+        path: String,
+        /// The tag.
+        typ: String,
+    },
     /// The MAC does not match the values: something was edited, added or removed.
     #[error("mac mismatch: the file's values or lastmodified were edited")]
     Mac,
@@ -141,31 +152,23 @@ pub enum SopsError {
     Unsupported(String),
 }
 
-/// How Secrets are encrypted: the age recipients (any one of which decrypts), and, for
-/// snapshot tests, a deterministic mode with injected randomness and clock.
+/// How Secrets are encrypted: the age recipients, any one of which decrypts.
 ///
-/// In deterministic mode every byte of the output is fixed except the age-armored data-key
-/// blocks (`sops.age[*].enc`), whose randomness lives inside the age crate. Redact them in
-/// insta snapshots:
-///
-/// ```
-/// # fn demo(yaml: &str) {
-/// insta::assert_yaml_snapshot!(
-///     serde_saphyr::from_str::<serde_json::Value>(yaml).unwrap(),
-///     { ".sops.age[].enc" => "[age-armored data key]" }
-/// );
-/// # }
-/// ```
+/// Every file gets a fresh random data key and fresh random nonces, so the ciphertext differs
+/// on every run. For snapshot tests, compare [`sops_redact`]'s text (or
+/// [`Manifests::redacted`](crate::Manifests::redacted)'s) instead of the files: it replaces
+/// ciphertext, data keys, MAC and time with fixed placeholders and keeps everything else.
+/// (There is deliberately no seeded mode: a data key derived from a small seed can be
+/// recomputed by anyone, which decrypts the file without any age key.)
 ///
 /// ```
-/// let cfg = kubefit::SopsConfig::new(["age1…"]).deterministic(7, "2026-01-01T00:00:00Z");
-/// # let _ = cfg;
+/// let id = kubefit::AgeIdentity::generate();
+/// let cfg = kubefit::SopsConfig::new([id.recipient()]);
+/// assert_eq!(cfg.recipients(), [id.recipient()]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SopsConfig {
     pub(crate) recipients: Vec<String>,
-    pub(crate) seed: Option<u64>,
-    pub(crate) lastmodified: Option<String>,
 }
 
 impl SopsConfig {
@@ -174,7 +177,7 @@ impl SopsConfig {
     /// ```
     /// let id = kubefit::AgeIdentity::generate();
     /// let cfg = kubefit::SopsConfig::new([id.recipient()]);
-    /// # let _ = cfg;
+    /// assert_eq!(cfg.recipients().len(), 1);
     /// ```
     #[must_use]
     pub fn new<I, S>(recipients: I) -> Self
@@ -184,23 +187,7 @@ impl SopsConfig {
     {
         SopsConfig {
             recipients: recipients.into_iter().map(Into::into).collect(),
-            seed: None,
-            lastmodified: None,
         }
-    }
-
-    /// Uses a seeded generator for data keys and nonces, and a fixed `lastmodified`
-    /// (RFC 3339, UTC, e.g. `2026-01-01T00:00:00Z`). For tests only: never in production.
-    ///
-    /// ```
-    /// let cfg = kubefit::SopsConfig::new(["age1…"]).deterministic(1, "2026-01-01T00:00:00Z");
-    /// # let _ = cfg;
-    /// ```
-    #[must_use]
-    pub fn deterministic(mut self, seed: u64, lastmodified: impl Into<String>) -> Self {
-        self.seed = Some(seed);
-        self.lastmodified = Some(lastmodified.into());
-        self
     }
 
     /// The recipients.
@@ -326,9 +313,22 @@ fn scalar_bytes(v: &Value) -> Option<Vec<u8>> {
         } else {
             b"False".to_vec()
         }),
-        Value::Number(n) => Some(n.to_string().into_bytes()),
+        Value::Number(n) => Some(number_bytes(n).into_bytes()),
         Value::Array(_) | Value::Object(_) => None,
     }
+}
+
+/// A number as sops's `ToBytes` spells it: integers in decimal, floats as Go's
+/// `strconv.FormatFloat(f, 'f', -1, 64)` (shortest round-trip digits, never an exponent),
+/// which is what Rust's `Display` for `f64` writes too (`1e21` → `1000000000000000000000`).
+fn number_bytes(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    n.as_f64().map_or_else(|| n.to_string(), |f| format!("{f}"))
 }
 
 fn type_of(v: &Value) -> &'static str {
@@ -409,13 +409,10 @@ pub fn sops_encrypt(doc: &Value, config: &SopsConfig) -> Result<String, SopsErro
                 .map_err(|_| SopsError::Key(format!("`{r}` is not an age recipient (age1…)")))
         })
         .collect::<Result<_, _>>()?;
-    let mut rng: Box<dyn RngCore> = match config.seed {
-        Some(seed) => Box::new(rand::rngs::StdRng::seed_from_u64(seed)),
-        None => Box::new(rand::rngs::OsRng),
-    };
+    let mut rng: Box<dyn RngCore> = Box::new(rand::rngs::OsRng);
     let mut key = Zeroizing::new([0u8; 32]);
     rng.fill_bytes(key.as_mut());
-    let lastmodified = config.lastmodified.clone().unwrap_or_else(now_rfc3339);
+    let lastmodified = now_rfc3339();
 
     let mut walker = Walker {
         key: &key,
@@ -468,8 +465,68 @@ pub fn sops_encrypt(doc: &Value, config: &SopsConfig) -> Result<String, SopsErro
     serde_saphyr::to_string(&Value::Object(out)).map_err(|e| SopsError::Encrypt(e.to_string()))
 }
 
+/// Which values a sops file says are encrypted, as sops's `Tree.Decrypt` decides it: a value is
+/// encrypted when a key on its path matches the selector.
+enum Selector {
+    /// `encrypted_regex: ^(data|stringData)$` (the only regex kubefit reads).
+    DataKeys,
+    /// `unencrypted_suffix` (sops's default `_unencrypted` when the file names no selector).
+    UnencryptedSuffix(String),
+    /// `encrypted_suffix`.
+    EncryptedSuffix(String),
+}
+
+impl Selector {
+    fn of(meta: &Value) -> Result<Self, SopsError> {
+        for other in [
+            "unencrypted_regex",
+            "encrypted_comment_regex",
+            "unencrypted_comment_regex",
+        ] {
+            if meta.get(other).is_some_and(|v| !v.is_null()) {
+                return Err(SopsError::Unsupported(other.to_owned()));
+            }
+        }
+        let text = |k: &str| meta.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+        if let Some(re) = text("encrypted_regex") {
+            if re != ENCRYPTED_REGEX {
+                return Err(SopsError::Unsupported(format!(
+                    "encrypted_regex `{re}` (kubefit reads only `{ENCRYPTED_REGEX}`)"
+                )));
+            }
+            return Ok(Selector::DataKeys);
+        }
+        if let Some(sfx) = text("encrypted_suffix") {
+            return Ok(Selector::EncryptedSuffix(sfx.to_owned()));
+        }
+        Ok(Selector::UnencryptedSuffix(
+            text("unencrypted_suffix")
+                .unwrap_or("_unencrypted")
+                .to_owned(),
+        ))
+    }
+
+    fn encrypted(&self, path: &[String]) -> bool {
+        match self {
+            Selector::DataKeys => path.iter().any(|k| k == "data" || k == "stringData"),
+            Selector::UnencryptedSuffix(s) => !path.iter().any(|k| k.ends_with(s.as_str())),
+            Selector::EncryptedSuffix(s) => path.iter().any(|k| k.ends_with(s.as_str())),
+        }
+    }
+}
+
+/// Go's `strconv.ParseBool`, which sops uses for `type:bool`.
+fn go_parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 struct Opener<'a> {
     key: &'a [u8; 32],
+    selector: Selector,
     mac: Sha512,
 }
 
@@ -493,27 +550,43 @@ impl Opener<'_> {
                 .map(|i| self.decrypt(i, path))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
-            Value::String(s) if s.starts_with("ENC[") => {
+            scalar if self.selector.encrypted(path) => {
+                let shown = path.join(".");
+                let Value::String(s) = scalar else {
+                    return Err(SopsError::Plaintext(shown));
+                };
+                if s.is_empty() {
+                    // sops leaves empty strings as they are.
+                    return Ok(Value::String(String::new()));
+                }
                 let aad = format!("{}:", path.join(":"));
-                let sealed = parse_enc(s).ok_or_else(|| SopsError::Value(path.join(".")))?;
-                let plain = open(self.key, &sealed, &aad)
-                    .ok_or_else(|| SopsError::Value(path.join(".")))?;
-                self.mac.update(plain.as_slice());
+                let sealed = parse_enc(s).ok_or_else(|| SopsError::Plaintext(shown.clone()))?;
+                let plain =
+                    open(self.key, &sealed, &aad).ok_or_else(|| SopsError::Value(shown.clone()))?;
                 let text = std::str::from_utf8(plain.as_slice())
-                    .map_err(|_| SopsError::Value(path.join(".")))?;
-                Ok(match sealed.typ.as_str() {
-                    "int" => text
-                        .parse::<i64>()
-                        .map(Value::from)
-                        .unwrap_or(Value::String(text.to_owned())),
+                    .map_err(|_| SopsError::Value(shown.clone()))?;
+                let bad_type = || SopsError::Type {
+                    path: shown.clone(),
+                    typ: sealed.typ.clone(),
+                };
+                // As sops's aes cipher converts by the type tag: a value that does not parse
+                // as its tag is refused, and the MAC covers the converted value's bytes.
+                let value = match sealed.typ.as_str() {
+                    "str" => Value::String(text.to_owned()),
+                    "int" => Value::from(text.parse::<i64>().map_err(|_| bad_type())?),
                     "float" => text
                         .parse::<f64>()
                         .ok()
                         .and_then(serde_json::Number::from_f64)
-                        .map_or(Value::String(text.to_owned()), Value::Number),
-                    "bool" => Value::Bool(text == "True"),
-                    _ => Value::String(text.to_owned()),
-                })
+                        .map(Value::Number)
+                        .ok_or_else(bad_type)?,
+                    "bool" => Value::Bool(go_parse_bool(text).ok_or_else(bad_type)?),
+                    _ => return Err(bad_type()),
+                };
+                if let Some(b) = scalar_bytes(&value) {
+                    self.mac.update(&b);
+                }
+                Ok(value)
             }
             scalar => {
                 if let Some(b) = scalar_bytes(scalar) {
@@ -525,9 +598,89 @@ impl Opener<'_> {
     }
 }
 
-/// Decrypts a SOPS YAML file (kubefit's or sops's) with any of `identities`, verifying every
-/// value and the MAC. Edited, swapped or added values, an edited MAC or `lastmodified`, and a
-/// file for other recipients are all refused.
+/// A stable, reviewable text of a SOPS file for snapshot tests: every `ENC[…]` value keeps
+/// its type tag with its data, nonce and tag replaced by `…`; the age data keys, the MAC and
+/// `lastmodified` become fixed placeholders; everything else (keys, unencrypted values,
+/// recipients, selector) is kept. Two encryptions of the same document redact to the same
+/// text.
+///
+/// ```
+/// use kubefit::{AgeIdentity, SopsConfig};
+/// let id = AgeIdentity::generate();
+/// let doc = serde_json::json!({"kind": "Secret", "data": {"k": "dg=="}});
+/// let a = kubefit::sops_encrypt(&doc, &SopsConfig::new([id.recipient()]))?;
+/// let b = kubefit::sops_encrypt(&doc, &SopsConfig::new([id.recipient()]))?;
+/// assert_ne!(a, b);
+/// let text = kubefit::sops_redact(&a)?;
+/// assert_eq!(text, kubefit::sops_redact(&b)?);
+/// assert!(text.contains("k: ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]"));
+/// assert!(text.contains("mac: '[mac]'") || text.contains("mac: \"[mac]\""));
+/// # Ok::<(), kubefit::SopsError>(())
+/// ```
+pub fn sops_redact(yaml: &str) -> Result<String, SopsError> {
+    fn walk(v: &mut Value, top: bool) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m.iter_mut() {
+                    if top && k == "sops" {
+                        if let Value::Object(meta) = child {
+                            for (mk, mv) in meta.iter_mut() {
+                                match mk.as_str() {
+                                    "mac" => *mv = Value::String("[mac]".into()),
+                                    "lastmodified" => *mv = Value::String("[lastmodified]".into()),
+                                    "age" => {
+                                        for e in mv.as_array_mut().into_iter().flatten() {
+                                            if let Some(enc) = e.get_mut("enc") {
+                                                *enc = Value::String("[age-armored data key]".into());
+                                            }
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    walk(child, false);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, false)),
+            Value::String(s) => {
+                if let Some(sealed) = parse_enc(s) {
+                    *s = format!("ENC[AES256_GCM,data:…,iv:…,tag:…,type:{}]", sealed.typ);
+                }
+            }
+            _ => {}
+        }
+    }
+    let docs: Vec<Value> = serde_saphyr::from_multiple(yaml)
+        .map_err(|e| SopsError::Format(format!("invalid yaml: {e}")))?;
+    let mut out = String::new();
+    for (i, mut doc) in docs.into_iter().enumerate() {
+        walk(&mut doc, true);
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(
+            &serde_saphyr::to_string(&doc).map_err(|e| SopsError::Format(e.to_string()))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Decrypts a SOPS YAML file (kubefit's or sops's) with any of `identities`, following
+/// sops's rules for which values are encrypted (`encrypted_regex` as kubefit writes it,
+/// `encrypted_suffix`, `unencrypted_suffix`; other selectors are refused as unsupported).
+///
+/// # What is verified, and what is not
+/// Refused, as `sops --decrypt` refuses them: an edited, swapped or moved encrypted value
+/// (each is authenticated with its key path); plaintext where the selector says ciphertext
+/// belongs; a `type:` tag its plaintext does not parse as; a changed selector (the values then
+/// no longer match the MAC); an edited MAC or `lastmodified`; a file for other recipients.
+///
+/// Not covered, by sops's design: the MAC is a SHA-512 over the values only, in file order, not
+/// over key names or structure. Renaming an unencrypted key, or moving bytes between two
+/// neighbouring unencrypted values (`ab`,`c` → `a`,`bc`), passes both sops and kubefit.
 ///
 /// ```
 /// use kubefit::{AgeIdentity, SopsConfig, SopsError};
@@ -583,6 +736,7 @@ pub fn sops_decrypt(yaml: &str, identities: &[AgeIdentity]) -> Result<Vec<Value>
     let key = key.ok_or(SopsError::NoIdentity)?;
     let mut opener = Opener {
         key: &key,
+        selector: Selector::of(meta)?,
         mac: Sha512::new(),
     };
     let mut out = Vec::new();

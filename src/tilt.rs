@@ -109,7 +109,7 @@ impl fmt::Display for Tiltfile {
         writeln!(
             f,
             "# Secret values come from {} (copy .env.example; never commit it).",
-            self.env_file
+            quote(&self.env_file)
         )?;
         writeln!(f, "load('ext://dotenv', 'dotenv')")?;
         if !self.secrets.is_empty() {
