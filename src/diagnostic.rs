@@ -108,15 +108,40 @@ impl fmt::Display for Diagnostic {
         if self.suppressed.is_some() {
             f.write_str("suppressed ")?;
         }
-        write!(f, "{}[{}] {}", self.severity, self.id, self.object)?;
+        write!(f, "{}[{}] {}", self.severity, self.id, Clean(&self.object))?;
         if !self.path.is_empty() {
-            write!(f, ": {}", self.path)?;
+            write!(f, ": {}", Clean(&self.path))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Clean(&self.message))?;
         if let Some(reason) = &self.suppressed {
-            write!(f, " (suppressed: {reason})")?;
+            write!(f, " (suppressed: {})", Clean(reason))?;
         } else if !self.hint.is_empty() {
-            write!(f, " (fix: {})", self.hint)?;
+            write!(f, " (fix: {})", Clean(&self.hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text from a spec or stack, displayed so that it cannot act on a terminal: control
+/// characters (escape sequences, carriage returns, newlines) and bidirectional overrides are
+/// written as `\u{…}` escapes, everything else as it is. Every human-readable output (reports,
+/// spec and emit errors) shows user text through this.
+pub(crate) struct Clean<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Clean<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unsafe_char = |c: char| {
+            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        };
+        if !self.0.chars().any(unsafe_char) {
+            return f.write_str(self.0);
+        }
+        for c in self.0.chars() {
+            if unsafe_char(c) {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
         }
         Ok(())
     }

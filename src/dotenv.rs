@@ -142,9 +142,16 @@ impl DotEnv {
     /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Self, DotEnvError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| DotEnvError::Io {
+        // A `.env` is small; reading stops after 1 MiB, whatever the file is.
+        let bytes = crate::bounded_read::read_at_most(path, 1 << 20).map_err(|message| {
+            DotEnvError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::other(message),
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| DotEnvError::Io {
             path: path.display().to_string(),
-            source,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
         })?;
         Self::parse(&text)
     }

@@ -560,7 +560,12 @@ impl Manifests {
         self.documents
             .iter()
             .enumerate()
-            .map(|(i, d)| file_name(&format!("{i:0width$}-{}-{}", d.kind.to_lowercase(), d.name), ".yaml"))
+            .map(|(i, d)| {
+                file_name(
+                    &format!("{i:0width$}-{}-{}", d.kind.to_lowercase(), d.name),
+                    ".yaml",
+                )
+            })
             .collect()
     }
 
@@ -616,7 +621,7 @@ impl Manifests {
     /// use kubefit::{AgeIdentity, EmitOptions, Secret, SecretValue, SopsConfig, Stack};
     /// let id = AgeIdentity::generate();
     /// let stack = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("s3cr3t")));
-    /// let opts = EmitOptions::new().sops(SopsConfig::new([id.recipient()]));
+    /// let opts = EmitOptions::new().encrypt_secrets(SopsConfig::new([id.recipient()]));
     /// let a = stack.emit(&opts)?.redacted()?;
     /// assert_eq!(a, stack.emit(&opts)?.redacted()?);
     /// assert!(a.contains("# ---- secrets/db.sops.yaml"));
@@ -723,7 +728,10 @@ impl Stack {
                             sops_err(crate::sops::SopsError::Encrypt(e.to_string()))
                         })?;
                         let yaml = crate::sops::sops_encrypt(&value, cfg).map_err(sops_err)?;
-                        encrypted.push((format!("secrets/{}", file_name(x.name.as_str(), ".sops.yaml")), yaml));
+                        encrypted.push((
+                            format!("secrets/{}", file_name(x.name.as_str(), ".sops.yaml")),
+                            yaml,
+                        ));
                         continue;
                     }
                     if !options.plaintext_secrets {

@@ -659,7 +659,10 @@ impl Stack {
         let per_node_addons = platform.addons().iter().filter(|a| a.is_per_node()).count();
         let once_addons = platform.addons().len() - per_node_addons;
         let pods_in = |count: fn(&ReplicaCounts) -> u32| {
-            demands.iter().map(|w| u64::from(count(&w.counts))).sum::<u64>()
+            demands
+                .iter()
+                .map(|w| u64::from(count(&w.counts)))
+                .sum::<u64>()
                 + node_count * per_node_addons as u64
                 + once_addons as u64
         };
@@ -1091,15 +1094,19 @@ fn bar(permille: u64) -> String {
     s
 }
 
+use crate::diagnostic::Clean;
+
 impl fmt::Display for FitReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "platform {} (checked {}, {})",
-            self.platform, self.checked, self.source
+            Clean(&self.platform),
+            Clean(&self.checked),
+            Clean(&self.source)
         )?;
         if let Some(note) = &self.note {
-            writeln!(f, "  note: {note}")?;
+            writeln!(f, "  note: {}", Clean(note))?;
         }
         writeln!(f, "verdict: {}", self.verdict.to_string().to_uppercase())?;
         writeln!(
@@ -1144,7 +1151,7 @@ impl fmt::Display for FitReport {
                 writeln!(
                     f,
                     "  {:<22} {:>6} {:>8} {:>7}  {:<21} {:>8} {:>8} {:>7}  {:<21} {:>3}/{:<3}",
-                    n.node,
+                    Clean(&n.node).to_string(),
                     n.requested.cpu.to_string(),
                     n.allocatable.cpu.to_string(),
                     pct(cp),

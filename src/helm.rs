@@ -449,7 +449,10 @@ impl Stack {
                 );
             }
             let text = yaml(&value, &what)?;
-            templates.push((format!("templates/{file}"), fill_holes(&text, &holes, &sentinel)));
+            templates.push((
+                format!("templates/{file}"),
+                fill_holes(&text, &holes, &sentinel),
+            ));
         }
         let values = json!({ "workloads": Value::Object(workloads.clone()) });
         let mut values_yaml = String::from(
@@ -587,11 +590,19 @@ mod tests {
     fn block_holes_indent_below_their_key() {
         let holes = [Hole::Block("X".into())];
         assert_eq!(
-            fill_holes(&format!("      - resources: {SENTINEL}0\n"), &holes, SENTINEL),
+            fill_holes(
+                &format!("      - resources: {SENTINEL}0\n"),
+                &holes,
+                SENTINEL
+            ),
             "      - resources: {{- toYaml X | nindent 10 }}\n"
         );
         assert_eq!(
-            fill_holes(&format!("        resources: {SENTINEL}0\n"), &holes, SENTINEL),
+            fill_holes(
+                &format!("        resources: {SENTINEL}0\n"),
+                &holes,
+                SENTINEL
+            ),
             "        resources: {{- toYaml X | nindent 10 }}\n"
         );
     }

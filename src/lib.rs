@@ -61,6 +61,7 @@
 
 mod autoscaler;
 mod block_yaml;
+mod bounded_read;
 mod budget;
 mod check;
 mod compat;
@@ -151,7 +152,8 @@ pub use service::Service;
 pub use service_account::ServiceAccount;
 #[cfg(feature = "sops")]
 pub use sops::{
-    AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt, sops_redact,
+    AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
+    sops_redact,
 };
 pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use stack::Stack;

@@ -233,6 +233,19 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
                     || format!("env var `{}` looks secret but has a literal value", e.name),
                 );
             }
+            EnvValue::Literal(v) if secret_in_value(v) => {
+                out.push(
+                    "literal-secret-in-env",
+                    object,
+                    || format!("{base}.env[{i}].value"),
+                    || {
+                        format!(
+                            "env var `{}` has a literal value with credentials in it (a url password or a private key)",
+                            e.name
+                        )
+                    },
+                );
+            }
             EnvValue::SecretKey { secret, .. } => {
                 out.push(
                     "secret-as-env",
@@ -338,6 +351,26 @@ fn lint_pod(
             || "spec.template.spec.affinity".into(),
             || format!("{replicas} replicas may all land on one node"),
         );
+    }
+}
+
+/// Whether a literal value carries a credential whatever its variable is called: a URL with
+/// a password (`postgres://u:pw@db`, unless the password is a `$(VAR)`/`${VAR}` reference) or
+/// a PEM private key.
+pub(crate) fn secret_in_value(v: &str) -> bool {
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return true;
+    }
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((_, pw)) => !pw.is_empty() && !pw.starts_with("$(") && !pw.starts_with("${"),
+        None => false,
     }
 }
 

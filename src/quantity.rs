@@ -474,18 +474,42 @@ fn parse(input: &str) -> Result<Quantity, QuantityError> {
     let mut digits = Vec::with_capacity(scanned.num.len() + scanned.denom.len());
     digits.extend_from_slice(scanned.num);
     digits.extend_from_slice(scanned.denom);
-    let mut big = Big::from_digits(&digits);
     let denom_len = i64::try_from(scanned.denom.len()).map_err(|_| too_large())?;
+    // The value is D × 2^shift × 10^ten_exp nanos for the digit string D. Zeros at either end
+    // of D and digits far below a nano are dropped first, so the big-number work below is on
+    // at most ~60 digits however long the input is (a 1 MB quantity parses in linear time).
+    let lead = digits.iter().take_while(|&&d| d == b'0').count();
+    digits.drain(..lead);
+    let trail = digits.iter().rev().take_while(|&&d| d == b'0').count();
+    digits.truncate(digits.len() - trail);
+    let trail = i64::try_from(trail).map_err(|_| too_large())?;
 
-    let (mut format, ten_exp) = match suffix {
-        Suffix::Decimal(e, format) => (format, i64::from(e) - denom_len + 9),
-        Suffix::Binary(shift) => {
-            for _ in 0..shift {
-                big.mul_add(2, 0);
-            }
-            (QuantityFormat::BinarySi, 9 - denom_len)
-        }
+    let (mut format, mut ten_exp, shift) = match suffix {
+        Suffix::Decimal(e, format) => (format, i64::from(e) - denom_len + 9 + trail, 0),
+        Suffix::Binary(shift) => (QuantityFormat::BinarySi, 9 - denom_len + trail, shift),
     };
+    let significant = i64::try_from(digits.len()).map_err(|_| too_large())?;
+    let mut dropped_nonzero = false;
+    if !digits.is_empty() && significant + ten_exp > 40 {
+        // At least 10^40 nanos: beyond any quantity kubefit holds.
+        if format != QuantityFormat::BinarySi {
+            return Err(too_large());
+        }
+        digits.truncate(1);
+        ten_exp = 40;
+    } else if !digits.is_empty() {
+        // Digits more than 21 places below a nano cannot change the rounded-up result
+        // (2^shift is below 10^19), except through being non-zero.
+        let keep = (significant + ten_exp + 21).clamp(1, significant);
+        let keep = usize::try_from(keep).unwrap_or(digits.len());
+        dropped_nonzero = digits[keep..].iter().any(|&d| d != b'0');
+        ten_exp += i64::try_from(digits.len() - keep).map_err(|_| too_large())?;
+        digits.truncate(keep);
+    }
+    let mut big = Big::from_digits(&digits);
+    for _ in 0..shift {
+        big.mul_add(2, 0);
+    }
 
     let mut magnitude: u128 = if big.is_zero() {
         0
@@ -502,7 +526,7 @@ fn parse(input: &str) -> Result<Quantity, QuantityError> {
             None => return Err(too_large()),
         }
     } else {
-        let mut inexact = false;
+        let mut inexact = dropped_nonzero;
         for _ in 0..ten_exp.unsigned_abs() {
             inexact |= big.div_small(10);
             if big.is_zero() {

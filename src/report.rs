@@ -162,7 +162,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "kubefit check: stack {}", self.stack)?;
+        writeln!(
+            f,
+            "kubefit check: stack {}",
+            crate::diagnostic::Clean(&self.stack)
+        )?;
         if let Some(fit) = &self.fit {
             writeln!(f, "{fit}")?;
         }

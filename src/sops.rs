@@ -487,7 +487,11 @@ impl Selector {
                 return Err(SopsError::Unsupported(other.to_owned()));
             }
         }
-        let text = |k: &str| meta.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let text = |k: &str| {
+            meta.get(k)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
         if let Some(re) = text("encrypted_regex") {
             if re != ENCRYPTED_REGEX {
                 return Err(SopsError::Unsupported(format!(
@@ -631,7 +635,8 @@ pub fn sops_redact(yaml: &str) -> Result<String, SopsError> {
                                     "age" => {
                                         for e in mv.as_array_mut().into_iter().flatten() {
                                             if let Some(enc) = e.get_mut("enc") {
-                                                *enc = Value::String("[age-armored data key]".into());
+                                                *enc =
+                                                    Value::String("[age-armored data key]".into());
                                             }
                                         }
                                     }
@@ -661,9 +666,7 @@ pub fn sops_redact(yaml: &str) -> Result<String, SopsError> {
         if i > 0 {
             out.push_str("---\n");
         }
-        out.push_str(
-            &serde_saphyr::to_string(&doc).map_err(|e| SopsError::Format(e.to_string()))?,
-        );
+        out.push_str(&serde_saphyr::to_string(&doc).map_err(|e| SopsError::Format(e.to_string()))?);
     }
     Ok(out)
 }

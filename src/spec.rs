@@ -1175,11 +1175,38 @@ struct EnvironmentSpec {
 }
 
 /// A built-in platform by name (see `kubefit platforms`) or a profile written out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 enum PlatformSpec {
     Builtin(String),
     Custom(Box<Platform>),
+}
+
+/// Read without serde's untagged buffering, which reads the document through a generic value
+/// first: there, a pool named `n` or `on` became a YAML 1.1 boolean and the whole platform
+/// failed with "data did not match any variant". A string is a built-in name; a mapping is
+/// read as a [`Platform`] directly, with its own field errors.
+impl<'de> Deserialize<'de> for PlatformSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PlatformSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a built-in platform name or a platform mapping")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PlatformSpec, E> {
+                Ok(PlatformSpec::Builtin(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PlatformSpec, A::Error> {
+                Platform::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|p| PlatformSpec::Custom(Box::new(p)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl PlatformSpec {
@@ -1376,24 +1403,30 @@ impl fmt::Display for SpecError {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}", self.file)?;
+            write!(f, "{}", Clean(&self.file))?;
             if let (Some(l), Some(c)) = (issue.line, issue.column) {
                 write!(f, ":{l}:{c}")?;
             }
             if !issue.path.is_empty() {
-                write!(f, ": {}", issue.path)?;
+                write!(f, ": {}", Clean(&issue.path))?;
             }
-            write!(f, ": {}", issue.message)?;
+            write!(f, ": {}", Clean(&issue.message))?;
         }
         Ok(())
     }
 }
 
+use crate::diagnostic::Clean;
+
 impl std::error::Error for SpecError {}
 
-/// The line and column (1-based) where the node at `target` (a spec path such as
-/// `deployments[0].pod.containers[0]`) starts in `text`.
-fn locate(text: &str, target: &str) -> Option<(u64, u64)> {
+/// The line and column (1-based) where each node at one of `targets` (spec paths such as
+/// `deployments[0].pod.containers[0]`) starts in `text`, in one pass over the text: the time
+/// is linear in the text plus the targets, however many issues there are.
+fn locate(
+    text: &str,
+    targets: &std::collections::HashSet<&str>,
+) -> std::collections::HashMap<String, (u64, u64)> {
     use serde_saphyr::granit_parser::{Event, Parser};
     enum Frame {
         Map {
@@ -1434,9 +1467,18 @@ fn locate(text: &str, target: &str) -> Option<(u64, u64)> {
             u64::try_from(span.start.col()).ok()? + 1,
         ))
     };
+    let mut found = std::collections::HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
+    let mut record = |path: &str, span: &serde_saphyr::granit_parser::Span| {
+        if !path.is_empty() && targets.contains(path) && !found.contains_key(path) {
+            if let Some(l) = at(span) {
+                found.insert(path.to_owned(), l);
+            }
+        }
+        found.len() == targets.len()
+    };
     for item in Parser::new_from_str(text) {
-        let (event, span) = item.ok()?;
+        let Ok((event, span)) = item else { break };
         match event {
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut() {
@@ -1446,15 +1488,15 @@ fn locate(text: &str, target: &str) -> Option<(u64, u64)> {
                         continue;
                     }
                 }
-                if child(&mut stack) == target {
-                    return at(&span);
+                if record(&child(&mut stack), &span) {
+                    break;
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let is_map = matches!(event, Event::MappingStart(..));
                 let path = child(&mut stack);
-                if path == target && !path.is_empty() {
-                    return at(&span);
+                if record(&path, &span) {
+                    break;
                 }
                 stack.push(if is_map {
                     Frame::Map {
@@ -1472,7 +1514,7 @@ fn locate(text: &str, target: &str) -> Option<(u64, u64)> {
             _ => {}
         }
     }
-    None
+    found
 }
 
 /// The largest spec accepted, in bytes.
@@ -1491,6 +1533,16 @@ fn first_line(s: &str) -> String {
     if line.starts_with("multiple YAML documents") {
         return "a spec is one yaml document; remove the `---` separators".to_owned();
     }
+    // The parser's own words for its limits name internal types; say what they mean.
+    if line.starts_with("budget breached") || line.contains("limits breached") {
+        return "the spec is too large or too complex to read (an alias that expands too far, too many nodes or too long a scalar); write it out without such aliases".to_owned();
+    }
+    if line.contains("recursion limit exceeded") || line.contains("recursion depth") {
+        return "the spec nests too deeply; a stack spec is a few levels deep".to_owned();
+    }
+    if line.contains("non-finite float") {
+        return "`.inf` and `.nan` are not accepted here; write a finite number".to_owned();
+    }
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     if let Some(c) = chars.next() {
@@ -1505,8 +1557,11 @@ impl StackSpec {
     /// path can be found in the text, its line and column.
     fn fail(&self, mut issues: Vec<SpecIssue>) -> SpecError {
         let (file, text) = self.source.clone().unwrap_or_default();
+        let targets: std::collections::HashSet<&str> =
+            issues.iter().map(|i| i.path.as_str()).collect();
+        let found = locate(&text, &targets);
         for i in &mut issues {
-            if let Some((l, c)) = locate(&text, &i.path) {
+            if let Some(&(l, c)) = found.get(&i.path) {
                 i.line = Some(l);
                 i.column = Some(c);
             }
@@ -1538,7 +1593,17 @@ impl StackSpec {
                 &format!("the spec is larger than {MAX_SPEC_BYTES} bytes"),
             )]));
         }
-        match serde_saphyr::from_str::<StackSpec>(text) {
+        // One streaming pass that also tracks the path: a second pass through a generic
+        // value would read the text differently (`n` as a YAML 1.1 boolean) and report an
+        // error that is not the real one.
+        let path = std::cell::RefCell::new(String::new());
+        let parsed = serde_saphyr::with_deserializer_from_str(text, |de| {
+            serde_path_to_error::deserialize::<_, StackSpec>(de).map_err(|pe| {
+                *path.borrow_mut() = pe.path().to_string();
+                pe.into_inner()
+            })
+        });
+        match parsed {
             Ok(mut spec) => {
                 spec.source = Some((file.to_owned(), text.to_owned()));
                 Ok(spec)
@@ -1547,24 +1612,17 @@ impl StackSpec {
                 let (line, column) = e
                     .location()
                     .map_or((None, None), |l| (Some(l.line()), Some(l.column())));
-                // A second pass through a generic value gives the path of the problem.
-                let (path, message) = match serde_saphyr::from_str::<serde_json::Value>(text) {
-                    Ok(serde_json::Value::Null) => (
-                        String::new(),
-                        "the spec is empty; it needs at least `namespace:`".to_owned(),
-                    ),
-                    Ok(value) => match serde_path_to_error::deserialize::<_, StackSpec>(value) {
-                        Err(pe) => (pe.path().to_string(), pe.inner().to_string()),
-                        Ok(_) => (String::new(), first_line(&e.to_string())),
-                    },
-                    Err(_) => (String::new(), first_line(&e.to_string())),
+                let path = path.into_inner();
+                let path = if path == "." || path == "?" {
+                    String::new()
+                } else {
+                    path
                 };
-                let path = if path == "." { String::new() } else { path };
                 Err(err(vec![SpecIssue {
                     line,
                     column,
                     path,
-                    message,
+                    message: first_line(&e.to_string()),
                 }]))
             }
         }
@@ -1578,10 +1636,11 @@ impl StackSpec {
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, SpecError> {
         let p = path.as_ref();
         let file = p.display().to_string();
-        let bytes = std::fs::read(p).map_err(|e| SpecError {
-            file: file.clone(),
-            issues: vec![SpecIssue::new("", &format!("cannot read: {e}"))],
-        })?;
+        let bytes =
+            crate::bounded_read::read_at_most(p, MAX_SPEC_BYTES).map_err(|e| SpecError {
+                file: file.clone(),
+                issues: vec![SpecIssue::new("", &e)],
+            })?;
         let text = String::from_utf8(bytes).map_err(|e| SpecError {
             file: file.clone(),
             issues: vec![SpecIssue::new(

@@ -77,11 +77,11 @@ fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
     let doc: serde_json::Value = serde_saphyr::from_str(compose).unwrap();
     assert_eq!(
         doc["services"]["app"]["configs"][0],
-        serde_json::json!({"source": "conf-prometheus.yml", "target": "/etc/app/prometheus.yml"})
+        serde_json::json!({"source": "conf_prometheus.yml", "target": "/etc/app/prometheus.yml"})
     );
     assert_eq!(
         doc["services"]["app"]["secrets"][0],
-        serde_json::json!({"source": "db-password", "target": "/run/secrets/db/password"})
+        serde_json::json!({"source": "db_password", "target": "/run/secrets/db/password"})
     );
     assert_eq!(
         doc["configs"]["conf-prometheus.yml"]["file"],

@@ -54,7 +54,23 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
 /// The whole output as one reviewable text.
 fn snapshot(run: &Run) -> String {
     let mut s = format!("## stdout\n{}\n", run.stdout);
-    for (path, content) in tree(&run.out) {
+    // The marker lists the files below; it is checked here instead of snapshotted.
+    let files = tree(&run.out);
+    let marker = files
+        .iter()
+        .find(|(p, _)| p == kubefit::OUTPUT_MARKER)
+        .map(|(_, c)| c.clone())
+        .expect("every output directory carries kubefit's marker");
+    for (path, _) in files.iter().filter(|(p, _)| p != kubefit::OUTPUT_MARKER) {
+        assert!(
+            marker.lines().any(|l| l == path),
+            "{path} not in the marker"
+        );
+    }
+    for (path, content) in files
+        .into_iter()
+        .filter(|(p, _)| p != kubefit::OUTPUT_MARKER)
+    {
         s.push_str(&format!("## {path}\n{content}\n"));
     }
     s

@@ -83,7 +83,9 @@ fn validate_names(dir: &Path, files: &[(String, String)]) -> Result<(), EmitErro
         if let Some(reason) = unsafe_name(name) {
             return Err(unsafe_path(
                 dir.join(name.replace('\0', "\\0")),
-                format!("{reason}; kubefit writes only plain relative names inside the output directory"),
+                format!(
+                    "{reason}; kubefit writes only plain relative names inside the output directory"
+                ),
             ));
         }
         seen.push(name.to_ascii_lowercase());
@@ -91,10 +93,15 @@ fn validate_names(dir: &Path, files: &[(String, String)]) -> Result<(), EmitErro
     seen.sort_unstable();
     for pair in seen.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        if a == b || b.strip_prefix(a.as_str()).is_some_and(|r| r.starts_with('/')) {
+        if a == b
+            || b.strip_prefix(a.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+        {
             return Err(unsafe_path(
                 dir.join(b),
-                format!("two outputs map to the same file (`{a}` and `{b}`, ignoring case); rename one of the objects or keys"),
+                format!(
+                    "two outputs map to the same file (`{a}` and `{b}`, ignoring case); rename one of the objects or keys"
+                ),
             ));
         }
     }
@@ -245,7 +252,9 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result
     let shown = dir;
     let dir = resolve(dir)?;
     validate_names(shown, files)?;
-    let parent = dir.parent().map_or_else(|| PathBuf::from("/"), Path::to_owned);
+    let parent = dir
+        .parent()
+        .map_or_else(|| PathBuf::from("/"), Path::to_owned);
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let base = dir
         .file_name()
