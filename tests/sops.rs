@@ -111,6 +111,20 @@ fn tampered(yaml: &str, how: &str) -> String {
         "value" => {
             doc["metadata"]["name"] = "other".into(); // an unencrypted value covered by the MAC
         }
+        "plaintext" => {
+            // The plaintext the attacker wants, where ciphertext belongs.
+            doc["data"]["password"] = "b3duZWQ=".into();
+        }
+        "type" => {
+            let v = doc["data"]["password"]
+                .as_str()
+                .unwrap()
+                .replace("type:str", "type:int");
+            doc["data"]["password"] = v.into();
+        }
+        "regex" => {
+            doc["sops"]["encrypted_regex"] = "^nothing$".into();
+        }
         _ => unreachable!(),
     }
     serde_saphyr::to_string(&doc).unwrap()
@@ -128,11 +142,17 @@ fn tampering_and_wrong_keys_are_refused_by_both() {
         ("mac", "mac"),
         ("lastmodified", "mac"),
         ("value", "mac"),
+        ("plaintext", "plaintext"),
+        ("type", "type"),
+        ("regex", "unsupported"),
     ] {
         let bad = tampered(&yaml, how);
         let err = sops_decrypt(&bad, &ids).unwrap_err();
         match expected {
             "value" => assert!(matches!(err, SopsError::Value(_)), "{how}: {err}"),
+            "plaintext" => assert!(matches!(err, SopsError::Plaintext(_)), "{how}: {err}"),
+            "type" => assert!(matches!(err, SopsError::Type { .. }), "{how}: {err}"),
+            "unsupported" => assert!(matches!(err, SopsError::Unsupported(_)), "{how}: {err}"),
             _ => assert_eq!(err, SopsError::Mac, "{how}"),
         }
         let file = common::write(dir.path(), &format!("{how}.sops.yaml"), &bad);
@@ -308,4 +328,63 @@ fn redaction_gives_stable_snapshots_of_random_ciphertext() {
         sops_decrypt(&a, &[id]).unwrap()[0]["data"]["token"],
         b64(TOKEN)
     );
+}
+
+/// What the MAC does not cover, by sops's design (it hashes values in order, not keys): a
+/// renamed unencrypted key, and bytes moved between neighbouring unencrypted values. Both
+/// sops and kubefit accept these; the docs say so instead of claiming "any tampering".
+#[test]
+fn edits_the_sops_mac_does_not_cover_pass_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
+    let ids = AgeIdentity::from_file(&key).unwrap();
+    let doc = serde_json::json!({"kind": "Secret", "metadata": {"name": "ab", "namespace": "c"}, "data": {"k": "dg=="}});
+    let yaml = sops_encrypt(&doc, &SopsConfig::new([recipient])).unwrap();
+    let edits = [
+        yaml.replace("  name: ab\n", "  nome: ab\n"),
+        yaml.replace(
+            "  name: ab\n  namespace: c\n",
+            "  name: a\n  namespace: bc\n",
+        ),
+    ];
+    for (i, edited) in edits.iter().enumerate() {
+        assert_ne!(edited, &yaml, "edit {i} applied");
+        assert!(sops_decrypt(edited, &ids).is_ok(), "edit {i}");
+        let file = common::write(dir.path(), &format!("edit{i}.sops.yaml"), edited);
+        assert!(
+            common::sops_decrypt_cli(&key, &file).status.success(),
+            "edit {i}"
+        );
+    }
+}
+
+/// sops's MAC spells unencrypted floats as Go's `FormatFloat(f, 'f', -1, 64)`; kubefit must
+/// spell them the same or every such genuine file fails its MAC check.
+#[test]
+fn genuine_sops_files_with_unencrypted_floats_pass_the_mac() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
+    let plain = "numbers:\n  big: 1e21\n  small: 1.5e-7\n  wide: 100000000000000000000\n  neg: -2.5\n  int: 42\n  flag: true\nstringData:\n  password: pw\n";
+    let file = common::write(dir.path(), "plain.yaml", plain);
+    let out = Command::new(common::sops())
+        .args([
+            "--encrypt",
+            "--disable-version-check",
+            "--age",
+            &recipient,
+            "--encrypted-regex",
+            "^(data|stringData)$",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let enc = String::from_utf8(out.stdout).unwrap();
+    let docs = sops_decrypt(&enc, &AgeIdentity::from_file(&key).unwrap()).unwrap();
+    assert_eq!(docs[0]["stringData"]["password"], "pw");
+    assert_eq!(docs[0]["numbers"]["int"], 42);
 }

@@ -219,7 +219,7 @@ fn clean_stale(parent: &Path, base: &str, dir: &Path) {
     if fs::symlink_metadata(dir).is_err() {
         if let Some(backup) = stale
             .iter()
-            .find(|p| p.to_string_lossy().contains(".kubefit-old-"))
+            .find(|p| p.to_string_lossy().contains(".kubefit-old-") && p.join(MARKER).is_file())
         {
             let _ = fs::rename(backup, dir);
         }
