@@ -173,17 +173,21 @@ fn main() -> ExitCode {
         }
     };
     // Secrets are not written: Tilt creates them from .env.development.
-    let written = stack
+    let emitted = stack
         .emit(&EmitOptions::new())
-        .and_then(|m| m.write_dir(out.join("k8s")).map(|()| m));
-    let manifests = match written {
+        .and_then(|m| m.to_files().map(|f| (m, f)));
+    let (manifests, k8s) = match emitted {
         Ok(m) => m,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    let mut files = vec![("Tiltfile".to_owned(), tilt.to_string())];
+    let mut files: Vec<(String, String)> = k8s
+        .into_iter()
+        .map(|(p, c)| (format!("k8s/{p}"), c))
+        .collect();
+    files.push(("Tiltfile".to_owned(), tilt.to_string()));
     files.extend(stack.env_example().map(|e| (".env.example".to_owned(), e)));
     if let Err(e) = support::write_files(&out, &files) {
         eprintln!("error: {}: {e}", out.display());

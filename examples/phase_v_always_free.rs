@@ -403,22 +403,13 @@ fn main() -> ExitCode {
     if let Err(code) = support::export_spec(export.as_deref(), &adjusted, &[], Some(&platform)) {
         return code;
     }
-    match adjusted
-        .emit(&EmitOptions::new())
-        .and_then(|m| m.write_dir(&out).map(|()| m))
-    {
+    let written = adjusted.emit(&EmitOptions::new()).and_then(|m| {
+        let mut files = m.to_files()?;
+        files.extend(dapr_local());
+        kubefit::write_files(&out, &files).map(|()| m)
+    });
+    match written {
         Ok(m) => {
-            for (path, text) in dapr_local() {
-                let path = out.join(path);
-                let written = path
-                    .parent()
-                    .map_or(Ok(()), std::fs::create_dir_all)
-                    .and_then(|()| std::fs::write(&path, text));
-                if let Err(e) = written {
-                    eprintln!("error: {}: {e}", path.display());
-                    return ExitCode::from(2);
-                }
-            }
             println!(
                 "\nwrote {} manifests to {}/ and Dapr's local components to {}/dapr-local/",
                 m.documents().len(),

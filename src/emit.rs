@@ -15,6 +15,7 @@ use crate::view::View;
 mod filesystem;
 pub use filesystem::MARKER as OUTPUT_MARKER;
 pub(crate) use filesystem::write_atomically;
+pub use filesystem::write_files;
 
 /// A lowered Kubernetes object, ready to serialise.
 ///
@@ -586,22 +587,41 @@ impl Manifests {
     }
 
     /// Writes one file per document into `dir`, replacing its previous content atomically:
-    /// everything is written to a sibling directory first and swapped in with renames, so on
-    /// any error the previous output stays as it was.
+    /// everything is written to a fresh sibling directory first and swapped in with renames,
+    /// so on any error the previous output stays as it was.
+    ///
+    /// `dir` must be new, empty, or an earlier output of kubefit holding nothing else: its
+    /// [`OUTPUT_MARKER`] file lists what kubefit wrote. A file, a symbolic link, or a directory
+    /// with anything kubefit did not write is refused with [`EmitError::UnsafeOutput`] and
+    /// left untouched. Every name is a plain relative path inside `dir`.
     ///
     /// ```
     /// let dir = std::env::temp_dir().join(format!("kubefit-doc-{}", std::process::id()));
     /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
     /// m.write_dir(&dir)?;
     /// assert!(dir.join("00-namespace-shop.yaml").exists());
+    /// m.write_dir(&dir)?; // its own output: replaced
+    /// std::fs::write(dir.join("notes.md"), "mine").unwrap();
+    /// assert!(matches!(m.write_dir(&dir), Err(kubefit::EmitError::UnsafeOutput { .. })));
     /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn write_dir(&self, dir: impl AsRef<Path>) -> Result<(), EmitError> {
-        write_atomically(dir.as_ref(), &self.files_to_write()?)
+        write_atomically(dir.as_ref(), &self.to_files()?)
     }
 
-    fn files_to_write(&self) -> Result<Vec<(String, String)>, EmitError> {
+    /// Every file [`Manifests::write_dir`] writes, as `(relative path, content)` in write
+    /// order, for callers that write them together with files of their own through
+    /// [`write_files`](crate::write_files) (prefix the paths to put them in a subdirectory).
+    ///
+    /// ```
+    /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
+    /// let files = m.to_files()?;
+    /// assert_eq!(files[0].0, "00-namespace-shop.yaml");
+    /// assert!(files[0].1.contains("kind: Namespace"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn to_files(&self) -> Result<Vec<(String, String)>, EmitError> {
         let mut files: Vec<(String, String)> = self
             .file_names()
             .into_iter()
@@ -630,7 +650,7 @@ impl Manifests {
     /// ```
     pub fn redacted(&self) -> Result<String, EmitError> {
         let mut out = String::new();
-        for (name, content) in self.files_to_write()? {
+        for (name, content) in self.to_files()? {
             out.push_str("# ---- ");
             out.push_str(&name);
             out.push('\n');

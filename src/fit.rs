@@ -671,20 +671,40 @@ impl Stack {
         let platform_object = format!("platform/{}", platform.name());
         let beyond = node_count > MAX_NODES || peak_pods > MAX_PODS;
         let (steady, rollout, peak) = if beyond {
-            let (what, path, n, max) = if node_count > MAX_NODES {
-                ("nodes", "pools[*].count", node_count, MAX_NODES)
-            } else {
-                ("pods at peak", "spec.replicas", peak_pods, MAX_PODS)
+            // Blame the platform for its nodes, or the workload with the most pods.
+            let largest = demands.iter().max_by_key(|w| w.counts.peak);
+            let (what, object, path, n, max) = match largest {
+                Some(w) if node_count <= MAX_NODES => (
+                    "pods at peak",
+                    w.object.as_str(),
+                    "spec.replicas",
+                    peak_pods,
+                    MAX_PODS,
+                ),
+                _ if node_count <= MAX_NODES => (
+                    "pods at peak",
+                    platform_object.as_str(),
+                    "addons",
+                    peak_pods,
+                    MAX_PODS,
+                ),
+                _ => (
+                    "nodes",
+                    platform_object.as_str(),
+                    "pools[*].count",
+                    node_count,
+                    MAX_NODES,
+                ),
             };
             diags.push(Diagnostic::new(
                 Severity::Error,
                 "beyond-cluster-limits",
-                &platform_object,
+                object,
                 path,
                 format!(
                     "{n} {what} is more than one kubernetes cluster supports ({max}: kubernetes.io/docs/setup/best-practices/cluster-large); kubefit does not simulate placement beyond it"
                 ),
-                "lower the replica counts, hpa maxReplicas or node counts to what the cluster really runs",
+                "lower the replicas, hpa maxReplicas or node counts to what one cluster really runs",
             ));
             let empty = |scenario: &str, count: fn(&ReplicaCounts) -> u32| Placement {
                 scenario: scenario.to_owned(),

@@ -127,7 +127,9 @@ pub use deployment::Deployment;
 pub use diagnostic::{Diagnostic, Severity};
 pub use disruption_budget::PodDisruptionBudget;
 pub use dotenv::{DotEnv, DotEnvError, ProcessEnv, SecretSource};
-pub use emit::{Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER};
+pub use emit::{
+    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, write_files,
+};
 pub use environment::{Environment, ImageOverride};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use guard_rails::{LimitRange, ResourceQuota};

@@ -1543,6 +1543,18 @@ fn first_line(s: &str) -> String {
     if line.contains("non-finite float") {
         return "`.inf` and `.nan` are not accepted here; write a finite number".to_owned();
     }
+    // Without a snippet the parser appends the location, which is reported separately.
+    if let Some((head, tail)) = line.rsplit_once(" at line ") {
+        let numbers = tail.split_once(", column ");
+        if numbers.is_some_and(|(l, c)| {
+            !l.is_empty()
+                && !c.is_empty()
+                && l.bytes().all(|b| b.is_ascii_digit())
+                && c.bytes().all(|b| b.is_ascii_digit())
+        }) {
+            line = head;
+        }
+    }
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     if let Some(c) = chars.next() {
@@ -1597,7 +1609,11 @@ impl StackSpec {
         // value would read the text differently (`n` as a YAML 1.1 boolean) and report an
         // error that is not the real one.
         let path = std::cell::RefCell::new(String::new());
-        let parsed = serde_saphyr::with_deserializer_from_str(text, |de| {
+        // Only the first line of a parser message is shown, so the parser need not render a
+        // source snippet for it (on hostile input that rendering was most of the time).
+        let mut options = serde_saphyr::Options::default();
+        options.with_snippet = false;
+        let parsed = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
             serde_path_to_error::deserialize::<_, StackSpec>(de).map_err(|pe| {
                 *path.borrow_mut() = pe.path().to_string();
                 pe.into_inner()

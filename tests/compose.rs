@@ -84,11 +84,11 @@ fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
         serde_json::json!({"source": "db_password", "target": "/run/secrets/db/password"})
     );
     assert_eq!(
-        doc["configs"]["conf-prometheus.yml"]["file"],
+        doc["configs"]["conf_prometheus.yml"]["file"],
         "./config/conf/prometheus.yml"
     );
     assert_eq!(
-        doc["secrets"]["db-password"]["file"],
+        doc["secrets"]["db_password"]["file"],
         "./secrets/db/password"
     );
     let dir = tempfile::tempdir().unwrap();

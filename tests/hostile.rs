@@ -563,6 +563,8 @@ mod no_escape {
         );
     }
 
+    type Writer<'a> = dyn Fn(&Path) -> Result<(), EmitError> + 'a;
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
         #[test]
@@ -572,7 +574,7 @@ mod no_escape {
         ) {
             let s = stack(&entries, &secrets);
             let opts = EmitOptions::new().plaintext_secrets(true);
-            let writes: Vec<Box<dyn Fn(&Path) -> Result<(), EmitError>>> = vec![
+            let writes: Vec<Box<Writer>> = vec![
                 Box::new(|d| s.emit(&opts)?.write_dir(d)),
                 Box::new(|d| s.emit(&opts)?.write_json_dir(d)),
                 Box::new(|d| s.kustomize(&[], &opts)?.write_dir(d)),

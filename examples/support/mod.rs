@@ -40,16 +40,13 @@ impl SecretSource for Placeholder {
     }
 }
 
-/// Writes `(relative path, content)` pairs under `dir`, creating directories.
-pub fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> std::io::Result<()> {
-    for (p, c) in files {
-        let path = dir.join(p);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, c)?;
-    }
-    Ok(())
+/// Writes `(relative path, content)` pairs as the directory `dir`, atomically and only
+/// inside it, through kubefit's own writer.
+pub fn write_files(
+    dir: &std::path::Path,
+    files: &[(String, String)],
+) -> Result<(), kubefit::EmitError> {
+    kubefit::write_files(dir, files)
 }
 
 /// `--out DIR` and `--export-spec FILE`, the two options every seed example takes; on

@@ -247,6 +247,27 @@ fn resolve(dir: &Path) -> Result<PathBuf, EmitError> {
 
 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
+/// Writes `(relative path, content)` pairs as the directory `dir`, through the writer every
+/// kubefit output format uses: names must be plain relative paths inside `dir`, the files
+/// appear all at once (or not at all, leaving the previous output as it was), and `dir` must
+/// be new, empty, or an earlier output of kubefit holding nothing else (see
+/// [`Manifests::write_dir`](crate::Manifests::write_dir)). Use it to write kubefit's files
+/// together with files of your own, in one directory.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("kubefit-files-doc-{}", std::process::id()));
+/// let files = vec![("notes/README.md".to_owned(), "hello\n".to_owned())];
+/// kubefit::write_files(&dir, &files)?;
+/// assert_eq!(std::fs::read_to_string(dir.join("notes/README.md")).unwrap(), "hello\n");
+/// let escape = vec![("../outside".to_owned(), String::new())];
+/// assert!(matches!(kubefit::write_files(&dir, &escape), Err(kubefit::EmitError::UnsafeOutput { .. })));
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+pub fn write_files(dir: impl AsRef<Path>, files: &[(String, String)]) -> Result<(), EmitError> {
+    write_atomically(dir.as_ref(), files)
+}
+
 /// Writes `files` into a fresh sibling of `dir`, then swaps it in (see the module docs).
 pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result<(), EmitError> {
     let shown = dir;
