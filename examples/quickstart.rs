@@ -141,11 +141,11 @@ fn main() -> ExitCode {
     ));
     let report = stack.check();
     println!("{report}");
-    if let Some(file) = export {
-        if let Err(e) = std::fs::write(&file, stack.to_spec().to_yaml()) {
-            eprintln!("error: {file}: {e}");
-            return ExitCode::from(2);
-        }
+    if let Some(file) = export
+        && let Err(e) = std::fs::write(&file, stack.to_spec().to_yaml())
+    {
+        eprintln!("error: {file}: {e}");
+        return ExitCode::from(2);
     }
     let mut options = EmitOptions::new();
     if !recipients.is_empty() {

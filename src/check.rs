@@ -327,20 +327,20 @@ impl<'a> Checker<'_, 'a> {
                 "add the configmap to the stack or fix the reference",
             ),
             Some(Object::ConfigMap(c)) => {
-                if let Some(key) = key {
-                    if !c.data.contains_key(key) {
-                        let keys: Vec<&str> = c.data.keys().collect();
-                        self.error(
-                            "missing-config-map-key",
-                            object,
-                            &path(),
-                            format!(
-                                "configmap `{cm}` has no key `{key}` (it has: {})",
-                                keys.join(", ")
-                            ),
-                            "add the key to the configmap or fix the key name",
-                        );
-                    }
+                if let Some(key) = key
+                    && !c.data.contains_key(key)
+                {
+                    let keys: Vec<&str> = c.data.keys().collect();
+                    self.error(
+                        "missing-config-map-key",
+                        object,
+                        &path(),
+                        format!(
+                            "configmap `{cm}` has no key `{key}` (it has: {})",
+                            keys.join(", ")
+                        ),
+                        "add the key to the configmap or fix the key name",
+                    );
                 }
             }
             Some(_) => {}
@@ -377,16 +377,16 @@ impl<'a> Checker<'_, 'a> {
                 "add the secret to the stack or fix the reference",
             ),
             Some(Object::Secret(s)) => {
-                if let Some(key) = key {
-                    if !s.has_key(key) {
-                        self.error(
-                            "missing-secret-key",
-                            object,
-                            &path(),
-                            format!("secret `{secret}` has no key `{key}`"),
-                            "add the key to the secret or fix the key name",
-                        );
-                    }
+                if let Some(key) = key
+                    && !s.has_key(key)
+                {
+                    self.error(
+                        "missing-secret-key",
+                        object,
+                        &path(),
+                        format!("secret `{secret}` has no key `{key}`"),
+                        "add the key to the secret or fix the key name",
+                    );
                 }
             }
             Some(_) => {}
@@ -597,16 +597,16 @@ impl<'a> Checker<'_, 'a> {
                 );
             }
         }
-        if let Some(sa) = &pod.service_account {
-            if !self.index.has("ServiceAccount", sa.as_str()) {
-                self.error(
-                    "dangling-service-account",
-                    object,
-                    "spec.template.spec.serviceAccountName",
-                    format!("serviceaccount `{sa}` is not in the stack"),
-                    "add the serviceaccount to the stack",
-                );
-            }
+        if let Some(sa) = &pod.service_account
+            && !self.index.has("ServiceAccount", sa.as_str())
+        {
+            self.error(
+                "dangling-service-account",
+                object,
+                "spec.template.spec.serviceAccountName",
+                format!("serviceaccount `{sa}` is not in the stack"),
+                "add the serviceaccount to the stack",
+            );
         }
         let mut container_names = BTreeSet::new();
         let mut port_names = BTreeSet::new();

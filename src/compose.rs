@@ -185,13 +185,13 @@ impl Stack {
         }
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for o in &self.objects {
-            if let Object::NetworkPolicy(p) = o {
-                if let PolicyRule::Between { from, to, .. } = &*p.rule {
-                    edges
-                        .entry(from.name.to_string())
-                        .or_default()
-                        .insert(to.name.to_string());
-                }
+            if let Object::NetworkPolicy(p) = o
+                && let PolicyRule::Between { from, to, .. } = &*p.rule
+            {
+                edges
+                    .entry(from.name.to_string())
+                    .or_default()
+                    .insert(to.name.to_string());
             }
         }
         let names: BTreeSet<&str> = workloads.iter().map(|(n, _)| *n).collect();

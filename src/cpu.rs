@@ -188,9 +188,9 @@ impl Cpu {
     /// machinery for the usual millicores and cores.
     pub(crate) fn spelled(self) -> Spelled {
         let m = self.0;
-        if m % 1000 != 0 {
+        if !m.is_multiple_of(1000) {
             Spelled::number(m, "m")
-        } else if (m / 1000) % 1000 != 0 || m == 0 {
+        } else if !(m / 1000).is_multiple_of(1000) || m == 0 {
             Spelled::number(m / 1000, "")
         } else {
             Spelled::Heap(self.to_quantity().to_string())

@@ -493,21 +493,21 @@ impl Stack {
             }
         }
         for ((w, c), vars) in &env.env {
-            if let Some(pod) = workloads.get(w.as_str()) {
-                if let Some((_, container)) = pod.all_containers().find(|(_, x)| &x.name == c) {
-                    for (name, _) in vars {
-                        if container
-                            .env
-                            .iter()
-                            .any(|e| &e.name == name && !matches!(e.value, EnvValue::Literal(_)))
-                        {
-                            missing(
-                                format!("{w}.{c}.env.{name}"),
-                                format!(
-                                    "`{name}` comes from a configmap, secret or field, not a literal"
-                                ),
-                            );
-                        }
+            if let Some(pod) = workloads.get(w.as_str())
+                && let Some((_, container)) = pod.all_containers().find(|(_, x)| &x.name == c)
+            {
+                for (name, _) in vars {
+                    if container
+                        .env
+                        .iter()
+                        .any(|e| &e.name == name && !matches!(e.value, EnvValue::Literal(_)))
+                    {
+                        missing(
+                            format!("{w}.{c}.env.{name}"),
+                            format!(
+                                "`{name}` comes from a configmap, secret or field, not a literal"
+                            ),
+                        );
                     }
                 }
             }

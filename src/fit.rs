@@ -317,17 +317,16 @@ fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
     if node.pods >= node.max_pods {
         lacking.push(format!("pod slots (maxPods {} reached)", node.max_pods));
     }
-    if let Some(arch) = &pod.arch {
-        if *arch != node.arch {
-            lacking.push(format!("architecture {arch} (node is {})", node.arch));
-        }
+    if let Some(arch) = &pod.arch
+        && *arch != node.arch
+    {
+        lacking.push(format!("architecture {arch} (node is {})", node.arch));
     }
-    if pod.one_per_node {
-        if let Some(w) = pod.workload {
-            if node.workloads.contains(&w) {
-                lacking.push("a free node (one replica per node)".to_owned());
-            }
-        }
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+        && node.workloads.contains(&w)
+    {
+        lacking.push("a free node (one replica per node)".to_owned());
     }
     lacking
 }
@@ -813,17 +812,17 @@ impl Stack {
             }
         }
         let lbs = self.load_balancer_count();
-        if let Some(allowed) = platform.load_balancer_allowance() {
-            if lbs > allowed {
-                diags.push(Diagnostic::new(
-                    Severity::Error,
-                    "load-balancers-exceeded",
-                    &platform_object,
-                    "loadBalancers",
-                    format!("{lbs} loadbalancer services against an allowance of {allowed}"),
-                    "route through one ingress instead of several loadbalancer services",
-                ));
-            }
+        if let Some(allowed) = platform.load_balancer_allowance()
+            && lbs > allowed
+        {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "load-balancers-exceeded",
+                &platform_object,
+                "loadBalancers",
+                format!("{lbs} loadbalancer services against an allowance of {allowed}"),
+                "route through one ingress instead of several loadbalancer services",
+            ));
         }
         let max_node_mem = platform
             .pools()

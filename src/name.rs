@@ -211,12 +211,12 @@ impl NameRule {
                     Some((p, n)) => (Some(p), n),
                     None => (None, value),
                 };
-                if let Some(p) = prefix {
-                    if !is_subdomain(p) {
-                        return fail(
-                            "its prefix before '/' must be a dns-1123 subdomain (e.g. `example.com/name`)",
-                        );
-                    }
+                if let Some(p) = prefix
+                    && !is_subdomain(p)
+                {
+                    return fail(
+                        "its prefix before '/' must be a dns-1123 subdomain (e.g. `example.com/name`)",
+                    );
                 }
                 if name.len() > 63 {
                     return fail("its name part must be at most 63 characters");

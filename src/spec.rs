@@ -1470,10 +1470,12 @@ fn locate(
     let mut found = std::collections::HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut record = |path: &str, span: &serde_saphyr::granit_parser::Span| {
-        if !path.is_empty() && targets.contains(path) && !found.contains_key(path) {
-            if let Some(l) = at(span) {
-                found.insert(path.to_owned(), l);
-            }
+        if !path.is_empty()
+            && targets.contains(path)
+            && !found.contains_key(path)
+            && let Some(l) = at(span)
+        {
+            found.insert(path.to_owned(), l);
         }
         found.len() == targets.len()
     };
@@ -1481,12 +1483,12 @@ fn locate(
         let Ok((event, span)) = item else { break };
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut() {
-                    if *want_key {
-                        *key = value.into_owned();
-                        *want_key = false;
-                        continue;
-                    }
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut()
+                    && *want_key
+                {
+                    *key = value.into_owned();
+                    *want_key = false;
+                    continue;
                 }
                 if record(&child(&mut stack), &span) {
                     break;
@@ -1525,10 +1527,10 @@ const MAX_SPEC_BYTES: usize = 16 << 20;
 fn first_line(s: &str) -> String {
     let mut line = s.lines().next().unwrap_or_default().trim();
     line = line.strip_prefix("error: ").unwrap_or(line);
-    if let Some(rest) = line.strip_prefix("line ") {
-        if let Some((_, tail)) = rest.split_once(": ") {
-            line = tail;
-        }
+    if let Some(rest) = line.strip_prefix("line ")
+        && let Some((_, tail)) = rest.split_once(": ")
+    {
+        line = tail;
     }
     if line.starts_with("multiple YAML documents") {
         return "a spec is one yaml document; remove the `---` separators".to_owned();

@@ -216,13 +216,12 @@ fn clean_stale(parent: &Path, base: &str, dir: &Path) {
         })
         .collect();
     stale.sort();
-    if fs::symlink_metadata(dir).is_err() {
-        if let Some(backup) = stale
+    if fs::symlink_metadata(dir).is_err()
+        && let Some(backup) = stale
             .iter()
             .find(|p| p.to_string_lossy().contains(".kubefit-old-") && p.join(MARKER).is_file())
-        {
-            let _ = fs::rename(backup, dir);
-        }
+    {
+        let _ = fs::rename(backup, dir);
     }
     for path in stale {
         if path.exists() {
@@ -311,11 +310,9 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    if had_old {
-        if let Err(e) = fs::rename(&dir, &backup) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(io_err(&dir)(e));
-        }
+    if had_old && let Err(e) = fs::rename(&dir, &backup) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(io_err(&dir)(e));
     }
     if let Err(e) = fs::rename(&staging, &dir) {
         if had_old {
