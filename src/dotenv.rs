@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use zeroize::Zeroizing;
+
 use crate::secret_value::SecretValue;
 
 /// Where secret values come from when a [`Secret`](crate::Secret) is filled with
@@ -51,8 +53,8 @@ impl SecretSource for ProcessEnv {
     }
 }
 
-/// The variables of a `.env` file (`KEY=value`, `#` comments, optional `export ` prefix,
-/// single- or double-quoted values). Values are [`SecretValue`]s and never print.
+/// The variables of a `.env` file, read by the Compose env-file rules (see
+/// [`DotEnv::parse`]). Values are [`SecretValue`]s and never print.
 ///
 /// ```
 /// use kubefit::DotEnv;
@@ -81,6 +83,14 @@ pub enum DotEnvError {
     /// A quoted value is not closed.
     #[error(".env line {0}: unterminated quote")]
     Quote(usize),
+    /// `${VAR:?}` or `${VAR?}` names a variable that is not set (or empty, with `:`).
+    #[error(".env line {line}: variable `{var}` is required but not set")]
+    Required {
+        /// The line of the value.
+        line: usize,
+        /// The variable.
+        var: String,
+    },
     /// The file could not be read.
     #[error("{path}: cannot read: {source}")]
     Io {
@@ -92,45 +102,176 @@ pub enum DotEnvError {
 }
 
 impl DotEnv {
-    /// Parses `.env` text.
+    /// Parses `.env` text by the Compose env-file rules
+    /// (<https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/#env-file-syntax>):
+    ///
+    /// - blank lines and lines starting with `#` are ignored; `export ` before a key is allowed;
+    ///   keys are letters, digits, `_`, `.` and `-`; a key without `=` takes no value here;
+    /// - unquoted values end at the line's end or at a `#` preceded by whitespace, and lose
+    ///   their surrounding whitespace;
+    /// - single-quoted values are literal (only `\'` is an escaped quote) and may span lines;
+    /// - double-quoted values may span lines and understand `\n`, `\r`, `\t`, `\\`, `\"` and
+    ///   `\$`; after the closing quote only whitespace and a `#` comment may follow;
+    /// - unquoted and double-quoted values are interpolated: `${VAR}`, `$VAR`,
+    ///   `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}`, `${VAR+alt}`, `${VAR:?}` and
+    ///   `${VAR?}` (an error naming the variable when unset), looking up variables defined
+    ///   earlier in the same file.
+    ///
+    /// Values are kept in zeroised buffers while parsing, and errors never contain a value.
     ///
     /// ```
-    /// let env = kubefit::DotEnv::parse("A=1\nB=\"two words\"\n")?;
-    /// assert_eq!(env.len(), 2);
+    /// let env = kubefit::DotEnv::parse("A=1\nB=\"say \\\"hi\\\"\" # greeting\nC='${A} stays'\nD=${A}2\n")?;
+    /// use kubefit::SecretSource;
+    /// assert_eq!(env.secret("B").unwrap().expose(), br#"say "hi""#);
+    /// assert_eq!(env.secret("C").unwrap().expose(), b"${A} stays");
+    /// assert_eq!(env.secret("D").unwrap().expose(), b"12");
     /// # Ok::<(), kubefit::DotEnvError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Self, DotEnvError> {
-        let mut vars = BTreeMap::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
+        if let Some(at) = text.find('\0') {
+            // No environment variable can hold a nul byte.
+            return Err(DotEnvError::Syntax(1 + text[..at].matches('\n').count()));
+        }
+        let mut vars: BTreeMap<String, SecretValue> = BTreeMap::new();
+        let b = text.as_bytes();
+        let mut i = 0;
+        let mut line = 1;
+        let blank = |c: u8| c == b' ' || c == b'\t' || c == b'\r';
+        while i < b.len() {
+            // Start of a statement: skip blanks and empty lines.
+            while i < b.len() && (blank(b[i]) || b[i] == b'\n') {
+                if b[i] == b'\n' {
+                    line += 1;
+                }
+                i += 1;
+            }
+            if i >= b.len() {
+                break;
+            }
+            let start_line = line;
+            if b[i] == b'#' {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
                 continue;
             }
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            let Some((key, value)) = line.split_once('=') else {
-                return Err(DotEnvError::Syntax(line_no));
-            };
-            let key = key.trim();
-            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(DotEnvError::Syntax(line_no));
+            if b[i..].starts_with(b"export") && b.get(i + 6).is_some_and(|&c| blank(c)) {
+                i += 6;
+                while i < b.len() && blank(b[i]) {
+                    i += 1;
+                }
             }
-            let value = value.trim();
-            let value = match value.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let inner = &value[1..];
-                    match inner.find(q) {
-                        Some(end) => inner[..end].to_owned(),
-                        None => return Err(DotEnvError::Quote(line_no)),
+            let key_start = i;
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.' | b'-'))
+            {
+                i += 1;
+            }
+            let key = &text[key_start..i];
+            while i < b.len() && blank(b[i]) {
+                i += 1;
+            }
+            if key.is_empty() {
+                return Err(DotEnvError::Syntax(start_line));
+            }
+            match b.get(i) {
+                None | Some(b'\n') => continue, // `KEY` alone: inherited, no value here
+                Some(b'=') => i += 1,
+                Some(_) => return Err(DotEnvError::Syntax(start_line)),
+            }
+            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                i += 1;
+            }
+            let mut value = Zeroizing::new(Vec::new());
+            match b.get(i) {
+                Some(&q @ (b'\'' | b'"')) => {
+                    i += 1;
+                    let mut raw = Zeroizing::new(Vec::new());
+                    let mut closed = false;
+                    while i < b.len() {
+                        let c = b[i];
+                        if c == b'\\' && i + 1 < b.len() {
+                            let n = b[i + 1];
+                            let escaped = if q == b'\'' {
+                                (n == b'\'').then_some(b'\'')
+                            } else {
+                                match n {
+                                    b'n' => Some(b'\n'),
+                                    b'r' => Some(b'\r'),
+                                    b't' => Some(b'\t'),
+                                    b'\\' => Some(b'\\'),
+                                    b'"' => Some(b'"'),
+                                    // `\$` keeps a literal dollar through interpolation.
+                                    b'$' => Some(0),
+                                    _ => None,
+                                }
+                            };
+                            if let Some(e) = escaped {
+                                raw.push(e);
+                                i += 2;
+                                continue;
+                            }
+                        }
+                        if c == q {
+                            closed = true;
+                            i += 1;
+                            break;
+                        }
+                        if c == b'\n' {
+                            line += 1;
+                        }
+                        raw.push(c);
+                        i += 1;
+                    }
+                    if !closed {
+                        return Err(DotEnvError::Quote(start_line));
+                    }
+                    // Only whitespace and a comment may follow the closing quote.
+                    while i < b.len() && blank(b[i]) {
+                        i += 1;
+                    }
+                    match b.get(i) {
+                        None | Some(b'\n') => {}
+                        Some(b'#') => {
+                            while i < b.len() && b[i] != b'\n' {
+                                i += 1;
+                            }
+                        }
+                        Some(_) => return Err(DotEnvError::Syntax(line)),
+                    }
+                    if q == b'"' {
+                        interpolate(&raw, &vars, start_line, &mut value)?;
+                    } else {
+                        value.extend_from_slice(&raw);
                     }
                 }
-                _ => value
-                    .split_once(" #")
-                    .map_or(value, |(v, _)| v)
-                    .trim_end()
-                    .to_owned(),
-            };
-            vars.insert(key.to_owned(), SecretValue::new(value));
+                _ => {
+                    let value_start = i;
+                    let mut end = i;
+                    while i < b.len() && b[i] != b'\n' {
+                        if b[i] == b'#' && i > value_start && blank(b[i - 1]) {
+                            break;
+                        }
+                        i += 1;
+                        end = i;
+                    }
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    let mut raw = &b[value_start..end];
+                    while let [rest @ .., last] = raw {
+                        if !blank(*last) {
+                            break;
+                        }
+                        raw = rest;
+                    }
+                    interpolate(raw, &vars, start_line, &mut value)?;
+                }
+            }
+            vars.insert(
+                key.to_owned(),
+                SecretValue::new(std::mem::take(&mut *value)),
+            );
         }
         Ok(DotEnv { vars })
     }
@@ -189,4 +330,91 @@ impl fmt::Debug for DotEnv {
             .field("vars", &self.vars.keys().collect::<Vec<_>>())
             .finish()
     }
+}
+
+/// Compose's interpolation of `raw` (a `0` byte stands for an escaped `$`) into `out`, from
+/// the variables defined so far.
+fn interpolate(
+    raw: &[u8],
+    vars: &BTreeMap<String, SecretValue>,
+    line: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DotEnvError> {
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            0 => {
+                out.push(b'$');
+                i += 1;
+            }
+            b'$' if raw.get(i + 1) == Some(&b'{') => {
+                let Some(close) = raw[i + 2..].iter().position(|&c| c == b'}') else {
+                    return Err(DotEnvError::Syntax(line));
+                };
+                let inner = &raw[i + 2..i + 2 + close];
+                let name_len = inner.iter().take_while(|&&c| name_char(c)).count();
+                let name = std::str::from_utf8(&inner[..name_len]).unwrap_or_default();
+                if name.is_empty() {
+                    return Err(DotEnvError::Syntax(line));
+                }
+                let value = vars.get(name).map(SecretValue::expose);
+                let (op, arg) = inner[name_len..].split_at(
+                    inner[name_len..]
+                        .iter()
+                        .position(|&c| matches!(c, b'-' | b'+' | b'?'))
+                        .map_or(inner.len() - name_len, |p| p + 1),
+                );
+                let set_nonempty = value.is_some_and(|v| !v.is_empty());
+                match op {
+                    b"" if arg.is_empty() => out.extend_from_slice(value.unwrap_or_default()),
+                    b":-" => match value {
+                        Some(v) if set_nonempty => out.extend_from_slice(v),
+                        _ => interpolate(arg, vars, line, out)?,
+                    },
+                    b"-" => match value {
+                        Some(v) => out.extend_from_slice(v),
+                        None => interpolate(arg, vars, line, out)?,
+                    },
+                    b":+" => {
+                        if set_nonempty {
+                            interpolate(arg, vars, line, out)?;
+                        }
+                    }
+                    b"+" => {
+                        if value.is_some() {
+                            interpolate(arg, vars, line, out)?;
+                        }
+                    }
+                    b":?" | b"?" => match value {
+                        Some(v) if op == b"?" || set_nonempty => out.extend_from_slice(v),
+                        _ => {
+                            return Err(DotEnvError::Required {
+                                line,
+                                var: name.to_owned(),
+                            });
+                        }
+                    },
+                    _ => return Err(DotEnvError::Syntax(line)),
+                }
+                i += 3 + close;
+            }
+            b'$' if raw
+                .get(i + 1)
+                .is_some_and(|&c| name_char(c) && !c.is_ascii_digit()) =>
+            {
+                let len = raw[i + 1..].iter().take_while(|&&c| name_char(c)).count();
+                let name = std::str::from_utf8(&raw[i + 1..i + 1 + len]).unwrap_or_default();
+                if let Some(v) = vars.get(name) {
+                    out.extend_from_slice(v.expose());
+                }
+                i += 1 + len;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok(())
 }

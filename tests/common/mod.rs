@@ -333,6 +333,12 @@ pub fn sops() -> PathBuf {
     tool("KUBEFIT_SOPS", ".venv/bin/sops", "sops")
 }
 
+/// A Python with python-dotenv: $KUBEFIT_PYTHON_DOTENV or `.venv/bin/python` (the test
+/// command installs python-dotenv there).
+pub fn python_with_dotenv() -> PathBuf {
+    tool("KUBEFIT_PYTHON_DOTENV", ".venv/bin/python", "python3")
+}
+
 pub fn kubectl() -> PathBuf {
     find_on_path("kubectl")
         .unwrap_or_else(|| panic!("kubectl is not on PATH: these tests need a real kubectl"))
