@@ -25,6 +25,7 @@ fn insecure() -> Stack {
 
 #[test]
 fn kubefit_and_checkov_agree_on_an_insecure_stack() {
+    common::needs_external_tools!();
     let stack = insecure();
     let report = stack.check();
     let fired: BTreeSet<String> = report

@@ -5,6 +5,7 @@ mod common;
 
 #[test]
 fn sample_stacks_give_valid_compose_files() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     for (name, stack) in common::all_stacks() {
         let compose = stack.to_compose().unwrap();
@@ -53,6 +54,7 @@ fn compose_carries_health_dependencies_limits_and_secret_references() {
 
 #[test]
 fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
+    common::needs_external_tools!();
     use kubefit::{ConfigMap, Container, Deployment, Secret, SecretValue, Stack, Volume};
     let conf = ConfigMap::new("conf").entry("prometheus.yml", "global: {}\n");
     let pw = Secret::new("db").entry("password", SecretValue::new("t0k3n-value"));

@@ -98,6 +98,7 @@ fn ours(case: &str) -> Option<BTreeMap<String, Option<String>>> {
 
 #[test]
 fn dotenv_reads_like_python_dotenv_on_the_documented_cases() {
+    common::needs_external_tools!();
     let mut disagreements = Vec::new();
     for case in SHARED {
         let theirs = python(case).map(|m| {
@@ -117,6 +118,7 @@ fn dotenv_reads_like_python_dotenv_on_the_documented_cases() {
 
 #[test]
 fn dotenv_follows_compose_where_python_dotenv_differs() {
+    common::needs_external_tools!();
     for (case, want) in COMPOSE_ONLY {
         let want: BTreeMap<String, Option<String>> = want
             .iter()

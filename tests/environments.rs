@@ -75,6 +75,7 @@ fn envs() -> Vec<Environment> {
 
 #[test]
 fn overlays_build_the_in_process_render() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(Stack, Vec<Environment>)> = vec![
         (common::deployment_stack(), envs()),
@@ -131,6 +132,7 @@ fn overlays_build_the_in_process_render() {
 
 #[test]
 fn overlays_use_current_fields_only() {
+    common::needs_external_tools!();
     let tree = common::deployment_stack()
         .kustomize(&envs(), &EmitOptions::new())
         .unwrap();
@@ -150,6 +152,7 @@ fn overlays_use_current_fields_only() {
 
 #[test]
 fn chase_sets_example_overlays_match_and_validate() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = common::run_example(
@@ -180,6 +183,7 @@ fn chase_sets_example_overlays_match_and_validate() {
 
 #[test]
 fn overrides_naming_nothing_are_errors() {
+    common::needs_external_tools!();
     let stack = common::deployment_stack();
     let env = Environment::new("Bad_Name")
         .replicas("nope", 2)
@@ -251,6 +255,7 @@ fn prod_may_not_fit_where_dev_does() {
 #[cfg(feature = "sops")]
 #[test]
 fn each_overlay_carries_its_encrypted_secrets() {
+    common::needs_external_tools!();
     let id = kubefit::AgeIdentity::generate();
     let stack = common::deployment_stack();
     let envs = envs();

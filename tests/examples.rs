@@ -120,6 +120,7 @@ fn kinds(dir: &Path) -> Vec<String> {
 
 #[test]
 fn quickstart() {
+    common::needs_external_tools!();
     let run = run("quickstart", &[]);
     judge("quickstart", &run.out);
     insta::assert_snapshot!("quickstart", snapshot(&run));
@@ -127,6 +128,7 @@ fn quickstart() {
 
 #[test]
 fn phase_v_always_free() {
+    common::needs_external_tools!();
     let run = run("phase_v_always_free", &[]);
     // Seed 002's plan does not fit the current pool, by 1.1 OCPU; the adjusted plan does.
     assert!(
@@ -155,6 +157,7 @@ fn phase_v_always_free() {
 
 #[test]
 fn chase_sets() {
+    common::needs_external_tools!();
     let run = run("chase_sets", &["--with-redis"]);
     judge("chase_sets", &run.out.join("rendered"));
     insta::assert_snapshot!("chase_sets", snapshot(&run));
@@ -162,6 +165,7 @@ fn chase_sets() {
 
 #[test]
 fn api_web_orchestrator() {
+    common::needs_external_tools!();
     let run = run("api_web_orchestrator", &[]);
     let rendered = run.out.join("rendered");
     judge("api_web_orchestrator", &rendered);
@@ -190,6 +194,7 @@ fn api_web_orchestrator() {
 
 #[test]
 fn creavio() {
+    common::needs_external_tools!();
     let run = run("creavio", &[]);
     judge("creavio", &run.out.join("k8s"));
     // The Tiltfile is Starlark; Python's parser accepts Starlark's syntax.
@@ -232,6 +237,7 @@ fn creavio() {
 
 #[test]
 fn order_service() {
+    common::needs_external_tools!();
     let run = run("order_service", &[]);
     let kinds = kinds(&run.out);
     for kind in [
@@ -262,6 +268,7 @@ fn order_service() {
 
 #[test]
 fn encrypted_secrets_of_the_examples_decrypt_with_sops() {
+    common::needs_external_tools!();
     let keys = tempfile::tempdir().unwrap();
     let (key_file, recipient) = common::age_keygen(keys.path(), "key.txt");
     for (example, secrets_dirs) in [

@@ -10,6 +10,7 @@ use kubefit::EmitOptions;
 
 #[test]
 fn sample_stacks_template_to_their_manifests() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     for (name, stack) in common::all_stacks() {
         let chart = dir.path().join(name);
@@ -33,6 +34,7 @@ fn template(chart: &std::path::Path, set: &[&str]) -> std::process::Output {
 
 #[test]
 fn values_set_images_replicas_and_resources() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let stack = common::deployment_stack();
     stack
@@ -60,6 +62,7 @@ fn values_set_images_replicas_and_resources() {
 
 #[test]
 fn the_values_schema_refuses_typos_and_bad_quantities() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     common::deployment_stack()
         .helm_chart(&EmitOptions::new())
@@ -87,6 +90,7 @@ fn the_values_schema_refuses_typos_and_bad_quantities() {
 
 #[test]
 fn go_template_text_in_objects_passes_through() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let stack = kubefit::Stack::new("shop").with(kubefit::ConfigMap::new("alerts").entry(
         "template.tmpl",

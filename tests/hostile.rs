@@ -486,6 +486,7 @@ fn credentials_in_env_values_are_linted_whatever_the_name() {
 
 #[test]
 fn helm_template_holes_cannot_be_forged_by_data() {
+    common::needs_external_tools!();
     let app = Deployment::new(
         "api",
         Container::new("api", "nginx:1.27")

@@ -29,6 +29,7 @@ fn b64(s: &str) -> String {
 
 #[test]
 fn our_files_decrypt_with_sops_for_every_recipient() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key_a, rec_a) = common::age_keygen(dir.path(), "a.txt");
     let (key_b, rec_b) = common::age_keygen(dir.path(), "b.txt");
@@ -56,6 +57,7 @@ fn our_files_decrypt_with_sops_for_every_recipient() {
 
 #[test]
 fn sops_files_decrypt_with_kubefit() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let plain = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: pw-Zx81!tango-secret\n  port: \"5432\"\n  nested:\n    - one\n    - two\ntype: Opaque\n";
@@ -132,6 +134,7 @@ fn tampered(yaml: &str, how: &str) -> String {
 
 #[test]
 fn tampering_and_wrong_keys_are_refused_by_both() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let (other_key, _) = common::age_keygen(dir.path(), "other.txt");
@@ -193,6 +196,7 @@ fn stack_with_secrets(env: &DotEnv) -> Stack {
 
 #[test]
 fn emitted_tree_decrypts_and_never_holds_plaintext() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let env = DotEnv::parse(&format!("DB_PASSWORD={PASSWORD}\nDB_TOKEN='{TOKEN}'\n")).unwrap();
@@ -335,6 +339,7 @@ fn redaction_gives_stable_snapshots_of_random_ciphertext() {
 /// sops and kubefit accept these; the docs say so instead of claiming "any tampering".
 #[test]
 fn edits_the_sops_mac_does_not_cover_pass_both() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let ids = AgeIdentity::from_file(&key).unwrap();
@@ -362,6 +367,7 @@ fn edits_the_sops_mac_does_not_cover_pass_both() {
 /// spell them the same or every such genuine file fails its MAC check.
 #[test]
 fn genuine_sops_files_with_unencrypted_floats_pass_the_mac() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let (key, recipient) = common::age_keygen(dir.path(), "key.txt");
     let plain = "numbers:\n  big: 1e21\n  small: 1.5e-7\n  wide: 100000000000000000000\n  neg: -2.5\n  int: 42\n  flag: true\nstringData:\n  password: pw\n";

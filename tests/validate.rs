@@ -7,6 +7,7 @@ const VERSIONS: [&str; 2] = ["1.33.0", "1.37.0"];
 
 #[test]
 fn sample_stacks_pass_kubernetes_validate() {
+    common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
     let mut documents = 0;

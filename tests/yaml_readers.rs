@@ -54,6 +54,7 @@ fn expected() -> (BTreeMap<String, String>, Vec<String>) {
 
 #[test]
 fn kubectl_reads_tricky_strings_as_strings() {
+    common::needs_external_tools!();
     let (want_data, want_env) = expected();
     for v in common::TRICKY_VALUES {
         assert!(want_data.values().any(|x| x == v), "fixture covers {v}");
