@@ -17,3 +17,5 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo clippy --lib --no-default-features --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked
 cargo test --locked
+# The packaged crate: its contents, the docs.rs build, and its tests without the tools.
+scripts/package-check.sh

@@ -198,6 +198,7 @@ impl EmitOptions {
     /// # let _ = opts;
     /// ```
     #[cfg(feature = "sops")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sops")))]
     #[must_use]
     pub fn encrypt_secrets(mut self, config: crate::sops::SopsConfig) -> Self {
         self.sops = Some(config);
@@ -347,6 +348,7 @@ pub enum EmitError {
     },
     /// A Secret could not be encrypted.
     #[cfg(feature = "sops")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sops")))]
     #[error("secret/{secret}: {source}")]
     Sops {
         /// The Secret.

@@ -57,6 +57,7 @@
 //! feature on its own k8s-openapi dependency, e.g.
 //! `k8s-openapi = { version = "0.29", features = ["v1_33"] }` (or `latest`).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod autoscaler;
@@ -153,12 +154,18 @@ pub use secret_value::SecretValue;
 pub use service::Service;
 pub use service_account::ServiceAccount;
 #[cfg(feature = "sops")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sops")))]
 pub use sops::{
     AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
     sops_redact,
 };
 pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use stack::Stack;
+
+/// The k8s-openapi crate kubefit is built against (0.29), so that your objects and kubefit's
+/// are the same types. kubefit enables no Kubernetes version feature of it; your binary picks
+/// one (see the README).
+pub use k8s_openapi;
 pub use statefulset::StatefulSet;
 pub use tilt::Tiltfile;
 pub use volume::Volume;
