@@ -26,6 +26,7 @@ pub const TRICKY_VALUES: [&str; 14] = [
 /// `scripts/test.sh`, sets it after installing the tools, and then a missing tool fails the
 /// test loudly), and otherwise say on stderr that they did not run, so a plain `cargo test`
 /// on a machine without the tools passes everything else.
+#[allow(unused_macros)]
 macro_rules! needs_external_tools {
     () => {
         if std::env::var_os("KUBEFIT_EXTERNAL_TOOLS").is_none_or(|v| v != "1") {
