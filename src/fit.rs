@@ -612,6 +612,10 @@ impl Stack {
     /// larger nodes never make the verdict worse. The verdict says that a placement exists;
     /// the kube-scheduler places pods one at a time and may not find a very tight one.
     ///
+    /// More than 5,000 nodes or 150,000 pods in a scenario (what one Kubernetes cluster
+    /// supports) is an error, `beyond-cluster-limits`, answered from the counts alone: time and
+    /// memory follow the size of the stack, never the numbers in it.
+    ///
     /// The idle-reclamation heuristic: Oracle reclaims an Always Free instance whose CPU p95
     /// stays under 20% for 7 days; requests are the best pre-deploy proxy for use, so a node
     /// whose steady-state CPU requests are under 20% of its capacity is flagged.

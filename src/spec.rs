@@ -1636,11 +1636,21 @@ impl StackSpec {
                 } else {
                     path
                 };
+                // Only comments, markers or a null: say what a spec needs.
+                let empty = text.lines().all(|l| {
+                    let t = l.trim();
+                    t.is_empty() || t.starts_with('#') || matches!(t, "---" | "..." | "~" | "null")
+                });
+                let message = if empty {
+                    "the spec is empty; it needs at least `namespace:`".to_owned()
+                } else {
+                    first_line(&e.to_string())
+                };
                 Err(err(vec![SpecIssue {
                     line,
                     column,
                     path,
-                    message: first_line(&e.to_string()),
+                    message,
                 }]))
             }
         }

@@ -385,6 +385,8 @@ fn files(dir: &std::path::Path) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
+        // The marker lists a whole output directory, which may hold more than manifests.
+        .filter(|p| p.file_name().is_some_and(|n| n != kubefit::OUTPUT_MARKER))
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
