@@ -60,113 +60,69 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
-mod autoscaler;
-mod block_yaml;
-mod bounded_read;
-mod budget;
 mod check;
-mod compat;
-mod compose;
-mod config_map;
-mod container;
-mod cpu;
-mod custom;
-mod deployment;
 mod diagnostic;
-mod disruption_budget;
-mod dotenv;
 mod emit;
-mod environment;
-mod fast_hash;
-mod few;
 mod fit;
-mod guard_rails;
-mod helm;
-mod ingress;
-mod kustomize;
-mod lint;
-mod memory;
-mod meta;
-mod name;
-mod network_policy;
-mod object;
-mod platform;
-mod pod;
-mod port;
-mod probe;
-mod pvc;
-mod quantity;
-mod report;
-mod resources;
-mod rules;
-mod secret;
-mod secret_value;
-mod service;
-mod service_account;
-#[cfg(feature = "sops")]
-mod sops;
+mod model;
 mod spec;
-mod spelled;
-mod stack;
-mod statefulset;
-mod str_map;
-mod tilt;
-mod view;
-mod volume;
-mod workload;
+mod units;
+mod util;
 
-pub use autoscaler::HorizontalPodAutoscaler;
-pub use budget::{Demand, ReplicaCounts, WorkloadDemand};
-pub use config_map::ConfigMap;
-pub use container::{Container, DEFAULT_UID};
-pub use cpu::{Cpu, CpuError};
-pub use custom::{
-    CustomObject, certificate, cluster_secret_store, dapr_component, external_secret,
-    letsencrypt_cluster_issuer, traefik_https_redirect, traefik_ingress_route,
-};
-pub use deployment::Deployment;
+pub use check::report::Report;
+pub use diagnostic::rules::{Rule, rule, rules, rules_markdown};
 pub use diagnostic::{Diagnostic, Severity};
-pub use disruption_budget::PodDisruptionBudget;
-pub use dotenv::{DotEnv, DotEnvError, ProcessEnv, SecretSource};
-pub use emit::{
-    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, write_files,
-};
-pub use environment::{Environment, ImageOverride};
-pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
-pub use guard_rails::{LimitRange, ResourceQuota};
-pub use helm::HelmChart;
-pub use ingress::{Ingress, PathType};
-pub use kustomize::KustomizeTree;
-pub use memory::{BytesError, Memory, Storage};
-pub use name::{Name, NameError, NameRule};
-pub use network_policy::NetworkPolicy;
-pub use object::Object;
-pub use platform::{AddOn, NodePool, Platform, PlatformError, Reserved, TenancyLimit};
-pub use port::PortRef;
-pub use probe::Probe;
-pub use pvc::PersistentVolumeClaim;
-pub use quantity::{Quantity, QuantityError, QuantityFormat};
-pub use report::Report;
-pub use resources::Resources;
-pub use rules::{Rule, rule, rules, rules_markdown};
-pub use secret::Secret;
-pub use secret_value::SecretValue;
-pub use service::Service;
-pub use service_account::ServiceAccount;
+pub use emit::environment::{Environment, ImageOverride};
+pub use emit::helm::HelmChart;
+pub use emit::kustomize::KustomizeTree;
 #[cfg(feature = "sops")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sops")))]
-pub use sops::{
+pub use emit::sops::{
     AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
     sops_redact,
 };
+pub use emit::{
+    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, write_files,
+};
+pub use fit::demand::{ReplicaCounts, WorkloadDemand};
+pub use fit::platform::{AddOn, NodePool, Platform, PlatformError, Reserved, TenancyLimit};
+pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
+pub use model::autoscaler::HorizontalPodAutoscaler;
+pub use model::config_map::ConfigMap;
+pub use model::container::{Container, DEFAULT_UID};
+pub use model::custom::{
+    CustomObject, certificate, cluster_secret_store, dapr_component, external_secret,
+    letsencrypt_cluster_issuer, traefik_https_redirect, traefik_ingress_route,
+};
+pub use model::deployment::Deployment;
+pub use model::disruption_budget::PodDisruptionBudget;
+pub use model::ingress::{Ingress, PathType};
+pub use model::limit_range::LimitRange;
+pub use model::name::{Name, NameError, NameRule};
+pub use model::network_policy::NetworkPolicy;
+pub use model::object::Object;
+pub use model::port::PortRef;
+pub use model::probe::Probe;
+pub use model::pvc::PersistentVolumeClaim;
+pub use model::resource_quota::ResourceQuota;
+pub use model::resources::Resources;
+pub use model::secret::Secret;
+pub use model::secret_value::{SecretSource, SecretValue};
+pub use model::service::Service;
+pub use model::service_account::ServiceAccount;
+pub use model::stack::Stack;
+pub use spec::dotenv::{DotEnv, DotEnvError, ProcessEnv};
 pub use spec::{SpecError, SpecIssue, StackSpec};
-pub use stack::Stack;
+pub use units::cpu::{Cpu, CpuError};
+pub use units::demand::Demand;
+pub use units::memory::{BytesError, Memory, Storage};
+pub use units::quantity::{Quantity, QuantityError, QuantityFormat};
 
+pub use emit::tilt::Tiltfile;
 /// The k8s-openapi crate kubefit is built against (0.29), so that your objects and kubefit's
 /// are the same types. kubefit enables no Kubernetes version feature of it; your binary picks
 /// one (see the README).
 pub use k8s_openapi;
-pub use statefulset::StatefulSet;
-pub use tilt::Tiltfile;
-pub use volume::Volume;
-pub use workload::{IntOrPercent, WorkloadKind, WorkloadRef};
+pub use model::statefulset::StatefulSet;
+pub use model::volume::Volume;
+pub use model::workload::{IntOrPercent, WorkloadKind, WorkloadRef};

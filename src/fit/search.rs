@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use super::{Node, PodToPlace, fits};
-use crate::budget::Demand;
+use crate::units::demand::Demand;
 
 /// Search steps (pods tried at a level) allowed, in node visits: a step costs about one
 /// visit per node. Bounds both the time (milliseconds) and the memory of the hopeless-state
@@ -229,10 +229,10 @@ impl Search<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::{Outcome, search};
-    use crate::budget::Demand;
-    use crate::cpu::Cpu;
     use crate::fit::{Node, PodToPlace, fits, place_on};
-    use crate::memory::Memory;
+    use crate::units::cpu::Cpu;
+    use crate::units::demand::Demand;
+    use crate::units::memory::Memory;
     use proptest::prelude::*;
 
     type NodeSpec = (u64, u64, u32, bool);

@@ -1,0 +1,438 @@
+//! Policy lints (the rules kube-linter, Polaris, kube-score and checkov share), run by
+//! [`Stack::check`](crate::Stack::check) beside the structural checks.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::rules::rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::container::{Container, EnvValue};
+use crate::model::name::Name;
+use crate::model::network_policy::PolicyRule;
+use crate::model::object::Object;
+use crate::model::pod::{ContainerPath, PodTemplate};
+use crate::model::stack::Stack;
+use crate::model::volume::VolumeSource;
+
+const DANGEROUS_CAPABILITIES: [&str; 8] = [
+    "ALL",
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "SYS_PTRACE",
+    "SYS_MODULE",
+    "DAC_READ_SEARCH",
+    "NET_RAW",
+    "BPF",
+];
+
+const SECRET_WORDS: [&str; 8] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "CREDENTIAL",
+];
+
+/// The lint findings of one check. With `errors_only` (the gate of
+/// [`Stack::write_yaml`](crate::Stack::write_yaml) only asks whether anything blocks),
+/// findings below error severity are dropped before their path and message are spelled out.
+pub(crate) struct Findings {
+    out: Vec<Diagnostic>,
+    errors_only: bool,
+}
+
+impl Findings {
+    fn push(
+        &mut self,
+        id: &str,
+        object: &str,
+        path: impl FnOnce() -> String,
+        message: impl FnOnce() -> String,
+    ) {
+        let Some(r) = rule(id) else { return };
+        if self.errors_only && r.severity != Severity::Error {
+            return;
+        }
+        self.out.push(Diagnostic::new(
+            r.severity,
+            r.id,
+            object,
+            path(),
+            message(),
+            r.fix,
+        ));
+    }
+}
+
+/// Whether the image names a mutable version: no tag, or `latest`.
+fn mutable_tag(image: &str) -> bool {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    match last.split_once(':') {
+        None => !image.contains('@'),
+        Some((_, tag)) => tag == "latest",
+    }
+}
+
+fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, base: ContainerPath) {
+    let r = &c.resources;
+    let name = &c.name;
+    if r.cpu_request().is_none() && r.cpu_limit().is_none() {
+        out.push(
+            "cpu-request-missing",
+            object,
+            || format!("{base}.resources.requests.cpu"),
+            || ["container `", name.as_str(), "` has no cpu request"].concat(),
+        );
+    }
+    if r.cpu_limit().is_none() {
+        out.push(
+            "cpu-limit-missing",
+            object,
+            || format!("{base}.resources.limits.cpu"),
+            || ["container `", name.as_str(), "` has no cpu limit"].concat(),
+        );
+    }
+    if r.memory_request().is_none() && r.memory_limit().is_none() {
+        out.push(
+            "memory-request-missing",
+            object,
+            || format!("{base}.resources.requests.memory"),
+            || ["container `", name.as_str(), "` has no memory request"].concat(),
+        );
+    }
+    if r.memory_limit().is_none() {
+        out.push(
+            "memory-limit-missing",
+            object,
+            || format!("{base}.resources.limits.memory"),
+            || ["container `", name.as_str(), "` has no memory limit"].concat(),
+        );
+    }
+    if mutable_tag(&c.image) {
+        out.push(
+            "image-tag-mutable",
+            object,
+            || format!("{base}.image"),
+            || format!("image `{}` has no version tag or uses `latest`", c.image),
+        );
+    }
+    if !c.image.contains("@sha256:") {
+        out.push(
+            "image-not-pinned",
+            object,
+            || format!("{base}.image"),
+            || ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
+        );
+    }
+    if c.run_as_user < 10_000 {
+        out.push(
+            "runs-as-root",
+            object,
+            || format!("{base}.securityContext.runAsUser"),
+            || {
+                format!(
+                    "container `{name}` runs as uid {} (root or below 10000)",
+                    c.run_as_user
+                )
+            },
+        );
+    }
+    if !c.read_only_root {
+        out.push(
+            "writable-root-filesystem",
+            object,
+            || format!("{base}.securityContext.readOnlyRootFilesystem"),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` has a writable root filesystem",
+                ]
+                .concat()
+            },
+        );
+    }
+    if c.allow_escalation {
+        out.push(
+            "privilege-escalation-allowed",
+            object,
+            || format!("{base}.securityContext.allowPrivilegeEscalation"),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` allows privilege escalation",
+                ]
+                .concat()
+            },
+        );
+    }
+    if c.privileged {
+        out.push(
+            "privileged-container",
+            object,
+            || format!("{base}.securityContext.privileged"),
+            || ["container `", name.as_str(), "` is privileged"].concat(),
+        );
+    }
+    if !c.drop_all_capabilities {
+        out.push(
+            "capabilities-not-dropped",
+            object,
+            || format!("{base}.securityContext.capabilities.drop"),
+            || {
+                [
+                    "container `",
+                    name.as_str(),
+                    "` keeps the runtime's default capabilities",
+                ]
+                .concat()
+            },
+        );
+    }
+    for (i, cap) in c.add_capabilities.iter().enumerate() {
+        let upper = cap.to_ascii_uppercase();
+        let bare = upper.strip_prefix("CAP_").unwrap_or(&upper);
+        if DANGEROUS_CAPABILITIES.contains(&bare) {
+            out.push(
+                "dangerous-capability",
+                object,
+                || format!("{base}.securityContext.capabilities.add[{i}]"),
+                || format!("container `{name}` adds capability {cap}"),
+            );
+        }
+    }
+    if app && c.liveness.is_none() {
+        out.push(
+            "liveness-probe-missing",
+            object,
+            || format!("{base}.livenessProbe"),
+            || ["container `", name.as_str(), "` has no liveness probe"].concat(),
+        );
+    }
+    if app && c.readiness.is_none() {
+        out.push(
+            "readiness-probe-missing",
+            object,
+            || format!("{base}.readinessProbe"),
+            || ["container `", name.as_str(), "` has no readiness probe"].concat(),
+        );
+    }
+    for (i, e) in c.env.iter().enumerate() {
+        let upper = e.name.to_ascii_uppercase();
+        let secretish = SECRET_WORDS.iter().any(|w| upper.contains(w)) && !upper.ends_with("_FILE");
+        match &e.value {
+            EnvValue::Literal(v) if secretish && !v.is_empty() => {
+                out.push(
+                    "literal-secret-in-env",
+                    object,
+                    || format!("{base}.env[{i}].value"),
+                    || format!("env var `{}` looks secret but has a literal value", e.name),
+                );
+            }
+            EnvValue::Literal(v) if secret_in_value(v) => {
+                out.push(
+                    "literal-secret-in-env",
+                    object,
+                    || format!("{base}.env[{i}].value"),
+                    || {
+                        format!(
+                            "env var `{}` has a literal value with credentials in it (a url password or a private key)",
+                            e.name
+                        )
+                    },
+                );
+            }
+            EnvValue::SecretKey { secret, .. } => {
+                out.push(
+                    "secret-as-env",
+                    object,
+                    || format!("{base}.env[{i}].valueFrom.secretKeyRef"),
+                    || format!("env var `{}` carries secret `{secret}`", e.name),
+                );
+            }
+            _ => {}
+        }
+    }
+    for (i, e) in c.env_from.iter().enumerate() {
+        if let crate::model::container::EnvFrom::Secret(s) = e {
+            out.push(
+                "secret-as-env",
+                object,
+                || format!("{base}.envFrom[{i}].secretRef"),
+                || format!("secret `{s}` is imported as env vars"),
+            );
+        }
+    }
+}
+
+fn lint_pod(
+    out: &mut Findings,
+    pod: &PodTemplate,
+    name: &Name,
+    replicas: i32,
+    object: &str,
+    covered: bool,
+    has_pdb: bool,
+) {
+    for (path, c) in pod.all_containers() {
+        lint_container(out, c, !path.init, object, path);
+    }
+    if !pod.seccomp_runtime_default {
+        out.push(
+            "seccomp-not-runtime-default",
+            object,
+            || "spec.template.spec.securityContext.seccompProfile".into(),
+            || "the pod runs without the RuntimeDefault seccomp profile".into(),
+        );
+    }
+    if pod.run_as_user < 10_000 {
+        out.push(
+            "runs-as-root",
+            object,
+            || "spec.template.spec.securityContext.runAsUser".into(),
+            || {
+                format!(
+                    "the pod runs as uid {} (root or below 10000)",
+                    pod.run_as_user
+                )
+            },
+        );
+    }
+    if pod.host_network {
+        out.push(
+            "host-namespace",
+            object,
+            || "spec.template.spec.hostNetwork".into(),
+            || "the pod shares the node's network namespace".into(),
+        );
+    }
+    for (i, v) in pod.volumes.iter().enumerate() {
+        if let VolumeSource::HostPath(p) = &v.source {
+            out.push(
+                "host-path-volume",
+                object,
+                || format!("spec.template.spec.volumes[{i}].hostPath"),
+                || format!("volume `{}` mounts the node's `{p}`", v.name),
+            );
+        }
+    }
+    if pod.automount_token {
+        out.push(
+            "service-account-token-mounted",
+            object,
+            || "spec.template.spec.automountServiceAccountToken".into(),
+            || "the pod mounts its service-account token".into(),
+        );
+    }
+    if !covered {
+        out.push(
+            "network-policy-missing",
+            object,
+            || "spec.template.metadata.labels".into(),
+            || ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
+        );
+    }
+    if replicas >= 2 && !has_pdb {
+        out.push(
+            "pdb-missing",
+            object,
+            || "spec.replicas".into(),
+            || format!("{replicas} replicas and no poddisruptionbudget"),
+        );
+    }
+    if replicas >= 2 && !pod.one_per_node {
+        out.push(
+            "anti-affinity-missing",
+            object,
+            || "spec.template.spec.affinity".into(),
+            || format!("{replicas} replicas may all land on one node"),
+        );
+    }
+}
+
+/// Whether a literal value carries a credential whatever its variable is called: a URL with
+/// a password (`postgres://u:pw@db`, unless the password is a `$(VAR)`/`${VAR}` reference) or
+/// a PEM private key.
+pub(crate) fn secret_in_value(v: &str) -> bool {
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return true;
+    }
+    let Some((_, rest)) = v.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    match userinfo.split_once(':') {
+        Some((_, pw)) => !pw.is_empty() && !pw.starts_with("$(") && !pw.starts_with("${"),
+        None => false,
+    }
+}
+
+impl Stack {
+    /// The lint diagnostics; only those of error severity when `errors_only` is set.
+    pub(crate) fn lint(&self, errors_only: bool) -> Vec<Diagnostic> {
+        let mut out = Findings {
+            out: Vec::new(),
+            errors_only,
+        };
+        // Which pod label sets NetworkPolicies select (an empty selector selects all).
+        let mut selectors: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
+        let mut pdb_targets = Vec::new();
+        for o in &self.objects {
+            match o {
+                Object::NetworkPolicy(p) => selectors.push(match &*p.rule {
+                    PolicyRule::DenyAll | PolicyRule::FromNamespace { to: None, .. } => None,
+                    PolicyRule::FromNamespace { to: Some(w), .. } => Some(&w.selector),
+                    PolicyRule::Between { to, .. } => Some(&to.selector),
+                }),
+                Object::PodDisruptionBudget(p) => {
+                    pdb_targets.push((p.target.kind, p.target.name.clone()));
+                }
+                _ => {}
+            }
+        }
+        let covered = |labels: &[(&str, &str)]| {
+            selectors.iter().any(|s| match s {
+                None => true,
+                Some(sel) => sel.iter().all(|(k, v)| {
+                    labels
+                        .binary_search_by(|(l, _)| (*l).cmp(k.as_str()))
+                        .is_ok_and(|i| labels[i].1 == v)
+                }),
+            })
+        };
+        let mut object = String::new();
+        for o in &self.objects {
+            let (kind, name, pod, replicas) = match o {
+                Object::Deployment(d) => {
+                    (crate::WorkloadKind::Deployment, &d.name, &d.pod, d.replicas)
+                }
+                Object::StatefulSet(s) => (
+                    crate::WorkloadKind::StatefulSet,
+                    &s.name,
+                    &s.pod,
+                    s.replicas,
+                ),
+                _ => continue,
+            };
+            o.reference_into(&mut object);
+            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == kind && n == name);
+            lint_pod(
+                &mut out,
+                pod,
+                name,
+                replicas,
+                &object,
+                !selectors.is_empty() && covered(&pod.pod_label_pairs(name)),
+                has_pdb,
+            );
+        }
+        out.out
+    }
+}

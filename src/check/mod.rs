@@ -1,0 +1,1341 @@
+//! Structural and cross-reference checks: everything the API server (or the running
+//! cluster) would reject, found before deploy, all at once.
+
+pub(crate) mod lint;
+pub(crate) mod report;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::check::report::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::container::{Container, EnvFrom, EnvValue};
+use crate::model::meta::Meta;
+use crate::model::name::{Name, NameRule};
+use crate::model::object::Object;
+use crate::model::pod::{ContainerPath, PodTemplate};
+use crate::model::port::PortRef;
+use crate::model::probe::Probe;
+use crate::model::stack::Stack;
+use crate::model::volume::VolumeSource;
+use crate::model::workload::{WorkloadKind, WorkloadRef};
+use crate::util::fast_hash::{FastMap, FastSet};
+
+/// Stacks with at least this many objects are checked on several threads.
+const PARALLEL_CHECK_FROM: usize = 1024;
+
+const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/// A pod label set, sorted by key.
+type LabelPairs<'a> = Vec<(&'a str, &'a str)>;
+
+struct Index<'a> {
+    /// The first object of each kind and name.
+    by_name: FastMap<(&'a str, &'a str), &'a Object>,
+    /// Every workload with its pod labels and pod template.
+    workloads: Vec<(WorkloadKind, &'a Name, LabelPairs<'a>, &'a PodTemplate)>,
+    /// Workload indices by pod label, so a selector is resolved without a full scan.
+    by_label: FastMap<(&'a str, &'a str), Ids>,
+    names: FastSet<(WorkloadKind, &'a str)>,
+    /// Secrets that custom objects create in the cluster: an External Secrets
+    /// `ExternalSecret` (its `spec.target.name`, keys from `spec.data[].secretKey`; `None`
+    /// when `dataFrom` brings keys unknown here) or a cert-manager `Certificate`
+    /// (`spec.secretName`, a TLS secret).
+    provided_secrets: BTreeMap<String, (String, Option<Vec<String>>)>,
+}
+
+/// The Secret a custom object makes the cluster create, with its keys when known.
+fn provided_secret(
+    x: &crate::model::custom::CustomObject,
+) -> Option<(String, Option<Vec<String>>)> {
+    let spec = x.body.get("spec")?;
+    match (x.api_version.split('/').next()?, x.kind.as_str()) {
+        ("external-secrets.io", "ExternalSecret") => {
+            let name = spec["target"]["name"]
+                .as_str()
+                .unwrap_or(x.name.as_str())
+                .to_owned();
+            let keys = if spec.get("dataFrom").is_some() {
+                None
+            } else {
+                Some(
+                    spec["data"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d["secretKey"].as_str().map(str::to_owned))
+                        .collect(),
+                )
+            };
+            Some((name, keys))
+        }
+        ("cert-manager.io", "Certificate") => Some((
+            spec["secretName"].as_str()?.to_owned(),
+            Some(vec!["ca.crt".into(), "tls.crt".into(), "tls.key".into()]),
+        )),
+        _ => None,
+    }
+}
+
+impl<'a> Index<'a> {
+    fn new(stack: &'a Stack) -> Self {
+        let mut by_name = FastMap::default();
+        by_name.reserve(stack.objects.len());
+        let mut workloads = Vec::new();
+        let mut provided_secrets = BTreeMap::new();
+        for o in &stack.objects {
+            if let Object::Custom(x) = o
+                && let Some((secret, keys)) = provided_secret(x)
+            {
+                provided_secrets.insert(
+                    secret,
+                    (format!("{}/{}", x.kind.to_lowercase(), x.name), keys),
+                );
+            }
+            by_name.entry((o.kind(), o.name().as_str())).or_insert(o);
+            match o {
+                Object::Deployment(d) => workloads.push((
+                    WorkloadKind::Deployment,
+                    &d.name,
+                    d.pod.pod_label_pairs(&d.name),
+                    &*d.pod,
+                )),
+                Object::StatefulSet(s) => workloads.push((
+                    WorkloadKind::StatefulSet,
+                    &s.name,
+                    s.pod.pod_label_pairs(&s.name),
+                    &s.pod,
+                )),
+                _ => {}
+            }
+        }
+        let mut by_label: FastMap<(&str, &str), Ids> = FastMap::default();
+        by_label.reserve(workloads.iter().map(|(_, _, labels, _)| labels.len()).sum());
+        for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
+            for &(k, v) in labels {
+                by_label
+                    .entry((k, v))
+                    .and_modify(|ids| ids.push(i))
+                    .or_insert(Ids::One(i));
+            }
+        }
+        let names = workloads
+            .iter()
+            .map(|(k, n, _, _)| (*k, n.as_str()))
+            .collect();
+        Index {
+            by_name,
+            workloads,
+            by_label,
+            names,
+            provided_secrets,
+        }
+    }
+
+    fn get(&self, kind: &str, name: &str) -> Option<&'a Object> {
+        self.by_name.get(&(kind, name)).copied()
+    }
+
+    fn has(&self, kind: &str, name: &str) -> bool {
+        self.get(kind, name).is_some()
+    }
+
+    fn has_workload(&self, w: &WorkloadRef) -> bool {
+        self.names.contains(&(w.kind, w.name.as_str()))
+    }
+
+    /// Pod templates whose labels carry every label of `selector` (empty selector: none).
+    fn selected(&self, selector: &crate::util::str_map::StrMap) -> Vec<&'a PodTemplate> {
+        let candidates = selector
+            .iter()
+            .map(|(k, v)| self.by_label.get(&(k, v)).map_or(&[][..], Ids::as_slice))
+            .min_by_key(|c| c.len())
+            .unwrap_or(&[]);
+        candidates
+            .iter()
+            .map(|&i| &self.workloads[i])
+            .filter(|(_, _, labels, _)| {
+                selector
+                    .iter()
+                    .all(|(k, v)| label_value(labels, k) == Some(v))
+            })
+            .map(|(_, _, _, pod)| *pod)
+            .collect()
+    }
+}
+
+/// Workload indices of one pod label: most labels (`app: x`) belong to one workload, so
+/// that one needs no allocation of its own.
+enum Ids {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Ids {
+    fn push(&mut self, i: usize) {
+        match self {
+            Ids::One(first) => *self = Ids::Many(vec![*first, i]),
+            Ids::Many(v) => v.push(i),
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Ids::One(i) => std::slice::from_ref(i),
+            Ids::Many(v) => v,
+        }
+    }
+}
+
+/// The value of `key` in a sorted label set.
+fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    labels
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| labels[i].1)
+}
+
+/// Validates `s` by `rule` unless `valid` already holds it, and remembers it when valid.
+fn remembered<'a>(
+    valid: &mut FastSet<&'a str>,
+    rule: NameRule,
+    s: &'a str,
+) -> Result<(), crate::model::name::NameError> {
+    if !valid.contains(s) {
+        rule.validate(s)?;
+        valid.insert(s);
+    }
+    Ok(())
+}
+
+struct Checker<'i, 'a> {
+    index: &'i Index<'a>,
+    out: Vec<Diagnostic>,
+    /// Label keys already found valid (the same ones recur on every object).
+    valid_keys: FastSet<&'a str>,
+}
+
+impl<'a> Checker<'_, 'a> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        id: &'static str,
+        object: &str,
+        path: &str,
+        message: String,
+        hint: &'static str,
+    ) {
+        self.out
+            .push(Diagnostic::new(severity, id, object, path, message, hint));
+    }
+
+    fn error(
+        &mut self,
+        id: &'static str,
+        object: &str,
+        path: &str,
+        message: String,
+        hint: &'static str,
+    ) {
+        self.push(Severity::Error, id, object, path, message, hint);
+    }
+
+    fn name(&mut self, rule: NameRule, value: &str, object: &str, path: impl FnOnce() -> String) {
+        if let Err(e) = rule.validate(value) {
+            self.error(
+                "invalid-name",
+                object,
+                &path(),
+                e.to_string(),
+                "rename it to follow the rule",
+            );
+        }
+    }
+
+    fn meta(&mut self, meta: &'a Meta, object: &str, prefix: &str) {
+        for (k, v) in &meta.labels {
+            self.label(k, v, object, prefix, "labels.");
+        }
+        for k in meta.annotations().keys() {
+            if let Err(e) = NameRule::LabelKey.validate(k) {
+                self.error(
+                    "invalid-annotation",
+                    object,
+                    &format!("{prefix}annotations.{k}"),
+                    e.to_string(),
+                    "use a key like `example.com/name`",
+                );
+            }
+        }
+    }
+
+    fn suppressions(&mut self, meta: &Meta, object: &str) {
+        for (id, reason) in meta.suppressions() {
+            if crate::diagnostic::rules::rule(id).is_none() {
+                self.error(
+                    "unknown-rule",
+                    object,
+                    "suppress",
+                    format!("`{id}` is not a kubefit rule id"),
+                    "use an id from kubefit::rules() (see docs/rules.md)",
+                );
+            }
+            if reason.trim().is_empty() {
+                self.error(
+                    "suppression-without-reason",
+                    object,
+                    "suppress",
+                    format!("suppression of `{id}` gives no reason"),
+                    "say why the rule does not apply here",
+                );
+            }
+        }
+    }
+
+    /// Checks one label; its path (`{prefix}{field}{key}`) is only spelled out on error.
+    fn label(&mut self, key: &'a str, value: &'a str, object: &str, prefix: &str, field: &str) {
+        let path = || format!("{prefix}{field}{key}");
+        if let Err(e) = remembered(&mut self.valid_keys, NameRule::LabelKey, key) {
+            self.error(
+                "invalid-label",
+                object,
+                &path(),
+                e.to_string(),
+                "use a key like `app.kubernetes.io/name`",
+            );
+        }
+        // Values are mostly distinct (names, versions): checked directly, cheaper than a
+        // lookup.
+        if let Err(e) = NameRule::LabelValue.validate(value) {
+            self.error(
+                "invalid-label",
+                object,
+                &path(),
+                e.to_string(),
+                "shorten the value or remove the characters labels do not allow",
+            );
+        }
+    }
+
+    fn config_map_key(
+        &mut self,
+        cm: &Name,
+        key: Option<&str>,
+        object: &str,
+        path: impl FnOnce() -> String,
+    ) {
+        match self.index.get("ConfigMap", cm.as_str()) {
+            None => self.error(
+                "dangling-config-map",
+                object,
+                &path(),
+                format!("configmap `{cm}` is not in the stack"),
+                "add the configmap to the stack or fix the reference",
+            ),
+            Some(Object::ConfigMap(c)) => {
+                if let Some(key) = key
+                    && !c.data.contains_key(key)
+                {
+                    let keys: Vec<&str> = c.data.keys().collect();
+                    self.error(
+                        "missing-config-map-key",
+                        object,
+                        &path(),
+                        format!(
+                            "configmap `{cm}` has no key `{key}` (it has: {})",
+                            keys.join(", ")
+                        ),
+                        "add the key to the configmap or fix the key name",
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn secret_key(
+        &mut self,
+        secret: &Name,
+        key: Option<&str>,
+        object: &str,
+        path: impl FnOnce() -> String,
+    ) {
+        match self.index.get("Secret", secret.as_str()) {
+            None if self.index.provided_secrets.contains_key(secret.as_str()) => {
+                let (by, keys) = &self.index.provided_secrets[secret.as_str()];
+                if let (Some(key), Some(keys)) = (key, keys)
+                    && !keys.iter().any(|k| k == key)
+                {
+                    self.error(
+                        "missing-secret-key",
+                        object,
+                        &path(),
+                        format!("secret `{secret}` (created by {by}) has no key `{key}`"),
+                        "add the key to the object that creates the secret or fix the key name",
+                    );
+                }
+            }
+            None => self.error(
+                "dangling-secret",
+                object,
+                &path(),
+                format!("secret `{secret}` is not in the stack"),
+                "add the secret to the stack or fix the reference",
+            ),
+            Some(Object::Secret(s)) => {
+                if let Some(key) = key
+                    && !s.has_key(key)
+                {
+                    self.error(
+                        "missing-secret-key",
+                        object,
+                        &path(),
+                        format!("secret `{secret}` has no key `{key}`"),
+                        "add the key to the secret or fix the key name",
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    fn probe(&mut self, probe: &Probe, c: &Container, object: &str, path: impl FnOnce() -> String) {
+        let Some(port) = probe.port() else { return };
+        let found = match &port {
+            PortRef::Name(n) => c.ports.iter().any(|p| &p.name == n),
+            PortRef::Number(n) => c.ports.iter().any(|p| p.number == *n),
+        };
+        if !found {
+            self.error(
+                "probe-port-mismatch",
+                object,
+                &path(),
+                format!(
+                    "probe port `{port}` is not a port of container `{}`",
+                    c.name
+                ),
+                "declare the port on the container or probe one it declares",
+            );
+        }
+    }
+
+    fn container(
+        &mut self,
+        c: &Container,
+        pod: &PodTemplate,
+        claim_names: &BTreeSet<&str>,
+        object: &str,
+        base: ContainerPath,
+    ) {
+        self.name(NameRule::Dns1123Label, &c.name, object, || {
+            format!("{base}.name")
+        });
+        if c.image.trim().is_empty() {
+            self.error(
+                "missing-image",
+                object,
+                &format!("{base}.image"),
+                format!("container `{}` has no image", c.name),
+                "set an image such as `nginx:1.27`",
+            );
+        }
+        for (i, p) in c.ports.iter().enumerate() {
+            self.name(NameRule::PortName, &p.name, object, || {
+                format!("{base}.ports[{i}].name")
+            });
+            if p.number == 0 {
+                self.error(
+                    "invalid-port",
+                    object,
+                    &format!("{base}.ports[{i}].containerPort"),
+                    "port 0 is not a valid port".to_owned(),
+                    "use a port between 1 and 65535",
+                );
+            }
+        }
+        for (i, e) in c.env.iter().enumerate() {
+            self.name(NameRule::EnvVarName, &e.name, object, || {
+                format!("{base}.env[{i}].name")
+            });
+            match &e.value {
+                EnvValue::ConfigMapKey { config_map, key } => {
+                    self.config_map_key(config_map, Some(key), object, || {
+                        format!("{base}.env[{i}].valueFrom.configMapKeyRef")
+                    });
+                }
+                EnvValue::SecretKey { secret, key } => {
+                    self.secret_key(secret, Some(key), object, || {
+                        format!("{base}.env[{i}].valueFrom.secretKeyRef")
+                    });
+                }
+                EnvValue::Literal(_) | EnvValue::Field(_) => {}
+            }
+        }
+        for (i, e) in c.env_from.iter().enumerate() {
+            match e {
+                EnvFrom::ConfigMap(n) => self.config_map_key(n, None, object, || {
+                    format!("{base}.envFrom[{i}].configMapRef.name")
+                }),
+                EnvFrom::Secret(n) => self.secret_key(n, None, object, || {
+                    format!("{base}.envFrom[{i}].secretRef.name")
+                }),
+            }
+        }
+        let r = &c.resources;
+        // Values compare as integers; they are spelled out only for a diagnostic.
+        let exceeded = [
+            (
+                "cpu",
+                r.cpu_request()
+                    .zip(r.cpu_limit())
+                    .filter(|(rq, lm)| rq.as_millis() > lm.as_millis())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
+            ),
+            (
+                "memory",
+                r.memory_request()
+                    .zip(r.memory_limit())
+                    .filter(|(rq, lm)| rq.as_bytes() > lm.as_bytes())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
+            ),
+            (
+                "ephemeral-storage",
+                r.ephemeral_storage_request()
+                    .zip(r.ephemeral_storage_limit())
+                    .filter(|(rq, lm)| rq.as_bytes() > lm.as_bytes())
+                    .map(|(rq, lm)| (rq.to_string(), lm.to_string())),
+            ),
+        ];
+        for (res, values) in exceeded {
+            if let Some((rqs, lms)) = values {
+                self.error(
+                    "request-exceeds-limit",
+                    object,
+                    &format!("{base}.resources.requests.{res}"),
+                    format!("{res} request {rqs} is greater than its limit {lms}"),
+                    "lower the request or raise the limit; the api server rejects request > limit",
+                );
+            }
+        }
+        for (label, probe) in [
+            ("livenessProbe", &c.liveness),
+            ("readinessProbe", &c.readiness),
+            ("startupProbe", &c.startup),
+        ] {
+            if let Some(p) = probe {
+                self.probe(p, c, object, || format!("{base}.{label}"));
+            }
+        }
+        let mut seen_paths = BTreeSet::new();
+        for (i, m) in c.mounts.iter().enumerate() {
+            let path = format!("{base}.volumeMounts[{i}]");
+            let known = pod.volumes.iter().any(|v| v.name == m.volume)
+                || claim_names.contains(m.volume.as_str());
+            if !known {
+                self.error(
+                    "dangling-volume",
+                    object,
+                    &format!("{path}.name"),
+                    format!("volume `{}` is not a volume of this pod", m.volume),
+                    "add the volume to the workload with .volume(...) or fix the name",
+                );
+            }
+            if !m.path.starts_with('/') {
+                self.error(
+                    "invalid-mount-path",
+                    object,
+                    &format!("{path}.mountPath"),
+                    format!("mount path `{}` is not absolute", m.path),
+                    "use an absolute path such as `/data`",
+                );
+            }
+            if !seen_paths.insert(m.path.as_str()) {
+                self.error(
+                    "duplicate-mount-path",
+                    object,
+                    &format!("{path}.mountPath"),
+                    format!("mount path `{}` is used twice", m.path),
+                    "mount each path once",
+                );
+            }
+        }
+    }
+
+    fn workload(
+        &mut self,
+        name: &'a Name,
+        pod: &'a PodTemplate,
+        replicas: i32,
+        claim_names: &BTreeSet<&str>,
+        object: &str,
+    ) {
+        if replicas < 0 {
+            self.error(
+                "invalid-replicas",
+                object,
+                "spec.replicas",
+                format!("replicas is {replicas}"),
+                "use zero or more replicas",
+            );
+        }
+        let labels = pod.pod_label_pairs(name);
+        for &(k, v) in &labels {
+            self.label(k, v, object, "spec.template.metadata.", "labels.");
+        }
+        let selector = pod.selector_pairs(name);
+        if selector.is_empty() {
+            self.error(
+                "selector-mismatch",
+                object,
+                "spec.selector.matchLabels",
+                "the selector is empty".to_owned(),
+                "select at least one pod label",
+            );
+        }
+        for &(k, v) in &selector {
+            if label_value(&labels, k) != Some(v) {
+                self.error(
+                    "selector-mismatch",
+                    object,
+                    &format!("spec.selector.matchLabels.{k}"),
+                    format!("selector `{k}={v}` does not match the pod template labels"),
+                    "add the label to the pods with .pod_label(...) or fix the selector",
+                );
+            }
+        }
+        if let Some(sa) = &pod.service_account
+            && !self.index.has("ServiceAccount", sa.as_str())
+        {
+            self.error(
+                "dangling-service-account",
+                object,
+                "spec.template.spec.serviceAccountName",
+                format!("serviceaccount `{sa}` is not in the stack"),
+                "add the serviceaccount to the stack",
+            );
+        }
+        let mut container_names = BTreeSet::new();
+        let mut port_names = BTreeSet::new();
+        for (base, c) in pod.all_containers() {
+            if !container_names.insert(c.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("{base}.name"),
+                    format!("container name `{}` is used twice in the pod", c.name),
+                    "give each container a unique name",
+                );
+            }
+            for (i, p) in c.ports.iter().enumerate() {
+                if !port_names.insert(p.name.as_str()) {
+                    self.error(
+                        "duplicate-name",
+                        object,
+                        &format!("{base}.ports[{i}].name"),
+                        format!("port name `{}` is used twice in the pod", p.name),
+                        "give each port a unique name",
+                    );
+                }
+            }
+            self.container(c, pod, claim_names, object, base);
+        }
+        let mut volume_names = BTreeSet::new();
+        for (i, v) in pod.volumes.iter().enumerate() {
+            let path = format!("spec.template.spec.volumes[{i}]");
+            self.name(NameRule::Dns1123Label, &v.name, object, || {
+                format!("{path}.name")
+            });
+            if !volume_names.insert(v.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("{path}.name"),
+                    format!("volume name `{}` is used twice in the pod", v.name),
+                    "give each volume a unique name",
+                );
+            }
+            match &v.source {
+                VolumeSource::ConfigMap(n) => {
+                    self.config_map_key(n, None, object, || format!("{path}.configMap.name"));
+                }
+                VolumeSource::Secret(n) => {
+                    self.secret_key(n, None, object, || format!("{path}.secret.secretName"));
+                }
+                VolumeSource::Pvc(n) => {
+                    if !self.index.has("PersistentVolumeClaim", n.as_str()) {
+                        self.error(
+                            "dangling-persistent-volume-claim",
+                            object,
+                            &format!("{path}.persistentVolumeClaim.claimName"),
+                            format!("persistentvolumeclaim `{n}` is not in the stack"),
+                            "add the claim to the stack or fix the reference",
+                        );
+                    }
+                }
+                VolumeSource::EmptyDir { .. } | VolumeSource::HostPath(_) => {}
+            }
+        }
+    }
+
+    fn service(&mut self, svc: &'a crate::model::service::Service, object: &str) {
+        if svc.ports.is_empty() && !svc.headless {
+            self.error(
+                "service-without-ports",
+                object,
+                "spec.ports",
+                "the service exposes no port".to_owned(),
+                "add a port with .port(...) or build it with Service::expose(&workload)",
+            );
+        }
+        let mut names = BTreeSet::new();
+        for (i, p) in svc.ports.iter().enumerate() {
+            self.name(NameRule::PortName, &p.name, object, || {
+                format!("spec.ports[{i}].name")
+            });
+            if !names.insert(p.name.as_str()) {
+                self.error(
+                    "duplicate-name",
+                    object,
+                    &format!("spec.ports[{i}].name"),
+                    format!("port name `{}` is used twice", p.name),
+                    "give each port a unique name",
+                );
+            }
+        }
+        for (k, v) in &svc.selector {
+            self.label(k, v, object, "spec.", "selector.");
+        }
+        if svc.selector.is_empty() {
+            self.push(
+                Severity::Warning,
+                "service-without-selector",
+                object,
+                "spec.selector",
+                "the service has no selector, so it routes to no pod unless endpoints are managed by hand".to_owned(),
+                "select a workload with .select(&workload)",
+            );
+            return;
+        }
+        let pods = self.index.selected(&svc.selector);
+        if pods.is_empty() {
+            let sel: Vec<String> = svc
+                .selector
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            self.error(
+                "service-selects-nothing",
+                object,
+                "spec.selector",
+                format!(
+                    "selector {} matches no workload in the stack",
+                    sel.join(",")
+                ),
+                "select a workload with .select(&workload) or add the workload to the stack",
+            );
+            return;
+        }
+        for (i, p) in svc.ports.iter().enumerate() {
+            let ok = pods.iter().any(|pod| {
+                pod.containers.iter().any(|c| {
+                    c.ports.iter().any(|cp| match &p.target {
+                        PortRef::Name(n) => &cp.name == n,
+                        PortRef::Number(n) => cp.number == *n,
+                    })
+                })
+            });
+            if !ok {
+                self.error(
+                    "target-port-mismatch",
+                    object,
+                    &format!("spec.ports[{i}].targetPort"),
+                    format!(
+                        "target port `{}` is not a container port of the selected pods",
+                        p.target
+                    ),
+                    "target a port the containers declare, or declare it with Container::port",
+                );
+            }
+        }
+    }
+
+    fn ingress(&mut self, ing: &crate::model::ingress::Ingress) {
+        let object = format!("ingress/{}", ing.name);
+        let object = object.as_str();
+        if ing.routes.is_empty() {
+            self.error(
+                "ingress-without-routes",
+                object,
+                "spec.rules",
+                "the ingress has no route".to_owned(),
+                "add a route with .route(...)",
+            );
+        }
+        let mut rule_index: Vec<&Option<String>> = Vec::new();
+        let mut path_counts: BTreeMap<usize, usize> = BTreeMap::new();
+        for r in &ing.routes {
+            let ri = match rule_index.iter().position(|h| **h == r.host) {
+                Some(i) => i,
+                None => {
+                    rule_index.push(&r.host);
+                    rule_index.len() - 1
+                }
+            };
+            let pi = path_counts.entry(ri).or_insert(0);
+            let base = {
+                let pi = *pi;
+                move || format!("spec.rules[{ri}].http.paths[{pi}]")
+            };
+            *pi += 1;
+            if let Some(host) = &r.host {
+                let bare = host.strip_prefix("*.").unwrap_or(host);
+                if NameRule::Dns1123Subdomain.validate(bare).is_err() {
+                    self.error(
+                        "invalid-host",
+                        object,
+                        &format!("spec.rules[{ri}].host"),
+                        format!("host `{host}` is not a valid dns name"),
+                        "use a lowercase dns name such as `shop.example.com`",
+                    );
+                }
+            }
+            if !r.path.starts_with('/') {
+                self.error(
+                    "invalid-path",
+                    object,
+                    &format!("{}.path", base()),
+                    format!("path `{}` does not start with '/'", r.path),
+                    "start the path with '/'",
+                );
+            }
+            let svc_path = || format!("{}.backend.service", base());
+            match self.index.get("Service", r.service.as_str()) {
+                Some(Object::Service(svc)) => {
+                    let ok = svc.ports.iter().any(|p| match &r.port {
+                        PortRef::Name(n) => &p.name == n,
+                        PortRef::Number(n) => p.port == *n,
+                    });
+                    if !ok {
+                        self.error(
+                            "ingress-port-mismatch",
+                            object,
+                            &format!("{}.port", svc_path()),
+                            format!("service `{}` does not expose port `{}`", r.service, r.port),
+                            "route to a port the service exposes",
+                        );
+                    }
+                }
+                _ => self.error(
+                    "dangling-service",
+                    object,
+                    &format!("{}.name", svc_path()),
+                    format!("service `{}` is not in the stack", r.service),
+                    "add the service to the stack",
+                ),
+            }
+        }
+        if !ing.certificates_managed() {
+            for (i, t) in ing.tls.iter().enumerate() {
+                if !self.index.has("Secret", t.secret.as_str())
+                    && !self.index.provided_secrets.contains_key(t.secret.as_str())
+                {
+                    self.error(
+                        "missing-tls-secret",
+                        object,
+                        &format!("spec.tls[{i}].secretName"),
+                        format!("tls secret `{}` is not in the stack", t.secret),
+                        "add the secret, or annotate the ingress with cert-manager.io/cluster-issuer so cert-manager creates it",
+                    );
+                }
+            }
+        }
+    }
+
+    fn autoscaler(&mut self, hpa: &crate::model::autoscaler::HorizontalPodAutoscaler) {
+        let object = format!("horizontalpodautoscaler/{}", hpa.name);
+        let object = object.as_str();
+        if hpa.min < 1 {
+            self.error(
+                "invalid-replicas",
+                object,
+                "spec.minReplicas",
+                format!("minReplicas is {}", hpa.min),
+                "use at least 1",
+            );
+        }
+        if hpa.min > hpa.max {
+            self.error(
+                "hpa-min-exceeds-max",
+                object,
+                "spec.minReplicas",
+                format!(
+                    "minReplicas {} is greater than maxReplicas {}",
+                    hpa.min, hpa.max
+                ),
+                "make minReplicas at most maxReplicas",
+            );
+        }
+        if hpa.cpu.is_none() && hpa.memory.is_none() {
+            self.push(
+                Severity::Warning,
+                "hpa-without-metrics",
+                object,
+                "spec.metrics",
+                "no metric is set, so the autoscaler falls back to 80% cpu".to_owned(),
+                "set .cpu_utilization(...) or .memory_utilization(...)",
+            );
+        }
+        if !self.index.has_workload(&hpa.target) {
+            self.error(
+                "dangling-scale-target",
+                object,
+                "spec.scaleTargetRef.name",
+                format!("{} is not in the stack", hpa.target.object()),
+                "add the workload to the stack",
+            );
+        }
+    }
+
+    fn workload_target(&mut self, w: &WorkloadRef, object: &str, path: &str) {
+        if !self.index.has_workload(w) {
+            self.error(
+                "dangling-workload",
+                object,
+                path,
+                format!("{} is not in the stack", w.object()),
+                "add the workload to the stack",
+            );
+        }
+    }
+}
+
+impl Stack {
+    /// [`Stack::check`] plus [`Stack::fit`] on `platform`, in one report: the budget's
+    /// diagnostics join the structural ones and its tables are printed with them.
+    ///
+    /// ```
+    /// use kubefit::{Platform, Stack};
+    /// let report = Stack::new("shop").check_on(&Platform::gke_e2_standard_2(1));
+    /// assert!(!report.has_errors());
+    /// assert_eq!(report.fit().map(|f| f.verdict()), Some(kubefit::Verdict::Fits));
+    /// ```
+    #[must_use]
+    pub fn check_on(&self, platform: &crate::fit::platform::Platform) -> Report {
+        let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform), false);
+        let fit = fit.unwrap_or_else(|| self.fit(platform));
+        diagnostics.extend(fit.diagnostics().iter().cloned());
+        Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
+    }
+
+    /// Checks the whole stack and returns every problem at once.
+    ///
+    /// Covered: names (per kind's rule), duplicate names, label syntax, selectors that do not
+    /// match their pod labels, Services that select nothing or target a port no selected pod
+    /// declares, Ingress backends that are missing or not exposed, missing TLS secrets,
+    /// references to ConfigMaps, Secrets, keys, volumes, claims and ServiceAccounts that are
+    /// not in the stack, probe ports that are not container ports, requests greater than
+    /// limits, autoscaler bounds and targets.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, Container, Cpu, Deployment, Resources, Stack};
+    ///
+    /// let cfg = ConfigMap::new("cfg").entry("a", "1");
+    /// let api = Deployment::new(
+    ///     "api",
+    ///     Container::new("api", "nginx:1.27")
+    ///         .env_from_config_map_key("B", &cfg, "b")
+    ///         .resources(Resources::new().cpu_request_of(Cpu::millis(500)).cpu_limit_of(Cpu::millis(250))),
+    /// );
+    /// let report = Stack::new("shop").with(cfg).with(api).check();
+    /// assert_eq!(report.error_count(), 2);
+    /// assert_eq!(report.with_id("missing-config-map-key").count(), 1);
+    /// assert_eq!(report.with_id("request-exceeds-limit").count(), 1);
+    /// ```
+    #[must_use]
+    pub fn check(&self) -> Report {
+        Report::new(
+            self.namespace.as_str(),
+            self.diagnostics_and_fit(None, false).0,
+        )
+    }
+
+    /// The unsorted diagnostics and, given a platform, the fit on it: for large stacks on
+    /// every core (the fit beside the check, the check split by objects). With
+    /// `errors_only`, the lints leave out their warnings and notes (every error is still
+    /// there; structural checks report as always).
+    pub(crate) fn diagnostics_and_fit(
+        &self,
+        platform: Option<&crate::fit::platform::Platform>,
+        errors_only: bool,
+    ) -> (Vec<Diagnostic>, Option<crate::fit::FitReport>) {
+        let threads = if self.objects.len() < PARALLEL_CHECK_FROM {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        };
+        match platform {
+            Some(p) if threads > 1 => std::thread::scope(|scope| {
+                let fit = scope.spawn(|| self.fit(p));
+                let diagnostics = self.unsorted_diagnostics_on(threads, errors_only);
+                let fit = fit.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (diagnostics, Some(fit))
+            }),
+            _ => (
+                self.unsorted_diagnostics_on(threads, errors_only),
+                platform.map(|p| self.fit(p)),
+            ),
+        }
+    }
+
+    /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
+    /// and not yet deduplicated ([`Report::new`] sorts them), the work split across up to
+    /// `threads` threads (callers pass 1 for small stacks): the same diagnostics in the same
+    /// order. `errors_only` as for [`Stack::diagnostics_and_fit`].
+    pub(crate) fn unsorted_diagnostics_on(
+        &self,
+        threads: usize,
+        errors_only: bool,
+    ) -> Vec<Diagnostic> {
+        let n = self.objects.len();
+        let parts = threads.clamp(1, 8).min(n.max(1));
+        let mut out = if parts <= 1 {
+            let mut out = self.object_diagnostics(&Index::new(self), &self.objects, true);
+            out.extend(self.lint(errors_only));
+            out
+        } else {
+            let size = n.div_ceil(parts);
+            let join = |h: std::thread::ScopedJoinHandle<'_, Vec<Diagnostic>>| {
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            };
+            std::thread::scope(|scope| {
+                // The lints need no index: they run while it is built.
+                let lint = scope.spawn(|| self.lint(errors_only));
+                let index = Index::new(self);
+                let mut out = std::thread::scope(|parts| {
+                    let index = &index;
+                    let rest: Vec<_> = self.objects[size..]
+                        .chunks(size)
+                        .map(|part| {
+                            parts.spawn(move || self.object_diagnostics(index, part, false))
+                        })
+                        .collect();
+                    let mut out = self.object_diagnostics(index, &self.objects[..size], true);
+                    for h in rest {
+                        out.extend(join(h));
+                    }
+                    out
+                });
+                out.extend(join(lint));
+                out
+            })
+        };
+        self.apply_suppressions(&mut out);
+        out
+    }
+
+    /// Structure and cross-reference diagnostics of `objects` (a run of this stack's
+    /// objects), with those of the namespace itself when `namespace` is set.
+    fn object_diagnostics(
+        &self,
+        index: &Index<'_>,
+        objects: &[Object],
+        namespace: bool,
+    ) -> Vec<Diagnostic> {
+        let mut c = Checker {
+            index,
+            out: Vec::new(),
+            valid_keys: FastSet::default(),
+        };
+        if namespace {
+            self.namespace_diagnostics(&mut c);
+        }
+        let mut object = String::new();
+        for o in objects {
+            o.reference_into(&mut object);
+            // The index keeps the first object of each kind and name; any other is a duplicate.
+            let first = c.index.get(o.kind(), o.name().as_str());
+            if !first.is_some_and(|f| std::ptr::eq(f, o)) {
+                c.error(
+                    "duplicate-name",
+                    &object,
+                    "metadata.name",
+                    format!(
+                        "two {} objects are named `{}`",
+                        o.kind().to_lowercase(),
+                        o.name()
+                    ),
+                    "rename one of them",
+                );
+            }
+            let rule = match o {
+                Object::Service(_) => NameRule::Dns1035Label,
+                Object::StatefulSet(_) => NameRule::Dns1123Label,
+                _ => NameRule::Dns1123Subdomain,
+            };
+            c.name(rule, o.name().as_str(), &object, || {
+                "metadata.name".to_owned()
+            });
+            c.meta(o.meta(), &object, "metadata.");
+            c.suppressions(o.meta(), &object);
+            match o {
+                Object::Deployment(d) => {
+                    c.workload(&d.name, &d.pod, d.replicas, &BTreeSet::new(), &object);
+                }
+                Object::StatefulSet(s) => {
+                    let claims: BTreeSet<&str> = s.claims.iter().map(|p| p.name.as_str()).collect();
+                    c.workload(&s.name, &s.pod, s.replicas, &claims, &object);
+                    for (i, claim) in s.claims.iter().enumerate() {
+                        c.name(NameRule::Dns1123Label, claim.name.as_str(), &object, || {
+                            format!("spec.volumeClaimTemplates[{i}].metadata.name")
+                        });
+                    }
+                    match c.index.get("Service", s.service_name.as_str()) {
+                        None => c.error(
+                            "missing-governing-service",
+                            &object,
+                            "spec.serviceName",
+                            format!("service `{}` is not in the stack", s.service_name),
+                            "add statefulset.headless_service() to the stack",
+                        ),
+                        Some(Object::Service(svc)) if !svc.headless => c.push(
+                            Severity::Warning,
+                            "governing-service-not-headless",
+                            &object,
+                            "spec.serviceName",
+                            format!(
+                                "service `{}` is not headless, so pods get no stable dns names",
+                                s.service_name
+                            ),
+                            "use statefulset.headless_service()",
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                Object::Service(s) => c.service(s, &object),
+                Object::Ingress(i) => c.ingress(i),
+                Object::HorizontalPodAutoscaler(h) => c.autoscaler(h),
+                Object::PodDisruptionBudget(p) => {
+                    c.workload_target(&p.target, &object, "spec.selector");
+                }
+                Object::NetworkPolicy(p) => match &*p.rule {
+                    crate::model::network_policy::PolicyRule::Between { from, to, .. } => {
+                        c.workload_target(from, &object, "spec.ingress[0].from[0].podSelector");
+                        c.workload_target(to, &object, "spec.podSelector");
+                    }
+                    crate::model::network_policy::PolicyRule::FromNamespace {
+                        to: Some(to),
+                        ..
+                    } => {
+                        c.workload_target(to, &object, "spec.podSelector");
+                    }
+                    _ => {}
+                },
+                Object::ConfigMap(cm) => {
+                    for k in cm.data.keys() {
+                        if let Err(e) = NameRule::ConfigKey.validate(k) {
+                            c.error(
+                                "invalid-key",
+                                &object,
+                                &format!("data.{k}"),
+                                e.to_string(),
+                                "rename the key",
+                            );
+                        }
+                    }
+                }
+                Object::Secret(s) => {
+                    for (k, var) in &s.missing {
+                        c.error(
+                            "secret-value-missing",
+                            &object,
+                            &format!("data.{k}"),
+                            format!("no value for key `{k}`: variable {var} is not set"),
+                            "set it in the uncommitted .env file (see .env.example) or the environment",
+                        );
+                    }
+                    for k in s.data.keys() {
+                        if let Err(e) = NameRule::ConfigKey.validate(k) {
+                            c.error(
+                                "invalid-key",
+                                &object,
+                                &format!("data.{k}"),
+                                e.to_string(),
+                                "rename the key",
+                            );
+                        }
+                    }
+                }
+                Object::Custom(x) => {
+                    let version_ok = x
+                        .api_version
+                        .split_once('/')
+                        .is_some_and(|(g, v)| g.contains('.') && !v.is_empty());
+                    if !version_ok {
+                        c.error(
+                            "invalid-api-version",
+                            &object,
+                            "apiVersion",
+                            format!(
+                                "apiVersion `{}` is not `group/version` of a custom resource",
+                                x.api_version
+                            ),
+                            "write it as the CRD defines it, e.g. `traefik.io/v1alpha1`",
+                        );
+                    }
+                    if !x.kind.starts_with(|ch: char| ch.is_ascii_uppercase())
+                        || !x.kind.chars().all(|ch| ch.is_ascii_alphanumeric())
+                    {
+                        c.error(
+                            "invalid-kind",
+                            &object,
+                            "kind",
+                            format!("kind `{}` is not a CamelCase kind name", x.kind),
+                            "write the kind as the CRD defines it, e.g. `Middleware`",
+                        );
+                    }
+                }
+                Object::PersistentVolumeClaim(_)
+                | Object::ServiceAccount(_)
+                | Object::ResourceQuota(_)
+                | Object::LimitRange(_) => {}
+            }
+        }
+        c.out
+    }
+
+    fn namespace_diagnostics<'a>(&'a self, c: &mut Checker<'_, 'a>) {
+        let ns_object = format!("namespace/{}", self.namespace);
+        c.name(
+            NameRule::Dns1123Label,
+            self.namespace.as_str(),
+            &ns_object,
+            || "metadata.name".to_owned(),
+        );
+        if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
+            c.error(
+                "reserved-namespace",
+                &ns_object,
+                "metadata.name",
+                format!(
+                    "namespace `{}` is shared with the cluster; stacks get their own",
+                    self.namespace
+                ),
+                "pick a namespace named after the application",
+            );
+        }
+        c.meta(&self.meta, &ns_object, "metadata.");
+        c.suppressions(&self.meta, &ns_object);
+    }
+
+    /// Marks the diagnostics that objects or the stack suppress.
+    fn apply_suppressions(&self, out: &mut [Diagnostic]) {
+        // Suppressions: per object, then per stack.
+        let per_object: FastMap<String, &Meta> = self
+            .objects
+            .iter()
+            .filter(|o| !o.meta().suppressions().is_empty())
+            .map(|o| (o.reference(), o.meta()))
+            .collect();
+        if per_object.is_empty() && self.meta.suppressions().is_empty() {
+            return;
+        }
+        for d in out.iter_mut() {
+            let reason = per_object
+                .get(&d.object)
+                .and_then(|m| m.suppressions().get(&d.id))
+                .or_else(|| self.meta.suppressions().get(&d.id));
+            if let Some(reason) = reason {
+                d.suppressed = Some(reason.to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ConfigMap, Container, Deployment, Service, Stack};
+
+    /// A stack above the parallel threshold with errors and warnings spread over it.
+    fn large() -> Stack {
+        let mut stack = Stack::new("shop");
+        for i in 0..400 {
+            let cfg = ConfigMap::new(format!("cfg-{i}")).entry("a", "1");
+            let mut c = Container::new("web", "nginx:1.27").port("http", 8080);
+            c = if i % 7 == 0 {
+                c.env_from_config_map_key("B", &cfg, "missing")
+            } else {
+                c.env_from_config_map(&cfg)
+            };
+            let d = Deployment::new(format!("app-{i}").as_str(), c);
+            let d = if i % 11 == 0 {
+                d.suppress("liveness-probe-missing", "batch job")
+            } else {
+                d
+            };
+            let s = Service::new(format!("app-{i}").as_str()).select(&d).port(
+                "http",
+                80,
+                if i % 13 == 0 { "nope" } else { "http" },
+            );
+            stack = stack.with(cfg).with(d).with(s);
+        }
+        stack.with(ConfigMap::new("cfg-0").entry("dup", "x"))
+    }
+
+    #[test]
+    fn the_check_on_several_threads_finds_the_same_in_the_same_order() {
+        let stack = large();
+        assert!(stack.objects.len() >= super::PARALLEL_CHECK_FROM);
+        let one = stack.unsorted_diagnostics_on(1, false);
+        assert!(one.iter().any(|d| d.id == "duplicate-name"));
+        assert!(one.iter().any(|d| d.id == "missing-config-map-key"));
+        assert!(one.iter().any(|d| d.suppressed.is_some()));
+        for threads in [2, 3, 8] {
+            assert_eq!(
+                stack.unsorted_diagnostics_on(threads, false),
+                one,
+                "{threads} threads"
+            );
+        }
+        // More threads than objects, and no objects at all.
+        let small = Stack::new("default").with(ConfigMap::new("Bad_Name"));
+        let serial = small.unsorted_diagnostics_on(1, false);
+        assert!(serial.len() >= 2, "{serial:?}");
+        assert_eq!(small.unsorted_diagnostics_on(8, false), serial);
+        let empty = Stack::new("default");
+        assert_eq!(
+            empty.unsorted_diagnostics_on(8, false),
+            empty.unsorted_diagnostics_on(1, false)
+        );
+    }
+
+    #[test]
+    fn errors_only_drops_exactly_the_lints_below_error_severity() {
+        use crate::diagnostic::Severity;
+        let stack = large();
+        let lint_rest: Vec<_> = stack
+            .lint(false)
+            .into_iter()
+            .filter(|d| d.severity != Severity::Error)
+            .map(|d| (d.id, d.object, d.path))
+            .collect();
+        assert!(lint_rest.len() > 1000, "{}", lint_rest.len());
+        for threads in [1, 2] {
+            let all = stack.unsorted_diagnostics_on(threads, false);
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|d| {
+                    !lint_rest
+                        .iter()
+                        .any(|(id, o, p)| *id == d.id && *o == d.object && *p == d.path)
+                })
+                .cloned()
+                .collect();
+            assert!(expected.iter().any(|d| d.severity == Severity::Error));
+            assert_eq!(
+                stack.unsorted_diagnostics_on(threads, true),
+                expected,
+                "{threads} threads"
+            );
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! What a stack asks of the scheduler: effective pod requests, worst-case replica counts,
+//! storage and load balancers — counted by the scheduler's rules, not a naive sum.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::container::Container;
+use crate::model::deployment::Strategy;
+use crate::model::object::Object;
+use crate::model::pod::PodTemplate;
+use crate::model::stack::Stack;
+pub use crate::units::demand::Demand;
+use crate::units::memory::{Memory, Storage};
+
+fn container_requests(c: &Container) -> Demand {
+    let r = &c.resources;
+    Demand {
+        cpu: r.effective_cpu_request(),
+        memory: r.effective_memory_request(),
+        ephemeral_storage: r
+            .ephemeral_storage_request()
+            .or(r.ephemeral_storage_limit())
+            .unwrap_or_default(),
+    }
+}
+
+fn container_limits(c: &Container) -> Demand {
+    let r = &c.resources;
+    Demand {
+        cpu: r.cpu_limit().unwrap_or_default(),
+        memory: r.memory_limit().unwrap_or_default(),
+        ephemeral_storage: r.ephemeral_storage_limit().unwrap_or_default(),
+    }
+}
+
+/// The scheduler's effective request of a pod:
+/// max(sum of app containers + sidecars, largest init container + the sidecars started
+/// before it), per resource. kubefit emits sidecars before the other init containers, so
+/// every init container runs beside all sidecars.
+pub(crate) fn pod_requests(pod: &PodTemplate) -> Demand {
+    pod_sum(pod, container_requests)
+}
+
+/// The same rule applied to limits (a missing limit counts as zero).
+pub(crate) fn pod_limits(pod: &PodTemplate) -> Demand {
+    pod_sum(pod, container_limits)
+}
+
+fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
+    let sidecars = pod
+        .sidecars
+        .iter()
+        .map(f)
+        .fold(Demand::default(), Demand::add);
+    let app = pod
+        .containers
+        .iter()
+        .map(f)
+        .fold(Demand::default(), Demand::add)
+        .add(sidecars);
+    pod.init_containers
+        .iter()
+        .map(|c| f(c).add(sidecars))
+        .fold(app, Demand::max)
+}
+
+/// How many pods of a workload exist in each situation.
+///
+/// ```
+/// let c = kubefit::ReplicaCounts { steady: 2, rollout: 3, peak: 6 };
+/// assert!(c.peak >= c.rollout);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReplicaCounts {
+    /// Normal operation: max(replicas, HPA minReplicas).
+    pub steady: u32,
+    /// During a rolling update from steady state: steady + maxSurge.
+    pub rollout: u32,
+    /// Worst case: max(replicas, HPA maxReplicas) + maxSurge.
+    pub peak: u32,
+}
+
+/// One workload's demand.
+///
+/// ```
+/// use kubefit::{Container, Cpu, Deployment, Memory, Resources, Stack};
+/// let d = Deployment::new("api", Container::new("api", "nginx:1.27")
+///     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64)))).replicas(4);
+/// let w = &Stack::new("shop").with(d).workload_demands()[0];
+/// assert_eq!(w.counts.peak, 5); // 4 + 25% surge rounded up
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadDemand {
+    /// `deployment/api`.
+    pub object: String,
+    /// The effective request of one pod.
+    pub pod_requests: Demand,
+    /// The limits of one pod.
+    pub pod_limits: Demand,
+    /// Pod counts.
+    pub counts: ReplicaCounts,
+    /// Whether at most one pod may run per node.
+    pub one_per_node: bool,
+    /// The largest memory limit of any one container (OOM check).
+    pub largest_memory_limit: Memory,
+    /// Whether the pods only run on nodes of this architecture (`kubernetes.io/arch`).
+    pub arch: Option<String>,
+    /// Containers of one pod without (cpu request, memory request, cpu limit, memory limit).
+    #[serde(skip)]
+    pub(crate) missing: [u64; 4],
+}
+
+impl Stack {
+    /// The demand of every workload, counted by the scheduler's rules.
+    ///
+    /// ```
+    /// assert!(kubefit::Stack::new("shop").workload_demands().is_empty());
+    /// ```
+    #[must_use]
+    pub fn workload_demands(&self) -> Vec<WorkloadDemand> {
+        let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
+        for o in &self.objects {
+            if let Object::HorizontalPodAutoscaler(h) = o {
+                hpa.insert(
+                    (h.target.kind.as_str(), h.target.name.as_str()),
+                    (h.min, h.max),
+                );
+            }
+        }
+        let clamp = |n: i32| u32::try_from(n.max(0)).unwrap_or(0);
+        let mut out = Vec::new();
+        for o in &self.objects {
+            let (kind, reference, name, pod, replicas, surge) = match o {
+                Object::Deployment(d) => {
+                    let surge = match &d.strategy {
+                        Strategy::RollingUpdate { max_surge, .. } => Some(*max_surge),
+                        Strategy::Recreate => None,
+                    };
+                    (
+                        "Deployment",
+                        "deployment/",
+                        &d.name,
+                        &d.pod,
+                        d.replicas,
+                        surge,
+                    )
+                }
+                // StatefulSets replace pods in place: no surge.
+                Object::StatefulSet(s) => (
+                    "StatefulSet",
+                    "statefulset/",
+                    &s.name,
+                    &s.pod,
+                    s.replicas,
+                    None,
+                ),
+                _ => continue,
+            };
+            let (min, max) = hpa
+                .get(&(kind, name.as_str()))
+                .copied()
+                .unwrap_or((replicas, replicas));
+            let steady = replicas.max(min);
+            let peak_replicas = replicas.max(max);
+            let surge_of = |n: i32| surge.map_or(0, |s| s.resolve(n, true).max(0));
+            let counts = ReplicaCounts {
+                steady: clamp(steady),
+                rollout: clamp(steady.saturating_add(surge_of(steady))),
+                peak: clamp(peak_replicas.saturating_add(surge_of(peak_replicas))),
+            };
+            let largest_memory_limit = pod
+                .containers
+                .iter()
+                .chain(&pod.init_containers)
+                .chain(&pod.sidecars)
+                .filter_map(|c| c.resources.memory_limit())
+                .max()
+                .unwrap_or_default();
+            let mut missing = [0u64; 4];
+            for c in pod
+                .containers
+                .iter()
+                .chain(&pod.init_containers)
+                .chain(&pod.sidecars)
+            {
+                let r = &c.resources;
+                let flags = [
+                    r.cpu_request().is_none() && r.cpu_limit().is_none(),
+                    r.memory_request().is_none() && r.memory_limit().is_none(),
+                    r.cpu_limit().is_none(),
+                    r.memory_limit().is_none(),
+                ];
+                for (m, f) in missing.iter_mut().zip(flags) {
+                    *m += u64::from(f);
+                }
+            }
+            out.push(WorkloadDemand {
+                object: [reference, name.as_str()].concat(),
+                pod_requests: pod_requests(pod),
+                pod_limits: pod_limits(pod),
+                counts,
+                one_per_node: pod.one_per_node,
+                largest_memory_limit,
+                arch: pod
+                    .node_selector
+                    .get("kubernetes.io/arch")
+                    .map(str::to_owned),
+                missing,
+            });
+        }
+        out
+    }
+
+    /// Persistent storage the stack claims: PVCs plus each StatefulSet claim template
+    /// times its peak replicas.
+    ///
+    /// ```
+    /// use kubefit::{PersistentVolumeClaim, Stack, Storage};
+    /// let s = Stack::new("shop").with(PersistentVolumeClaim::new("d", Storage::gibibytes(5)));
+    /// assert_eq!(s.claimed_storage(), Storage::gibibytes(5));
+    /// ```
+    #[must_use]
+    pub fn claimed_storage(&self) -> Storage {
+        let claims = self
+            .objects
+            .iter()
+            .any(|o| matches!(o, Object::StatefulSet(s) if !s.claims.is_empty()));
+        let peaks: BTreeMap<String, u32> = if claims {
+            self.workload_demands()
+                .into_iter()
+                .map(|w| (w.object, w.counts.peak))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        self.objects
+            .iter()
+            .map(|o| match o {
+                Object::PersistentVolumeClaim(p) => p.size,
+                Object::StatefulSet(s) => {
+                    let n = peaks
+                        .get(&format!("statefulset/{}", s.name))
+                        .copied()
+                        .unwrap_or(0);
+                    s.claims
+                        .iter()
+                        .map(|c| c.size)
+                        .sum::<Storage>()
+                        .times(u64::from(n))
+                }
+                _ => Storage::ZERO,
+            })
+            .sum()
+    }
+
+    /// The number of LoadBalancer Services.
+    ///
+    /// ```
+    /// use kubefit::{Service, Stack};
+    /// assert_eq!(Stack::new("shop").with(Service::new("a").load_balancer()).load_balancer_count(), 1);
+    /// ```
+    #[must_use]
+    pub fn load_balancer_count(&self) -> u32 {
+        let n = self
+            .objects
+            .iter()
+            .filter(|o| matches!(o, Object::Service(s) if s.is_load_balancer()))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
+pub(crate) fn total(demands: &[WorkloadDemand], count: fn(&ReplicaCounts) -> u32) -> Demand {
+    demands
+        .iter()
+        .map(|w| w.pod_requests.times(u64::from(count(&w.counts))))
+        .fold(Demand::default(), Demand::add)
+}
+
+pub(crate) fn total_limits(demands: &[WorkloadDemand], count: fn(&ReplicaCounts) -> u32) -> Demand {
+    demands
+        .iter()
+        .map(|w| w.pod_limits.times(u64::from(count(&w.counts))))
+        .fold(Demand::default(), Demand::add)
+}

@@ -1,0 +1,1286 @@
+//! "Will this stack run on my nodes?" — pods placed on nodes by their requests,
+//! first-fit-decreasing with an exhaustive fallback, in steady state, during a rollout and at
+//! the worst case.
+
+pub(crate) mod demand;
+mod guard_rails;
+pub(crate) mod platform;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fit::demand::{Demand, ReplicaCounts, WorkloadDemand, total, total_limits};
+use crate::fit::platform::Platform;
+use crate::model::stack::Stack;
+use crate::units::cpu::Cpu;
+use crate::units::memory::{Memory, Storage};
+use crate::util::spelled::Spelled;
+
+mod search;
+
+/// The three answers to "does it fit?".
+///
+/// ```
+/// use kubefit::Verdict;
+/// assert_eq!(Verdict::Fits.to_string(), "fits");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every pod fits, even at the worst case (HPA max plus rollout surge).
+    Fits,
+    /// Steady state fits, but a rollout or the HPA maximum does not.
+    FitsSteadyStateOnly,
+    /// Even steady state does not fit (or a platform cap is exceeded).
+    DoesNotFit,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Fits => "fits",
+            Verdict::FitsSteadyStateOnly => {
+                "fits in steady state, not during a rollout or at hpa max"
+            }
+            Verdict::DoesNotFit => "does not fit",
+        })
+    }
+}
+
+/// A pod that could not be placed, and what it lacks on the node that came closest.
+///
+/// ```
+/// # let u = kubefit::Unplaced { pod: "deployment/api#3".into(), best_node: "n-0".into(), lacking: vec!["cpu short by 150m".into()] };
+/// assert!(u.lacking[0].contains("cpu"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unplaced {
+    /// `deployment/api#3` (workload and replica index) or `addon/coredns`.
+    pub pod: String,
+    /// The node that came closest.
+    pub best_node: String,
+    /// What it lacks there, e.g. `cpu short by 150m`.
+    pub lacking: Vec<String>,
+}
+
+/// One node after placement.
+///
+/// ```
+/// # let n = kubefit::NodeUsage { node: "a-0".into(), pool: "a".into(), allocatable: kubefit::Demand::default(), requested: kubefit::Demand::default(), pods: 0, max_pods: 110 };
+/// assert_eq!(n.pods, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeUsage {
+    /// Node name (`pool-index`).
+    pub node: String,
+    /// Its pool.
+    pub pool: String,
+    /// What pods may use.
+    pub allocatable: Demand,
+    /// What the placed pods request.
+    pub requested: Demand,
+    /// Pods placed.
+    pub pods: u32,
+    /// The node's `maxPods`.
+    pub max_pods: u32,
+}
+
+/// The outcome of placing one scenario's pods.
+///
+/// ```
+/// # let s = kubefit::Placement { scenario: "steady".into(), pods: 0, nodes: vec![], unplaced: vec![] };
+/// assert!(s.unplaced.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    /// `steady`, `rollout` or `peak`.
+    pub scenario: String,
+    /// Pods to place (add-ons included).
+    pub pods: u32,
+    /// Every node after placement.
+    pub nodes: Vec<NodeUsage>,
+    /// Pods that did not fit.
+    pub unplaced: Vec<Unplaced>,
+}
+
+/// Per-workload figures for the report.
+///
+/// ```
+/// # let _ = std::mem::size_of::<kubefit::WorkloadUsage>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadUsage {
+    /// `deployment/api`.
+    pub object: String,
+    /// Pod counts.
+    pub counts: ReplicaCounts,
+    /// One pod's effective requests.
+    pub pod_requests: Demand,
+    /// One pod's limits.
+    pub pod_limits: Demand,
+    /// Requests at the worst case.
+    pub peak_requests: Demand,
+    /// Per-mille of the cluster's allocatable CPU the worst case requests.
+    pub cpu_permille: u64,
+    /// Per-mille of the cluster's allocatable memory the worst case requests.
+    pub memory_permille: u64,
+}
+
+/// Storage and load balancers against the platform's caps.
+///
+/// ```
+/// # let _ = std::mem::size_of::<kubefit::Allowances>();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allowances {
+    /// Persistent volume claims (claim templates × peak replicas included).
+    pub claimed_storage: Storage,
+    /// Boot volumes of every node.
+    pub boot_volumes: Storage,
+    /// The block-storage cap, if any.
+    pub block_storage_budget: Option<Storage>,
+    /// LoadBalancer Services.
+    pub load_balancers: u32,
+    /// The load-balancer cap, if any.
+    pub load_balancer_allowance: Option<u32>,
+}
+
+/// The answer to "will this stack fit and schedule on this platform?".
+///
+/// `Display` renders a terminal report (per node and per workload: requests, limits,
+/// percentage of allocatable, a bar); `Serialize` gives the same numbers as JSON.
+///
+/// ```
+/// use kubefit::{Container, Cpu, Deployment, Memory, Platform, Resources, Stack, Verdict};
+///
+/// let api = Deployment::new("api", Container::new("api", "nginx:1.27")
+///     .resources(Resources::new().requests(Cpu::millis(300), Memory::mebibytes(256))))
+///     .replicas(2);
+/// let fit = Stack::new("shop").with(api).fit(&Platform::oci_always_free());
+/// assert_eq!(fit.verdict(), Verdict::Fits);
+/// println!("{fit}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FitReport {
+    platform: String,
+    source: String,
+    checked: String,
+    note: Option<String>,
+    verdict: Verdict,
+    capacity: Demand,
+    allocatable: Demand,
+    steady_requests: Demand,
+    peak_requests: Demand,
+    peak_limits: Demand,
+    headroom: Demand,
+    cpu_limit_overcommit_percent: u64,
+    memory_limit_overcommit_percent: u64,
+    workloads: Vec<WorkloadUsage>,
+    placements: Vec<Placement>,
+    allowances: Allowances,
+    diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    missing_at_peak: [u64; 4],
+    #[serde(skip)]
+    largest_node: (Cpu, Memory),
+}
+
+#[derive(Clone)]
+struct Node {
+    name: String,
+    pool: String,
+    arch: String,
+    alloc: Demand,
+    used: Demand,
+    pods: u32,
+    max_pods: u32,
+    workloads: BTreeSet<usize>,
+}
+
+/// A pod to place. Its label (`deployment/api#3`, `addon/coredns`) is spelled out only when
+/// it cannot be placed; sorting compares it without building it.
+struct PodToPlace<'a> {
+    /// `deployment/api` or `addon/coredns`.
+    owner: &'a str,
+    /// The replica index of a workload pod.
+    replica: Option<u32>,
+    workload: Option<usize>,
+    one_per_node: bool,
+    arch: Option<&'a str>,
+    req: Demand,
+}
+
+impl PodToPlace<'_> {
+    fn label(&self) -> String {
+        match self.replica {
+            Some(r) => format!("{}#{r}", self.owner),
+            None => self.owner.to_owned(),
+        }
+    }
+
+    /// Compares as the labels would, byte by byte.
+    fn label_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (x, y) = (self.owner.as_bytes(), other.owner.as_bytes());
+        let n = x.len().min(y.len());
+        // The owners decide when they differ within their common length; equal owners leave
+        // it to the replicas. Only when one owner is a prefix of the other do the replica
+        // digits meet owner bytes.
+        let ordering = x[..n].cmp(&y[..n]);
+        if ordering.is_ne() {
+            return ordering;
+        }
+        // `#replica`, as `label` appends it.
+        let (ta, tb) = (
+            self.replica.map(|r| Spelled::number(u64::from(r), "")),
+            other.replica.map(|r| Spelled::number(u64::from(r), "")),
+        );
+        let ([ha, da], [hb, db]) = (replica_bytes(ta.as_ref()), replica_bytes(tb.as_ref()));
+        if x.len() == y.len() {
+            ha.iter().chain(da).cmp(hb.iter().chain(db))
+        } else {
+            x.iter()
+                .chain(ha)
+                .chain(da)
+                .cmp(y.iter().chain(hb).chain(db))
+        }
+    }
+}
+
+/// The `#` and the digits of a replica suffix, or nothing.
+fn replica_bytes(t: Option<&Spelled>) -> [&[u8]; 2] {
+    match t {
+        Some(s) => [b"#", s.as_str().as_bytes()],
+        None => [b"", b""],
+    }
+}
+
+/// The most nodes one Kubernetes cluster supports (kubernetes.io, "Considerations for large
+/// clusters": no more than 5,000 nodes, 150,000 pods in total).
+const MAX_NODES: u64 = 5_000;
+/// The most pods one Kubernetes cluster supports (same source).
+const MAX_PODS: u64 = 150_000;
+
+fn nodes_of(platform: &Platform) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for pool in platform.pools() {
+        for i in 0..pool.count() {
+            nodes.push(Node {
+                name: format!("{}-{i}", pool.name()),
+                pool: pool.name().to_owned(),
+                arch: pool.architecture().to_owned(),
+                alloc: Demand {
+                    cpu: pool.allocatable_cpu(),
+                    memory: pool.allocatable_memory(),
+                    ephemeral_storage: pool
+                        .ephemeral_storage_capacity()
+                        .unwrap_or(Memory::bytes(u64::MAX)),
+                },
+                used: Demand::default(),
+                pods: 0,
+                max_pods: pool.max_pods_per_node(),
+                workloads: BTreeSet::new(),
+            });
+        }
+    }
+    nodes
+}
+
+fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
+    let mut lacking = Vec::new();
+    let free_cpu = node.alloc.cpu.saturating_sub(node.used.cpu);
+    if pod.req.cpu > free_cpu {
+        lacking.push(format!(
+            "cpu short by {} (needs {}, {} free)",
+            pod.req.cpu.saturating_sub(free_cpu),
+            pod.req.cpu,
+            free_cpu
+        ));
+    }
+    let free_mem = node.alloc.memory.saturating_sub(node.used.memory);
+    if pod.req.memory > free_mem {
+        lacking.push(format!(
+            "memory short by {} (needs {}, {} free)",
+            pod.req.memory.saturating_sub(free_mem),
+            pod.req.memory,
+            free_mem
+        ));
+    }
+    let free_eph = node
+        .alloc
+        .ephemeral_storage
+        .saturating_sub(node.used.ephemeral_storage);
+    if pod.req.ephemeral_storage > free_eph {
+        lacking.push(format!(
+            "ephemeral-storage short by {}",
+            pod.req.ephemeral_storage.saturating_sub(free_eph)
+        ));
+    }
+    if node.pods >= node.max_pods {
+        lacking.push(format!("pod slots (maxPods {} reached)", node.max_pods));
+    }
+    if let Some(arch) = &pod.arch
+        && *arch != node.arch
+    {
+        lacking.push(format!("architecture {arch} (node is {})", node.arch));
+    }
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+        && node.workloads.contains(&w)
+    {
+        lacking.push("a free node (one replica per node)".to_owned());
+    }
+    lacking
+}
+
+/// How many of [`shortfall`]'s conditions fail, without allocating.
+fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
+    [
+        pod.req.cpu > node.alloc.cpu.saturating_sub(node.used.cpu),
+        pod.req.memory > node.alloc.memory.saturating_sub(node.used.memory),
+        pod.req.ephemeral_storage
+            > node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage),
+        node.pods >= node.max_pods,
+        pod.arch.is_some_and(|a| a != node.arch),
+        pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+}
+
+/// The allocation-free test of [`shortfall`] being empty.
+fn fits(node: &Node, pod: &PodToPlace) -> bool {
+    pod.req.cpu <= node.alloc.cpu.saturating_sub(node.used.cpu)
+        && pod.req.memory <= node.alloc.memory.saturating_sub(node.used.memory)
+        && pod.req.ephemeral_storage
+            <= node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage)
+        && node.pods < node.max_pods
+        && pod.arch.is_none_or(|a| a == node.arch)
+        && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
+}
+
+fn place_on(node: &mut Node, pod: &PodToPlace) {
+    node.used = Demand {
+        cpu: node.used.cpu + pod.req.cpu,
+        memory: node.used.memory + pod.req.memory,
+        ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
+    };
+    node.pods += 1;
+    // Only one-per-node workloads are ever looked up.
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+    {
+        node.workloads.insert(w);
+    }
+}
+
+/// The platform's nodes with the per-node add-ons placed on every node, the add-on pods that
+/// did not fit, and how many add-on pods there were.
+fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, Vec<Unplaced>, u32) {
+    let mut nodes = nodes_of(platform);
+    let mut unplaced = Vec::new();
+    let mut total_pods = 0u32;
+    for (addon, label) in platform.addons().iter().zip(labels) {
+        if !addon.is_per_node() {
+            continue;
+        }
+        for node in &mut nodes {
+            let pod = PodToPlace {
+                owner: label,
+                replica: None,
+                workload: None,
+                one_per_node: false,
+                arch: None,
+                req: Demand::new(addon.cpu(), addon.memory()),
+            };
+            total_pods += 1;
+            if fits(node, &pod) {
+                place_on(node, &pod);
+            } else {
+                unplaced.push(Unplaced {
+                    lacking: shortfall(node, &pod),
+                    pod: pod.label(),
+                    best_node: node.name.clone(),
+                });
+            }
+        }
+    }
+    (nodes, unplaced, total_pods)
+}
+
+/// Places the pods of one scenario (`count` replicas of each workload, and the add-ons) by
+/// first-fit-decreasing by dominant share of the largest node, ties broken by label; when
+/// that leaves pods out, [`search::search`] looks for a placement of every pod. `pods` is
+/// refilled; `addon_labels` are the add-ons' labels (`addon/coredns`), in order.
+fn place<'a>(
+    scenario: &str,
+    platform: &Platform,
+    demands: &'a [WorkloadDemand],
+    addon_labels: &'a [String],
+    pods: &mut Vec<PodToPlace<'a>>,
+    count: fn(&ReplicaCounts) -> u32,
+) -> Placement {
+    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, addon_labels);
+    pods.clear();
+    pods.extend(
+        platform
+            .addons()
+            .iter()
+            .zip(addon_labels)
+            .filter(|(a, _)| !a.is_per_node())
+            .map(|(a, label)| PodToPlace {
+                owner: label,
+                replica: None,
+                workload: None,
+                one_per_node: false,
+                arch: None,
+                req: Demand::new(a.cpu(), a.memory()),
+            }),
+    );
+    for (i, w) in demands.iter().enumerate() {
+        for r in 0..count(&w.counts) {
+            pods.push(PodToPlace {
+                owner: &w.object,
+                replica: Some(r),
+                workload: Some(i),
+                one_per_node: w.one_per_node,
+                arch: w.arch.as_deref(),
+                req: w.pod_requests,
+            });
+        }
+    }
+    let max_cpu = u128::from(
+        nodes
+            .iter()
+            .map(|n| n.alloc.cpu.as_millis())
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    let max_mem = u128::from(
+        nodes
+            .iter()
+            .map(|n| n.alloc.memory.as_bytes())
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    let key = |p: &PodToPlace| {
+        let c = u128::from(p.req.cpu.as_millis()) * max_mem;
+        let m = u128::from(p.req.memory.as_bytes()) * max_cpu;
+        c.max(m)
+    };
+    // Stable: pods arrive in runs already in order, which it merges with fewer comparisons.
+    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
+    total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
+    let addons_unplaced = unplaced.len();
+    // Identical pods fit first at a node no earlier than the previous one did (free room only
+    // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
+    let mut cursors: crate::util::fast_hash::FastMap<(Demand, Option<&str>, Option<usize>), usize> =
+        crate::util::fast_hash::FastMap::default();
+    for pod in pods.iter() {
+        let shape = (
+            pod.req,
+            pod.arch,
+            pod.one_per_node.then_some(pod.workload).flatten(),
+        );
+        let start = cursors.get(&shape).copied().unwrap_or(0);
+        let found = nodes
+            .iter()
+            .skip(start)
+            .position(|n| fits(n, pod))
+            .map(|i| i + start);
+        match found {
+            Some(i) => {
+                place_on(&mut nodes[i], pod);
+                cursors.insert(shape, i);
+            }
+            None => {
+                cursors.insert(shape, nodes.len());
+                // The closest node: fewest missing resources, then most free cpu. Counted
+                // without formatting; only the winner's shortfall is spelled out.
+                let best = nodes.iter().min_by(|na, nb| {
+                    lack_count(na, pod).cmp(&lack_count(nb, pod)).then_with(|| {
+                        let free = |n: &Node| n.alloc.cpu.saturating_sub(n.used.cpu);
+                        free(nb).cmp(&free(na))
+                    })
+                });
+                let (lacking, best_node) = match best {
+                    Some(n) => (shortfall(n, pod), n.name.clone()),
+                    None => (
+                        vec!["a node (the platform has none)".to_owned()],
+                        String::new(),
+                    ),
+                };
+                unplaced.push(Unplaced {
+                    pod: pod.label(),
+                    best_node,
+                    lacking,
+                });
+            }
+        }
+    }
+    if unplaced.len() > addons_unplaced {
+        // First-fit left pods out; a placement may still exist.
+        let (fresh, _, _) = with_per_node_addons(platform, addon_labels);
+        if let search::Outcome::Placed(assignment) = search::search(&fresh, pods) {
+            nodes = fresh;
+            for (pod, &i) in pods.iter().zip(&assignment) {
+                place_on(&mut nodes[i], pod);
+            }
+            unplaced.truncate(addons_unplaced);
+        }
+    }
+    Placement {
+        scenario: scenario.to_owned(),
+        pods: total_pods,
+        nodes: nodes
+            .into_iter()
+            .map(|n| NodeUsage {
+                node: n.name,
+                pool: n.pool,
+                allocatable: n.alloc,
+                requested: n.used,
+                pods: n.pods,
+                max_pods: n.max_pods,
+            })
+            .collect(),
+        unplaced,
+    }
+}
+
+/// Unplaced pods grouped by owner (`deployment/api`), in first-seen order, with a count and
+/// the first pod's shortfall.
+fn group_unplaced(unplaced: &[Unplaced]) -> Vec<(&str, usize, &Unplaced)> {
+    let mut groups: Vec<(&str, usize, &Unplaced)> = Vec::new();
+    for u in unplaced {
+        let owner = u.pod.split('#').next().unwrap_or(&u.pod);
+        match groups.iter_mut().find(|(o, _, _)| *o == owner) {
+            Some(g) => g.1 += 1,
+            None => groups.push((owner, 1, u)),
+        }
+    }
+    groups
+}
+
+/// Bytes for people: `6.4Gi`, `512Mi` (floor to one decimal; JSON keeps the exact value).
+fn human(m: Memory) -> String {
+    let b = m.as_bytes();
+    for (unit, size) in [
+        ("Ti", 1u64 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
+        if b >= size {
+            let tenths = u128::from(b) * 10 / u128::from(size);
+            return if tenths % 10 == 0 {
+                format!("{}{unit}", tenths / 10)
+            } else {
+                format!("{}.{}{unit}", tenths / 10, tenths % 10)
+            };
+        }
+    }
+    format!("{b}")
+}
+
+fn permille(part: u64, whole: u64) -> u64 {
+    if whole == 0 {
+        return if part == 0 { 0 } else { u64::MAX };
+    }
+    u64::try_from(u128::from(part) * 1000 / u128::from(whole)).unwrap_or(u64::MAX)
+}
+
+impl Stack {
+    /// Places every pod of the stack on `platform`'s nodes by their requests and answers
+    /// whether it fits: in steady state, during a rollout, and at the worst case
+    /// (max(replicas, HPA max) + maxSurge). Platform caps (tenancy pools, block storage,
+    /// load balancers) and risks (memory limits above a node, limit overcommit, idle
+    /// reclamation) are reported as diagnostics.
+    ///
+    /// Pods are placed first-fit-decreasing (largest share of a node first, onto the first
+    /// node with room for its requests, pod slot, architecture and one-replica-per-node rule).
+    /// When that leaves pods out, a bounded exhaustive search looks for a placement of every
+    /// pod, so a stack is reported as not fitting only when no placement exists, or (for more
+    /// than 1,000 pods in a scenario, or a search beyond its budget of 50,000 steps, fewer on
+    /// more than four nodes) when neither finds one. For stacks the search decides, more or
+    /// larger nodes never make the verdict worse. The verdict says that a placement exists;
+    /// the kube-scheduler places pods one at a time and may not find a very tight one.
+    ///
+    /// More than 5,000 nodes or 150,000 pods in a scenario (what one Kubernetes cluster
+    /// supports) is an error, `beyond-cluster-limits`, answered from the counts alone: time and
+    /// memory follow the size of the stack, never the numbers in it.
+    ///
+    /// The idle-reclamation heuristic: Oracle reclaims an Always Free instance whose CPU p95
+    /// stays under 20% for 7 days; requests are the best pre-deploy proxy for use, so a node
+    /// whose steady-state CPU requests are under 20% of its capacity is flagged.
+    ///
+    /// ```
+    /// use kubefit::{Container, Cpu, Deployment, Memory, Platform, Resources, Stack, Verdict};
+    ///
+    /// let big = Deployment::new("big", Container::new("big", "nginx:1.27")
+    ///     .resources(Resources::new().requests(Cpu::cores(3), Memory::gibibytes(1))));
+    /// let fit = Stack::new("shop").with(big).fit(&Platform::oci_always_free());
+    /// assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    /// assert!(fit.diagnostics()[0].message.contains("cpu short by"));
+    /// ```
+    #[must_use]
+    pub fn fit(&self, platform: &Platform) -> FitReport {
+        let mut demands = self.workload_demands();
+        if let Some((cpu, memory)) = platform.pod_overhead_of() {
+            for w in &mut demands {
+                w.pod_requests.cpu = w.pod_requests.cpu + cpu;
+                w.pod_requests.memory = w.pod_requests.memory + memory;
+            }
+        }
+        let addon_labels: Vec<String> = platform
+            .addons()
+            .iter()
+            .map(|a| format!("addon/{}", a.name()))
+            .collect();
+        // One list of pods, refilled for each scenario.
+        let mut pods = Vec::new();
+        let mut place = |scenario, count| {
+            place(
+                scenario,
+                platform,
+                &demands,
+                &addon_labels,
+                &mut pods,
+                count,
+            )
+        };
+        // Simulating pod by pod costs memory and time in proportion to the numbers in the
+        // input (`replicas: 2147483647` is 20 bytes), so counts beyond what Kubernetes supports
+        // in one cluster are answered arithmetically instead.
+        let node_count: u64 = platform.pools().iter().map(|p| u64::from(p.count())).sum();
+        let per_node_addons = platform.addons().iter().filter(|a| a.is_per_node()).count();
+        let once_addons = platform.addons().len() - per_node_addons;
+        let pods_in = |count: fn(&ReplicaCounts) -> u32| {
+            demands
+                .iter()
+                .map(|w| u64::from(count(&w.counts)))
+                .sum::<u64>()
+                + node_count * per_node_addons as u64
+                + once_addons as u64
+        };
+        let peak_pods = pods_in(|c| c.peak).max(pods_in(|c| c.rollout));
+        let mut diags = Vec::new();
+        let platform_object = format!("platform/{}", platform.name());
+        let beyond = node_count > MAX_NODES || peak_pods > MAX_PODS;
+        let (steady, rollout, peak) = if beyond {
+            // Blame the platform for its nodes, or the workload with the most pods.
+            let largest = demands.iter().max_by_key(|w| w.counts.peak);
+            let (what, object, path, n, max) = match largest {
+                Some(w) if node_count <= MAX_NODES => (
+                    "pods at peak",
+                    w.object.as_str(),
+                    "spec.replicas",
+                    peak_pods,
+                    MAX_PODS,
+                ),
+                _ if node_count <= MAX_NODES => (
+                    "pods at peak",
+                    platform_object.as_str(),
+                    "addons",
+                    peak_pods,
+                    MAX_PODS,
+                ),
+                _ => (
+                    "nodes",
+                    platform_object.as_str(),
+                    "pools[*].count",
+                    node_count,
+                    MAX_NODES,
+                ),
+            };
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "beyond-cluster-limits",
+                object,
+                path,
+                format!(
+                    "{n} {what} is more than one kubernetes cluster supports ({max}: kubernetes.io/docs/setup/best-practices/cluster-large); kubefit does not simulate placement beyond it"
+                ),
+                "lower the replicas, hpa maxReplicas or node counts to what one cluster really runs",
+            ));
+            let empty = |scenario: &str, count: fn(&ReplicaCounts) -> u32| Placement {
+                scenario: scenario.to_owned(),
+                pods: u32::try_from(pods_in(count)).unwrap_or(u32::MAX),
+                nodes: Vec::new(),
+                unplaced: Vec::new(),
+            };
+            (
+                empty("steady", |c| c.steady),
+                empty("rollout", |c| c.rollout),
+                empty("peak", |c| c.peak),
+            )
+        } else {
+            (
+                place("steady", |c| c.steady),
+                place("rollout", |c| c.rollout),
+                place("peak", |c| c.peak),
+            )
+        };
+
+        let mut capacity = Demand::default();
+        let mut allocatable = Demand::default();
+        let mut boot = Storage::ZERO;
+        for pool in platform.pools() {
+            let n = u64::from(pool.count());
+            capacity.cpu = capacity.cpu + pool.cpu_capacity().times(n);
+            capacity.memory = capacity.memory + pool.memory_capacity().times(n);
+            allocatable.cpu = allocatable.cpu + pool.allocatable_cpu().times(n);
+            allocatable.memory = allocatable.memory + pool.allocatable_memory().times(n);
+            boot = boot + pool.boot_volume_size().unwrap_or_default().times(n);
+        }
+        for limit in platform.tenancy_limits() {
+            let (mut cpu, mut mem) = (Cpu::ZERO, Memory::ZERO);
+            for pool in platform
+                .pools()
+                .iter()
+                .filter(|p| p.tenancy() == Some(limit.name()))
+            {
+                cpu = cpu + pool.cpu_capacity().times(u64::from(pool.count()));
+                mem = mem + pool.memory_capacity().times(u64::from(pool.count()));
+            }
+            if cpu > limit.cpu() || mem > limit.memory() {
+                diags.push(Diagnostic::new(
+                    Severity::Error,
+                    "tenancy-limit-exceeded",
+                    &platform_object,
+                    format!("tenancy.{}", limit.name()),
+                    format!(
+                        "the {} nodes add up to {cpu} cpu and {mem} memory; the provider allows {} and {} in total",
+                        limit.name(),
+                        limit.cpu(),
+                        limit.memory()
+                    ),
+                    "shrink or remove nodes until the pool fits the tenancy limit",
+                ));
+            }
+        }
+        for (placement, severity, id, hint) in [
+            (
+                &steady,
+                Severity::Error,
+                "does-not-fit",
+                "lower the requests, reduce replicas, or add capacity",
+            ),
+            (
+                &peak,
+                Severity::Warning,
+                "does-not-fit-at-peak",
+                "lower HPA maxReplicas or maxSurge, or keep headroom for the rollout",
+            ),
+        ] {
+            if placement.scenario == "peak" && !steady.unplaced.is_empty() {
+                continue; // the steady-state errors already say it
+            }
+            for (owner, count, first) in group_unplaced(&placement.unplaced) {
+                diags.push(Diagnostic::new(
+                    severity,
+                    id,
+                    owner,
+                    "spec.template.spec.containers[*].resources.requests",
+                    format!(
+                        "{count} pod(s) cannot be placed in the {} scenario; on the closest node ({}): {}",
+                        placement.scenario,
+                        first.best_node,
+                        first.lacking.join(", ")
+                    ),
+                    hint,
+                ));
+            }
+        }
+        let claimed = self.claimed_storage();
+        if let Some(budget) = platform.block_storage_budget() {
+            let used = claimed + boot;
+            if used > budget {
+                diags.push(Diagnostic::new(
+                    Severity::Error,
+                    "block-storage-exceeded",
+                    &platform_object,
+                    "blockStorage",
+                    format!(
+                        "volumes claim {claimed} and boot volumes take {boot}: {used} against a budget of {budget}, over by {}",
+                        used.saturating_sub(budget)
+                    ),
+                    "shrink the claims or the boot volumes",
+                ));
+            }
+        }
+        let lbs = self.load_balancer_count();
+        if let Some(allowed) = platform.load_balancer_allowance()
+            && lbs > allowed
+        {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "load-balancers-exceeded",
+                &platform_object,
+                "loadBalancers",
+                format!("{lbs} loadbalancer services against an allowance of {allowed}"),
+                "route through one ingress instead of several loadbalancer services",
+            ));
+        }
+        let max_node_mem = platform
+            .pools()
+            .iter()
+            .map(|p| p.allocatable_memory())
+            .max()
+            .unwrap_or_default();
+        for w in &demands {
+            if w.largest_memory_limit > max_node_mem {
+                diags.push(Diagnostic::new(
+                    Severity::Warning,
+                    "memory-limit-above-node",
+                    &w.object,
+                    "spec.template.spec.containers[*].resources.limits.memory",
+                    format!(
+                        "a memory limit of {} is above the largest node's allocatable {}; the pod is oom-killed or evicted before reaching it",
+                        w.largest_memory_limit, max_node_mem
+                    ),
+                    "lower the limit below the node's allocatable memory",
+                ));
+            }
+        }
+        let steady_requests = total(&demands, |c| c.steady);
+        let peak_requests = total(&demands, |c| c.peak);
+        let peak_limits = total_limits(&demands, |c| c.peak);
+        let cpu_over = permille(peak_limits.cpu.as_millis(), allocatable.cpu.as_millis()) / 10;
+        let mem_over = permille(peak_limits.memory.as_bytes(), allocatable.memory.as_bytes()) / 10;
+        let threshold = u64::from(platform.overcommit_threshold());
+        for (res, over) in [("cpu", cpu_over), ("memory", mem_over)] {
+            if over > threshold {
+                diags.push(Diagnostic::new(
+                    Severity::Warning,
+                    "limit-overcommit",
+                    &platform_object,
+                    res,
+                    format!(
+                        "{res} limits add up to {over}% of allocatable (warning above {threshold}%)"
+                    ),
+                    "lower the limits, or accept that pods will be throttled or oom-killed under load",
+                ));
+            }
+        }
+        if platform.reclaims_idle() {
+            let used = steady
+                .nodes
+                .iter()
+                .fold(Cpu::ZERO, |a, n| a + n.requested.cpu);
+            if permille(used.as_millis(), capacity.cpu.as_millis()) < 200 {
+                diags.push(Diagnostic::new(
+                    Severity::Warning,
+                    "idle-reclamation-risk",
+                    &platform_object,
+                    "",
+                    format!(
+                        "steady-state cpu requests are {used} of {} (under 20%); an always free instance whose cpu p95 stays under 20% for 7 days may be reclaimed",
+                        capacity.cpu
+                    ),
+                    "expect real load above 20% or be ready to recreate the instance",
+                ));
+            }
+        }
+        let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
+            Verdict::DoesNotFit
+        } else if !rollout.unplaced.is_empty() || !peak.unplaced.is_empty() {
+            Verdict::FitsSteadyStateOnly
+        } else {
+            Verdict::Fits
+        };
+        if !rollout.unplaced.is_empty() && peak.unplaced.is_empty() {
+            // Rollout counts never exceed peak counts, so only a search that gave up (over
+            // 1,000 pods, or out of budget) can leave this; report it rather than hide it.
+            diags.push(Diagnostic::new(
+                Severity::Warning,
+                "does-not-fit-during-rollout",
+                &platform_object,
+                "",
+                format!(
+                    "{} pods cannot be placed during a rollout",
+                    rollout.unplaced.len()
+                ),
+                "keep headroom for maxSurge",
+            ));
+        }
+        let workloads = demands
+            .iter()
+            .map(|w| {
+                let pr = w.pod_requests.times(u64::from(w.counts.peak));
+                WorkloadUsage {
+                    object: w.object.clone(),
+                    counts: w.counts,
+                    pod_requests: w.pod_requests,
+                    pod_limits: w.pod_limits,
+                    peak_requests: pr,
+                    cpu_permille: permille(pr.cpu.as_millis(), allocatable.cpu.as_millis()),
+                    memory_permille: permille(pr.memory.as_bytes(), allocatable.memory.as_bytes()),
+                }
+            })
+            .collect();
+        let addon_peak = peak.nodes.iter().fold(Demand::default(), |a, n| Demand {
+            cpu: a.cpu + n.requested.cpu,
+            memory: a.memory + n.requested.memory,
+            ephemeral_storage: a.ephemeral_storage + n.requested.ephemeral_storage,
+        });
+        FitReport {
+            platform: platform.name().to_owned(),
+            source: platform.source().to_owned(),
+            checked: platform.checked().to_owned(),
+            note: platform.note_text().map(str::to_owned),
+            verdict,
+            capacity,
+            allocatable,
+            steady_requests,
+            peak_requests,
+            peak_limits,
+            headroom: Demand {
+                cpu: allocatable.cpu.saturating_sub(addon_peak.cpu),
+                memory: allocatable.memory.saturating_sub(addon_peak.memory),
+                ephemeral_storage: Memory::ZERO,
+            },
+            cpu_limit_overcommit_percent: cpu_over,
+            memory_limit_overcommit_percent: mem_over,
+            workloads,
+            placements: vec![steady, rollout, peak],
+            allowances: Allowances {
+                claimed_storage: claimed,
+                boot_volumes: boot,
+                block_storage_budget: platform.block_storage_budget(),
+                load_balancers: lbs,
+                load_balancer_allowance: platform.load_balancer_allowance(),
+            },
+            diagnostics: diags,
+            missing_at_peak: demands.iter().fold([0u64; 4], |mut acc, w| {
+                for (a, m) in acc.iter_mut().zip(w.missing) {
+                    *a += m * u64::from(w.counts.peak);
+                }
+                acc
+            }),
+            largest_node: (
+                platform
+                    .pools()
+                    .iter()
+                    .map(|p| p.allocatable_cpu())
+                    .max()
+                    .unwrap_or_default(),
+                max_node_mem,
+            ),
+        }
+    }
+}
+
+impl FitReport {
+    /// The verdict.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.verdict(), kubefit::Verdict::Fits);
+    /// ```
+    #[must_use]
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+
+    /// Budget diagnostics (errors make the verdict "does not fit").
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::gke_e2_standard_2(1));
+    /// assert!(fit.diagnostics().is_empty());
+    /// ```
+    #[must_use]
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The placements: steady, rollout, peak.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.placements().len(), 3);
+    /// ```
+    #[must_use]
+    pub fn placements(&self) -> &[Placement] {
+        &self.placements
+    }
+
+    /// Per-workload figures.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert!(fit.workloads().is_empty());
+    /// ```
+    #[must_use]
+    pub fn workloads(&self) -> &[WorkloadUsage] {
+        &self.workloads
+    }
+
+    /// Sum of allocatable over every node.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::gke_e2_standard_2(2));
+    /// assert_eq!(fit.allocatable().cpu, kubefit::Cpu::millis(3860));
+    /// ```
+    #[must_use]
+    pub fn allocatable(&self) -> Demand {
+        self.allocatable
+    }
+
+    /// Requests in steady state (workloads only).
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.steady_requests().cpu, kubefit::Cpu::ZERO);
+    /// ```
+    #[must_use]
+    pub fn steady_requests(&self) -> Demand {
+        self.steady_requests
+    }
+
+    /// Requests at the worst case (workloads only).
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.peak_requests().memory, kubefit::Memory::ZERO);
+    /// ```
+    #[must_use]
+    pub fn peak_requests(&self) -> Demand {
+        self.peak_requests
+    }
+
+    /// Limits at the worst case (workloads only).
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.peak_limits().cpu, kubefit::Cpu::ZERO);
+    /// ```
+    #[must_use]
+    pub fn peak_limits(&self) -> Demand {
+        self.peak_limits
+    }
+
+    /// Workload pods at the worst case.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.peak_pods(), 0);
+    /// ```
+    #[must_use]
+    pub fn peak_pods(&self) -> u32 {
+        self.workloads.iter().map(|w| w.counts.peak).sum()
+    }
+
+    pub(crate) fn containers_without_resources(&self) -> (u64, u64, u64, u64) {
+        let m = self.missing_at_peak;
+        (m[0], m[1], m[2], m[3])
+    }
+
+    pub(crate) fn largest_node(&self) -> (Cpu, Memory) {
+        self.largest_node
+    }
+
+    /// Storage and load balancers against the caps.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert_eq!(fit.allowances().boot_volumes, kubefit::Storage::gigabytes(100));
+    /// ```
+    #[must_use]
+    pub fn allowances(&self) -> &Allowances {
+        &self.allowances
+    }
+}
+
+fn pct(permille: u64) -> String {
+    if permille == u64::MAX {
+        return "∞".to_owned();
+    }
+    format!("{}.{}%", permille / 10, permille % 10)
+}
+
+fn bar(permille: u64) -> String {
+    const WIDTH: u64 = 20;
+    let filled = (permille.min(1000) * WIDTH).div_ceil(1000);
+    let filled = usize::try_from(filled).unwrap_or(0);
+    let mut s = "█".repeat(filled);
+    s.push_str(&"░".repeat(usize::try_from(WIDTH).unwrap_or(20) - filled));
+    if permille > 1000 {
+        s.push('!');
+    }
+    s
+}
+
+use crate::diagnostic::Clean;
+
+impl fmt::Display for FitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "platform {} (checked {}, {})",
+            Clean(&self.platform),
+            Clean(&self.checked),
+            Clean(&self.source)
+        )?;
+        if let Some(note) = &self.note {
+            writeln!(f, "  note: {}", Clean(note))?;
+        }
+        writeln!(f, "verdict: {}", self.verdict.to_string().to_uppercase())?;
+        writeln!(
+            f,
+            "  capacity {} cpu / {} memory; allocatable {} / {}",
+            self.capacity.cpu,
+            human(self.capacity.memory),
+            self.allocatable.cpu,
+            human(self.allocatable.memory)
+        )?;
+        writeln!(
+            f,
+            "  workload requests: steady {} / {}, worst case {} / {}; limits at worst case {} / {} ({}% / {}% of allocatable)",
+            self.steady_requests.cpu,
+            human(self.steady_requests.memory),
+            self.peak_requests.cpu,
+            human(self.peak_requests.memory),
+            self.peak_limits.cpu,
+            human(self.peak_limits.memory),
+            self.cpu_limit_overcommit_percent,
+            self.memory_limit_overcommit_percent,
+        )?;
+        writeln!(
+            f,
+            "  headroom at worst case: {} cpu / {} memory",
+            self.headroom.cpu,
+            human(self.headroom.memory)
+        )?;
+        writeln!(f, "\nnodes (worst case, requests incl. add-ons)")?;
+        writeln!(
+            f,
+            "  {:<22} {:>6} {:>8} {:>7}  {:<21} {:>8} {:>8} {:>7}  {:<21} {:>7}",
+            "node", "cpu", "alloc", "%", "", "memory", "alloc", "%", "", "pods"
+        )?;
+        if let Some(peak) = self.placements.last() {
+            for n in &peak.nodes {
+                let cp = permille(n.requested.cpu.as_millis(), n.allocatable.cpu.as_millis());
+                let mp = permille(
+                    n.requested.memory.as_bytes(),
+                    n.allocatable.memory.as_bytes(),
+                );
+                writeln!(
+                    f,
+                    "  {:<22} {:>6} {:>8} {:>7}  {:<21} {:>8} {:>8} {:>7}  {:<21} {:>3}/{:<3}",
+                    Clean(&n.node).to_string(),
+                    n.requested.cpu.to_string(),
+                    n.allocatable.cpu.to_string(),
+                    pct(cp),
+                    bar(cp),
+                    human(n.requested.memory),
+                    human(n.allocatable.memory),
+                    pct(mp),
+                    bar(mp),
+                    n.pods,
+                    n.max_pods
+                )?;
+            }
+        }
+        writeln!(
+            f,
+            "\nworkloads (pods steady/rollout/worst; per pod requests → limits)"
+        )?;
+        for w in &self.workloads {
+            writeln!(
+                f,
+                "  {:<32} {:>2}/{:>2}/{:>2}  cpu {:>6} → {:<6} mem {:>7} → {:<7} worst {:>6} {:>7} ({} cpu, {} mem)",
+                w.object,
+                w.counts.steady,
+                w.counts.rollout,
+                w.counts.peak,
+                w.pod_requests.cpu.to_string(),
+                w.pod_limits.cpu.to_string(),
+                human(w.pod_requests.memory),
+                human(w.pod_limits.memory),
+                w.peak_requests.cpu.to_string(),
+                human(w.peak_requests.memory),
+                pct(w.cpu_permille),
+                pct(w.memory_permille),
+            )?;
+        }
+        let a = &self.allowances;
+        write!(
+            f,
+            "\nstorage: claims {} + boot volumes {}",
+            a.claimed_storage, a.boot_volumes
+        )?;
+        if let Some(b) = a.block_storage_budget {
+            write!(f, " of {b}")?;
+        }
+        write!(f, "; load balancers: {}", a.load_balancers)?;
+        if let Some(l) = a.load_balancer_allowance {
+            write!(f, " of {l}")?;
+        }
+        writeln!(f)?;
+        let steady_fails = self
+            .placements
+            .first()
+            .is_some_and(|p| !p.unplaced.is_empty());
+        for p in &self.placements {
+            if steady_fails && p.scenario != "steady" {
+                writeln!(
+                    f,
+                    "  [{}] not listed: steady state already does not fit",
+                    p.scenario
+                )?;
+                continue;
+            }
+            for (owner, count, first) in group_unplaced(&p.unplaced) {
+                writeln!(
+                    f,
+                    "  [{}] {owner}: {count} pod(s) do not fit; closest node {}: {}",
+                    p.scenario,
+                    first.best_node,
+                    first.lacking.join(", ")
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Demand, PodToPlace};
+    use proptest::prelude::*;
+
+    fn pod(owner: &str, replica: Option<u32>) -> PodToPlace<'_> {
+        PodToPlace {
+            owner,
+            replica,
+            workload: None,
+            one_per_node: false,
+            arch: None,
+            req: Demand::default(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn pods_compare_as_their_labels(
+            a in "[a#/0-9-]{0,6}", b in "[a#/0-9-]{0,6}",
+            ra in prop::option::of(0u32..1200), rb in prop::option::of(0u32..1200),
+        ) {
+            for (x, y) in [(a.as_str(), b.as_str()), (a.as_str(), a.as_str())] {
+                let (p, q) = (pod(x, ra), pod(y, rb));
+                prop_assert_eq!(p.label_cmp(&q), p.label().cmp(&q.label()), "{} {}", p.label(), q.label());
+            }
+        }
+    }
+}

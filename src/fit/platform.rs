@@ -1,0 +1,1389 @@
+//! Platform profiles: the nodes a stack must fit on, with their overhead and the
+//! provider's caps, each with the source and date its figures were checked.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+use crate::units::cpu::Cpu;
+use crate::units::memory::{Memory, Storage};
+
+macro_rules! quantity_schema {
+    ($ty:ty, $name:literal, $desc:literal) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "type": "string",
+                    "description": $desc,
+                    "pattern": "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$"
+                })
+            }
+        }
+    };
+}
+quantity_schema!(Cpu, "Cpu", "a Kubernetes cpu quantity, e.g. `250m` or `2`");
+quantity_schema!(
+    Memory,
+    "Memory",
+    "a Kubernetes byte quantity, e.g. `512Mi` or `12G`"
+);
+quantity_schema!(
+    Storage,
+    "Storage",
+    "a Kubernetes byte quantity, e.g. `50Gi`"
+);
+
+/// What a node loses before pods get anything: kube-reserved, system-reserved, the hard
+/// eviction threshold, and the processes of the distribution itself (k3s runs its control
+/// plane in one process the kubelet does not subtract).
+///
+/// ```
+/// use kubefit::{Cpu, Memory, Reserved};
+///
+/// let r = Reserved::kubelet_defaults().distro(Cpu::millis(100), Memory::mebibytes(1600));
+/// assert_eq!(r.cpu(), Cpu::millis(100));
+/// assert_eq!(r.memory(), Memory::mebibytes(1700));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "What each node reserves before pods get anything.")]
+pub struct Reserved {
+    #[serde(default)]
+    kube_cpu: Cpu,
+    #[serde(default)]
+    kube_memory: Memory,
+    #[serde(default)]
+    system_cpu: Cpu,
+    #[serde(default)]
+    system_memory: Memory,
+    #[serde(default)]
+    /// Hard eviction threshold for memory.
+    eviction_memory: Memory,
+    #[serde(default)]
+    /// CPU used by the distribution's own processes (k3s).
+    distro_cpu: Cpu,
+    #[serde(default)]
+    /// Memory used by the distribution's own processes (k3s).
+    distro_memory: Memory,
+}
+
+impl Reserved {
+    /// Nothing reserved.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Reserved::none().cpu(), kubefit::Cpu::ZERO);
+    /// ```
+    #[must_use]
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The kubelet's defaults: no kube/system reservation, `evictionHard memory.available<100Mi`.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Reserved::kubelet_defaults().memory(), kubefit::Memory::mebibytes(100));
+    /// ```
+    #[must_use]
+    pub fn kubelet_defaults() -> Self {
+        Reserved {
+            eviction_memory: Memory::mebibytes(100),
+            ..Self::default()
+        }
+    }
+
+    /// Sets kube-reserved.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Reserved};
+    /// let r = Reserved::none().kube(Cpu::millis(70), Memory::mebibytes(255));
+    /// assert_eq!(r.cpu(), Cpu::millis(70));
+    /// ```
+    #[must_use]
+    pub fn kube(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.kube_cpu = cpu;
+        self.kube_memory = memory;
+        self
+    }
+
+    /// Sets system-reserved.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Reserved};
+    /// let r = Reserved::none().system(Cpu::millis(100), Memory::mebibytes(100));
+    /// assert_eq!(r.memory(), Memory::mebibytes(100));
+    /// ```
+    #[must_use]
+    pub fn system(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.system_cpu = cpu;
+        self.system_memory = memory;
+        self
+    }
+
+    /// Sets the hard eviction threshold for memory.
+    ///
+    /// ```
+    /// use kubefit::{Memory, Reserved};
+    /// let r = Reserved::none().eviction(Memory::mebibytes(200));
+    /// assert_eq!(r.memory(), Memory::mebibytes(200));
+    /// ```
+    #[must_use]
+    pub fn eviction(mut self, memory: Memory) -> Self {
+        self.eviction_memory = memory;
+        self
+    }
+
+    /// Sets what the distribution's own processes use (k3s server or agent).
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Reserved};
+    /// let r = Reserved::none().distro(Cpu::millis(30), Memory::mebibytes(275));
+    /// assert_eq!(r.cpu(), Cpu::millis(30));
+    /// ```
+    #[must_use]
+    pub fn distro(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.distro_cpu = cpu;
+        self.distro_memory = memory;
+        self
+    }
+
+    /// Total CPU reserved.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Reserved::none().cpu(), kubefit::Cpu::ZERO);
+    /// ```
+    #[must_use]
+    pub fn cpu(&self) -> Cpu {
+        self.kube_cpu + self.system_cpu + self.distro_cpu
+    }
+
+    /// Total memory reserved (including the eviction threshold).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Reserved::none().memory(), kubefit::Memory::ZERO);
+    /// ```
+    #[must_use]
+    pub fn memory(&self) -> Memory {
+        self.kube_memory + self.system_memory + self.eviction_memory + self.distro_memory
+    }
+}
+
+/// A group of identical nodes.
+///
+/// # Defaults
+///
+/// 110 max pods (the kubelet default), `amd64`, kubelet-default reservations
+/// ([`Reserved::kubelet_defaults`]), no ephemeral-storage or boot-volume figures.
+///
+/// ```
+/// use kubefit::{Cpu, Memory, NodePool, Reserved, Storage};
+///
+/// let pool = NodePool::new("workers", 3, Cpu::cores(2), Memory::gibibytes(8))
+///     .arch("arm64")
+///     .boot_volume(Storage::gigabytes(50))
+///     .reserved(Reserved::kubelet_defaults());
+/// assert_eq!(pool.allocatable_cpu(), Cpu::cores(2));
+/// assert_eq!(pool.allocatable_memory(), Memory::mebibytes(8 * 1024 - 100));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A group of identical nodes.")]
+pub struct NodePool {
+    /// Pool name.
+    name: String,
+    /// Number of nodes.
+    count: u32,
+    /// CPU capacity of one node.
+    cpu: Cpu,
+    /// Memory capacity of one node.
+    memory: Memory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ephemeral_storage: Option<Memory>,
+    #[serde(default = "default_max_pods")]
+    /// The kubelet's maxPods (default 110).
+    max_pods: u32,
+    #[serde(default = "default_arch")]
+    arch: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    boot_volume: Option<Storage>,
+    #[serde(default = "Reserved::kubelet_defaults")]
+    reserved: Reserved,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The tenancy limit these nodes count against.
+    tenancy_pool: Option<String>,
+}
+
+fn default_max_pods() -> u32 {
+    110
+}
+
+fn default_arch() -> String {
+    "amd64".to_owned()
+}
+
+impl NodePool {
+    /// `count` nodes of `cpu` and `memory` capacity each.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.count(), 1);
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, count: u32, cpu: Cpu, memory: Memory) -> Self {
+        NodePool {
+            name: name.into(),
+            count,
+            cpu,
+            memory,
+            ephemeral_storage: None,
+            max_pods: default_max_pods(),
+            arch: default_arch(),
+            boot_volume: None,
+            reserved: Reserved::kubelet_defaults(),
+            tenancy_pool: None,
+        }
+    }
+
+    /// Sets the node-local (ephemeral) storage capacity.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
+    ///     .ephemeral_storage(kubefit::Memory::gibibytes(30));
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn ephemeral_storage(mut self, size: Memory) -> Self {
+        self.ephemeral_storage = Some(size);
+        self
+    }
+
+    /// Sets the kubelet's `maxPods`.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1)).max_pods(20);
+    /// assert_eq!(p.max_pods_per_node(), 20);
+    /// ```
+    #[must_use]
+    pub fn max_pods(mut self, n: u32) -> Self {
+        self.max_pods = n;
+        self
+    }
+
+    /// Sets the CPU architecture (`amd64`, `arm64`).
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1)).arch("arm64");
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn arch(mut self, arch: impl Into<String>) -> Self {
+        self.arch = arch.into();
+        self
+    }
+
+    /// Sets each node's boot volume, counted against the block-storage budget.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
+    ///     .boot_volume(kubefit::Storage::gigabytes(50));
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn boot_volume(mut self, size: Storage) -> Self {
+        self.boot_volume = Some(size);
+        self
+    }
+
+    /// Sets what each node reserves.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
+    ///     .reserved(kubefit::Reserved::none());
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn reserved(mut self, reserved: Reserved) -> Self {
+        self.reserved = reserved;
+        self
+    }
+
+    /// Counts these nodes against a tenancy-wide pool of the platform (e.g. OCI's A1 pool).
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(6))
+    ///     .tenancy_pool("A1");
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn tenancy_pool(mut self, pool: impl Into<String>) -> Self {
+        self.tenancy_pool = Some(pool.into());
+        self
+    }
+
+    /// The pool's name.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.name(), "a");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The number of nodes.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 2, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.count(), 2);
+    /// ```
+    #[must_use]
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// CPU capacity of one node.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.cpu_capacity(), kubefit::Cpu::cores(1));
+    /// ```
+    #[must_use]
+    pub fn cpu_capacity(&self) -> Cpu {
+        self.cpu
+    }
+
+    /// Memory capacity of one node.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.memory_capacity(), kubefit::Memory::gibibytes(1));
+    /// ```
+    #[must_use]
+    pub fn memory_capacity(&self) -> Memory {
+        self.memory
+    }
+
+    /// `maxPods` of one node.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.max_pods_per_node(), 110);
+    /// ```
+    #[must_use]
+    pub fn max_pods_per_node(&self) -> u32 {
+        self.max_pods
+    }
+
+    /// The CPU architecture of the nodes.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.architecture(), "amd64");
+    /// ```
+    #[must_use]
+    pub fn architecture(&self) -> &str {
+        &self.arch
+    }
+
+    /// The boot volume of one node, if known.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.boot_volume_size(), None);
+    /// ```
+    #[must_use]
+    pub fn boot_volume_size(&self) -> Option<Storage> {
+        self.boot_volume
+    }
+
+    /// The ephemeral-storage capacity of one node, if known.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.ephemeral_storage_capacity(), None);
+    /// ```
+    #[must_use]
+    pub fn ephemeral_storage_capacity(&self) -> Option<Memory> {
+        self.ephemeral_storage
+    }
+
+    /// The tenancy pool these nodes count against, if any.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.tenancy(), None);
+    /// ```
+    #[must_use]
+    pub fn tenancy(&self) -> Option<&str> {
+        self.tenancy_pool.as_deref()
+    }
+
+    /// The reservations of one node.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert_eq!(p.reservations().memory(), kubefit::Memory::mebibytes(100));
+    /// ```
+    #[must_use]
+    pub fn reservations(&self) -> &Reserved {
+        &self.reserved
+    }
+
+    /// CPU left for pods on one node: capacity minus every reservation.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, NodePool, Reserved};
+    /// let p = NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(1))
+    ///     .reserved(Reserved::none().distro(Cpu::millis(100), Memory::ZERO));
+    /// assert_eq!(p.allocatable_cpu(), Cpu::millis(900));
+    /// ```
+    #[must_use]
+    pub fn allocatable_cpu(&self) -> Cpu {
+        self.cpu.saturating_sub(self.reserved.cpu())
+    }
+
+    /// Memory left for pods on one node.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, NodePool};
+    /// let p = NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(1));
+    /// assert_eq!(p.allocatable_memory(), Memory::mebibytes(924));
+    /// ```
+    #[must_use]
+    pub fn allocatable_memory(&self) -> Memory {
+        self.memory.saturating_sub(self.reserved.memory())
+    }
+}
+
+/// A cluster add-on the distribution runs (CoreDNS, Traefik, metrics-server) or a
+/// DaemonSet (node exporter), with its requests.
+///
+/// ```
+/// use kubefit::{AddOn, Cpu, Memory};
+///
+/// let dns = AddOn::once("coredns", Cpu::millis(100), Memory::mebibytes(70));
+/// let exporter = AddOn::per_node("node-exporter", Cpu::millis(10), Memory::mebibytes(32));
+/// assert!(exporter.is_per_node());
+/// # let _ = dns;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A cluster add-on or DaemonSet with its requests.")]
+pub struct AddOn {
+    name: String,
+    cpu: Cpu,
+    memory: Memory,
+    #[serde(default)]
+    /// One pod per node (DaemonSet) instead of one in the cluster.
+    per_node: bool,
+}
+
+impl AddOn {
+    /// An add-on with one pod in the cluster.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::millis(100), kubefit::Memory::mebibytes(70));
+    /// assert!(!a.is_per_node());
+    /// ```
+    #[must_use]
+    pub fn once(name: impl Into<String>, cpu: Cpu, memory: Memory) -> Self {
+        AddOn {
+            name: name.into(),
+            cpu,
+            memory,
+            per_node: false,
+        }
+    }
+
+    /// An add-on with one pod on every node (a DaemonSet).
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::per_node("svclb", kubefit::Cpu::ZERO, kubefit::Memory::ZERO);
+    /// assert!(a.is_per_node());
+    /// ```
+    #[must_use]
+    pub fn per_node(name: impl Into<String>, cpu: Cpu, memory: Memory) -> Self {
+        AddOn {
+            name: name.into(),
+            cpu,
+            memory,
+            per_node: true,
+        }
+    }
+
+    /// The add-on's name.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::ZERO, kubefit::Memory::ZERO);
+    /// assert_eq!(a.name(), "coredns");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether it runs on every node.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::ZERO, kubefit::Memory::ZERO);
+    /// assert!(!a.is_per_node());
+    /// ```
+    #[must_use]
+    pub fn is_per_node(&self) -> bool {
+        self.per_node
+    }
+
+    /// Its CPU request.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::millis(100), kubefit::Memory::ZERO);
+    /// assert_eq!(a.cpu(), kubefit::Cpu::millis(100));
+    /// ```
+    #[must_use]
+    pub fn cpu(&self) -> Cpu {
+        self.cpu
+    }
+
+    /// Its memory request.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::ZERO, kubefit::Memory::mebibytes(70));
+    /// assert_eq!(a.memory(), kubefit::Memory::mebibytes(70));
+    /// ```
+    #[must_use]
+    pub fn memory(&self) -> Memory {
+        self.memory
+    }
+}
+
+/// A cap the provider puts on the total of several nodes rather than on each node
+/// (Oracle Always Free: 2 OCPU and 12 GB across all A1 instances).
+///
+/// ```
+/// use kubefit::{Cpu, Memory, TenancyLimit};
+/// let a1 = TenancyLimit::new("A1", Cpu::cores(2), Memory::gibibytes(12));
+/// assert_eq!(a1.cpu(), Cpu::cores(2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(description = "A provider cap on the total of several nodes.")]
+pub struct TenancyLimit {
+    name: String,
+    cpu: Cpu,
+    memory: Memory,
+}
+
+impl TenancyLimit {
+    /// A cap named `name` of `cpu` and `memory` in total.
+    ///
+    /// ```
+    /// let t = kubefit::TenancyLimit::new("A1", kubefit::Cpu::cores(4), kubefit::Memory::gibibytes(24));
+    /// assert_eq!(t.name(), "A1");
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, cpu: Cpu, memory: Memory) -> Self {
+        TenancyLimit {
+            name: name.into(),
+            cpu,
+            memory,
+        }
+    }
+
+    /// The pool's name.
+    ///
+    /// ```
+    /// let t = kubefit::TenancyLimit::new("A1", kubefit::Cpu::cores(2), kubefit::Memory::gibibytes(12));
+    /// assert_eq!(t.name(), "A1");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Total CPU allowed.
+    ///
+    /// ```
+    /// let t = kubefit::TenancyLimit::new("A1", kubefit::Cpu::cores(2), kubefit::Memory::gibibytes(12));
+    /// assert_eq!(t.cpu(), kubefit::Cpu::cores(2));
+    /// ```
+    #[must_use]
+    pub fn cpu(&self) -> Cpu {
+        self.cpu
+    }
+
+    /// Total memory allowed.
+    ///
+    /// ```
+    /// let t = kubefit::TenancyLimit::new("A1", kubefit::Cpu::cores(2), kubefit::Memory::gibibytes(12));
+    /// assert_eq!(t.memory(), kubefit::Memory::gibibytes(12));
+    /// ```
+    #[must_use]
+    pub fn memory(&self) -> Memory {
+        self.memory
+    }
+}
+
+/// Where a stack runs: node pools with their overhead, cluster add-ons, and the provider's
+/// caps (tenancy-wide pools, block storage, load balancers), with the source and date the
+/// figures were checked.
+///
+/// Built-in profiles cover Oracle Cloud Always Free (current and pre-2026-06), GCP e2-micro,
+/// AWS t3.micro, Azure B1s, a Raspberry Pi 4 with k3s and a GKE e2-standard-2 pool; the
+/// constructors [`Platform::k3s`] and [`Platform::kubeadm`] describe your own cluster, and
+/// [`Platform::from_yaml`] loads one from a file (schema: `schemas/platform.schema.json`).
+///
+/// ```
+/// use kubefit::Platform;
+///
+/// let oci = Platform::oci_always_free();
+/// assert_eq!(oci.checked(), "2026-11");
+/// assert_eq!(oci.pools().len(), 2); // k3s server + agent on the A1 pool
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(
+    description = "A kubefit platform profile: node pools, add-ons and provider caps, with the source and date the figures were checked."
+)]
+pub struct Platform {
+    /// Profile name.
+    name: String,
+    /// Where the figures come from (URL).
+    source: String,
+    /// When the figures were checked (YYYY-MM).
+    checked: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    /// Node pools.
+    pools: Vec<NodePool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    addons: Vec<AddOn>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tenancy_limits: Vec<TenancyLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Block-storage budget, boot volumes included.
+    block_storage: Option<Storage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// LoadBalancer Services allowed.
+    load_balancers: Option<u32>,
+    #[serde(default)]
+    /// Whether idle instances may be reclaimed (OCI Always Free).
+    idle_reclamation: bool,
+    #[serde(default = "default_overcommit")]
+    overcommit_warning_percent: u32,
+    /// Per-pod overhead of the runtime class (added to every pod's effective request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pod_overhead: Option<(Cpu, Memory)>,
+}
+
+fn default_overcommit() -> u32 {
+    200
+}
+
+/// Why a platform file could not be loaded.
+///
+/// ```
+/// let err = kubefit::Platform::from_yaml("name: x\n").unwrap_err();
+/// assert!(err.to_string().starts_with("invalid platform file:"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("invalid platform file: {0}")]
+pub struct PlatformError(String);
+
+/// The k3s add-ons that request resources (k3s v1.30 manifests): CoreDNS 100m/70Mi,
+/// metrics-server 100m/70Mi; Traefik and the local-path provisioner request nothing.
+fn k3s_addons() -> Vec<AddOn> {
+    vec![
+        AddOn::once("coredns", Cpu::millis(100), Memory::mebibytes(70)),
+        AddOn::once("metrics-server", Cpu::millis(100), Memory::mebibytes(70)),
+        AddOn::once("traefik", Cpu::ZERO, Memory::ZERO),
+        AddOn::once("local-path-provisioner", Cpu::ZERO, Memory::ZERO),
+    ]
+}
+
+const OCI_SOURCE: &str =
+    "https://docs.oracle.com/en-us/iaas/Content/FreeTier/freetier_topic-Always_Free_Resources.htm";
+
+impl Platform {
+    /// An empty profile; add pools with [`Platform::pool`].
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("lab", "https://example.com/inventory", "2026-11");
+    /// assert!(p.pools().is_empty());
+    /// ```
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        source: impl Into<String>,
+        checked: impl Into<String>,
+    ) -> Self {
+        Platform {
+            name: name.into(),
+            source: source.into(),
+            checked: checked.into(),
+            note: None,
+            pools: Vec::new(),
+            addons: Vec::new(),
+            tenancy_limits: Vec::new(),
+            block_storage: None,
+            load_balancers: None,
+            idle_reclamation: false,
+            overcommit_warning_percent: default_overcommit(),
+            pod_overhead: None,
+        }
+    }
+
+    /// A k3s server node of `shape`'s capacity, k3s's own processes subtracted
+    /// (measured, docs.k3s.io resource profiling: server ≈ 1.6 GB and 6% of a core with a
+    /// workload; agent ≈ 275 MB and 3%), its add-ons counted.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform};
+    /// let p = kubefit::Platform::k3s(Cpu::cores(2), Memory::gibibytes(4), 2, Cpu::cores(2), Memory::gibibytes(4));
+    /// assert_eq!(p.pools().len(), 2);
+    /// assert!(p.pools()[0].allocatable_memory() < p.pools()[1].allocatable_memory());
+    /// ```
+    #[must_use]
+    pub fn k3s(
+        server_cpu: Cpu,
+        server_memory: Memory,
+        agents: u32,
+        agent_cpu: Cpu,
+        agent_memory: Memory,
+    ) -> Self {
+        let mut p = Platform::new(
+            "k3s",
+            "https://docs.k3s.io/reference/resource-profiling",
+            "2026-11",
+        )
+        .pool(
+            NodePool::new("k3s-server", 1, server_cpu, server_memory)
+                .reserved(Self::k3s_server_reserved()),
+        );
+        if agents > 0 {
+            p = p.pool(
+                NodePool::new("k3s-agent", agents, agent_cpu, agent_memory)
+                    .reserved(Self::k3s_agent_reserved()),
+            );
+        }
+        p.addons = k3s_addons();
+        p
+    }
+
+    /// What a k3s server node loses: k3s keeps only disk eviction thresholds (no memory
+    /// eviction reserve), and its single process runs the control plane
+    /// (≈ 1.6 GB = 1526Mi, 6% of a core).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::k3s_server_reserved().cpu(), kubefit::Cpu::millis(60));
+    /// ```
+    #[must_use]
+    pub fn k3s_server_reserved() -> Reserved {
+        Reserved::none().distro(Cpu::millis(60), Memory::mebibytes(1526))
+    }
+
+    /// What a k3s agent node loses (≈ 275 MB = 263Mi rounded up, 3% of a core).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::k3s_agent_reserved().cpu(), kubefit::Cpu::millis(30));
+    /// ```
+    #[must_use]
+    pub fn k3s_agent_reserved() -> Reserved {
+        Reserved::none().distro(Cpu::millis(30), Memory::mebibytes(263))
+    }
+
+    /// A kubeadm/kubelet cluster of `nodes` identical nodes with kubelet defaults
+    /// (no reservation, 100Mi eviction threshold, 110 pods) and CoreDNS (2 × 100m/70Mi).
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform};
+    /// let p = Platform::kubeadm(3, Cpu::cores(4), Memory::gibibytes(16));
+    /// assert_eq!(p.pools()[0].count(), 3);
+    /// ```
+    #[must_use]
+    pub fn kubeadm(nodes: u32, cpu: Cpu, memory: Memory) -> Self {
+        let mut p = Platform::new(
+            "kubeadm",
+            "https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/",
+            "2026-11",
+        )
+        .pool(NodePool::new("nodes", nodes, cpu, memory));
+        p.addons = vec![
+            AddOn::once("coredns", Cpu::millis(100), Memory::mebibytes(70)),
+            AddOn::once("coredns", Cpu::millis(100), Memory::mebibytes(70)),
+        ];
+        p
+    }
+
+    /// Oracle Cloud Always Free as of 2026-06-15: the A1 pool is **2 OCPU and 12 GB for the
+    /// whole tenancy**, here split into a k3s server and a k3s agent of 1 OCPU / 6 GB each;
+    /// 200 GB of block storage including the 50 GB boot volumes; one flexible load balancer
+    /// and one network load balancer; idle instances may be reclaimed.
+    ///
+    /// ```
+    /// let p = kubefit::Platform::oci_always_free();
+    /// assert_eq!(p.tenancy_limits()[0].cpu(), kubefit::Cpu::cores(2));
+    /// ```
+    #[must_use]
+    pub fn oci_always_free() -> Self {
+        Self::oci(
+            "oci-always-free",
+            "2026-11",
+            Cpu::cores(2),
+            Memory::gibibytes(12),
+            "A1 halved on 2026-06-15 (was 4 OCPU / 24 GB); over-limit A1 instances terminated from 2026-08-18",
+        )
+    }
+
+    /// Oracle Cloud Always Free **before 2026-06-15** (outdated: 4 OCPU / 24 GB of A1), as
+    /// plans written before then assumed; 2 × (2 OCPU, 12 GB) k3s server + agent.
+    ///
+    /// ```
+    /// let p = kubefit::Platform::oci_always_free_before_2026_06();
+    /// assert!(p.note_text().unwrap().starts_with("OUTDATED"));
+    /// ```
+    #[must_use]
+    pub fn oci_always_free_before_2026_06() -> Self {
+        Self::oci(
+            "oci-always-free-before-2026-06",
+            "2026-06",
+            Cpu::cores(4),
+            Memory::gibibytes(24),
+            "OUTDATED: the A1 pool was halved on 2026-06-15; use Platform::oci_always_free()",
+        )
+    }
+
+    fn oci(name: &str, checked: &str, cpu: Cpu, memory: Memory, note: &str) -> Self {
+        let half_cpu = Cpu::millis(cpu.as_millis() / 2);
+        let half_mem = Memory::bytes(memory.as_bytes() / 2);
+        let boot = Storage::gigabytes(50);
+        let mut p = Platform::new(name, OCI_SOURCE, checked)
+            .note(note)
+            .pool(
+                NodePool::new("a1-k3s-server", 1, half_cpu, half_mem)
+                    .arch("arm64")
+                    .boot_volume(boot)
+                    .tenancy_pool("A1")
+                    .reserved(Self::k3s_server_reserved()),
+            )
+            .pool(
+                NodePool::new("a1-k3s-agent", 1, half_cpu, half_mem)
+                    .arch("arm64")
+                    .boot_volume(boot)
+                    .tenancy_pool("A1")
+                    .reserved(Self::k3s_agent_reserved()),
+            )
+            .tenancy_limit(TenancyLimit::new("A1", cpu, memory))
+            .block_storage(Storage::gigabytes(200))
+            .load_balancers(2);
+        p.addons = k3s_addons();
+        p.idle_reclamation = true;
+        p
+    }
+
+    /// GCP free tier: one e2-micro (2 shared vCPU billed as 0.25, 1 GB) running k3s,
+    /// 30 GB standard disk.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::gcp_e2_micro().pools()[0].count(), 1);
+    /// ```
+    #[must_use]
+    pub fn gcp_e2_micro() -> Self {
+        Self::single_k3s(
+            "gcp-e2-micro",
+            "https://cloud.google.com/free/docs/free-cloud-features#compute",
+            Cpu::cores(2),
+            Memory::gibibytes(1),
+            Storage::gigabytes(30),
+            "shared-core: 2 vCPU burst, 0.25 vCPU sustained",
+        )
+    }
+
+    /// AWS t3.micro (2 vCPU, 1 GiB, 30 GB EBS) running k3s. Accounts created after
+    /// 2025-07-15 get credits instead of this free tier.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::aws_t3_micro().pools()[0].memory_capacity(), kubefit::Memory::gibibytes(1));
+    /// ```
+    #[must_use]
+    pub fn aws_t3_micro() -> Self {
+        Self::single_k3s(
+            "aws-t3-micro",
+            "https://aws.amazon.com/free/",
+            Cpu::cores(2),
+            Memory::gibibytes(1),
+            Storage::gigabytes(30),
+            "burstable; accounts after 2025-07-15 get credits instead",
+        )
+    }
+
+    /// Azure B1s (1 vCPU, 1 GiB, burstable at a 10% baseline) running k3s.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::azure_b1s().pools()[0].cpu_capacity(), kubefit::Cpu::cores(1));
+    /// ```
+    #[must_use]
+    pub fn azure_b1s() -> Self {
+        Self::single_k3s(
+            "azure-b1s",
+            "https://azure.microsoft.com/pricing/free-services",
+            Cpu::cores(1),
+            Memory::gibibytes(1),
+            Storage::gigabytes(64),
+            "burstable, 10% cpu baseline",
+        )
+    }
+
+    /// A Raspberry Pi 4 (4 cores, 4 GB) running a k3s server; k3s costs about 30% of a core
+    /// there (docs.k3s.io resource profiling).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::raspberry_pi4_k3s().pools()[0].allocatable_cpu(), kubefit::Cpu::millis(3700));
+    /// ```
+    #[must_use]
+    pub fn raspberry_pi4_k3s() -> Self {
+        let mut p = Platform::new(
+            "raspberry-pi4-4gb-k3s",
+            "https://docs.k3s.io/reference/resource-profiling",
+            "2026-11",
+        )
+        .pool(
+            NodePool::new("pi", 1, Cpu::cores(4), Memory::gibibytes(4))
+                .arch("arm64")
+                .reserved(Reserved::none().distro(Cpu::millis(300), Memory::mebibytes(1526))),
+        );
+        p.addons = k3s_addons();
+        p
+    }
+
+    /// A GKE node pool of `nodes` × e2-standard-2 (2 vCPU, 8 GB), allocatable from GKE's
+    /// reservation formula (≈ 1930m CPU and ≈ 6.1 GiB each).
+    ///
+    /// ```
+    /// let p = kubefit::Platform::gke_e2_standard_2(3);
+    /// assert_eq!(p.pools()[0].allocatable_cpu(), kubefit::Cpu::millis(1930));
+    /// ```
+    #[must_use]
+    pub fn gke_e2_standard_2(nodes: u32) -> Self {
+        let cpu = Cpu::cores(2);
+        let memory = Memory::gibibytes(8);
+        let mut p = Platform::new(
+            "gke-e2-standard-2",
+            "https://cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes",
+            "2026-11",
+        )
+        .pool(
+            NodePool::new("e2-standard-2", nodes, cpu, memory)
+                .reserved(Self::gke_reserved(cpu, memory)),
+        );
+        p.addons = vec![
+            AddOn::once("kube-dns", Cpu::millis(260), Memory::mebibytes(110)),
+            AddOn::per_node("fluentbit-gke", Cpu::millis(105), Memory::mebibytes(60)),
+            AddOn::per_node("gke-metrics-agent", Cpu::millis(8), Memory::mebibytes(60)),
+        ];
+        p
+    }
+
+    /// GKE's kube-reserved for a node of this size, plus its 100 MiB eviction threshold.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform};
+    /// let r = Platform::gke_reserved(Cpu::cores(2), Memory::gibibytes(8));
+    /// assert_eq!(r.cpu(), Cpu::millis(70));
+    /// ```
+    #[must_use]
+    pub fn gke_reserved(cpu: Cpu, memory: Memory) -> Reserved {
+        let gib = 1u64 << 30;
+        let m = memory.as_bytes();
+        let mem = if m < gib {
+            255 * (1 << 20)
+        } else {
+            let tiers: [(u64, u64); 5] = [
+                (4 * gib, 25),
+                (4 * gib, 20),
+                (8 * gib, 10),
+                (112 * gib, 6),
+                (u64::MAX, 2),
+            ];
+            let mut left = m;
+            let mut total: u64 = 0;
+            for (size, pct) in tiers {
+                let part = left.min(size);
+                total += part / 100 * pct + (part % 100) * pct / 100;
+                left -= part;
+                if left == 0 {
+                    break;
+                }
+            }
+            total
+        };
+        let c = cpu.as_millis();
+        let cpu_tiers: [(u64, u64); 4] = [(1000, 600), (1000, 100), (2000, 50), (u64::MAX, 25)];
+        let mut left = c;
+        let mut cpu_total = 0;
+        for (size, per_10k) in cpu_tiers {
+            let part = left.min(size);
+            cpu_total += part * per_10k / 10_000;
+            left -= part;
+            if left == 0 {
+                break;
+            }
+        }
+        Reserved::none()
+            .kube(Cpu::millis(cpu_total), Memory::bytes(mem))
+            .eviction(Memory::mebibytes(100))
+    }
+
+    fn single_k3s(
+        name: &str,
+        source: &str,
+        cpu: Cpu,
+        memory: Memory,
+        disk: Storage,
+        note: &str,
+    ) -> Self {
+        let mut p = Platform::new(name, source, "2026-11")
+            .note(note)
+            .pool(
+                NodePool::new("k3s-server", 1, cpu, memory)
+                    .boot_volume(disk)
+                    .reserved(Self::k3s_server_reserved()),
+            )
+            .block_storage(disk);
+        p.addons = k3s_addons();
+        p
+    }
+
+    /// Every built-in profile.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::builtin().len() >= 7);
+    /// ```
+    #[must_use]
+    pub fn builtin() -> Vec<Platform> {
+        vec![
+            Self::oci_always_free(),
+            Self::oci_always_free_before_2026_06(),
+            Self::gcp_e2_micro(),
+            Self::aws_t3_micro(),
+            Self::azure_b1s(),
+            Self::raspberry_pi4_k3s(),
+            Self::gke_e2_standard_2(3),
+        ]
+    }
+
+    /// Adds a node pool.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, NodePool, Platform};
+    /// let p = Platform::new("lab", "inventory", "2026-11").pool(NodePool::new("n", 2, Cpu::cores(2), Memory::gibibytes(4)));
+    /// assert_eq!(p.pools().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn pool(mut self, pool: NodePool) -> Self {
+        self.pools.push(pool);
+        self
+    }
+
+    /// Adds a cluster add-on.
+    ///
+    /// ```
+    /// use kubefit::{AddOn, Cpu, Memory, Platform};
+    /// let p = Platform::new("lab", "inventory", "2026-11").addon(AddOn::per_node("node-exporter", Cpu::millis(10), Memory::mebibytes(30)));
+    /// assert_eq!(p.addons().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn addon(mut self, addon: AddOn) -> Self {
+        self.addons.push(addon);
+        self
+    }
+
+    /// Replaces the reservations of the pool named `pool` (e.g. to model a plan that sets
+    /// aside more for k3s than it measurably uses).
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform, Reserved};
+    /// let p = Platform::oci_always_free()
+    ///     .reserve_on("a1-k3s-server", Reserved::none().distro(Cpu::cores(1), Memory::gigabytes(4)));
+    /// assert_eq!(p.pools()[0].allocatable_cpu(), Cpu::ZERO);
+    /// ```
+    #[must_use]
+    pub fn reserve_on(mut self, pool: &str, reserved: Reserved) -> Self {
+        for p in self.pools.iter_mut().filter(|p| p.name == pool) {
+            p.reserved = reserved.clone();
+        }
+        self
+    }
+
+    /// Removes every add-on (e.g. when CoreDNS runs elsewhere).
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::oci_always_free().without_addons().addons().is_empty());
+    /// ```
+    #[must_use]
+    pub fn without_addons(mut self) -> Self {
+        self.addons.clear();
+        self
+    }
+
+    /// Adds a tenancy-wide cap.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform, TenancyLimit};
+    /// let p = Platform::new("x", "y", "z").tenancy_limit(TenancyLimit::new("A1", Cpu::cores(2), Memory::gibibytes(12)));
+    /// assert_eq!(p.tenancy_limits().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn tenancy_limit(mut self, limit: TenancyLimit) -> Self {
+        self.tenancy_limits.push(limit);
+        self
+    }
+
+    /// Sets the block-storage budget (boot volumes count against it).
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("x", "y", "z").block_storage(kubefit::Storage::gigabytes(200));
+    /// assert_eq!(p.block_storage_budget(), Some(kubefit::Storage::gigabytes(200)));
+    /// ```
+    #[must_use]
+    pub fn block_storage(mut self, size: Storage) -> Self {
+        self.block_storage = Some(size);
+        self
+    }
+
+    /// Sets how many LoadBalancer Services the platform allows.
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("x", "y", "z").load_balancers(1);
+    /// assert_eq!(p.load_balancer_allowance(), Some(1));
+    /// ```
+    #[must_use]
+    pub fn load_balancers(mut self, n: u32) -> Self {
+        self.load_balancers = Some(n);
+        self
+    }
+
+    /// Warns about the Always Free idle-reclamation rule (see [`Stack::fit`](crate::Stack::fit)).
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("x", "y", "z").idle_reclamation(true);
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn idle_reclamation(mut self, yes: bool) -> Self {
+        self.idle_reclamation = yes;
+        self
+    }
+
+    /// Warns when total limits exceed this percentage of allocatable (default 200).
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("x", "y", "z").overcommit_warning_percent(150);
+    /// # let _ = p;
+    /// ```
+    #[must_use]
+    pub fn overcommit_warning_percent(mut self, percent: u32) -> Self {
+        self.overcommit_warning_percent = percent;
+        self
+    }
+
+    /// Sets the pod overhead of the runtime class pods use (e.g. Kata or gVisor), added to
+    /// every pod's effective request.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Platform};
+    /// let p = Platform::kubeadm(1, Cpu::cores(2), Memory::gibibytes(4)).pod_overhead(Cpu::millis(250), Memory::mebibytes(120));
+    /// assert_eq!(p.pod_overhead_of(), Some((Cpu::millis(250), Memory::mebibytes(120))));
+    /// ```
+    #[must_use]
+    pub fn pod_overhead(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.pod_overhead = Some((cpu, memory));
+        self
+    }
+
+    /// The per-pod overhead, if any.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().pod_overhead_of(), None);
+    /// ```
+    #[must_use]
+    pub fn pod_overhead_of(&self) -> Option<(Cpu, Memory)> {
+        self.pod_overhead
+    }
+
+    /// Adds a note shown in reports.
+    ///
+    /// ```
+    /// let p = kubefit::Platform::new("x", "y", "z").note("lab cluster");
+    /// assert_eq!(p.note_text(), Some("lab cluster"));
+    /// ```
+    #[must_use]
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// The profile's name.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().name(), "oci-always-free");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the figures come from.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::oci_always_free().source().starts_with("https://docs.oracle.com/"));
+    /// ```
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// When the figures were checked.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().checked(), "2026-11");
+    /// ```
+    #[must_use]
+    pub fn checked(&self) -> &str {
+        &self.checked
+    }
+
+    /// The note, if any.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::oci_always_free_before_2026_06().note_text().unwrap().contains("OUTDATED"));
+    /// ```
+    #[must_use]
+    pub fn note_text(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The node pools.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::gke_e2_standard_2(2).pools()[0].count(), 2);
+    /// ```
+    #[must_use]
+    pub fn pools(&self) -> &[NodePool] {
+        &self.pools
+    }
+
+    /// The cluster add-ons.
+    ///
+    /// ```
+    /// assert!(!kubefit::Platform::oci_always_free().addons().is_empty());
+    /// ```
+    #[must_use]
+    pub fn addons(&self) -> &[AddOn] {
+        &self.addons
+    }
+
+    /// The tenancy-wide caps.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::gke_e2_standard_2(1).tenancy_limits().is_empty());
+    /// ```
+    #[must_use]
+    pub fn tenancy_limits(&self) -> &[TenancyLimit] {
+        &self.tenancy_limits
+    }
+
+    /// The block-storage budget, if capped.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().block_storage_budget(), Some(kubefit::Storage::gigabytes(200)));
+    /// ```
+    #[must_use]
+    pub fn block_storage_budget(&self) -> Option<Storage> {
+        self.block_storage
+    }
+
+    /// How many LoadBalancer Services are allowed, if capped.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().load_balancer_allowance(), Some(2));
+    /// ```
+    #[must_use]
+    pub fn load_balancer_allowance(&self) -> Option<u32> {
+        self.load_balancers
+    }
+
+    /// Whether idle instances may be reclaimed.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::oci_always_free().reclaims_idle());
+    /// ```
+    #[must_use]
+    pub fn reclaims_idle(&self) -> bool {
+        self.idle_reclamation
+    }
+
+    /// The limit-overcommit warning threshold, in percent of allocatable.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().overcommit_threshold(), 200);
+    /// ```
+    #[must_use]
+    pub fn overcommit_threshold(&self) -> u32 {
+        self.overcommit_warning_percent
+    }
+
+    /// Loads a profile from YAML (validated against the same rules as the JSON Schema:
+    /// unknown fields and malformed quantities are errors).
+    ///
+    /// ```
+    /// let yaml = r#"
+    /// name: lab
+    /// source: https://example.com/inventory
+    /// checked: 2026-11
+    /// pools:
+    ///   - name: workers
+    ///     count: 3
+    ///     cpu: "4"
+    ///     memory: 16Gi
+    /// "#;
+    /// let p = kubefit::Platform::from_yaml(yaml)?;
+    /// assert_eq!(p.pools()[0].max_pods_per_node(), 110);
+    /// # Ok::<(), kubefit::PlatformError>(())
+    /// ```
+    pub fn from_yaml(yaml: &str) -> Result<Self, PlatformError> {
+        serde_saphyr::from_str(yaml).map_err(|e| PlatformError(e.to_string()))
+    }
+
+    /// Writes the profile as YAML, starting with a `yaml-language-server` schema line.
+    ///
+    /// ```
+    /// let p = kubefit::Platform::oci_always_free();
+    /// let yaml = p.to_yaml()?;
+    /// assert_eq!(kubefit::Platform::from_yaml(&yaml)?, p);
+    /// # Ok::<(), kubefit::PlatformError>(())
+    /// ```
+    pub fn to_yaml(&self) -> Result<String, PlatformError> {
+        let body = serde_saphyr::to_string(self).map_err(|e| PlatformError(e.to_string()))?;
+        Ok(format!(
+            "# yaml-language-server: $schema=./platform.schema.json\n{body}"
+        ))
+    }
+
+    /// The JSON Schema of platform files, generated with schemars.
+    ///
+    /// ```
+    /// let s = kubefit::Platform::json_schema();
+    /// assert!(s.contains("\"pools\""));
+    /// ```
+    #[must_use]
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(Platform);
+        let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

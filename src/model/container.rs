@@ -1,0 +1,703 @@
+//! Containers: image, command, ports, environment, resources, probes, mounts.
+
+use k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMapEnvSource, ConfigMapKeySelector, Container as K8sContainer,
+    ContainerPort, EnvFromSource, EnvVar, EnvVarSource, ObjectFieldSelector, SecretEnvSource,
+    SecretKeySelector, SecurityContext, VolumeMount,
+};
+
+use crate::model::config_map::ConfigMap;
+use crate::model::name::Name;
+use crate::model::probe::Probe;
+use crate::model::resources::Resources;
+use crate::model::secret::Secret;
+
+/// The default user and group id containers run as (≥ 10000, as checkov's CKV_K8S_40 wants).
+///
+/// ```
+/// assert!(kubefit::DEFAULT_UID >= 10000);
+/// ```
+pub const DEFAULT_UID: i64 = 10001;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EnvValue {
+    Literal(String),
+    ConfigMapKey { config_map: Name, key: String },
+    SecretKey { secret: Name, key: String },
+    Field(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Env {
+    pub(crate) name: String,
+    pub(crate) value: EnvValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EnvFrom {
+    ConfigMap(Name),
+    Secret(Name),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mount {
+    pub(crate) volume: String,
+    pub(crate) path: String,
+    pub(crate) read_only: bool,
+    pub(crate) sub_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Port {
+    pub(crate) name: String,
+    pub(crate) number: u16,
+    pub(crate) protocol: &'static str,
+}
+
+/// One container of a pod.
+///
+/// # Defaults
+///
+/// Every container is hardened unless you opt out explicitly:
+///
+/// | setting | default | opt-out |
+/// |---|---|---|
+/// | `runAsNonRoot` | `true` | [`Container::run_as_user`] with a UID (0 allows root) |
+/// | `runAsUser` / `runAsGroup` | `10001` | [`Container::run_as_user`] |
+/// | `readOnlyRootFilesystem` | `true` | [`Container::writable_root_filesystem`] |
+/// | `allowPrivilegeEscalation` | `false` | [`Container::allow_privilege_escalation`] |
+/// | `capabilities.drop` | `[ALL]` | [`Container::add_capability`] adds back one; [`Container::keep_default_capabilities`] |
+/// | `privileged` | not set | [`Container::privileged`] |
+///
+/// ```
+/// use kubefit::{ConfigMap, Container, Cpu, Memory, Probe, Resources};
+///
+/// let config = ConfigMap::new("api-config").entry("LOG_LEVEL", "info");
+/// let api = Container::new("api", "ghcr.io/acme/api:1.4.2")
+///     .port("http", 8080)
+///     .env("RUST_LOG", "info")
+///     .env_from_config_map_key("LOG_LEVEL", &config, "LOG_LEVEL")
+///     .resources(
+///         Resources::new()
+///             .requests(Cpu::millis(100), Memory::mebibytes(128))
+///             .limits(Cpu::millis(500), Memory::mebibytes(256)),
+///     )
+///     .readiness(Probe::http("/ready", "http"))
+///     .liveness(Probe::http("/healthz", "http"));
+/// assert_eq!(api.name(), "api");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub(crate) name: String,
+    pub(crate) image: String,
+    pub(crate) image_pull_policy: Option<String>,
+    pub(crate) command: Vec<String>,
+    pub(crate) args: Vec<String>,
+    pub(crate) working_dir: Option<String>,
+    pub(crate) ports: Vec<Port>,
+    pub(crate) env: Vec<Env>,
+    pub(crate) env_from: Vec<EnvFrom>,
+    pub(crate) resources: Resources,
+    pub(crate) liveness: Option<Box<Probe>>,
+    pub(crate) readiness: Option<Box<Probe>>,
+    pub(crate) startup: Option<Box<Probe>>,
+    pub(crate) mounts: Vec<Mount>,
+    pub(crate) run_as_user: i64,
+    pub(crate) read_only_root: bool,
+    pub(crate) allow_escalation: bool,
+    pub(crate) privileged: bool,
+    pub(crate) add_capabilities: Vec<String>,
+    pub(crate) drop_all_capabilities: bool,
+}
+
+impl Container {
+    /// A container named `name` running `image` (`repo:tag` or `repo@sha256:…`).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27");
+    /// assert_eq!(c.image(), "nginx:1.27");
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, image: impl Into<String>) -> Self {
+        Container {
+            name: name.into(),
+            image: image.into(),
+            image_pull_policy: None,
+            command: Vec::new(),
+            args: Vec::new(),
+            working_dir: None,
+            ports: Vec::new(),
+            env: Vec::new(),
+            env_from: Vec::new(),
+            resources: Resources::new(),
+            liveness: None,
+            readiness: None,
+            startup: None,
+            mounts: Vec::new(),
+            run_as_user: DEFAULT_UID,
+            read_only_root: true,
+            allow_escalation: false,
+            privileged: false,
+            add_capabilities: Vec::new(),
+            drop_all_capabilities: true,
+        }
+    }
+
+    /// The container's name.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Container::new("web", "nginx:1.27").name(), "web");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The image reference as it will be emitted.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27")
+    ///     .image_digest("sha256:0000000000000000000000000000000000000000000000000000000000000000");
+    /// assert!(c.image().starts_with("nginx:1.27@sha256:"));
+    /// ```
+    #[must_use]
+    pub fn image(&self) -> &str {
+        &self.image
+    }
+
+    /// The resources of this container.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27");
+    /// assert_eq!(c.resources_ref().cpu_request(), None);
+    /// ```
+    #[must_use]
+    pub fn resources_ref(&self) -> &Resources {
+        &self.resources
+    }
+
+    /// Pins the image by digest (`sha256:…`), keeping the tag for readers:
+    /// `nginx:1.27` becomes `nginx:1.27@sha256:…`. A digest already present is replaced.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27@sha256:aaaa").image_digest("sha256:bbbb");
+    /// assert_eq!(c.image(), "nginx:1.27@sha256:bbbb");
+    /// ```
+    #[must_use]
+    pub fn image_digest(mut self, digest: impl AsRef<str>) -> Self {
+        let base = self
+            .image
+            .split_once('@')
+            .map_or(self.image.as_str(), |(b, _)| b)
+            .to_owned();
+        self.image = format!("{base}@{}", digest.as_ref());
+        self
+    }
+
+    /// Sets `imagePullPolicy` (`Always`, `IfNotPresent` or `Never`).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").image_pull_policy("Always");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn image_pull_policy(mut self, policy: impl Into<String>) -> Self {
+        self.image_pull_policy = Some(policy.into());
+        self
+    }
+
+    /// Replaces the image's entrypoint.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("job", "busybox:1.36").command(["sh", "-c"]);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn command<I, S>(mut self, command: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.command = command.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the arguments to the entrypoint.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("job", "busybox:1.36").args(["echo", "hi"]);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the working directory.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("job", "busybox:1.36").working_dir("/app");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn working_dir(mut self, dir: impl Into<String>) -> Self {
+        self.working_dir = Some(dir.into());
+        self
+    }
+
+    /// Adds a named TCP port. Services and probes can target it by name.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 8080);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn port(mut self, name: impl Into<String>, number: u16) -> Self {
+        crate::util::few::push(
+            &mut self.ports,
+            Port {
+                name: name.into(),
+                number,
+                protocol: "TCP",
+            },
+        );
+        self
+    }
+
+    /// Adds a named UDP port.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("dns", "coredns/coredns:1.11.3").udp_port("dns", 5353);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn udp_port(mut self, name: impl Into<String>, number: u16) -> Self {
+        crate::util::few::push(
+            &mut self.ports,
+            Port {
+                name: name.into(),
+                number,
+                protocol: "UDP",
+            },
+        );
+        self
+    }
+
+    /// Sets a literal environment variable. Do not put secrets here: use
+    /// [`Container::env_from_secret_key`].
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").env("MODE", "on");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        crate::util::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::Literal(value.into()),
+            },
+        );
+        self
+    }
+
+    /// Sets an environment variable from one key of a ConfigMap.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, Container};
+    /// let cm = ConfigMap::new("cfg").entry("url", "http://x");
+    /// let c = Container::new("web", "nginx:1.27").env_from_config_map_key("URL", &cm, "url");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env_from_config_map_key(
+        mut self,
+        name: impl Into<String>,
+        config_map: &ConfigMap,
+        key: impl Into<String>,
+    ) -> Self {
+        crate::util::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::ConfigMapKey {
+                    config_map: config_map.name.clone(),
+                    key: key.into(),
+                },
+            },
+        );
+        self
+    }
+
+    /// Sets an environment variable from one key of a Secret.
+    ///
+    /// ```
+    /// use kubefit::{Container, Secret, SecretValue};
+    /// let s = Secret::new("db").entry("password", SecretValue::new("pw"));
+    /// let c = Container::new("web", "nginx:1.27").env_from_secret_key("DB_PASSWORD", &s, "password");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env_from_secret_key(
+        mut self,
+        name: impl Into<String>,
+        secret: &Secret,
+        key: impl Into<String>,
+    ) -> Self {
+        crate::util::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::SecretKey {
+                    secret: secret.name.clone(),
+                    key: key.into(),
+                },
+            },
+        );
+        self
+    }
+
+    /// Sets an environment variable from a pod field (`metadata.name`, `status.podIP`, …).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").env_from_field("POD_IP", "status.podIP");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env_from_field(
+        mut self,
+        name: impl Into<String>,
+        field_path: impl Into<String>,
+    ) -> Self {
+        crate::util::few::push(
+            &mut self.env,
+            Env {
+                name: name.into(),
+                value: EnvValue::Field(field_path.into()),
+            },
+        );
+        self
+    }
+
+    /// Imports every key of a ConfigMap as environment variables.
+    ///
+    /// ```
+    /// use kubefit::{ConfigMap, Container};
+    /// let cm = ConfigMap::new("cfg");
+    /// let c = Container::new("web", "nginx:1.27").env_from_config_map(&cm);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env_from_config_map(mut self, config_map: &ConfigMap) -> Self {
+        crate::util::few::push(
+            &mut self.env_from,
+            EnvFrom::ConfigMap(config_map.name.clone()),
+        );
+        self
+    }
+
+    /// Imports every key of a Secret as environment variables.
+    ///
+    /// ```
+    /// use kubefit::{Container, Secret};
+    /// let s = Secret::new("creds");
+    /// let c = Container::new("web", "nginx:1.27").env_from_secret(&s);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn env_from_secret(mut self, secret: &Secret) -> Self {
+        crate::util::few::push(&mut self.env_from, EnvFrom::Secret(secret.name.clone()));
+        self
+    }
+
+    /// Sets requests and limits.
+    ///
+    /// ```
+    /// use kubefit::{Container, Cpu, Memory, Resources};
+    /// let c = Container::new("web", "nginx:1.27")
+    ///     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64)));
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn resources(mut self, resources: Resources) -> Self {
+        self.resources = resources;
+        self
+    }
+
+    /// Sets the liveness probe.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
+    ///     .liveness(kubefit::Probe::http("/", "http"));
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn liveness(mut self, probe: Probe) -> Self {
+        self.liveness = Some(Box::new(probe));
+        self
+    }
+
+    /// Sets the readiness probe.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
+    ///     .readiness(kubefit::Probe::http("/", "http"));
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn readiness(mut self, probe: Probe) -> Self {
+        self.readiness = Some(Box::new(probe));
+        self
+    }
+
+    /// Sets the startup probe.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
+    ///     .startup(kubefit::Probe::http("/", "http").failure_threshold(30));
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn startup(mut self, probe: Probe) -> Self {
+        self.startup = Some(Box::new(probe));
+        self
+    }
+
+    /// Mounts the pod volume named `volume` at `path`, writable.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").mount("tmp", "/tmp");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn mount(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
+        crate::util::few::push(
+            &mut self.mounts,
+            Mount {
+                volume: volume.into(),
+                path: path.into(),
+                read_only: false,
+                sub_path: None,
+            },
+        );
+        self
+    }
+
+    /// Mounts the pod volume named `volume` at `path`, read-only.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").mount_read_only("config", "/etc/app");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn mount_read_only(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
+        crate::util::few::push(
+            &mut self.mounts,
+            Mount {
+                volume: volume.into(),
+                path: path.into(),
+                read_only: true,
+                sub_path: None,
+            },
+        );
+        self
+    }
+
+    /// Runs as `uid` (and group `uid`) instead of the default 10001. `0` opts out of
+    /// `runAsNonRoot`.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("db", "postgres:16").run_as_user(70);
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn run_as_user(mut self, uid: i64) -> Self {
+        self.run_as_user = uid;
+        self
+    }
+
+    /// Opts out of `readOnlyRootFilesystem`.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("legacy", "legacy:1").writable_root_filesystem();
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn writable_root_filesystem(mut self) -> Self {
+        self.read_only_root = false;
+        self
+    }
+
+    /// Opts out of `allowPrivilegeEscalation: false`.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("legacy", "legacy:1").allow_privilege_escalation();
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn allow_privilege_escalation(mut self) -> Self {
+        self.allow_escalation = true;
+        self
+    }
+
+    /// Runs the container privileged (full host access). Almost never what you want.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("agent", "agent:1").privileged();
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn privileged(mut self) -> Self {
+        self.privileged = true;
+        self
+    }
+
+    /// Adds back one Linux capability after `drop: [ALL]` (e.g. `NET_BIND_SERVICE`).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").add_capability("NET_BIND_SERVICE");
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn add_capability(mut self, capability: impl Into<String>) -> Self {
+        self.add_capabilities.push(capability.into());
+        self
+    }
+
+    /// Opts out of `capabilities.drop: [ALL]`, keeping the runtime's default set.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("legacy", "legacy:1").keep_default_capabilities();
+    /// # let _ = c;
+    /// ```
+    #[must_use]
+    pub fn keep_default_capabilities(mut self) -> Self {
+        self.drop_all_capabilities = false;
+        self
+    }
+
+    pub(crate) fn to_k8s(&self, sidecar: bool) -> K8sContainer {
+        let non_empty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+        K8sContainer {
+            name: self.name.clone(),
+            image: Some(self.image.clone()),
+            image_pull_policy: self.image_pull_policy.clone(),
+            command: non_empty(&self.command),
+            args: non_empty(&self.args),
+            working_dir: self.working_dir.clone(),
+            restart_policy: sidecar.then(|| "Always".to_owned()),
+            ports: (!self.ports.is_empty()).then(|| {
+                self.ports
+                    .iter()
+                    .map(|p| ContainerPort {
+                        name: Some(p.name.clone()),
+                        container_port: i32::from(p.number),
+                        protocol: Some(p.protocol.to_owned()),
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
+            env: (!self.env.is_empty()).then(|| self.env.iter().map(env_to_k8s).collect()),
+            env_from: (!self.env_from.is_empty()).then(|| {
+                self.env_from
+                    .iter()
+                    .map(|e| match e {
+                        EnvFrom::ConfigMap(n) => EnvFromSource {
+                            config_map_ref: Some(ConfigMapEnvSource {
+                                name: n.to_string(),
+                                optional: None,
+                            }),
+                            ..Default::default()
+                        },
+                        EnvFrom::Secret(n) => EnvFromSource {
+                            secret_ref: Some(SecretEnvSource {
+                                name: n.to_string(),
+                                optional: None,
+                            }),
+                            ..Default::default()
+                        },
+                    })
+                    .collect()
+            }),
+            resources: self.resources.to_k8s(),
+            liveness_probe: self.liveness.as_deref().map(Probe::to_k8s),
+            readiness_probe: self.readiness.as_deref().map(Probe::to_k8s),
+            startup_probe: self.startup.as_deref().map(Probe::to_k8s),
+            volume_mounts: (!self.mounts.is_empty()).then(|| {
+                self.mounts
+                    .iter()
+                    .map(|m| VolumeMount {
+                        name: m.volume.clone(),
+                        mount_path: m.path.clone(),
+                        read_only: m.read_only.then_some(true),
+                        sub_path: m.sub_path.clone(),
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
+            security_context: Some(SecurityContext {
+                run_as_non_root: Some(self.run_as_user != 0),
+                run_as_user: Some(self.run_as_user),
+                run_as_group: Some(self.run_as_user),
+                read_only_root_filesystem: Some(self.read_only_root),
+                allow_privilege_escalation: Some(self.allow_escalation),
+                privileged: self.privileged.then_some(true),
+                capabilities: Some(Capabilities {
+                    drop: self.drop_all_capabilities.then(|| vec!["ALL".to_owned()]),
+                    add: (!self.add_capabilities.is_empty()).then(|| self.add_capabilities.clone()),
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+}
+
+fn env_to_k8s(e: &Env) -> EnvVar {
+    let (value, value_from) = match &e.value {
+        EnvValue::Literal(v) => (Some(v.clone()), None),
+        EnvValue::ConfigMapKey { config_map, key } => (
+            None,
+            Some(EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector {
+                    name: config_map.to_string(),
+                    key: key.clone(),
+                    optional: None,
+                }),
+                ..Default::default()
+            }),
+        ),
+        EnvValue::SecretKey { secret, key } => (
+            None,
+            Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: secret.to_string(),
+                    key: key.clone(),
+                    optional: None,
+                }),
+                ..Default::default()
+            }),
+        ),
+        EnvValue::Field(path) => (
+            None,
+            Some(EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: path.clone(),
+                    api_version: None,
+                }),
+                ..Default::default()
+            }),
+        ),
+    };
+    EnvVar {
+        name: e.name.clone(),
+        value,
+        value_from,
+    }
+}

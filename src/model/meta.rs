@@ -1,0 +1,154 @@
+//! Labels and annotations shared by every object.
+
+use crate::util::str_map::StrMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// The label every emitted object carries.
+pub(crate) const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "kubefit");
+/// The label that selects a workload's pods.
+pub(crate) const NAME_LABEL: &str = "app.kubernetes.io/name";
+
+#[derive(Clone, Default)]
+pub(crate) struct Meta {
+    pub(crate) labels: StrMap,
+    /// Annotations and suppressions, which most objects do not have: on the heap once set,
+    /// so that every object is smaller.
+    rare: Option<Box<Rare>>,
+}
+
+#[derive(Clone, Default)]
+struct Rare {
+    annotations: StrMap,
+    /// Rule id → reason.
+    suppressions: StrMap,
+}
+
+/// What [`Meta::annotations`] and [`Meta::suppressions`] show when none were set.
+static EMPTY: StrMap = StrMap::new();
+
+impl Meta {
+    pub(crate) fn new(labels: StrMap, annotations: StrMap, suppressions: StrMap) -> Self {
+        let rare = (!annotations.is_empty() || !suppressions.is_empty()).then(|| {
+            Box::new(Rare {
+                annotations,
+                suppressions,
+            })
+        });
+        Meta { labels, rare }
+    }
+
+    pub(crate) fn annotations(&self) -> &StrMap {
+        self.rare.as_ref().map_or(&EMPTY, |r| &r.annotations)
+    }
+
+    pub(crate) fn annotations_mut(&mut self) -> &mut StrMap {
+        &mut self.rare.get_or_insert_with(Box::default).annotations
+    }
+
+    /// Suppressed rules: rule id → reason.
+    pub(crate) fn suppressions(&self) -> &StrMap {
+        self.rare.as_ref().map_or(&EMPTY, |r| &r.suppressions)
+    }
+
+    pub(crate) fn suppressions_mut(&mut self) -> &mut StrMap {
+        &mut self.rare.get_or_insert_with(Box::default).suppressions
+    }
+
+    pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
+        let mut labels = self.labels.to_btree();
+        labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
+        let mut annotations = self.annotations().to_btree();
+        annotations.extend(checkov_skips(self.suppressions()));
+        ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: namespace.map(str::to_owned),
+            labels: Some(labels),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..Default::default()
+        }
+    }
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, other: &Self) -> bool {
+        self.labels == other.labels
+            && self.annotations() == other.annotations()
+            && self.suppressions() == other.suppressions()
+    }
+}
+
+impl Eq for Meta {}
+
+impl std::fmt::Debug for Meta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Meta")
+            .field("labels", &self.labels)
+            .field("annotations", self.annotations())
+            .field("suppressions", self.suppressions())
+            .finish()
+    }
+}
+
+/// `checkov.io/skipN: CKV_…=reason` annotations for suppressed rules that map to checkov
+/// checks, so checkov agrees with the suppression.
+pub(crate) fn checkov_skips(suppressions: &StrMap) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (id, reason) in suppressions {
+        if let Some(rule) = crate::diagnostic::rules::rule(id) {
+            for ck in rule.checkov {
+                out.push((
+                    format!("checkov.io/skip{}", out.len() + 1),
+                    format!("{ck}={reason}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Generates `label` and `annotation` setters for a type with a `meta: Meta` field.
+macro_rules! meta_setters {
+    ($ty:ident, $example:expr) => {
+        impl $ty {
+            /// Adds a label to this object's metadata.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".label(\"team\", \"payments\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.meta.labels.insert(key, value);
+                self
+            }
+
+            /// Adds an annotation to this object's metadata.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".annotation(\"example.com/owner\", \"ops\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.meta.annotations_mut().insert(key, value);
+                self
+            }
+
+            /// Suppresses the rule `rule_id` for this object, with the reason (required).
+            /// The finding still shows in the report, marked suppressed with the reason;
+            /// rules that map to checkov checks also get a `checkov.io/skipN` annotation.
+            ///
+            /// ```
+            #[doc = concat!("let x = ", $example, ".suppress(\"pdb-missing\", \"single-replica by design\");")]
+            /// # let _ = x;
+            /// ```
+            #[must_use]
+            pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
+                self.meta.suppressions_mut().insert(rule_id.into(), reason.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use meta_setters;

@@ -1,0 +1,465 @@
+//! The pod template shared by Deployments and StatefulSets.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Affinity, PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec,
+    SeccompProfile,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+
+use crate::model::container::{Container, DEFAULT_UID};
+use crate::model::meta::NAME_LABEL;
+use crate::model::name::Name;
+use crate::model::volume::Volume;
+use crate::util::str_map::StrMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PodTemplate {
+    pub(crate) containers: Vec<Container>,
+    pub(crate) init_containers: Vec<Container>,
+    pub(crate) sidecars: Vec<Container>,
+    pub(crate) volumes: Vec<Volume>,
+    pub(crate) labels: StrMap,
+    pub(crate) annotations: StrMap,
+    pub(crate) selector: Option<StrMap>,
+    pub(crate) service_account: Option<Name>,
+    pub(crate) automount_token: bool,
+    pub(crate) run_as_user: i64,
+    pub(crate) host_network: bool,
+    pub(crate) one_per_node: bool,
+    pub(crate) node_selector: StrMap,
+    pub(crate) termination_grace_seconds: Option<i64>,
+    pub(crate) seccomp_runtime_default: bool,
+}
+
+impl PodTemplate {
+    pub(crate) fn new(container: Container) -> Self {
+        PodTemplate {
+            containers: vec![container],
+            init_containers: Vec::new(),
+            sidecars: Vec::new(),
+            volumes: Vec::new(),
+            labels: StrMap::new(),
+            annotations: StrMap::new(),
+            selector: None,
+            service_account: None,
+            automount_token: false,
+            run_as_user: DEFAULT_UID,
+            host_network: false,
+            one_per_node: false,
+            node_selector: StrMap::new(),
+            termination_grace_seconds: None,
+            seccomp_runtime_default: true,
+        }
+    }
+
+    pub(crate) fn selector(&self, workload: &Name) -> BTreeMap<String, String> {
+        self.selector.as_ref().map_or_else(
+            || BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]),
+            StrMap::to_btree,
+        )
+    }
+
+    /// The pod labels as borrowed pairs, sorted by key: [`PodTemplate::pod_labels`] without
+    /// copying a string.
+    pub(crate) fn pod_label_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.labels.len() + 1);
+        let mut name = (!self.labels.contains_key(NAME_LABEL)).then_some(workload.as_str());
+        for (k, v) in &self.labels {
+            if let Some(n) = name
+                && k > NAME_LABEL
+            {
+                pairs.push((NAME_LABEL, n));
+                name = None;
+            }
+            pairs.push((k, v));
+        }
+        if let Some(n) = name {
+            pairs.push((NAME_LABEL, n));
+        }
+        pairs
+    }
+
+    /// The selector as borrowed pairs, sorted by key: [`PodTemplate::selector`] without
+    /// copying a string.
+    pub(crate) fn selector_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
+        match &self.selector {
+            Some(s) => s.iter().collect(),
+            None => vec![(NAME_LABEL, workload.as_str())],
+        }
+    }
+
+    pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
+        let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
+        labels.extend(
+            self.labels
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        labels
+    }
+
+    /// All containers with the path of each (`spec.template.spec.containers[0]`,
+    /// `spec.template.spec.initContainers[1]`), spelled out only when displayed.
+    pub(crate) fn all_containers(&self) -> impl Iterator<Item = (ContainerPath, &Container)> {
+        let inits = self
+            .sidecars
+            .iter()
+            .chain(self.init_containers.iter())
+            .enumerate()
+            .map(|(index, c)| (ContainerPath { init: true, index }, c));
+        self.containers
+            .iter()
+            .enumerate()
+            .map(|(index, c)| (ContainerPath { init: false, index }, c))
+            .chain(inits)
+    }
+
+    pub(crate) fn to_k8s(&self, workload: &Name) -> PodTemplateSpec {
+        let selector = self.selector(workload);
+        let mut init: Vec<_> = self.sidecars.iter().map(|c| c.to_k8s(true)).collect();
+        init.extend(self.init_containers.iter().map(|c| c.to_k8s(false)));
+        let affinity = self.one_per_node.then(|| Affinity {
+            pod_anti_affinity: Some(PodAntiAffinity {
+                required_during_scheduling_ignored_during_execution: Some(vec![PodAffinityTerm {
+                    label_selector: Some(LabelSelector {
+                        match_labels: Some(selector.clone()),
+                        match_expressions: None,
+                    }),
+                    topology_key: "kubernetes.io/hostname".to_owned(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(self.pod_labels(workload)),
+                annotations: (!self.annotations.is_empty()).then(|| self.annotations.to_btree()),
+                ..Default::default()
+            }),
+            spec: Some(PodSpec {
+                containers: self.containers.iter().map(|c| c.to_k8s(false)).collect(),
+                init_containers: (!init.is_empty()).then_some(init),
+                volumes: (!self.volumes.is_empty())
+                    .then(|| self.volumes.iter().map(Volume::to_k8s).collect()),
+                service_account_name: self.service_account.as_ref().map(Name::to_string),
+                automount_service_account_token: Some(self.automount_token),
+                host_network: self.host_network.then_some(true),
+                node_selector: (!self.node_selector.is_empty())
+                    .then(|| self.node_selector.to_btree()),
+                affinity,
+                termination_grace_period_seconds: self.termination_grace_seconds,
+                security_context: Some(PodSecurityContext {
+                    run_as_non_root: Some(self.run_as_user != 0),
+                    run_as_user: Some(self.run_as_user),
+                    run_as_group: Some(self.run_as_user),
+                    fs_group: Some(self.run_as_user),
+                    seccomp_profile: self.seccomp_runtime_default.then(|| SeccompProfile {
+                        type_: "RuntimeDefault".to_owned(),
+                        localhost_profile: None,
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// Generates the pod-level setters shared by Deployment and StatefulSet.
+macro_rules! pod_setters {
+    ($ty:ident, $example:expr) => {
+        impl $ty {
+            /// Adds another app container to the pod.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".container(kubefit::Container::new(\"log\", \"busybox:1.36\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn container(mut self, container: $crate::Container) -> Self {
+                self.pod.containers.push(container);
+                self
+            }
+
+            /// Adds an init container, run to completion before the app containers start.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".init_container(kubefit::Container::new(\"migrate\", \"busybox:1.36\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn init_container(mut self, container: $crate::Container) -> Self {
+                self.pod.init_containers.push(container);
+                self
+            }
+
+            /// Adds a native sidecar (an init container with `restartPolicy: Always`), started
+            /// before the app containers and kept running beside them.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".sidecar(kubefit::Container::new(\"proxy\", \"envoyproxy/envoy:v1.31.0\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn sidecar(mut self, container: $crate::Container) -> Self {
+                self.pod.sidecars.push(container);
+                self
+            }
+
+            /// Adds a pod volume.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".volume(kubefit::Volume::empty_dir(\"tmp\"));")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn volume(mut self, volume: $crate::Volume) -> Self {
+                self.pod.volumes.push(volume);
+                self
+            }
+
+            /// Adds a label to the pods (the selector label `app.kubernetes.io/name` is always set).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_label(\"tier\", \"backend\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.labels.insert(key, value);
+                self
+            }
+
+            /// Adds an annotation to the pods.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_annotation(\"prometheus.io/scrape\", \"true\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.annotations.insert(key, value);
+                self
+            }
+
+            /// Replaces the default selector (`app.kubernetes.io/name: <name>`) with this label;
+            /// call again to add more. The pods must carry every selector label
+            /// (see [`pod_label`](Self::pod_label)); the check reports a mismatch.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".selector_label(\"tier\", \"web\").pod_label(\"tier\", \"web\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn selector_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod
+                    .selector
+                    .get_or_insert_with(Default::default)
+                    .insert(key, value);
+                self
+            }
+
+            /// Runs the pods as this ServiceAccount.
+            ///
+            /// ```
+            #[doc = concat!("let sa = kubefit::ServiceAccount::new(\"api\");\nlet w = ", $example, ".service_account(&sa);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn service_account(mut self, account: &$crate::ServiceAccount) -> Self {
+                self.pod.service_account = Some(account.name().clone());
+                self
+            }
+
+            /// Opts out of `automountServiceAccountToken: false`.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".automount_service_account_token();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn automount_service_account_token(mut self) -> Self {
+                self.pod.automount_token = true;
+                self
+            }
+
+            /// Runs the pod as `uid` (also its group and `fsGroup`) instead of 10001.
+            /// `0` opts out of `runAsNonRoot`. Containers keep their own setting
+            /// ([`Container::run_as_user`](crate::Container::run_as_user)).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_run_as_user(70);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn pod_run_as_user(mut self, uid: i64) -> Self {
+                self.pod.run_as_user = uid;
+                self
+            }
+
+            /// Uses the node's network namespace. Breaks isolation; lint rules flag it.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".host_network();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn host_network(mut self) -> Self {
+                self.pod.host_network = true;
+                self
+            }
+
+            /// Requires at most one replica per node (required pod anti-affinity on
+            /// `kubernetes.io/hostname`).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".one_replica_per_node();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn one_replica_per_node(mut self) -> Self {
+                self.pod.one_per_node = true;
+                self
+            }
+
+            /// Opts out of the `RuntimeDefault` seccomp profile.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".seccomp_unconfined();")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn seccomp_unconfined(mut self) -> Self {
+                self.pod.seccomp_runtime_default = false;
+                self
+            }
+
+            /// Restricts the pods to nodes with this label.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".node_selector(\"kubernetes.io/arch\", \"arm64\");")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn node_selector(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.pod.node_selector.insert(key, value);
+                self
+            }
+
+            /// Seconds a pod gets to shut down after SIGTERM.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".termination_grace_period_seconds(60);")]
+            /// # let _ = w;
+            /// ```
+            #[must_use]
+            pub fn termination_grace_period_seconds(mut self, seconds: i64) -> Self {
+                self.pod.termination_grace_seconds = Some(seconds);
+                self
+            }
+
+            /// The app containers.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ";\nassert_eq!(w.containers().len(), 1);")]
+            /// ```
+            #[must_use]
+            pub fn containers(&self) -> &[$crate::Container] {
+                &self.pod.containers
+            }
+        }
+    };
+}
+pub(crate) use pod_setters;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_paths_follow_the_lowered_order() {
+        let d = crate::Deployment::new("api", Container::new("app", "nginx:1.27"))
+            .init_container(Container::new("migrate", "migrate:1"))
+            .sidecar(Container::new("proxy", "envoy:1"));
+        let paths: Vec<(String, &str)> = d
+            .pod
+            .all_containers()
+            .map(|(path, c)| (path.to_string(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("spec.template.spec.containers[0]".to_owned(), "app"),
+                ("spec.template.spec.initContainers[0]".to_owned(), "proxy"),
+                ("spec.template.spec.initContainers[1]".to_owned(), "migrate"),
+            ]
+        );
+        // The same order as the lowered pod spec.
+        let spec = d.pod.to_k8s(&d.name).spec.unwrap();
+        let inits: Vec<&str> = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(inits, ["proxy", "migrate"]);
+    }
+
+    #[test]
+    fn borrowed_pairs_equal_the_owned_maps() {
+        let name = Name::from("api");
+        for labels in [
+            vec![],
+            vec![("app", "x")],
+            vec![("zone", "a"), ("app", "x")],
+            vec![(NAME_LABEL, "other"), ("a", "1"), ("z", "2")],
+            vec![
+                ("app.kubernetes.io/component", "db"),
+                ("app.kubernetes.io/part", "p"),
+            ],
+        ] {
+            let mut pod = PodTemplate::new(Container::new("c", "nginx:1.27"));
+            for (k, v) in &labels {
+                pod.labels.insert(*k, *v);
+            }
+            let owned: Vec<(String, String)> = pod.pod_labels(&name).into_iter().collect();
+            let borrowed: Vec<(String, String)> = pod
+                .pod_label_pairs(&name)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(borrowed, owned, "labels {labels:?}");
+            let owned: Vec<(String, String)> = pod.selector(&name).into_iter().collect();
+            let borrowed: Vec<(String, String)> = pod
+                .selector_pairs(&name)
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            assert_eq!(borrowed, owned);
+        }
+    }
+}
+
+/// Where a container sits in a workload: displays as `spec.template.spec.containers[0]` or
+/// `spec.template.spec.initContainers[1]` (sidecars first, as they are lowered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ContainerPath {
+    /// In `initContainers` (sidecars and init containers) rather than `containers`.
+    pub(crate) init: bool,
+    pub(crate) index: usize,
+}
+
+impl std::fmt::Display for ContainerPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = if self.init {
+            "initContainers"
+        } else {
+            "containers"
+        };
+        write!(f, "spec.template.spec.{list}[{}]", self.index)
+    }
+}

@@ -1,0 +1,142 @@
+//! A stack: one namespace and everything in it.
+
+use k8s_openapi::api::core::v1::Namespace;
+
+use crate::model::meta::Meta;
+use crate::model::name::Name;
+use crate::model::object::Object;
+
+/// One namespace and the objects in it: the unit kubefit checks and emits.
+///
+/// # Defaults
+///
+/// Every object is placed in the stack's namespace (never `default`: the check refuses it),
+/// and the Namespace itself is emitted first, labelled
+/// `pod-security.kubernetes.io/enforce: restricted`
+/// (opt out with [`Stack::pod_security`]).
+///
+/// ```
+/// use kubefit::{Container, Deployment, Service, Stack};
+///
+/// let web = Deployment::new("web", Container::new("web", "nginx:1.27").port("http", 8080));
+/// let stack = Stack::new("shop").with(Service::expose(&web)).with(web);
+/// assert_eq!(stack.objects().len(), 2);
+/// let report = stack.check();
+/// assert!(!report.has_errors(), "{report}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stack {
+    pub(crate) namespace: Name,
+    pub(crate) meta: Meta,
+    pub(crate) pod_security: String,
+    pub(crate) objects: Vec<Object>,
+}
+
+impl Stack {
+    /// An empty stack in namespace `namespace`.
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop");
+    /// assert_eq!(s.namespace().as_str(), "shop");
+    /// ```
+    #[must_use]
+    pub fn new(namespace: impl Into<Name>) -> Self {
+        Stack {
+            namespace: namespace.into(),
+            meta: Meta::default(),
+            pod_security: "restricted".to_owned(),
+            objects: Vec::new(),
+        }
+    }
+
+    /// Adds an object.
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").with(kubefit::ConfigMap::new("cfg"));
+    /// assert_eq!(s.objects().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn with(mut self, object: impl Into<Object>) -> Self {
+        self.objects.push(object.into());
+        self
+    }
+
+    /// Adds a label to every object of the stack (not to selectors).
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").label("app.kubernetes.io/part-of", "shop");
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.meta.labels.insert(key, value);
+        self
+    }
+
+    /// Suppresses the rule `rule_id` for every object of the stack, with the reason
+    /// (required). Suppressed findings still show in the report with their reason.
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").suppress("image-not-pinned", "dev stack: tags are fine");
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
+        self.meta
+            .suppressions_mut()
+            .insert(rule_id.into(), reason.into());
+        self
+    }
+
+    /// Sets the Pod Security Admission level enforced on the namespace
+    /// (`restricted` by default; `baseline` or `privileged` to relax it).
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").pod_security("baseline");
+    /// # let _ = s;
+    /// ```
+    #[must_use]
+    pub fn pod_security(mut self, level: impl Into<String>) -> Self {
+        self.pod_security = level.into();
+        self
+    }
+
+    /// The namespace.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Stack::new("shop").namespace().as_str(), "shop");
+    /// ```
+    #[must_use]
+    pub fn namespace(&self) -> &Name {
+        &self.namespace
+    }
+
+    /// The objects, in the order they were added.
+    ///
+    /// ```
+    /// assert!(kubefit::Stack::new("shop").objects().is_empty());
+    /// ```
+    #[must_use]
+    pub fn objects(&self) -> &[Object] {
+        &self.objects
+    }
+
+    /// The Namespace object, lowered to its k8s-openapi type.
+    ///
+    /// ```
+    /// let ns = kubefit::Stack::new("shop").namespace_to_k8s();
+    /// assert_eq!(ns.metadata.name.as_deref(), Some("shop"));
+    /// ```
+    #[must_use]
+    pub fn namespace_to_k8s(&self) -> Namespace {
+        let mut meta = self.meta.clone();
+        meta.labels.insert(
+            "pod-security.kubernetes.io/enforce",
+            self.pod_security.clone(),
+        );
+        Namespace {
+            metadata: meta.object_meta(self.namespace.as_str(), None),
+            ..Default::default()
+        }
+    }
+}

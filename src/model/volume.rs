@@ -1,0 +1,178 @@
+//! Pod volumes.
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapVolumeSource, EmptyDirVolumeSource, HostPathVolumeSource,
+    PersistentVolumeClaimVolumeSource, SecretVolumeSource, Volume as K8sVolume,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+
+use crate::model::config_map::ConfigMap;
+use crate::model::name::Name;
+use crate::model::pvc::PersistentVolumeClaim;
+use crate::model::secret::Secret;
+use crate::units::memory::Memory;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VolumeSource {
+    EmptyDir { size_limit: Option<Memory> },
+    ConfigMap(Name),
+    Secret(Name),
+    Pvc(Name),
+    HostPath(String),
+}
+
+/// A pod volume, mounted into containers with [`Container::mount`](crate::Container::mount).
+///
+/// ```
+/// use kubefit::{ConfigMap, Memory, Volume};
+///
+/// let cm = ConfigMap::new("nginx-conf");
+/// let tmp = Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64));
+/// let conf = Volume::config_map("conf", &cm);
+/// assert_eq!(conf.name(), "conf");
+/// # let _ = tmp;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub(crate) name: String,
+    pub(crate) source: VolumeSource,
+}
+
+impl Volume {
+    /// A scratch directory that lives as long as the pod.
+    ///
+    /// ```
+    /// let v = kubefit::Volume::empty_dir("tmp");
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn empty_dir(name: impl Into<String>) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::EmptyDir { size_limit: None },
+        }
+    }
+
+    /// The keys of a ConfigMap, as files.
+    ///
+    /// ```
+    /// let v = kubefit::Volume::config_map("conf", &kubefit::ConfigMap::new("cfg"));
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn config_map(name: impl Into<String>, config_map: &ConfigMap) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::ConfigMap(config_map.name.clone()),
+        }
+    }
+
+    /// The keys of a Secret, as files.
+    ///
+    /// ```
+    /// let v = kubefit::Volume::secret("tls", &kubefit::Secret::new("tls"));
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn secret(name: impl Into<String>, secret: &Secret) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::Secret(secret.name.clone()),
+        }
+    }
+
+    /// A PersistentVolumeClaim.
+    ///
+    /// ```
+    /// use kubefit::{PersistentVolumeClaim, Storage, Volume};
+    /// let pvc = PersistentVolumeClaim::new("uploads", Storage::gibibytes(5));
+    /// let v = Volume::persistent_volume_claim("uploads", &pvc);
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn persistent_volume_claim(name: impl Into<String>, claim: &PersistentVolumeClaim) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::Pvc(claim.name.clone()),
+        }
+    }
+
+    /// A directory of the node. Breaks pod isolation; lint rules flag it.
+    ///
+    /// ```
+    /// let v = kubefit::Volume::host_path("logs", "/var/log");
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::HostPath(path.into()),
+        }
+    }
+
+    /// Caps an `emptyDir` (ignored for other sources).
+    ///
+    /// ```
+    /// let v = kubefit::Volume::empty_dir("tmp").size_limit(kubefit::Memory::mebibytes(100));
+    /// # let _ = v;
+    /// ```
+    #[must_use]
+    pub fn size_limit(mut self, limit: Memory) -> Self {
+        if let VolumeSource::EmptyDir { size_limit } = &mut self.source {
+            *size_limit = Some(limit);
+        }
+        self
+    }
+
+    /// The volume's name within the pod.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Volume::empty_dir("tmp").name(), "tmp");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn to_k8s(&self) -> K8sVolume {
+        let mut v = K8sVolume {
+            name: self.name.clone(),
+            ..Default::default()
+        };
+        match &self.source {
+            VolumeSource::EmptyDir { size_limit } => {
+                v.empty_dir = Some(EmptyDirVolumeSource {
+                    medium: None,
+                    size_limit: size_limit.map(|m| K8sQuantity(m.to_string())),
+                    ..Default::default()
+                });
+            }
+            VolumeSource::ConfigMap(n) => {
+                v.config_map = Some(ConfigMapVolumeSource {
+                    name: n.to_string(),
+                    ..Default::default()
+                });
+            }
+            VolumeSource::Secret(n) => {
+                v.secret = Some(SecretVolumeSource {
+                    secret_name: Some(n.to_string()),
+                    ..Default::default()
+                });
+            }
+            VolumeSource::Pvc(n) => {
+                v.persistent_volume_claim = Some(PersistentVolumeClaimVolumeSource {
+                    claim_name: n.to_string(),
+                    read_only: None,
+                });
+            }
+            VolumeSource::HostPath(p) => {
+                v.host_path = Some(HostPathVolumeSource {
+                    path: p.clone(),
+                    type_: None,
+                });
+            }
+        }
+        v
+    }
+}
