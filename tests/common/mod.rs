@@ -360,9 +360,10 @@ pub fn python_with_dotenv() -> PathBuf {
     tool("KUBEFIT_PYTHON_DOTENV", ".venv/bin/python", "python3")
 }
 
+/// `kubectl`: $KUBEFIT_KUBECTL, `.venv/bin/kubectl` (the test command installs it there from
+/// the same wheel as helm), or PATH.
 pub fn kubectl() -> PathBuf {
-    find_on_path("kubectl")
-        .unwrap_or_else(|| panic!("kubectl is not on PATH: these tests need a real kubectl"))
+    tool("KUBEFIT_KUBECTL", ".venv/bin/kubectl", "kubectl")
 }
 
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
