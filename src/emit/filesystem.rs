@@ -292,7 +292,6 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result
             Err(e) => return Err(io_err(&staging)(e)),
         }
     };
-    let backup = parent.join(format!(".{base}.kubefit-old-{pid}-{seq}"));
     let result = (|| {
         let mut listing = String::from(MARKER_HEADER);
         for (name, content) in files {
@@ -310,22 +309,65 @@ pub(crate) fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
-    if had_old && let Err(e) = fs::rename(&dir, &backup) {
+    let result = swap_in(&staging, &dir, had_old, |attempt| {
+        parent.join(format!(".{base}.kubefit-old-{pid}-{seq}-{attempt}"))
+    });
+    if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
-        return Err(io_err(&dir)(e));
     }
-    if let Err(e) = fs::rename(&staging, &dir) {
-        if had_old {
-            let _ = fs::rename(&backup, &dir);
+    result
+}
+
+/// Moves `staging` to `dir` with two renames (the old output aside, the new one in), the
+/// backup removed once the new output is in place. Another writer of the same `dir` can put
+/// its complete output there between the two renames: then the swap is tried again against
+/// that output (the last writer wins, and no backup is left behind), a few times at most.
+fn swap_in(
+    staging: &Path,
+    dir: &Path,
+    had_old: bool,
+    backup_for: impl Fn(u32) -> PathBuf,
+) -> Result<(), EmitError> {
+    const ATTEMPTS: u32 = 8;
+    let mut had_old = had_old;
+    for attempt in 0..ATTEMPTS {
+        let last = attempt + 1 == ATTEMPTS;
+        if attempt > 0 {
+            had_old = replaceable(dir)?;
         }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_err(&dir)(e));
+        let backup = backup_for(attempt);
+        if had_old && let Err(e) = fs::rename(dir, &backup) {
+            // The output moved away meanwhile (another writer's swap): try again.
+            if e.kind() == io::ErrorKind::NotFound && !last {
+                continue;
+            }
+            return Err(io_err(dir)(e));
+        }
+        match fs::rename(staging, dir) {
+            Ok(()) => {
+                if had_old {
+                    // A backup that cannot be removed now (an immutable file) is removed by
+                    // a later run.
+                    let _ = fs::remove_dir_all(&backup);
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                if had_old && fs::rename(&backup, dir).is_err() && dir.join(MARKER).is_file() {
+                    // Another writer's complete output took the place: the old output this
+                    // backup holds is obsolete.
+                    let _ = fs::remove_dir_all(&backup);
+                }
+                if last || fs::symlink_metadata(dir).is_err() {
+                    return Err(io_err(dir)(e));
+                }
+            }
+        }
     }
-    if had_old {
-        // A backup that cannot be removed now (an immutable file) is removed by a later run.
-        let _ = fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    Err(unsafe_path(
+        dir,
+        "other writers kept replacing this directory; write it from one process at a time",
+    ))
 }
 
 fn create_new(path: &Path, content: &[u8]) -> Result<(), EmitError> {
