@@ -4,5 +4,6 @@ pub(crate) mod bounded_read;
 pub(crate) mod compat;
 pub(crate) mod fast_hash;
 pub(crate) mod few;
+pub(crate) mod parallel;
 pub(crate) mod spelled;
 pub(crate) mod str_map;
