@@ -70,7 +70,7 @@ mod units;
 mod util;
 
 pub use check::report::Report;
-pub use diagnostic::rules::{Rule, rule, rules, rules_markdown};
+pub use diagnostic::rules::{Rule, RuleGroup, RuleId, UnknownRule, rule, rules, rules_markdown};
 pub use diagnostic::{Diagnostic, Severity};
 pub use emit::environment::{Environment, ImageOverride};
 pub use emit::helm::HelmChart;

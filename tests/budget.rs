@@ -241,14 +241,20 @@ fn three_verdicts() {
     let p = lab(1, 1000, 4);
     let fits = Deployment::new("a", c("a", 300, 64)).replicas(2); // peak 3 × 300 = 900
     assert_eq!(Stack::new("x").with(fits).fit(&p).verdict(), Verdict::Fits);
-    let steady_only = Deployment::new("a", c("a", 400, 64)).replicas(2); // peak 1200
-    let fit = Stack::new("x").with(steady_only).fit(&p);
+    let steady_only = Deployment::new("a", c("a", 400, 64)).replicas(2); // rollout 3 × 400
+    let fit = Stack::new("x").with(steady_only.clone()).fit(&p);
     assert_eq!(fit.verdict(), Verdict::FitsSteadyStateOnly);
-    assert!(
-        fit.diagnostics()
-            .iter()
-            .any(|d| d.id == "does-not-fit-at-peak")
-    );
+    // The surge pod is what does not fit: the first scenario that fails is named.
+    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| d.id.as_ref()).collect();
+    assert!(ids.contains(&"does-not-fit-during-rollout"), "{ids:?}");
+    assert!(!ids.contains(&"does-not-fit-at-peak"), "{ids:?}");
+    // With room for the rollout, only the autoscaler's maximum fails.
+    let scaled = Deployment::new("a", c("a", 300, 64)).replicas(2);
+    let hpa = kubefit::HorizontalPodAutoscaler::new(&scaled, 2, 5).cpu_utilization(70);
+    let fit = Stack::new("x").with(scaled).with(hpa).fit(&p);
+    assert_eq!(fit.verdict(), Verdict::FitsSteadyStateOnly);
+    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| d.id.as_ref()).collect();
+    assert_eq!(ids, ["does-not-fit-at-peak"], "{ids:?}");
     let none = Deployment::new("a", c("a", 600, 64)).replicas(2);
     assert_eq!(
         Stack::new("x").with(none).fit(&p).verdict(),

@@ -18,7 +18,8 @@ fn web() -> Deployment {
 
 /// The structural findings (lints are tested in tests/lints.rs).
 fn errors(stack: &Stack) -> String {
-    let lint = |id: &str| kubefit::rule(id).is_some_and(|r| r.severity != kubefit::Severity::Error);
+    let lint =
+        |id: &str| kubefit::rule(id).is_some_and(|r| r.group == kubefit::RuleGroup::Practice);
     stack
         .check()
         .diagnostics()
@@ -51,16 +52,16 @@ fn invalid_names_say_which_rule_failed() {
         .with(ConfigMap::new("cfg").entry("bad key", "v"));
     insta::assert_snapshot!(errors(&stack), @"
     error[invalid-key] configmap/cfg: data.bad key: `bad key` is not a valid config key: it must consist of letters, digits, '-', '_' or '.' (fix: rename the key)
-    error[invalid-name] deployment/Web_App: metadata.name: `Web_App` is not a valid dns-1123 subdomain: it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `example.com`) (fix: rename it to follow the rule)
-    error[invalid-name] namespace/Shop: metadata.name: `Shop` is not a valid dns-1123 label: it must consist of lowercase letters, digits and '-', and start and end with a letter or digit (e.g. `my-name`) (fix: rename it to follow the rule)
-    error[invalid-name] service/1web: metadata.name: `1web` is not a valid rfc 1035 label: it must consist of lowercase letters, digits and '-', start with a letter and end with a letter or digit (e.g. `my-name`) (fix: rename it to follow the rule)
-    error[service-selects-nothing] service/1web: spec.selector: selector x=y matches no workload in the stack (fix: select a workload with .select(&workload) or add the workload to the stack)
+    error[invalid-name] deployment/Web_App: metadata.name: `Web_App` is not a valid dns-1123 subdomain: it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `example.com`) (fix: rename it to follow the rule the message names)
+    error[invalid-name] namespace/Shop: metadata.name: `Shop` is not a valid dns-1123 label: it must consist of lowercase letters, digits and '-', and start and end with a letter or digit (e.g. `my-name`) (fix: rename it to follow the rule the message names)
+    error[invalid-name] service/1web: metadata.name: `1web` is not a valid rfc 1035 label: it must consist of lowercase letters, digits and '-', start with a letter and end with a letter or digit (e.g. `my-name`) (fix: rename it to follow the rule the message names)
+    error[service-selects-nothing] service/1web: spec.selector: selector x=y matches no workload in the stack (fix: build it with Service::expose(&workload) or .select(&workload))
     ");
 }
 
 #[test]
 fn reserved_namespace_is_refused() {
-    insta::assert_snapshot!(errors(&Stack::new("default")), @"error[reserved-namespace] namespace/default: metadata.name: namespace `default` is shared with the cluster; stacks get their own (fix: pick a namespace named after the application)");
+    insta::assert_snapshot!(errors(&Stack::new("default")), @r#"error[reserved-namespace] namespace/default: metadata.name: namespace `default` is shared with the cluster; stacks get their own (fix: pick a namespace named after the application, e.g. Stack::new("shop"))"#);
 }
 
 #[test]
@@ -80,15 +81,15 @@ fn duplicate_names_per_kind() {
         );
     insta::assert_snapshot!(errors(&stack), @"
     error[duplicate-name] configmap/cfg: metadata.name: two configmap objects are named `cfg` (fix: rename one of them)
-    error[duplicate-name] deployment/web: spec.template.spec.containers[0].ports[1].name: port name `http` is used twice in the pod (fix: give each port a unique name)
-    error[duplicate-name] deployment/web: spec.template.spec.containers[1].name: container name `web` is used twice in the pod (fix: give each container a unique name)
+    error[duplicate-name] deployment/web: spec.template.spec.containers[0].ports[1].name: port name `http` is used twice in the pod (fix: rename one of them)
+    error[duplicate-name] deployment/web: spec.template.spec.containers[1].name: container name `web` is used twice in the pod (fix: rename one of them)
     ");
 }
 
 #[test]
 fn selector_must_match_pod_labels() {
     let stack = Stack::new("shop").with(web().selector_label("tier", "web"));
-    insta::assert_snapshot!(errors(&stack), @"error[selector-mismatch] deployment/web: spec.selector.matchLabels.tier: selector `tier=web` does not match the pod template labels (fix: add the label to the pods with .pod_label(...) or fix the selector)");
+    insta::assert_snapshot!(errors(&stack), @"error[selector-mismatch] deployment/web: spec.selector.matchLabels.tier: selector `tier=web` does not match the pod template labels (fix: add the label with .pod_label or drop the selector override)");
 }
 
 #[test]
@@ -101,8 +102,8 @@ fn invalid_labels_and_annotations() {
     );
     insta::assert_snapshot!(errors(&stack), @"
     error[invalid-annotation] configmap/cfg: metadata.annotations./nope: `/nope` is not a valid label key: its prefix before '/' must be a dns-1123 subdomain (e.g. `example.com/name`) (fix: use a key like `example.com/name`)
-    error[invalid-label] configmap/cfg: metadata.labels.bad key!: `bad key!` is not a valid label key: its name part must consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit (fix: use a key like `app.kubernetes.io/name`)
-    error[invalid-label] configmap/cfg: metadata.labels.ok: `this value has spaces` is not a valid label value: it must be empty or consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit (fix: shorten the value or remove the characters labels do not allow)
+    error[invalid-label] configmap/cfg: metadata.labels.bad key!: `bad key!` is not a valid label key: its name part must consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit (fix: use a key like `app.kubernetes.io/name`, and a value of at most 63 letters, digits, `-`, `_` or `.` that starts and ends with a letter or digit)
+    error[invalid-label] configmap/cfg: metadata.labels.ok: `this value has spaces` is not a valid label value: it must be empty or consist of letters, digits, '-', '_' or '.', and start and end with a letter or digit (fix: use a key like `app.kubernetes.io/name`, and a value of at most 63 letters, digits, `-`, `_` or `.` that starts and ends with a letter or digit)
     ");
 }
 
@@ -113,7 +114,7 @@ fn service_selects_nothing() {
         Container::new("api", "nginx:1.27").port("http", 8080),
     );
     let stack = Stack::new("shop").with(web()).with(Service::expose(&other));
-    insta::assert_snapshot!(errors(&stack), @"error[service-selects-nothing] service/api: spec.selector: selector app.kubernetes.io/name=api matches no workload in the stack (fix: select a workload with .select(&workload) or add the workload to the stack)");
+    insta::assert_snapshot!(errors(&stack), @"error[service-selects-nothing] service/api: spec.selector: selector app.kubernetes.io/name=api matches no workload in the stack (fix: build it with Service::expose(&workload) or .select(&workload))");
 }
 
 #[test]
@@ -128,8 +129,8 @@ fn service_target_port_not_exposed_by_pods() {
         )
         .with(w);
     insta::assert_snapshot!(errors(&stack), @"
-    error[target-port-mismatch] service/web: spec.ports[0].targetPort: target port `https` is not a container port of the selected pods (fix: target a port the containers declare, or declare it with Container::port)
-    error[target-port-mismatch] service/web: spec.ports[1].targetPort: target port `9000` is not a container port of the selected pods (fix: target a port the containers declare, or declare it with Container::port)
+    error[target-port-mismatch] service/web: spec.ports[0].targetPort: target port `https` is not a container port of the selected pods (fix: target a declared container port)
+    error[target-port-mismatch] service/web: spec.ports[1].targetPort: target port `9000` is not a container port of the selected pods (fix: target a declared container port)
     ");
 }
 
@@ -160,9 +161,9 @@ fn ingress_backend_missing_or_port_not_exposed_and_tls_secret_missing() {
         .with(Ingress::new("empty"));
     insta::assert_snapshot!(errors(&stack), @"
     error[ingress-without-routes] ingress/empty: spec.rules: the ingress has no route (fix: add a route with .route(...))
-    error[ingress-port-mismatch] ingress/web: spec.rules[0].http.paths[0].backend.service.port: service `web` does not expose port `https` (fix: route to a port the service exposes)
-    error[dangling-service] ingress/web: spec.rules[0].http.paths[1].backend.service.name: service `ghost` is not in the stack (fix: add the service to the stack)
-    error[invalid-path] ingress/web: spec.rules[0].http.paths[1].path: path `api` does not start with '/' (fix: start the path with '/')
+    error[ingress-port-mismatch] ingress/web: spec.rules[0].http.paths[0].backend.service.port: service `web` does not expose port `https` (fix: route to a port the Service exposes)
+    error[dangling-service] ingress/web: spec.rules[0].http.paths[1].backend.service.name: service `ghost` is not in the stack (fix: add the Service to the stack)
+    error[invalid-path] ingress/web: spec.rules[0].http.paths[1].path: path `api` does not start with '/' (fix: start the path with `/`)
     error[invalid-host] ingress/web: spec.rules[1].host: host `Bad_Host` is not a valid dns name (fix: use a lowercase dns name such as `shop.example.com`)
     error[missing-tls-secret] ingress/web: spec.tls[0].secretName: tls secret `shop-tls` is not in the stack (fix: add the secret, or annotate the ingress with cert-manager.io/cluster-issuer so cert-manager creates it)
     ");
@@ -210,18 +211,18 @@ fn env_envfrom_and_volume_references() {
             .service_account(&ServiceAccount::new("robot")),
         );
     insta::assert_snapshot!(errors(&stack), @"
-    error[dangling-secret] deployment/web: spec.template.spec.containers[0].envFrom[0].secretRef.name: secret `absent-secret` is not in the stack (fix: add the secret to the stack or fix the reference)
-    error[missing-config-map-key] deployment/web: spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef: configmap `cfg` has no key `missing` (it has: a) (fix: add the key to the configmap or fix the key name)
-    error[missing-secret-key] deployment/web: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `creds` has no key `password` (fix: add the key to the secret or fix the key name)
-    error[dangling-config-map] deployment/web: spec.template.spec.containers[0].env[2].valueFrom.configMapKeyRef: configmap `absent` is not in the stack (fix: add the configmap to the stack or fix the reference)
-    error[invalid-name] deployment/web: spec.template.spec.containers[0].env[3].name: `1BAD` is not a valid environment variable name: it must consist of letters, digits, '_', '-' or '.', and must not start with a digit (e.g. `MY_VAR`) (fix: rename it to follow the rule)
+    error[dangling-secret] deployment/web: spec.template.spec.containers[0].envFrom[0].secretRef.name: secret `absent-secret` is not in the stack (fix: add the Secret to the stack)
+    error[missing-config-map-key] deployment/web: spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef: configmap `cfg` has no key `missing` (it has: a) (fix: add the key or fix its name)
+    error[missing-secret-key] deployment/web: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `creds` has no key `password` (fix: add the key or fix its name)
+    error[dangling-config-map] deployment/web: spec.template.spec.containers[0].env[2].valueFrom.configMapKeyRef: configmap `absent` is not in the stack (fix: add the ConfigMap to the stack)
+    error[invalid-name] deployment/web: spec.template.spec.containers[0].env[3].name: `1BAD` is not a valid environment variable name: it must consist of letters, digits, '_', '-' or '.', and must not start with a digit (e.g. `MY_VAR`) (fix: rename it to follow the rule the message names)
     error[dangling-volume] deployment/web: spec.template.spec.containers[0].volumeMounts[0].name: volume `nowhere` is not a volume of this pod (fix: add the volume to the workload with .volume(...) or fix the name)
     error[invalid-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[1].mountPath: mount path `relative` is not absolute (fix: use an absolute path such as `/data`)
     error[duplicate-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[2].mountPath: mount path `relative` is used twice (fix: mount each path once)
     error[invalid-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[2].mountPath: mount path `relative` is not absolute (fix: use an absolute path such as `/data`)
-    error[dangling-service-account] deployment/web: spec.template.spec.serviceAccountName: serviceaccount `robot` is not in the stack (fix: add the serviceaccount to the stack)
-    error[dangling-config-map] deployment/web: spec.template.spec.volumes[0].configMap.name: configmap `absent` is not in the stack (fix: add the configmap to the stack or fix the reference)
-    error[dangling-secret] deployment/web: spec.template.spec.volumes[1].secret.secretName: secret `absent-secret` is not in the stack (fix: add the secret to the stack or fix the reference)
+    error[dangling-service-account] deployment/web: spec.template.spec.serviceAccountName: serviceaccount `robot` is not in the stack (fix: add the ServiceAccount to the stack, or suppress with a reason if another tool creates it)
+    error[dangling-config-map] deployment/web: spec.template.spec.volumes[0].configMap.name: configmap `absent` is not in the stack (fix: add the ConfigMap to the stack)
+    error[dangling-secret] deployment/web: spec.template.spec.volumes[1].secret.secretName: secret `absent-secret` is not in the stack (fix: add the Secret to the stack)
     error[dangling-persistent-volume-claim] deployment/web: spec.template.spec.volumes[2].persistentVolumeClaim.claimName: persistentvolumeclaim `absent-claim` is not in the stack (fix: add the claim to the stack or fix the reference)
     ");
 }
@@ -237,8 +238,8 @@ fn probe_port_must_be_a_container_port() {
             .startup(Probe::grpc(8080)),
     ));
     insta::assert_snapshot!(errors(&stack), @"
-    error[probe-port-mismatch] deployment/web: spec.template.spec.containers[0].livenessProbe: probe port `9999` is not a port of container `web` (fix: declare the port on the container or probe one it declares)
-    error[probe-port-mismatch] deployment/web: spec.template.spec.containers[0].readinessProbe: probe port `metrics` is not a port of container `web` (fix: declare the port on the container or probe one it declares)
+    error[probe-port-mismatch] deployment/web: spec.template.spec.containers[0].livenessProbe: probe port `9999` is not a port of container `web` (fix: declare the port with Container::port or probe one it declares)
+    error[probe-port-mismatch] deployment/web: spec.template.spec.containers[0].readinessProbe: probe port `metrics` is not a port of container `web` (fix: declare the port with Container::port or probe one it declares)
     ");
 }
 
@@ -254,9 +255,9 @@ fn request_greater_than_limit() {
         ),
     ));
     insta::assert_snapshot!(errors(&stack), @"
-    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.cpu: cpu request 500m is greater than its limit 250m (fix: lower the request or raise the limit; the api server rejects request > limit)
-    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.ephemeral-storage: ephemeral-storage request 2Gi is greater than its limit 1Gi (fix: lower the request or raise the limit; the api server rejects request > limit)
-    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.memory: memory request 1Gi is greater than its limit 512Mi (fix: lower the request or raise the limit; the api server rejects request > limit)
+    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.cpu: cpu request 500m is greater than its limit 250m (fix: lower the request or raise the limit)
+    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.ephemeral-storage: ephemeral-storage request 2Gi is greater than its limit 1Gi (fix: lower the request or raise the limit)
+    error[request-exceeds-limit] deployment/api: spec.template.spec.containers[0].resources.requests.memory: memory request 1Gi is greater than its limit 512Mi (fix: lower the request or raise the limit)
     ");
 }
 
@@ -269,7 +270,7 @@ fn autoscaler_bounds_and_target() {
         .with(HorizontalPodAutoscaler::new(&missing, 0, 3))
         .with(w);
     insta::assert_snapshot!(errors(&stack), @"
-    error[invalid-replicas] horizontalpodautoscaler/gone: spec.minReplicas: minReplicas is 0 (fix: use at least 1)
+    error[invalid-replicas] horizontalpodautoscaler/gone: spec.minReplicas: minReplicas is 0 (fix: use zero or more replicas, and at least 1 as an autoscaler's minimum)
     error[dangling-scale-target] horizontalpodautoscaler/gone: spec.scaleTargetRef.name: deployment/gone is not in the stack (fix: add the workload to the stack)
     error[hpa-min-exceeds-max] horizontalpodautoscaler/web: spec.minReplicas: minReplicas 5 is greater than maxReplicas 2 (fix: make minReplicas at most maxReplicas)
     warning[hpa-without-metrics] horizontalpodautoscaler/gone: spec.metrics: no metric is set, so the autoscaler falls back to 80% cpu (fix: set .cpu_utilization(...) or .memory_utilization(...))
@@ -294,7 +295,7 @@ fn statefulset_needs_its_governing_service() {
     let plain = Service::new("db").select(&db).port("postgres", 5432, 5432);
     insta::assert_snapshot!(errors(&Stack::new("shop").with(db.clone())), @"error[missing-governing-service] statefulset/db: spec.serviceName: service `db` is not in the stack (fix: add statefulset.headless_service() to the stack)");
     insta::assert_snapshot!(errors(&Stack::new("shop").with(db).with(plain)), @"
-    error[target-port-mismatch] service/db: spec.ports[0].targetPort: target port `5432` is not a container port of the selected pods (fix: target a port the containers declare, or declare it with Container::port)
+    error[target-port-mismatch] service/db: spec.ports[0].targetPort: target port `5432` is not a container port of the selected pods (fix: target a declared container port)
     warning[governing-service-not-headless] statefulset/db: spec.serviceName: service `db` is not headless, so pods get no stable dns names (fix: use statefulset.headless_service())
     ");
 }
@@ -345,7 +346,7 @@ fn custom_objects_need_a_group_version_and_a_kind() {
         ));
     insta::assert_snapshot!(errors(&stack), @"
     error[invalid-kind] widget-thing/x: kind: kind `widget-thing` is not a CamelCase kind name (fix: write the kind as the CRD defines it, e.g. `Middleware`)
-    error[invalid-name] widget/Bad_Name: metadata.name: `Bad_Name` is not a valid dns-1123 subdomain: it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `example.com`) (fix: rename it to follow the rule)
+    error[invalid-name] widget/Bad_Name: metadata.name: `Bad_Name` is not a valid dns-1123 subdomain: it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `example.com`) (fix: rename it to follow the rule the message names)
     error[invalid-api-version] widget/w: apiVersion: apiVersion `v1` is not `group/version` of a custom resource (fix: write it as the CRD defines it, e.g. `traefik.io/v1alpha1`)
     ");
 }
@@ -377,5 +378,5 @@ fn secrets_created_by_external_secrets_and_certificates_count_with_their_keys() 
             "letsencrypt",
         ))
         .with(app);
-    insta::assert_snapshot!(errors(&stack), @"error[missing-secret-key] deployment/app: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `db` (created by externalsecret/db) has no key `user` (fix: add the key to the object that creates the secret or fix the key name)");
+    insta::assert_snapshot!(errors(&stack), @"error[missing-secret-key] deployment/app: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `db` (created by externalsecret/db) has no key `user` (fix: add the key or fix its name)");
 }

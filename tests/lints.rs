@@ -4,8 +4,10 @@
 mod common;
 
 use kubefit::{
-    ConfigMap, Container, Cpu, Deployment, EmitOptions, Ingress, Memory, NetworkPolicy, PathType,
-    PodDisruptionBudget, Probe, Resources, Secret, SecretValue, Service, Severity, Stack, Volume,
+    ConfigMap, Container, Cpu, CustomObject, Deployment, DotEnv, EmitOptions, Environment,
+    HorizontalPodAutoscaler, Ingress, IntOrPercent, Memory, NetworkPolicy, NodePool, PathType,
+    PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Resources, Secret, SecretValue,
+    Service, ServiceAccount, Severity, Stack, StatefulSet, Storage, TenancyLimit, Volume,
 };
 
 const IMAGE: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -244,6 +246,270 @@ fn case(id: &str) -> (Stack, Stack) {
                 .with(s),
             )
         }
+        // Structure: what the api server refuses.
+        "invalid-name" => (stack_with(Deployment::new("Web_App", good())), ok),
+        "duplicate-name" => (
+            stack_with(web(good()))
+                .with(ConfigMap::new("cfg").entry("a", "1"))
+                .with(ConfigMap::new("cfg").entry("b", "2")),
+            stack_with(web(good()))
+                .with(ConfigMap::new("cfg").entry("a", "1"))
+                .with(ConfigMap::new("cfg-2").entry("b", "2")),
+        ),
+        "invalid-label" => (
+            stack_with(web(good()).label("team", "payments & ops")),
+            stack_with(web(good()).label("team", "payments-ops")),
+        ),
+        "invalid-annotation" => (
+            stack_with(web(good()).annotation("my key", "x")),
+            stack_with(web(good()).annotation("example.com/owner", "x")),
+        ),
+        "missing-image" => (stack_with(web(good().clone_with_image(""))), ok),
+        "invalid-port" => (stack_with(web(good().port("metrics", 0))), ok),
+        "invalid-mount-path" => (
+            stack_with(web(good().mount("tmp", "tmp")).volume(Volume::empty_dir("tmp"))),
+            stack_with(web(good().mount("tmp", "/tmp")).volume(Volume::empty_dir("tmp"))),
+        ),
+        "duplicate-mount-path" => (
+            stack_with(
+                web(good().mount("a", "/data").mount("b", "/data"))
+                    .volume(Volume::empty_dir("a"))
+                    .volume(Volume::empty_dir("b")),
+            ),
+            stack_with(
+                web(good().mount("a", "/data").mount("b", "/cache"))
+                    .volume(Volume::empty_dir("a"))
+                    .volume(Volume::empty_dir("b")),
+            ),
+        ),
+        "invalid-replicas" => (stack_with(web(good()).replicas(-1)), ok),
+        "invalid-key" => (
+            stack_with(web(good())).with(ConfigMap::new("cfg").entry("app config", "x")),
+            stack_with(web(good())).with(ConfigMap::new("cfg").entry("app.config", "x")),
+        ),
+        "invalid-host" | "invalid-path" | "ingress-without-routes" => {
+            let d = web(good());
+            let svc = Service::expose(&d);
+            let (host, path) = match id {
+                "invalid-host" => ("Shop.Example.com", "/"),
+                "invalid-path" => ("shop.example.com", "api"),
+                _ => ("shop.example.com", "/"),
+            };
+            let bad_ingress = if id == "ingress-without-routes" {
+                Ingress::new("web")
+            } else {
+                Ingress::new("web").route(host, path, PathType::Prefix, &svc, "http")
+            };
+            let good_ingress =
+                Ingress::new("web").route("shop.example.com", "/", PathType::Prefix, &svc, "http");
+            (
+                stack_with(d.clone()).with(svc.clone()).with(bad_ingress),
+                stack_with(d).with(svc).with(good_ingress),
+            )
+        }
+        "service-without-ports" => {
+            let d = web(good());
+            (
+                stack_with(d.clone()).with(Service::new("web").select(&d)),
+                stack_with(d.clone()).with(Service::expose(&d)),
+            )
+        }
+        "service-without-selector" => {
+            let d = web(good());
+            (
+                stack_with(d.clone()).with(Service::new("web").port("http", 80, "http")),
+                stack_with(d.clone()).with(Service::expose(&d)),
+            )
+        }
+        "hpa-min-exceeds-max" | "hpa-without-metrics" => {
+            let d = web(good());
+            let bad = match id {
+                "hpa-min-exceeds-max" => HorizontalPodAutoscaler::new(&d, 5, 2).cpu_utilization(70),
+                _ => HorizontalPodAutoscaler::new(&d, 2, 5),
+            };
+            (
+                stack_with(d.clone()).with(bad),
+                stack_with(d.clone())
+                    .with(HorizontalPodAutoscaler::new(&d, 2, 5).cpu_utilization(70)),
+            )
+        }
+        "invalid-api-version" => (
+            ok.clone()
+                .with(CustomObject::new("traefik", "Middleware", "redirect")),
+            ok.with(CustomObject::new(
+                "traefik.io/v1alpha1",
+                "Middleware",
+                "redirect",
+            )),
+        ),
+        "invalid-kind" => (
+            ok.clone().with(CustomObject::new(
+                "traefik.io/v1alpha1",
+                "middleware",
+                "redirect",
+            )),
+            ok.with(CustomObject::new(
+                "traefik.io/v1alpha1",
+                "Middleware",
+                "redirect",
+            )),
+        ),
+        "governing-service-not-headless" | "missing-governing-service" => {
+            let db = StatefulSet::new("db", good());
+            let bad = if id == "missing-governing-service" {
+                stack_with(web(good())).with(db.clone())
+            } else {
+                stack_with(web(good()))
+                    .with(Service::expose(&db))
+                    .with(db.clone())
+            };
+            (
+                bad,
+                stack_with(web(good())).with(db.headless_service()).with(db),
+            )
+        }
+        // References.
+        "dangling-volume" => (
+            stack_with(web(good().mount("data", "/data"))),
+            stack_with(web(good().mount("data", "/data")).volume(Volume::empty_dir("data"))),
+        ),
+        "dangling-service-account" => {
+            let sa = ServiceAccount::new("web");
+            (
+                stack_with(web(good()).service_account(&sa)),
+                stack_with(web(good()).service_account(&sa)).with(sa),
+            )
+        }
+        "dangling-persistent-volume-claim" => {
+            let pvc = PersistentVolumeClaim::new("data", Storage::gibibytes(1));
+            let d = web(good().mount("data", "/data"))
+                .volume(Volume::persistent_volume_claim("data", &pvc));
+            (stack_with(d.clone()), stack_with(d).with(pvc))
+        }
+        "dangling-scale-target" | "dangling-workload" => {
+            let other = Deployment::new("other", good())
+                .replicas(2)
+                .one_replica_per_node();
+            let extra: kubefit::Object = if id == "dangling-scale-target" {
+                HorizontalPodAutoscaler::new(&other, 2, 5)
+                    .cpu_utilization(70)
+                    .into()
+            } else {
+                PodDisruptionBudget::new(&other)
+                    .min_available(IntOrPercent::Count(1))
+                    .into()
+            };
+            (ok.clone().with(extra.clone()), ok.with(other).with(extra))
+        }
+        "missing-tls-secret" => {
+            let d = web(good());
+            let svc = Service::expose(&d);
+            let ingress = Ingress::new("web")
+                .route("shop.example.com", "/", PathType::Prefix, &svc, "http")
+                .tls(["shop.example.com"], "shop-tls");
+            (
+                stack_with(d.clone())
+                    .with(svc.clone())
+                    .with(ingress.clone()),
+                stack_with(d)
+                    .with(svc)
+                    .with(ingress.annotation("cert-manager.io/cluster-issuer", "letsencrypt")),
+            )
+        }
+        "secret-value-missing" => {
+            let empty = DotEnv::parse("").unwrap();
+            let set = DotEnv::parse("DB_PASSWORD=x\n").unwrap();
+            (
+                ok.clone()
+                    .with(Secret::new("db").entry_from("password", &empty)),
+                ok.with(Secret::new("db").entry_from("password", &set)),
+            )
+        }
+        // Budget (judged by `check_on(platform_for(id))`).
+        "does-not-fit" => (
+            stack_with(web(good().resources(
+                Resources::new()
+                    .requests(Cpu::cores(64), Memory::mebibytes(128))
+                    .limits(Cpu::cores(64), Memory::mebibytes(256)),
+            ))),
+            ok,
+        ),
+        "does-not-fit-at-peak" => {
+            let d = web(good());
+            (
+                stack_with(d.clone())
+                    .with(HorizontalPodAutoscaler::new(&d, 1, 200).cpu_utilization(70)),
+                stack_with(d.clone())
+                    .with(HorizontalPodAutoscaler::new(&d, 1, 3).cpu_utilization(70)),
+            )
+        }
+        "does-not-fit-during-rollout" => {
+            // Two nodes of 2 allocatable-ish cores: two 1700m pods fit, a third (the surge) not.
+            let big = |replicas| {
+                stack_with(
+                    web(good().resources(
+                        Resources::new()
+                            .requests(Cpu::millis(1700), Memory::mebibytes(128))
+                            .limits(Cpu::millis(1700), Memory::mebibytes(256)),
+                    ))
+                    .replicas(replicas),
+                )
+            };
+            (big(2), big(1))
+        }
+        "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
+        "tenancy-limit-exceeded" => (ok.clone(), ok),
+        "block-storage-exceeded" => (
+            ok.clone()
+                .with(PersistentVolumeClaim::new("data", Storage::gibibytes(500))),
+            ok.with(PersistentVolumeClaim::new("data", Storage::gibibytes(20))),
+        ),
+        "load-balancers-exceeded" => {
+            let d = web(good());
+            (
+                stack_with(d.clone())
+                    .with(Service::expose(&d).load_balancer())
+                    .with(
+                        Service::new("web-2")
+                            .select(&d)
+                            .port("http", 80, "http")
+                            .load_balancer(),
+                    ),
+                stack_with(d.clone()).with(Service::expose(&d)),
+            )
+        }
+        "memory-limit-above-node" => (
+            stack_with(web(good().resources(
+                Resources::new()
+                    .requests(Cpu::millis(100), Memory::mebibytes(128))
+                    .limits(Cpu::millis(250), Memory::gibibytes(64)),
+            ))),
+            ok,
+        ),
+        "limit-overcommit" => (
+            stack_with(web(good().resources(
+                Resources::new()
+                    .requests(Cpu::millis(100), Memory::mebibytes(128))
+                    .limits(Cpu::cores(16), Memory::mebibytes(256)),
+            ))),
+            ok,
+        ),
+        "idle-reclamation-risk" => (
+            ok,
+            stack_with(web(good().resources(
+                Resources::new()
+                    .requests(Cpu::millis(600), Memory::mebibytes(128))
+                    .limits(Cpu::millis(600), Memory::mebibytes(256)),
+            ))),
+        ),
+        // Environments and suppressions.
+        "unknown-override-target" => (ok.clone(), ok),
+        "unknown-rule" => (stack_with(web(good()).suppress("no-such-rule", "x")), ok),
+        "suppression-without-reason" => (stack_with(web(good()).suppress("pdb-missing", " ")), ok),
+        "suppression-not-allowed" => (
+            stack_with(web(good()).suppress("invalid-name", "we like it")),
+            ok,
+        ),
         other => panic!("no test case for rule {other}: add one"),
     }
 }
@@ -265,25 +531,87 @@ impl WithImage for Container {
     }
 }
 
-fn ids(stack: &Stack) -> Vec<String> {
-    stack
-        .check()
+/// The platform a budget rule is judged on: its bad stack's (the tenancy rule's bad case is
+/// the platform itself) and its good stack's.
+fn platforms(id: &str) -> (Platform, Platform) {
+    let free = Platform::oci_always_free();
+    match id {
+        "tenancy-limit-exceeded" => (
+            Platform::new("lab", "too many nodes", "2026-11")
+                .tenancy_limit(TenancyLimit::new(
+                    "A1",
+                    Cpu::cores(4),
+                    Memory::gibibytes(24),
+                ))
+                .pool(
+                    NodePool::new("a", 3, Cpu::cores(2), Memory::gibibytes(12)).tenancy_pool("A1"),
+                ),
+            free,
+        ),
+        "load-balancers-exceeded" => {
+            let one = Platform::new("lab", "one load balancer", "2026-11")
+                .pool(NodePool::new("a", 1, Cpu::cores(4), Memory::gibibytes(8)))
+                .load_balancers(1);
+            (one.clone(), one)
+        }
+        "does-not-fit-during-rollout" => {
+            let two = Platform::new("lab", "two nodes", "2026-11").pool(NodePool::new(
+                "a",
+                2,
+                Cpu::cores(2),
+                Memory::gibibytes(8),
+            ));
+            (two.clone(), two)
+        }
+        _ => (free.clone(), free),
+    }
+}
+
+/// The rules judged by `check_on(platform)` rather than `check()`.
+const BUDGET_RULES: [&str; 10] = [
+    "does-not-fit",
+    "does-not-fit-at-peak",
+    "does-not-fit-during-rollout",
+    "beyond-cluster-limits",
+    "tenancy-limit-exceeded",
+    "block-storage-exceeded",
+    "load-balancers-exceeded",
+    "memory-limit-above-node",
+    "limit-overcommit",
+    "idle-reclamation-risk",
+];
+
+/// The unsuppressed findings a rule is judged by, for its bad (`bad`) or good stack: the
+/// check, on the rule's platform for the budget rules, through an environment for the
+/// override rule.
+fn findings(id: &str, stack: &Stack, bad: bool) -> (Vec<String>, String) {
+    let (bad_platform, good_platform) = platforms(id);
+    let report = if id == "unknown-override-target" {
+        let target = if bad { "nope" } else { "web" };
+        stack.check_environment(&Environment::new("prod").replicas(target, 2))
+    } else if BUDGET_RULES.contains(&id) {
+        stack.check_on(if bad { &bad_platform } else { &good_platform })
+    } else {
+        stack.check()
+    };
+    let ids = report
         .diagnostics()
         .iter()
         .filter(|d| d.suppressed.is_none())
         .map(|d| d.id.to_string())
-        .collect()
+        .collect();
+    (ids, report.to_string())
 }
 
 #[test]
 fn every_rule_fires_on_its_bad_stack() {
     for rule in kubefit::rules() {
         let (bad, _) = case(rule.id);
+        let (ids, report) = findings(rule.id, &bad, true);
         assert!(
-            ids(&bad).iter().any(|i| i == rule.id),
-            "{} did not fire:\n{}",
+            ids.iter().any(|i| i == rule.id),
+            "{} did not fire:\n{report}",
             rule.id,
-            bad.check()
         );
     }
 }
@@ -292,11 +620,11 @@ fn every_rule_fires_on_its_bad_stack() {
 fn every_rule_is_quiet_on_its_good_stack() {
     for rule in kubefit::rules() {
         let (_, good) = case(rule.id);
+        let (ids, report) = findings(rule.id, &good, false);
         assert!(
-            !ids(&good).iter().any(|i| i == rule.id),
-            "{} fired on the good stack:\n{}",
+            !ids.iter().any(|i| i == rule.id),
+            "{} fired on the good stack:\n{report}",
             rule.id,
-            good.check()
         );
     }
 }
@@ -449,4 +777,70 @@ fn lint_findings_have_the_severity_of_their_rule() {
         d.path,
         "spec.template.spec.containers[0].securityContext.privileged"
     );
+}
+
+#[test]
+fn errors_the_cluster_refuses_cannot_be_suppressed() {
+    let stack =
+        stack_with(Deployment::new("Web_App", good()).suppress("invalid-name", "we like it"));
+    let report = stack.check();
+    // The finding stays an error, and the suppression itself is one.
+    let name = report.with_id("invalid-name").next().unwrap();
+    assert!(name.suppressed.is_none(), "{report}");
+    let refused: Vec<_> = report.with_id("suppression-not-allowed").collect();
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0].object, "deployment/Web_App");
+    assert!(
+        refused[0]
+            .message
+            .contains("`invalid-name` cannot be suppressed")
+    );
+    assert!(report.has_errors());
+}
+
+#[test]
+fn budget_findings_are_suppressible_like_the_others() {
+    let big = web(good().resources(
+        Resources::new()
+            .requests(Cpu::cores(64), Memory::mebibytes(128))
+            .limits(Cpu::cores(64), Memory::mebibytes(256)),
+    ));
+    let platform = Platform::oci_always_free();
+    let report = stack_with(big.clone()).check_on(&platform);
+    assert!(report.has_errors(), "{report}");
+    let report = stack_with(big)
+        .suppress(
+            "does-not-fit",
+            "sized for the paid tier, checked here for the rest",
+        )
+        .check_on(&platform);
+    let d = report.with_id("does-not-fit").next().unwrap();
+    assert_eq!(
+        d.suppressed.as_deref(),
+        Some("sized for the paid tier, checked here for the rest")
+    );
+    assert!(!report.has_errors(), "{report}");
+}
+
+#[test]
+fn every_finding_carries_its_rules_severity_and_fix() {
+    // Whatever part of kubefit reports it, a finding's severity and hint are its rule's.
+    for rule in kubefit::rules() {
+        let (bad, _) = case(rule.id);
+        let (bad_platform, _) = platforms(rule.id);
+        let mut all = bad.check().diagnostics().to_vec();
+        all.extend(bad.check_on(&bad_platform).diagnostics().iter().cloned());
+        all.extend(
+            bad.check_environment(&Environment::new("prod").replicas("nope", 2))
+                .diagnostics()
+                .iter()
+                .cloned(),
+        );
+        for d in all {
+            let r = kubefit::rule(&d.id).unwrap_or_else(|| panic!("{} is not in the table", d.id));
+            assert_eq!(d.severity, r.severity, "{d}");
+            assert_eq!(d.hint, r.fix, "{d}");
+            assert_eq!(d.id.parse::<kubefit::RuleId>().unwrap().as_str(), d.id);
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::rules::rule;
+use crate::diagnostic::rules::RuleId;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::container::{Container, EnvValue};
 use crate::model::name::Name;
@@ -46,12 +46,12 @@ pub(crate) struct Findings {
 impl Findings {
     fn push(
         &mut self,
-        id: &str,
+        id: RuleId,
         object: &str,
         path: impl FnOnce() -> String,
         message: impl FnOnce() -> String,
     ) {
-        let Some(r) = rule(id) else { return };
+        let r = id.rule();
         if self.errors_only && r.severity != Severity::Error {
             return;
         }
@@ -81,7 +81,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     let name = &c.name;
     if r.cpu_request().is_none() && r.cpu_limit().is_none() {
         out.push(
-            "cpu-request-missing",
+            RuleId::CpuRequestMissing,
             object,
             || format!("{base}.resources.requests.cpu"),
             || ["container `", name.as_str(), "` has no cpu request"].concat(),
@@ -89,7 +89,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if r.cpu_limit().is_none() {
         out.push(
-            "cpu-limit-missing",
+            RuleId::CpuLimitMissing,
             object,
             || format!("{base}.resources.limits.cpu"),
             || ["container `", name.as_str(), "` has no cpu limit"].concat(),
@@ -97,7 +97,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if r.memory_request().is_none() && r.memory_limit().is_none() {
         out.push(
-            "memory-request-missing",
+            RuleId::MemoryRequestMissing,
             object,
             || format!("{base}.resources.requests.memory"),
             || ["container `", name.as_str(), "` has no memory request"].concat(),
@@ -105,7 +105,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if r.memory_limit().is_none() {
         out.push(
-            "memory-limit-missing",
+            RuleId::MemoryLimitMissing,
             object,
             || format!("{base}.resources.limits.memory"),
             || ["container `", name.as_str(), "` has no memory limit"].concat(),
@@ -113,7 +113,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if mutable_tag(&c.image) {
         out.push(
-            "image-tag-mutable",
+            RuleId::ImageTagMutable,
             object,
             || format!("{base}.image"),
             || format!("image `{}` has no version tag or uses `latest`", c.image),
@@ -121,7 +121,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if !c.image.contains("@sha256:") {
         out.push(
-            "image-not-pinned",
+            RuleId::ImageNotPinned,
             object,
             || format!("{base}.image"),
             || ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
@@ -129,7 +129,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if c.run_as_user < 10_000 {
         out.push(
-            "runs-as-root",
+            RuleId::RunsAsRoot,
             object,
             || format!("{base}.securityContext.runAsUser"),
             || {
@@ -142,7 +142,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if !c.read_only_root {
         out.push(
-            "writable-root-filesystem",
+            RuleId::WritableRootFilesystem,
             object,
             || format!("{base}.securityContext.readOnlyRootFilesystem"),
             || {
@@ -157,7 +157,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if c.allow_escalation {
         out.push(
-            "privilege-escalation-allowed",
+            RuleId::PrivilegeEscalationAllowed,
             object,
             || format!("{base}.securityContext.allowPrivilegeEscalation"),
             || {
@@ -172,7 +172,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if c.privileged {
         out.push(
-            "privileged-container",
+            RuleId::PrivilegedContainer,
             object,
             || format!("{base}.securityContext.privileged"),
             || ["container `", name.as_str(), "` is privileged"].concat(),
@@ -180,7 +180,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if !c.drop_all_capabilities {
         out.push(
-            "capabilities-not-dropped",
+            RuleId::CapabilitiesNotDropped,
             object,
             || format!("{base}.securityContext.capabilities.drop"),
             || {
@@ -198,7 +198,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         let bare = upper.strip_prefix("CAP_").unwrap_or(&upper);
         if DANGEROUS_CAPABILITIES.contains(&bare) {
             out.push(
-                "dangerous-capability",
+                RuleId::DangerousCapability,
                 object,
                 || format!("{base}.securityContext.capabilities.add[{i}]"),
                 || format!("container `{name}` adds capability {cap}"),
@@ -207,7 +207,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if app && c.liveness.is_none() {
         out.push(
-            "liveness-probe-missing",
+            RuleId::LivenessProbeMissing,
             object,
             || format!("{base}.livenessProbe"),
             || ["container `", name.as_str(), "` has no liveness probe"].concat(),
@@ -215,7 +215,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
     if app && c.readiness.is_none() {
         out.push(
-            "readiness-probe-missing",
+            RuleId::ReadinessProbeMissing,
             object,
             || format!("{base}.readinessProbe"),
             || ["container `", name.as_str(), "` has no readiness probe"].concat(),
@@ -227,7 +227,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
         match &e.value {
             EnvValue::Literal(v) if secretish && !v.is_empty() => {
                 out.push(
-                    "literal-secret-in-env",
+                    RuleId::LiteralSecretInEnv,
                     object,
                     || format!("{base}.env[{i}].value"),
                     || format!("env var `{}` looks secret but has a literal value", e.name),
@@ -235,7 +235,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
             }
             EnvValue::Literal(v) if secret_in_value(v) => {
                 out.push(
-                    "literal-secret-in-env",
+                    RuleId::LiteralSecretInEnv,
                     object,
                     || format!("{base}.env[{i}].value"),
                     || {
@@ -248,7 +248,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
             }
             EnvValue::SecretKey { secret, .. } => {
                 out.push(
-                    "secret-as-env",
+                    RuleId::SecretAsEnv,
                     object,
                     || format!("{base}.env[{i}].valueFrom.secretKeyRef"),
                     || format!("env var `{}` carries secret `{secret}`", e.name),
@@ -260,7 +260,7 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     for (i, e) in c.env_from.iter().enumerate() {
         if let crate::model::container::EnvFrom::Secret(s) = e {
             out.push(
-                "secret-as-env",
+                RuleId::SecretAsEnv,
                 object,
                 || format!("{base}.envFrom[{i}].secretRef"),
                 || format!("secret `{s}` is imported as env vars"),
@@ -283,7 +283,7 @@ fn lint_pod(
     }
     if !pod.seccomp_runtime_default {
         out.push(
-            "seccomp-not-runtime-default",
+            RuleId::SeccompNotRuntimeDefault,
             object,
             || "spec.template.spec.securityContext.seccompProfile".into(),
             || "the pod runs without the RuntimeDefault seccomp profile".into(),
@@ -291,7 +291,7 @@ fn lint_pod(
     }
     if pod.run_as_user < 10_000 {
         out.push(
-            "runs-as-root",
+            RuleId::RunsAsRoot,
             object,
             || "spec.template.spec.securityContext.runAsUser".into(),
             || {
@@ -304,7 +304,7 @@ fn lint_pod(
     }
     if pod.host_network {
         out.push(
-            "host-namespace",
+            RuleId::HostNamespace,
             object,
             || "spec.template.spec.hostNetwork".into(),
             || "the pod shares the node's network namespace".into(),
@@ -313,7 +313,7 @@ fn lint_pod(
     for (i, v) in pod.volumes.iter().enumerate() {
         if let VolumeSource::HostPath(p) = &v.source {
             out.push(
-                "host-path-volume",
+                RuleId::HostPathVolume,
                 object,
                 || format!("spec.template.spec.volumes[{i}].hostPath"),
                 || format!("volume `{}` mounts the node's `{p}`", v.name),
@@ -322,7 +322,7 @@ fn lint_pod(
     }
     if pod.automount_token {
         out.push(
-            "service-account-token-mounted",
+            RuleId::ServiceAccountTokenMounted,
             object,
             || "spec.template.spec.automountServiceAccountToken".into(),
             || "the pod mounts its service-account token".into(),
@@ -330,7 +330,7 @@ fn lint_pod(
     }
     if !covered {
         out.push(
-            "network-policy-missing",
+            RuleId::NetworkPolicyMissing,
             object,
             || "spec.template.metadata.labels".into(),
             || ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
@@ -338,7 +338,7 @@ fn lint_pod(
     }
     if replicas >= 2 && !has_pdb {
         out.push(
-            "pdb-missing",
+            RuleId::PdbMissing,
             object,
             || "spec.replicas".into(),
             || format!("{replicas} replicas and no poddisruptionbudget"),
@@ -346,7 +346,7 @@ fn lint_pod(
     }
     if replicas >= 2 && !pod.one_per_node {
         out.push(
-            "anti-affinity-missing",
+            RuleId::AntiAffinityMissing,
             object,
             || "spec.template.spec.affinity".into(),
             || format!("{replicas} replicas may all land on one node"),

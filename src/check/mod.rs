@@ -7,7 +7,8 @@ pub(crate) mod report;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::report::Report;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::rules::RuleId;
+use crate::diagnostic::{Clean, Diagnostic};
 use crate::model::container::{Container, EnvFrom, EnvValue};
 use crate::model::meta::Meta;
 use crate::model::name::{Name, NameRule};
@@ -19,9 +20,6 @@ use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
 use crate::model::workload::{WorkloadKind, WorkloadRef};
 use crate::util::fast_hash::{FastMap, FastSet};
-
-/// Stacks with at least this many objects are checked on several threads.
-const PARALLEL_CHECK_FROM: usize = 1024;
 
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -215,39 +213,13 @@ struct Checker<'i, 'a> {
 }
 
 impl<'a> Checker<'_, 'a> {
-    fn push(
-        &mut self,
-        severity: Severity,
-        id: &'static str,
-        object: &str,
-        path: &str,
-        message: String,
-        hint: &'static str,
-    ) {
-        self.out
-            .push(Diagnostic::new(severity, id, object, path, message, hint));
-    }
-
-    fn error(
-        &mut self,
-        id: &'static str,
-        object: &str,
-        path: &str,
-        message: String,
-        hint: &'static str,
-    ) {
-        self.push(Severity::Error, id, object, path, message, hint);
+    fn push(&mut self, rule: RuleId, object: &str, path: &str, message: String) {
+        self.out.push(Diagnostic::of(rule, object, path, message));
     }
 
     fn name(&mut self, rule: NameRule, value: &str, object: &str, path: impl FnOnce() -> String) {
         if let Err(e) = rule.validate(value) {
-            self.error(
-                "invalid-name",
-                object,
-                &path(),
-                e.to_string(),
-                "rename it to follow the rule",
-            );
+            self.push(RuleId::InvalidName, object, &path(), e.to_string());
         }
     }
 
@@ -257,12 +229,11 @@ impl<'a> Checker<'_, 'a> {
         }
         for k in meta.annotations().keys() {
             if let Err(e) = NameRule::LabelKey.validate(k) {
-                self.error(
-                    "invalid-annotation",
+                self.push(
+                    RuleId::InvalidAnnotation,
                     object,
                     &format!("{prefix}annotations.{k}"),
                     e.to_string(),
-                    "use a key like `example.com/name`",
                 );
             }
         }
@@ -270,22 +241,29 @@ impl<'a> Checker<'_, 'a> {
 
     fn suppressions(&mut self, meta: &Meta, object: &str) {
         for (id, reason) in meta.suppressions() {
-            if crate::diagnostic::rules::rule(id).is_none() {
-                self.error(
-                    "unknown-rule",
+            match crate::diagnostic::rules::rule(id) {
+                None => self.push(
+                    RuleId::UnknownRule,
                     object,
                     "suppress",
-                    format!("`{id}` is not a kubefit rule id"),
-                    "use an id from kubefit::rules() (see docs/rules.md)",
-                );
+                    format!("`{}` is not a kubefit rule id", Clean(id)),
+                ),
+                Some(rule) if !rule.suppressible => self.push(
+                    RuleId::SuppressionNotAllowed,
+                    object,
+                    "suppress",
+                    format!(
+                        "`{id}` cannot be suppressed: the cluster refuses the stack whatever the report says"
+                    ),
+                ),
+                Some(_) => {}
             }
             if reason.trim().is_empty() {
-                self.error(
-                    "suppression-without-reason",
+                self.push(
+                    RuleId::SuppressionWithoutReason,
                     object,
                     "suppress",
                     format!("suppression of `{id}` gives no reason"),
-                    "say why the rule does not apply here",
                 );
             }
         }
@@ -295,24 +273,12 @@ impl<'a> Checker<'_, 'a> {
     fn label(&mut self, key: &'a str, value: &'a str, object: &str, prefix: &str, field: &str) {
         let path = || format!("{prefix}{field}{key}");
         if let Err(e) = remembered(&mut self.valid_keys, NameRule::LabelKey, key) {
-            self.error(
-                "invalid-label",
-                object,
-                &path(),
-                e.to_string(),
-                "use a key like `app.kubernetes.io/name`",
-            );
+            self.push(RuleId::InvalidLabel, object, &path(), e.to_string());
         }
         // Values are mostly distinct (names, versions): checked directly, cheaper than a
         // lookup.
         if let Err(e) = NameRule::LabelValue.validate(value) {
-            self.error(
-                "invalid-label",
-                object,
-                &path(),
-                e.to_string(),
-                "shorten the value or remove the characters labels do not allow",
-            );
+            self.push(RuleId::InvalidLabel, object, &path(), e.to_string());
         }
     }
 
@@ -324,27 +290,25 @@ impl<'a> Checker<'_, 'a> {
         path: impl FnOnce() -> String,
     ) {
         match self.index.get("ConfigMap", cm.as_str()) {
-            None => self.error(
-                "dangling-config-map",
+            None => self.push(
+                RuleId::DanglingConfigMap,
                 object,
                 &path(),
                 format!("configmap `{cm}` is not in the stack"),
-                "add the configmap to the stack or fix the reference",
             ),
             Some(Object::ConfigMap(c)) => {
                 if let Some(key) = key
                     && !c.data.contains_key(key)
                 {
                     let keys: Vec<&str> = c.data.keys().collect();
-                    self.error(
-                        "missing-config-map-key",
+                    self.push(
+                        RuleId::MissingConfigMapKey,
                         object,
                         &path(),
                         format!(
                             "configmap `{cm}` has no key `{key}` (it has: {})",
                             keys.join(", ")
                         ),
-                        "add the key to the configmap or fix the key name",
                     );
                 }
             }
@@ -365,32 +329,29 @@ impl<'a> Checker<'_, 'a> {
                 if let (Some(key), Some(keys)) = (key, keys)
                     && !keys.iter().any(|k| k == key)
                 {
-                    self.error(
-                        "missing-secret-key",
+                    self.push(
+                        RuleId::MissingSecretKey,
                         object,
                         &path(),
                         format!("secret `{secret}` (created by {by}) has no key `{key}`"),
-                        "add the key to the object that creates the secret or fix the key name",
                     );
                 }
             }
-            None => self.error(
-                "dangling-secret",
+            None => self.push(
+                RuleId::DanglingSecret,
                 object,
                 &path(),
                 format!("secret `{secret}` is not in the stack"),
-                "add the secret to the stack or fix the reference",
             ),
             Some(Object::Secret(s)) => {
                 if let Some(key) = key
                     && !s.has_key(key)
                 {
-                    self.error(
-                        "missing-secret-key",
+                    self.push(
+                        RuleId::MissingSecretKey,
                         object,
                         &path(),
                         format!("secret `{secret}` has no key `{key}`"),
-                        "add the key to the secret or fix the key name",
                     );
                 }
             }
@@ -405,15 +366,14 @@ impl<'a> Checker<'_, 'a> {
             PortRef::Number(n) => c.ports.iter().any(|p| p.number == *n),
         };
         if !found {
-            self.error(
-                "probe-port-mismatch",
+            self.push(
+                RuleId::ProbePortMismatch,
                 object,
                 &path(),
                 format!(
                     "probe port `{port}` is not a port of container `{}`",
                     c.name
                 ),
-                "declare the port on the container or probe one it declares",
             );
         }
     }
@@ -430,12 +390,11 @@ impl<'a> Checker<'_, 'a> {
             format!("{base}.name")
         });
         if c.image.trim().is_empty() {
-            self.error(
-                "missing-image",
+            self.push(
+                RuleId::MissingImage,
                 object,
                 &format!("{base}.image"),
                 format!("container `{}` has no image", c.name),
-                "set an image such as `nginx:1.27`",
             );
         }
         for (i, p) in c.ports.iter().enumerate() {
@@ -443,12 +402,11 @@ impl<'a> Checker<'_, 'a> {
                 format!("{base}.ports[{i}].name")
             });
             if p.number == 0 {
-                self.error(
-                    "invalid-port",
+                self.push(
+                    RuleId::InvalidPort,
                     object,
                     &format!("{base}.ports[{i}].containerPort"),
                     "port 0 is not a valid port".to_owned(),
-                    "use a port between 1 and 65535",
                 );
             }
         }
@@ -507,12 +465,11 @@ impl<'a> Checker<'_, 'a> {
         ];
         for (res, values) in exceeded {
             if let Some((rqs, lms)) = values {
-                self.error(
-                    "request-exceeds-limit",
+                self.push(
+                    RuleId::RequestExceedsLimit,
                     object,
                     &format!("{base}.resources.requests.{res}"),
                     format!("{res} request {rqs} is greater than its limit {lms}"),
-                    "lower the request or raise the limit; the api server rejects request > limit",
                 );
             }
         }
@@ -531,30 +488,27 @@ impl<'a> Checker<'_, 'a> {
             let known = pod.volumes.iter().any(|v| v.name == m.volume)
                 || claim_names.contains(m.volume.as_str());
             if !known {
-                self.error(
-                    "dangling-volume",
+                self.push(
+                    RuleId::DanglingVolume,
                     object,
                     &format!("{path}.name"),
                     format!("volume `{}` is not a volume of this pod", m.volume),
-                    "add the volume to the workload with .volume(...) or fix the name",
                 );
             }
             if !m.path.starts_with('/') {
-                self.error(
-                    "invalid-mount-path",
+                self.push(
+                    RuleId::InvalidMountPath,
                     object,
                     &format!("{path}.mountPath"),
                     format!("mount path `{}` is not absolute", m.path),
-                    "use an absolute path such as `/data`",
                 );
             }
             if !seen_paths.insert(m.path.as_str()) {
-                self.error(
-                    "duplicate-mount-path",
+                self.push(
+                    RuleId::DuplicateMountPath,
                     object,
                     &format!("{path}.mountPath"),
                     format!("mount path `{}` is used twice", m.path),
-                    "mount each path once",
                 );
             }
         }
@@ -569,12 +523,11 @@ impl<'a> Checker<'_, 'a> {
         object: &str,
     ) {
         if replicas < 0 {
-            self.error(
-                "invalid-replicas",
+            self.push(
+                RuleId::InvalidReplicas,
                 object,
                 "spec.replicas",
                 format!("replicas is {replicas}"),
-                "use zero or more replicas",
             );
         }
         let labels = pod.pod_label_pairs(name);
@@ -583,56 +536,51 @@ impl<'a> Checker<'_, 'a> {
         }
         let selector = pod.selector_pairs(name);
         if selector.is_empty() {
-            self.error(
-                "selector-mismatch",
+            self.push(
+                RuleId::SelectorMismatch,
                 object,
                 "spec.selector.matchLabels",
                 "the selector is empty".to_owned(),
-                "select at least one pod label",
             );
         }
         for &(k, v) in &selector {
             if label_value(&labels, k) != Some(v) {
-                self.error(
-                    "selector-mismatch",
+                self.push(
+                    RuleId::SelectorMismatch,
                     object,
                     &format!("spec.selector.matchLabels.{k}"),
                     format!("selector `{k}={v}` does not match the pod template labels"),
-                    "add the label to the pods with .pod_label(...) or fix the selector",
                 );
             }
         }
         if let Some(sa) = &pod.service_account
             && !self.index.has("ServiceAccount", sa.as_str())
         {
-            self.error(
-                "dangling-service-account",
+            self.push(
+                RuleId::DanglingServiceAccount,
                 object,
                 "spec.template.spec.serviceAccountName",
                 format!("serviceaccount `{sa}` is not in the stack"),
-                "add the serviceaccount to the stack",
             );
         }
         let mut container_names = BTreeSet::new();
         let mut port_names = BTreeSet::new();
         for (base, c) in pod.all_containers() {
             if !container_names.insert(c.name.as_str()) {
-                self.error(
-                    "duplicate-name",
+                self.push(
+                    RuleId::DuplicateName,
                     object,
                     &format!("{base}.name"),
                     format!("container name `{}` is used twice in the pod", c.name),
-                    "give each container a unique name",
                 );
             }
             for (i, p) in c.ports.iter().enumerate() {
                 if !port_names.insert(p.name.as_str()) {
-                    self.error(
-                        "duplicate-name",
+                    self.push(
+                        RuleId::DuplicateName,
                         object,
                         &format!("{base}.ports[{i}].name"),
                         format!("port name `{}` is used twice in the pod", p.name),
-                        "give each port a unique name",
                     );
                 }
             }
@@ -645,12 +593,11 @@ impl<'a> Checker<'_, 'a> {
                 format!("{path}.name")
             });
             if !volume_names.insert(v.name.as_str()) {
-                self.error(
-                    "duplicate-name",
+                self.push(
+                    RuleId::DuplicateName,
                     object,
                     &format!("{path}.name"),
                     format!("volume name `{}` is used twice in the pod", v.name),
-                    "give each volume a unique name",
                 );
             }
             match &v.source {
@@ -662,12 +609,11 @@ impl<'a> Checker<'_, 'a> {
                 }
                 VolumeSource::Pvc(n) => {
                     if !self.index.has("PersistentVolumeClaim", n.as_str()) {
-                        self.error(
-                            "dangling-persistent-volume-claim",
+                        self.push(
+                            RuleId::DanglingPersistentVolumeClaim,
                             object,
                             &format!("{path}.persistentVolumeClaim.claimName"),
                             format!("persistentvolumeclaim `{n}` is not in the stack"),
-                            "add the claim to the stack or fix the reference",
                         );
                     }
                 }
@@ -678,12 +624,11 @@ impl<'a> Checker<'_, 'a> {
 
     fn service(&mut self, svc: &'a crate::model::service::Service, object: &str) {
         if svc.ports.is_empty() && !svc.headless {
-            self.error(
-                "service-without-ports",
+            self.push(
+                RuleId::ServiceWithoutPorts,
                 object,
                 "spec.ports",
                 "the service exposes no port".to_owned(),
-                "add a port with .port(...) or build it with Service::expose(&workload)",
             );
         }
         let mut names = BTreeSet::new();
@@ -692,12 +637,11 @@ impl<'a> Checker<'_, 'a> {
                 format!("spec.ports[{i}].name")
             });
             if !names.insert(p.name.as_str()) {
-                self.error(
-                    "duplicate-name",
+                self.push(
+                    RuleId::DuplicateName,
                     object,
                     &format!("spec.ports[{i}].name"),
                     format!("port name `{}` is used twice", p.name),
-                    "give each port a unique name",
                 );
             }
         }
@@ -705,14 +649,7 @@ impl<'a> Checker<'_, 'a> {
             self.label(k, v, object, "spec.", "selector.");
         }
         if svc.selector.is_empty() {
-            self.push(
-                Severity::Warning,
-                "service-without-selector",
-                object,
-                "spec.selector",
-                "the service has no selector, so it routes to no pod unless endpoints are managed by hand".to_owned(),
-                "select a workload with .select(&workload)",
-            );
+            self.push(RuleId::ServiceWithoutSelector, object, "spec.selector", "the service has no selector, so it routes to no pod unless endpoints are managed by hand".to_owned());
             return;
         }
         let pods = self.index.selected(&svc.selector);
@@ -722,15 +659,14 @@ impl<'a> Checker<'_, 'a> {
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            self.error(
-                "service-selects-nothing",
+            self.push(
+                RuleId::ServiceSelectsNothing,
                 object,
                 "spec.selector",
                 format!(
                     "selector {} matches no workload in the stack",
                     sel.join(",")
                 ),
-                "select a workload with .select(&workload) or add the workload to the stack",
             );
             return;
         }
@@ -744,15 +680,14 @@ impl<'a> Checker<'_, 'a> {
                 })
             });
             if !ok {
-                self.error(
-                    "target-port-mismatch",
+                self.push(
+                    RuleId::TargetPortMismatch,
                     object,
                     &format!("spec.ports[{i}].targetPort"),
                     format!(
                         "target port `{}` is not a container port of the selected pods",
                         p.target
                     ),
-                    "target a port the containers declare, or declare it with Container::port",
                 );
             }
         }
@@ -762,12 +697,11 @@ impl<'a> Checker<'_, 'a> {
         let object = format!("ingress/{}", ing.name);
         let object = object.as_str();
         if ing.routes.is_empty() {
-            self.error(
-                "ingress-without-routes",
+            self.push(
+                RuleId::IngressWithoutRoutes,
                 object,
                 "spec.rules",
                 "the ingress has no route".to_owned(),
-                "add a route with .route(...)",
             );
         }
         let mut rule_index: Vec<&Option<String>> = Vec::new();
@@ -789,22 +723,20 @@ impl<'a> Checker<'_, 'a> {
             if let Some(host) = &r.host {
                 let bare = host.strip_prefix("*.").unwrap_or(host);
                 if NameRule::Dns1123Subdomain.validate(bare).is_err() {
-                    self.error(
-                        "invalid-host",
+                    self.push(
+                        RuleId::InvalidHost,
                         object,
                         &format!("spec.rules[{ri}].host"),
                         format!("host `{host}` is not a valid dns name"),
-                        "use a lowercase dns name such as `shop.example.com`",
                     );
                 }
             }
             if !r.path.starts_with('/') {
-                self.error(
-                    "invalid-path",
+                self.push(
+                    RuleId::InvalidPath,
                     object,
                     &format!("{}.path", base()),
                     format!("path `{}` does not start with '/'", r.path),
-                    "start the path with '/'",
                 );
             }
             let svc_path = || format!("{}.backend.service", base());
@@ -815,21 +747,19 @@ impl<'a> Checker<'_, 'a> {
                         PortRef::Number(n) => p.port == *n,
                     });
                     if !ok {
-                        self.error(
-                            "ingress-port-mismatch",
+                        self.push(
+                            RuleId::IngressPortMismatch,
                             object,
                             &format!("{}.port", svc_path()),
                             format!("service `{}` does not expose port `{}`", r.service, r.port),
-                            "route to a port the service exposes",
                         );
                     }
                 }
-                _ => self.error(
-                    "dangling-service",
+                _ => self.push(
+                    RuleId::DanglingService,
                     object,
                     &format!("{}.name", svc_path()),
                     format!("service `{}` is not in the stack", r.service),
-                    "add the service to the stack",
                 ),
             }
         }
@@ -838,12 +768,11 @@ impl<'a> Checker<'_, 'a> {
                 if !self.index.has("Secret", t.secret.as_str())
                     && !self.index.provided_secrets.contains_key(t.secret.as_str())
                 {
-                    self.error(
-                        "missing-tls-secret",
+                    self.push(
+                        RuleId::MissingTlsSecret,
                         object,
                         &format!("spec.tls[{i}].secretName"),
                         format!("tls secret `{}` is not in the stack", t.secret),
-                        "add the secret, or annotate the ingress with cert-manager.io/cluster-issuer so cert-manager creates it",
                     );
                 }
             }
@@ -854,55 +783,49 @@ impl<'a> Checker<'_, 'a> {
         let object = format!("horizontalpodautoscaler/{}", hpa.name);
         let object = object.as_str();
         if hpa.min < 1 {
-            self.error(
-                "invalid-replicas",
+            self.push(
+                RuleId::InvalidReplicas,
                 object,
                 "spec.minReplicas",
                 format!("minReplicas is {}", hpa.min),
-                "use at least 1",
             );
         }
         if hpa.min > hpa.max {
-            self.error(
-                "hpa-min-exceeds-max",
+            self.push(
+                RuleId::HpaMinExceedsMax,
                 object,
                 "spec.minReplicas",
                 format!(
                     "minReplicas {} is greater than maxReplicas {}",
                     hpa.min, hpa.max
                 ),
-                "make minReplicas at most maxReplicas",
             );
         }
         if hpa.cpu.is_none() && hpa.memory.is_none() {
             self.push(
-                Severity::Warning,
-                "hpa-without-metrics",
+                RuleId::HpaWithoutMetrics,
                 object,
                 "spec.metrics",
                 "no metric is set, so the autoscaler falls back to 80% cpu".to_owned(),
-                "set .cpu_utilization(...) or .memory_utilization(...)",
             );
         }
         if !self.index.has_workload(&hpa.target) {
-            self.error(
-                "dangling-scale-target",
+            self.push(
+                RuleId::DanglingScaleTarget,
                 object,
                 "spec.scaleTargetRef.name",
                 format!("{} is not in the stack", hpa.target.object()),
-                "add the workload to the stack",
             );
         }
     }
 
     fn workload_target(&mut self, w: &WorkloadRef, object: &str, path: &str) {
         if !self.index.has_workload(w) {
-            self.error(
-                "dangling-workload",
+            self.push(
+                RuleId::DanglingWorkload,
                 object,
                 path,
                 format!("{} is not in the stack", w.object()),
-                "add the workload to the stack",
             );
         }
     }
@@ -922,7 +845,9 @@ impl Stack {
     pub fn check_on(&self, platform: &crate::fit::platform::Platform) -> Report {
         let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform), false);
         let fit = fit.unwrap_or_else(|| self.fit(platform));
+        let first_fit = diagnostics.len();
         diagnostics.extend(fit.diagnostics().iter().cloned());
+        self.apply_suppressions(&mut diagnostics[first_fit..]);
         Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
     }
 
@@ -967,10 +892,10 @@ impl Stack {
         platform: Option<&crate::fit::platform::Platform>,
         errors_only: bool,
     ) -> (Vec<Diagnostic>, Option<crate::fit::FitReport>) {
-        let threads = if self.objects.len() < PARALLEL_CHECK_FROM {
+        let threads = if self.objects.len() < crate::util::parallel::CHECK_FROM {
             1
         } else {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            crate::util::parallel::threads(self.threads, self.objects.len())
         };
         match platform {
             Some(p) if threads > 1 => std::thread::scope(|scope| {
@@ -996,7 +921,7 @@ impl Stack {
         errors_only: bool,
     ) -> Vec<Diagnostic> {
         let n = self.objects.len();
-        let parts = threads.clamp(1, 8).min(n.max(1));
+        let parts = threads.min(n.max(1));
         let mut out = if parts <= 1 {
             let mut out = self.object_diagnostics(&Index::new(self), &self.objects, true);
             out.extend(self.lint(errors_only));
@@ -1054,8 +979,8 @@ impl Stack {
             // The index keeps the first object of each kind and name; any other is a duplicate.
             let first = c.index.get(o.kind(), o.name().as_str());
             if !first.is_some_and(|f| std::ptr::eq(f, o)) {
-                c.error(
-                    "duplicate-name",
+                c.push(
+                    RuleId::DuplicateName,
                     &object,
                     "metadata.name",
                     format!(
@@ -1063,7 +988,6 @@ impl Stack {
                         o.kind().to_lowercase(),
                         o.name()
                     ),
-                    "rename one of them",
                 );
             }
             let rule = match o {
@@ -1089,23 +1013,20 @@ impl Stack {
                         });
                     }
                     match c.index.get("Service", s.service_name.as_str()) {
-                        None => c.error(
-                            "missing-governing-service",
+                        None => c.push(
+                            RuleId::MissingGoverningService,
                             &object,
                             "spec.serviceName",
                             format!("service `{}` is not in the stack", s.service_name),
-                            "add statefulset.headless_service() to the stack",
                         ),
                         Some(Object::Service(svc)) if !svc.headless => c.push(
-                            Severity::Warning,
-                            "governing-service-not-headless",
+                            RuleId::GoverningServiceNotHeadless,
                             &object,
                             "spec.serviceName",
                             format!(
                                 "service `{}` is not headless, so pods get no stable dns names",
                                 s.service_name
                             ),
-                            "use statefulset.headless_service()",
                         ),
                         Some(_) => {}
                     }
@@ -1132,34 +1053,31 @@ impl Stack {
                 Object::ConfigMap(cm) => {
                     for k in cm.data.keys() {
                         if let Err(e) = NameRule::ConfigKey.validate(k) {
-                            c.error(
-                                "invalid-key",
+                            c.push(
+                                RuleId::InvalidKey,
                                 &object,
                                 &format!("data.{k}"),
                                 e.to_string(),
-                                "rename the key",
                             );
                         }
                     }
                 }
                 Object::Secret(s) => {
                     for (k, var) in &s.missing {
-                        c.error(
-                            "secret-value-missing",
+                        c.push(
+                            RuleId::SecretValueMissing,
                             &object,
                             &format!("data.{k}"),
                             format!("no value for key `{k}`: variable {var} is not set"),
-                            "set it in the uncommitted .env file (see .env.example) or the environment",
                         );
                     }
                     for k in s.data.keys() {
                         if let Err(e) = NameRule::ConfigKey.validate(k) {
-                            c.error(
-                                "invalid-key",
+                            c.push(
+                                RuleId::InvalidKey,
                                 &object,
                                 &format!("data.{k}"),
                                 e.to_string(),
-                                "rename the key",
                             );
                         }
                     }
@@ -1170,26 +1088,24 @@ impl Stack {
                         .split_once('/')
                         .is_some_and(|(g, v)| g.contains('.') && !v.is_empty());
                     if !version_ok {
-                        c.error(
-                            "invalid-api-version",
+                        c.push(
+                            RuleId::InvalidApiVersion,
                             &object,
                             "apiVersion",
                             format!(
                                 "apiVersion `{}` is not `group/version` of a custom resource",
                                 x.api_version
                             ),
-                            "write it as the CRD defines it, e.g. `traefik.io/v1alpha1`",
                         );
                     }
                     if !x.kind.starts_with(|ch: char| ch.is_ascii_uppercase())
                         || !x.kind.chars().all(|ch| ch.is_ascii_alphanumeric())
                     {
-                        c.error(
-                            "invalid-kind",
+                        c.push(
+                            RuleId::InvalidKind,
                             &object,
                             "kind",
                             format!("kind `{}` is not a CamelCase kind name", x.kind),
-                            "write the kind as the CRD defines it, e.g. `Middleware`",
                         );
                     }
                 }
@@ -1211,15 +1127,14 @@ impl Stack {
             || "metadata.name".to_owned(),
         );
         if RESERVED_NAMESPACES.contains(&self.namespace.as_str()) {
-            c.error(
-                "reserved-namespace",
+            c.push(
+                RuleId::ReservedNamespace,
                 &ns_object,
                 "metadata.name",
                 format!(
                     "namespace `{}` is shared with the cluster; stacks get their own",
                     self.namespace
                 ),
-                "pick a namespace named after the application",
             );
         }
         c.meta(&self.meta, &ns_object, "metadata.");
@@ -1243,7 +1158,11 @@ impl Stack {
                 .get(&d.object)
                 .and_then(|m| m.suppressions().get(&d.id))
                 .or_else(|| self.meta.suppressions().get(&d.id));
-            if let Some(reason) = reason {
+            // A rule that may not be suppressed stays reported (and the suppression itself is
+            // an error: `suppression-not-allowed`).
+            if let Some(reason) = reason
+                && crate::diagnostic::rules::rule(&d.id).is_none_or(|r| r.suppressible)
+            {
                 d.suppressed = Some(reason.to_owned());
             }
         }
@@ -1284,7 +1203,7 @@ mod tests {
     #[test]
     fn the_check_on_several_threads_finds_the_same_in_the_same_order() {
         let stack = large();
-        assert!(stack.objects.len() >= super::PARALLEL_CHECK_FROM);
+        assert!(stack.objects.len() >= crate::util::parallel::CHECK_FROM);
         let one = stack.unsorted_diagnostics_on(1, false);
         assert!(one.iter().any(|d| d.id == "duplicate-name"));
         assert!(one.iter().any(|d| d.id == "missing-config-map-key"));

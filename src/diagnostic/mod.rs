@@ -58,6 +58,7 @@ impl fmt::Display for Severity {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
@@ -102,6 +103,26 @@ impl Diagnostic {
             hint: hint.into(),
             suppressed: None,
         }
+    }
+
+    /// A finding of the rule `rule`: its severity, id and fix come from the rule table.
+    ///
+    /// ```
+    /// use kubefit::{Diagnostic, RuleId, Severity};
+    /// let d = Diagnostic::of(RuleId::DanglingSecret, "deployment/api", "spec", "secret `db` is not in the stack");
+    /// assert_eq!(d.severity, Severity::Error);
+    /// assert_eq!(d.id, "dangling-secret");
+    /// assert_eq!(d.hint, RuleId::DanglingSecret.rule().fix);
+    /// ```
+    #[must_use]
+    pub fn of(
+        rule: rules::RuleId,
+        object: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let r = rule.rule();
+        Diagnostic::new(r.severity, r.id, object, path, message, r.fix)
     }
 }
 

@@ -5,24 +5,37 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::Severity;
 
-/// One rule: a stable id, its severity, why it matters, how to fix it, what the other tools
-/// call it, and a bad and a good example.
+/// One rule: a stable id, its severity, whether it may be suppressed, why it matters, how to
+/// fix it, what the other tools call it, and a bad and a good example.
 ///
 /// ```
 /// let rule = kubefit::rule("liveness-probe-missing").unwrap();
 /// assert_eq!(rule.checkov, &["CKV_K8S_8"]);
+/// assert_eq!(rule.rule_id, kubefit::RuleId::LivenessProbeMissing);
+/// assert!(rule.suppressible);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rule {
     /// Stable kebab-case id (what diagnostics and suppressions use).
     pub id: &'static str,
+    /// The same id, typed.
+    pub rule_id: RuleId,
     /// Severity of its findings.
     pub severity: Severity,
+    /// Whether `.suppress(id, reason)` may silence it. Warnings and notes always may; an
+    /// error only where the cluster would still accept the stack (a Secret another tool
+    /// creates, a Service that selects pods from elsewhere, a budget you accept). Errors the
+    /// api server or the build refuses anyway (invalid names, duplicate names, request above
+    /// limit, …) may not: suppressing one raises `suppression-not-allowed`.
+    pub suppressible: bool,
+    /// Which part of kubefit reports it.
+    pub group: RuleGroup,
     /// One line: what it checks.
     pub summary: &'static str,
     /// Why it matters.
     pub rationale: &'static str,
-    /// How to fix it.
+    /// How to fix it (every finding of the rule carries this text as its hint).
     pub fix: &'static str,
     /// kube-linter check names.
     pub kube_linter: &'static [&'static str],
@@ -38,34 +51,558 @@ pub struct Rule {
     pub good: &'static str,
 }
 
+/// Which part of kubefit reports a rule, and what kind of problem it is.
+///
+/// ```
+/// use kubefit::{RuleGroup, RuleId};
+/// assert_eq!(RuleId::InvalidName.rule().group, RuleGroup::Structure);
+/// assert_eq!(RuleId::PdbMissing.rule().group, RuleGroup::Practice);
+/// assert_eq!(RuleId::DoesNotFit.rule().group, RuleGroup::Budget);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RuleGroup {
+    /// [`Stack::check`](crate::Stack::check): what the api server refuses or misreads in
+    /// one object (names, labels, ports, replica counts, required fields).
+    Structure,
+    /// [`Stack::check`](crate::Stack::check): references between objects (Services to pods,
+    /// Ingresses to Services, pods to ConfigMaps, Secrets, claims, ServiceAccounts).
+    Reference,
+    /// [`Stack::check`](crate::Stack::check): the lints — security and reliability practice
+    /// shared with kube-linter, Polaris, kube-score and checkov.
+    Practice,
+    /// [`Stack::fit`](crate::Stack::fit) and [`Stack::check_on`](crate::Stack::check_on):
+    /// the budget against a platform.
+    Budget,
+    /// [`Stack::check_environment`](crate::Stack::check_environment): overlays.
+    Environment,
+    /// Suppressions themselves.
+    Suppression,
+}
+
+impl std::fmt::Display for RuleGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleGroup::Structure => "structure",
+            RuleGroup::Reference => "reference",
+            RuleGroup::Practice => "practice",
+            RuleGroup::Budget => "budget",
+            RuleGroup::Environment => "environment",
+            RuleGroup::Suppression => "suppression",
+        })
+    }
+}
+
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
 const I: Severity = Severity::Info;
 
-macro_rules! rule {
-    ($id:literal, $sev:expr, $summary:literal, $why:literal, $fix:literal,
-     [$($kl:literal),*], [$($po:literal),*], [$($ks:literal),*], [$($ck:literal),*],
-     $bad:literal, $good:literal) => {
-        Rule {
-            id: $id,
-            severity: $sev,
-            summary: $summary,
-            rationale: $why,
-            fix: $fix,
-            kube_linter: &[$($kl),*],
-            polaris: &[$($po),*],
-            kube_score: &[$($ks),*],
-            checkov: &[$($ck),*],
-            bad: $bad,
-            good: $good,
+/// Builds [`RuleId`], the table and the id list from one list of rows, so that every id has
+/// exactly one row and one variant.
+macro_rules! rule_table {
+    ($(rule!(
+        $variant:ident, $id:literal, $sev:expr, $supp:literal, $group:ident, $summary:literal,
+        $why:literal,
+        $fix:literal, [$($kl:literal),*], [$($po:literal),*], [$($ks:literal),*],
+        [$($ck:literal),*], $bad:literal, $good:literal
+    ),)*) => {
+        /// Every diagnostic id kubefit can emit, typed: the check, the lints, the fit and the
+        /// environments all report through it, and [`RuleId::rule`] gives its row of the
+        /// table (severity, fix, peer tools). New rules are added as variants, so the enum is
+        /// `#[non_exhaustive]`.
+        ///
+        /// ```
+        /// use kubefit::RuleId;
+        /// assert_eq!(RuleId::DoesNotFit.as_str(), "does-not-fit");
+        /// assert_eq!("does-not-fit".parse::<RuleId>(), Ok(RuleId::DoesNotFit));
+        /// assert_eq!(RuleId::DoesNotFit.rule().severity, kubefit::Severity::Error);
+        /// assert!(!RuleId::InvalidName.rule().suppressible);
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum RuleId {
+            $(
+                #[doc = concat!("`", $id, "`: ", $summary, ".")]
+                $variant,
+            )*
         }
+
+        static RULES: &[Rule] = &[$(
+            Rule {
+                id: $id,
+                rule_id: RuleId::$variant,
+                severity: $sev,
+                suppressible: $supp,
+                group: RuleGroup::$group,
+                summary: $summary,
+                rationale: $why,
+                fix: $fix,
+                kube_linter: &[$($kl),*],
+                polaris: &[$($po),*],
+                kube_score: &[$($ks),*],
+                checkov: &[$($ck),*],
+                bad: $bad,
+                good: $good,
+            },
+        )*];
     };
 }
 
-static RULES: &[Rule] = &[
+rule_table! {
     rule!(
+        InvalidName,
+        "invalid-name",
+        E,
+        false,
+        Structure,
+        "names follow their kind's rule (DNS label, DNS subdomain, C identifier…)",
+        "the api server rejects the object",
+        "rename it to follow the rule the message names",
+        [],
+        [],
+        [],
+        [],
+        "Deployment::new(\"Web_App\", c)",
+        "Deployment::new(\"web-app\", c)"
+    ),
+    rule!(
+        DuplicateName,
+        "duplicate-name",
+        E,
+        false,
+        Structure,
+        "names are unique where kubernetes requires it (objects of one kind, containers, ports, volumes)",
+        "the api server rejects the second object or the pod, or one silently replaces the other",
+        "rename one of them",
+        [],
+        [],
+        [],
+        [],
+        "stack.with(ConfigMap::new(\"cfg\")).with(ConfigMap::new(\"cfg\"))",
+        "stack.with(ConfigMap::new(\"cfg\")).with(ConfigMap::new(\"cfg-2\"))"
+    ),
+    rule!(
+        InvalidLabel,
+        "invalid-label",
+        E,
+        false,
+        Structure,
+        "label keys and values are valid",
+        "the api server rejects the object",
+        "use a key like `app.kubernetes.io/name`, and a value of at most 63 letters, digits, `-`, `_` or `.` that starts and ends with a letter or digit",
+        [],
+        [],
+        [],
+        [],
+        "d.label(\"team\", \"payments & ops\")",
+        "d.label(\"team\", \"payments-ops\")"
+    ),
+    rule!(
+        InvalidAnnotation,
+        "invalid-annotation",
+        E,
+        false,
+        Structure,
+        "annotation keys are valid",
+        "the api server rejects the object",
+        "use a key like `example.com/name`",
+        [],
+        [],
+        [],
+        [],
+        "d.annotation(\"my key\", \"x\")",
+        "d.annotation(\"example.com/owner\", \"x\")"
+    ),
+    rule!(
+        MissingImage,
+        "missing-image",
+        E,
+        false,
+        Structure,
+        "every container names an image",
+        "the api server rejects a pod whose container has no image",
+        "set an image such as `nginx:1.27`",
+        [],
+        [],
+        [],
+        [],
+        "Container::new(\"web\", \"\")",
+        "Container::new(\"web\", \"nginx:1.27\")"
+    ),
+    rule!(
+        InvalidPort,
+        "invalid-port",
+        E,
+        false,
+        Structure,
+        "port numbers are between 1 and 65535",
+        "the api server rejects the object",
+        "use a port between 1 and 65535",
+        [],
+        [],
+        [],
+        [],
+        "c.port(\"http\", 0)",
+        "c.port(\"http\", 8080)"
+    ),
+    rule!(
+        InvalidMountPath,
+        "invalid-mount-path",
+        E,
+        false,
+        Structure,
+        "mount paths are absolute",
+        "the api server rejects the pod",
+        "use an absolute path such as `/data`",
+        [],
+        [],
+        [],
+        [],
+        "c.mount(\"data\", \"data\")",
+        "c.mount(\"data\", \"/data\")"
+    ),
+    rule!(
+        DuplicateMountPath,
+        "duplicate-mount-path",
+        E,
+        false,
+        Structure,
+        "a container mounts each path once",
+        "the api server rejects the pod (`must be unique`)",
+        "mount each path once",
+        [],
+        [],
+        [],
+        [],
+        "c.mount(\"a\", \"/data\").mount(\"b\", \"/data\")",
+        "c.mount(\"a\", \"/data\").mount(\"b\", \"/cache\")"
+    ),
+    rule!(
+        InvalidReplicas,
+        "invalid-replicas",
+        E,
+        false,
+        Structure,
+        "replica counts are in range",
+        "the api server rejects a negative replica count; an autoscaler needs minReplicas ≥ 1",
+        "use zero or more replicas, and at least 1 as an autoscaler's minimum",
+        [],
+        [],
+        [],
+        [],
+        "HorizontalPodAutoscaler::new(&api, 0, 3)",
+        "HorizontalPodAutoscaler::new(&api, 1, 3)"
+    ),
+    rule!(
+        InvalidKey,
+        "invalid-key",
+        E,
+        false,
+        Structure,
+        "ConfigMap and Secret keys are valid file names",
+        "the api server rejects the object (keys are `[-._a-zA-Z0-9]+`)",
+        "rename the key",
+        [],
+        [],
+        [],
+        [],
+        "ConfigMap::new(\"cfg\").entry(\"app config\", \"…\")",
+        "ConfigMap::new(\"cfg\").entry(\"app.config\", \"…\")"
+    ),
+    rule!(
+        InvalidHost,
+        "invalid-host",
+        E,
+        false,
+        Structure,
+        "Ingress hosts are lowercase DNS names",
+        "the api server rejects the Ingress",
+        "use a lowercase dns name such as `shop.example.com`",
+        [],
+        [],
+        [],
+        [],
+        "ingress.route(\"Shop.Example.com\", \"/\", PathType::Prefix, &svc, \"http\")",
+        "ingress.route(\"shop.example.com\", \"/\", PathType::Prefix, &svc, \"http\")"
+    ),
+    rule!(
+        InvalidPath,
+        "invalid-path",
+        E,
+        false,
+        Structure,
+        "Ingress paths start with `/`",
+        "the api server rejects the Ingress",
+        "start the path with `/`",
+        [],
+        [],
+        [],
+        [],
+        "ingress.route(\"\", \"api\", PathType::Prefix, &svc, \"http\")",
+        "ingress.route(\"\", \"/api\", PathType::Prefix, &svc, \"http\")"
+    ),
+    rule!(
+        ServiceWithoutPorts,
+        "service-without-ports",
+        E,
+        false,
+        Structure,
+        "a Service exposes at least one port",
+        "the api server rejects a ClusterIP Service without ports",
+        "add a port with .port(...) or build it with Service::expose(&workload)",
+        [],
+        [],
+        [],
+        [],
+        "Service::new(\"api\").select(&api)",
+        "Service::expose(&api)"
+    ),
+    rule!(
+        IngressWithoutRoutes,
+        "ingress-without-routes",
+        E,
+        false,
+        Structure,
+        "an Ingress has at least one route",
+        "the api server rejects an Ingress with neither rules nor a default backend",
+        "add a route with .route(...)",
+        [],
+        [],
+        [],
+        [],
+        "Ingress::new(\"web\")",
+        "Ingress::new(\"web\").route(\"\", \"/\", PathType::Prefix, &svc, \"http\")"
+    ),
+    rule!(
+        HpaMinExceedsMax,
+        "hpa-min-exceeds-max",
+        E,
+        false,
+        Structure,
+        "an autoscaler's minReplicas is at most its maxReplicas",
+        "the api server rejects the HorizontalPodAutoscaler",
+        "make minReplicas at most maxReplicas",
+        [],
+        [],
+        [],
+        [],
+        "HorizontalPodAutoscaler::new(&api, 5, 2)",
+        "HorizontalPodAutoscaler::new(&api, 2, 5)"
+    ),
+    rule!(
+        HpaWithoutMetrics,
+        "hpa-without-metrics",
+        W,
+        true,
+        Structure,
+        "an autoscaler has a metric to scale on",
+        "without a target metric the controller uses 80% cpu, which is rarely what was meant and needs cpu requests",
+        "set .cpu_utilization(...) or .memory_utilization(...)",
+        [],
+        [],
+        ["horizontalpodautoscaler-has-target"],
+        [],
+        "HorizontalPodAutoscaler::new(&api, 2, 5)",
+        "HorizontalPodAutoscaler::new(&api, 2, 5).cpu_utilization(70)"
+    ),
+    rule!(
+        InvalidApiVersion,
+        "invalid-api-version",
+        E,
+        false,
+        Structure,
+        "custom objects have a group/version apiVersion",
+        "the api server has no such resource and refuses the object",
+        "write it as the CRD defines it, e.g. `traefik.io/v1alpha1`",
+        [],
+        [],
+        [],
+        [],
+        "CustomObject::new(\"traefik\", \"Middleware\", \"redirect\")",
+        "CustomObject::new(\"traefik.io/v1alpha1\", \"Middleware\", \"redirect\")"
+    ),
+    rule!(
+        InvalidKind,
+        "invalid-kind",
+        E,
+        false,
+        Structure,
+        "custom objects have a CamelCase kind",
+        "the api server has no such kind and refuses the object",
+        "write the kind as the CRD defines it, e.g. `Middleware`",
+        [],
+        [],
+        [],
+        [],
+        "CustomObject::new(\"traefik.io/v1alpha1\", \"middleware\", \"redirect\")",
+        "CustomObject::new(\"traefik.io/v1alpha1\", \"Middleware\", \"redirect\")"
+    ),
+    rule!(
+        GoverningServiceNotHeadless,
+        "governing-service-not-headless",
+        W,
+        true,
+        Structure,
+        "a StatefulSet's governing Service is headless",
+        "pods get their stable DNS names (`db-0.db`) only from a headless Service",
+        "use statefulset.headless_service()",
+        [],
+        [],
+        [],
+        [],
+        "Service::expose(&db)",
+        "db.headless_service()"
+    ),
+    rule!(
+        MissingGoverningService,
+        "missing-governing-service",
+        E,
+        true,
+        Structure,
+        "a StatefulSet's governing Service is in the stack",
+        "without it the pods get no stable DNS names and peers cannot find each other",
+        "add statefulset.headless_service() to the stack",
+        [],
+        [],
+        ["statefulset-has-servicename"],
+        [],
+        "stack.with(db)",
+        "stack.with(db.headless_service()).with(db)"
+    ),
+    rule!(
+        ServiceWithoutSelector,
+        "service-without-selector",
+        W,
+        true,
+        Reference,
+        "a Service has a selector",
+        "a Service without a selector routes to no pod unless its endpoints are managed by hand",
+        "select a workload with .select(&workload)",
+        [],
+        [],
+        [],
+        [],
+        "Service::new(\"api\").port(\"http\", 80, \"http\")",
+        "Service::expose(&api)"
+    ),
+    rule!(
+        DanglingVolume,
+        "dangling-volume",
+        E,
+        false,
+        Reference,
+        "volume mounts name a volume of their pod",
+        "the api server rejects the pod (`volumeMounts[0].name: Not found`)",
+        "add the volume to the workload with .volume(...) or fix the name",
+        [],
+        [],
+        [],
+        [],
+        "Deployment::new(\"api\", c.mount(\"data\", \"/data\"))",
+        "Deployment::new(\"api\", c.mount(\"data\", \"/data\")).volume(Volume::empty_dir(\"data\"))"
+    ),
+    rule!(
+        DanglingServiceAccount,
+        "dangling-service-account",
+        E,
+        true,
+        Reference,
+        "a pod's ServiceAccount is in the stack",
+        "the replica set cannot create pods: `serviceaccount not found`",
+        "add the ServiceAccount to the stack, or suppress with a reason if another tool creates it",
+        ["non-existent-service-account"],
+        [],
+        [],
+        [],
+        "d.service_account(&sa) // sa not added",
+        "stack.with(sa.clone()).with(d.service_account(&sa))"
+    ),
+    rule!(
+        DanglingPersistentVolumeClaim,
+        "dangling-persistent-volume-claim",
+        E,
+        true,
+        Reference,
+        "claims mounted by pods are in the stack",
+        "the pod stays Pending: `persistentvolumeclaim not found`",
+        "add the claim to the stack or fix the reference",
+        [],
+        [],
+        [],
+        [],
+        "d.volume(Volume::claim(\"data\", &pvc)) // pvc not added",
+        "stack.with(pvc.clone()).with(d.volume(Volume::claim(\"data\", &pvc)))"
+    ),
+    rule!(
+        DanglingScaleTarget,
+        "dangling-scale-target",
+        E,
+        true,
+        Reference,
+        "an autoscaler's target is in the stack",
+        "the autoscaler reports FailedGetScale and never scales",
+        "add the workload to the stack",
+        ["dangling-horizontalpodautoscaler"],
+        [],
+        [],
+        [],
+        "stack.with(HorizontalPodAutoscaler::new(&api, 2, 5)) // api not added",
+        "stack.with(api.clone()).with(HorizontalPodAutoscaler::new(&api, 2, 5))"
+    ),
+    rule!(
+        DanglingWorkload,
+        "dangling-workload",
+        E,
+        true,
+        Reference,
+        "PodDisruptionBudgets and NetworkPolicies select a workload of the stack",
+        "a budget or policy that selects nothing protects nothing",
+        "add the workload to the stack",
+        ["dangling-networkpolicy"],
+        [],
+        [],
+        [],
+        "stack.with(PodDisruptionBudget::min_available(&api, 1)) // api not added",
+        "stack.with(api.clone()).with(PodDisruptionBudget::min_available(&api, 1))"
+    ),
+    rule!(
+        MissingTlsSecret,
+        "missing-tls-secret",
+        E,
+        true,
+        Reference,
+        "an Ingress's TLS Secret is in the stack or made by cert-manager",
+        "the ingress controller serves its default certificate and browsers refuse it",
+        "add the secret, or annotate the ingress with cert-manager.io/cluster-issuer so cert-manager creates it",
+        [],
+        [],
+        [],
+        [],
+        "ingress.tls(\"shop.example.com\", \"shop-tls\")",
+        "ingress.tls(\"shop.example.com\", \"shop-tls\").annotation(\"cert-manager.io/cluster-issuer\", \"letsencrypt\")"
+    ),
+    rule!(
+        SecretValueMissing,
+        "secret-value-missing",
+        E,
+        false,
+        Reference,
+        "every Secret entry read from a source has a value",
+        "the Secret cannot be emitted without its value",
+        "set it in the uncommitted .env file (see .env.example) or the environment",
+        [],
+        [],
+        [],
+        [],
+        "Secret::new(\"db\").entry_from(\"PASSWORD\", &DotEnv::parse(\"\")?)",
+        "Secret::new(\"db\").entry_from(\"PASSWORD\", &DotEnv::parse(\"PASSWORD=…\")?)"
+    ),
+    rule!(
+        CpuRequestMissing,
         "cpu-request-missing",
         W,
+        true,
+        Practice,
         "every container sets a cpu request",
         "without a request the scheduler reserves nothing, so pods pile onto one node and starve under load; budgets cannot count them",
         "set Resources::requests(cpu, memory)",
@@ -77,8 +614,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128)).limits(Cpu::millis(250), Memory::mebibytes(256)))"
     ),
     rule!(
+        CpuLimitMissing,
         "cpu-limit-missing",
         W,
+        true,
+        Practice,
         "every container sets a cpu limit",
         "an unlimited container can take every core of its node from its neighbours",
         "set Resources::limits(cpu, memory)",
@@ -90,8 +630,11 @@ static RULES: &[Rule] = &[
         "Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128)).limits(Cpu::millis(250), Memory::mebibytes(256))"
     ),
     rule!(
+        MemoryRequestMissing,
         "memory-request-missing",
         W,
+        true,
+        Practice,
         "every container sets a memory request",
         "without a request the scheduler may place the pod where there is no memory for it",
         "set Resources::requests(cpu, memory)",
@@ -103,8 +646,11 @@ static RULES: &[Rule] = &[
         "Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128))"
     ),
     rule!(
+        MemoryLimitMissing,
         "memory-limit-missing",
         W,
+        true,
+        Practice,
         "every container sets a memory limit",
         "a leaking container without a limit drives its node out of memory and gets neighbours evicted",
         "set Resources::limits(cpu, memory)",
@@ -116,8 +662,11 @@ static RULES: &[Rule] = &[
         "Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128)).limits(Cpu::millis(250), Memory::mebibytes(256))"
     ),
     rule!(
+        RequestExceedsLimit,
         "request-exceeds-limit",
         E,
+        false,
+        Structure,
         "no request is greater than its limit",
         "the api server rejects the pod (kube-linter#947 misses it)",
         "lower the request or raise the limit",
@@ -129,8 +678,11 @@ static RULES: &[Rule] = &[
         "Resources::new().requests(Cpu::millis(250), Memory::mebibytes(128)).limits(Cpu::millis(500), Memory::mebibytes(128))"
     ),
     rule!(
+        ImageTagMutable,
         "image-tag-mutable",
         W,
+        true,
+        Practice,
         "images name a version, not `:latest` or no tag",
         "`latest` changes under you: two nodes can run different code and rollbacks do nothing",
         "use a version tag, ideally pinned by digest",
@@ -142,8 +694,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"web\", \"nginx:1.27\")"
     ),
     rule!(
+        ImageNotPinned,
         "image-not-pinned",
         I,
+        true,
+        Practice,
         "images are pinned by digest",
         "a tag can be re-pushed; a digest is the exact bytes you tested",
         "Container::image_digest(\"sha256:…\")",
@@ -155,8 +710,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"web\", \"nginx:1.27\").image_digest(\"sha256:…\")"
     ),
     rule!(
+        RunsAsRoot,
         "runs-as-root",
         W,
+        true,
+        Practice,
         "containers run as a non-root user with a uid ≥ 10000",
         "root in a container is one escape away from root on the node; low uids collide with host users",
         "keep the default uid 10001 or pick another ≥ 10000 with Container::run_as_user",
@@ -168,8 +726,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"db\", IMAGE)"
     ),
     rule!(
+        WritableRootFilesystem,
         "writable-root-filesystem",
         W,
+        true,
+        Practice,
         "the root filesystem is read-only",
         "a writable root lets an attacker drop tools and persist; apps should write to volumes",
         "keep the default; mount an emptyDir where the app writes",
@@ -181,8 +742,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"web\", IMAGE).mount(\"tmp\", \"/tmp\")"
     ),
     rule!(
+        PrivilegeEscalationAllowed,
         "privilege-escalation-allowed",
         W,
+        true,
+        Practice,
         "allowPrivilegeEscalation is false",
         "setuid binaries can otherwise gain more privileges than the container started with",
         "keep the default",
@@ -194,8 +758,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"web\", IMAGE)"
     ),
     rule!(
+        PrivilegedContainer,
         "privileged-container",
         W,
+        true,
+        Practice,
         "containers are not privileged",
         "a privileged container has every capability and every device of the node",
         "remove .privileged(); add the one capability needed instead",
@@ -207,8 +774,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"agent\", IMAGE).add_capability(\"NET_BIND_SERVICE\")"
     ),
     rule!(
+        CapabilitiesNotDropped,
         "capabilities-not-dropped",
         W,
+        true,
+        Practice,
         "containers drop ALL capabilities",
         "the runtime's default set includes NET_RAW and others most apps never need",
         "keep the default drop: [ALL]; add back only what is needed",
@@ -220,8 +790,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"web\", IMAGE)"
     ),
     rule!(
+        DangerousCapability,
         "dangerous-capability",
         W,
+        true,
+        Practice,
         "no dangerous capability is added (SYS_ADMIN, NET_ADMIN, ALL, …)",
         "SYS_ADMIN is nearly root on the node; NET_ADMIN rewrites its network",
         "add a narrower capability or redesign",
@@ -233,8 +806,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"vpn\", IMAGE).add_capability(\"NET_BIND_SERVICE\")"
     ),
     rule!(
+        SeccompNotRuntimeDefault,
         "seccomp-not-runtime-default",
         W,
+        true,
+        Practice,
         "pods use the RuntimeDefault seccomp profile",
         "without seccomp every syscall is open to an attacker",
         "keep the default",
@@ -246,8 +822,11 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c)"
     ),
     rule!(
+        HostNamespace,
         "host-namespace",
         W,
+        true,
+        Practice,
         "pods do not share the node's network, pid or ipc namespace",
         "host namespaces expose the node's traffic and processes to the pod",
         "remove .host_network()",
@@ -259,8 +838,11 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c)"
     ),
     rule!(
+        HostPathVolume,
         "host-path-volume",
         W,
+        true,
+        Practice,
         "pods do not mount node directories (hostPath, docker.sock)",
         "a hostPath mount reads or writes the node itself; docker.sock is root on the node",
         "use an emptyDir, a ConfigMap or a PersistentVolumeClaim",
@@ -272,8 +854,11 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c).volume(Volume::empty_dir(\"logs\"))"
     ),
     rule!(
+        LivenessProbeMissing,
         "liveness-probe-missing",
         W,
+        true,
+        Practice,
         "app containers have a liveness probe",
         "a hung process is never restarted without one",
         "Container::liveness(Probe::http(\"/healthz\", \"http\"))",
@@ -285,8 +870,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).port(\"http\", 8080).liveness(Probe::http(\"/healthz\", \"http\"))"
     ),
     rule!(
+        ReadinessProbeMissing,
         "readiness-probe-missing",
         W,
+        true,
+        Practice,
         "app containers have a readiness probe",
         "without one, traffic reaches pods before they can serve it and rollouts are not zero-downtime",
         "Container::readiness(Probe::http(\"/ready\", \"http\"))",
@@ -298,8 +886,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).port(\"http\", 8080).readiness(Probe::http(\"/ready\", \"http\"))"
     ),
     rule!(
+        ProbePortMismatch,
         "probe-port-mismatch",
         E,
+        true,
+        Reference,
         "probe ports are ports of their container",
         "the probe always fails and the pod restarts forever or never becomes ready",
         "declare the port with Container::port or probe one it declares",
@@ -311,8 +902,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).port(\"http\", 8080).liveness(Probe::http(\"/\", \"http\"))"
     ),
     rule!(
+        ServiceSelectsNothing,
         "service-selects-nothing",
         E,
+        true,
+        Reference,
         "a Service selects some workload of the stack",
         "a Service whose selector matches no pod has no endpoints: every request fails",
         "build it with Service::expose(&workload) or .select(&workload)",
@@ -324,8 +918,11 @@ static RULES: &[Rule] = &[
         "Service::expose(&api)"
     ),
     rule!(
+        TargetPortMismatch,
         "target-port-mismatch",
         E,
+        true,
+        Reference,
         "a Service targetPort is a port of the selected pods",
         "traffic is forwarded to a port nothing listens on (no other tool checks this before deploy)",
         "target a declared container port",
@@ -337,8 +934,11 @@ static RULES: &[Rule] = &[
         "Service::new(\"api\").select(&api).port(\"http\", 80, \"http\")"
     ),
     rule!(
+        DanglingService,
         "dangling-service",
         E,
+        true,
+        Reference,
         "Ingress backends are Services of the stack",
         "the ingress controller returns 503 for every request on that path",
         "add the Service to the stack",
@@ -350,8 +950,11 @@ static RULES: &[Rule] = &[
         "stack.with(svc.clone()).with(Ingress::new(\"web\").route(\"\", \"/\", PathType::Prefix, &svc, \"http\"))"
     ),
     rule!(
+        IngressPortMismatch,
         "ingress-port-mismatch",
         E,
+        true,
+        Reference,
         "Ingress backends name a port their Service exposes",
         "the ingress controller cannot resolve the backend",
         "route to a port the Service exposes",
@@ -363,8 +966,11 @@ static RULES: &[Rule] = &[
         "Ingress::new(\"web\").route(\"\", \"/\", PathType::Prefix, &svc, \"http\")"
     ),
     rule!(
+        SelectorMismatch,
         "selector-mismatch",
         E,
+        false,
+        Structure,
         "a workload's selector matches its pod template labels",
         "the api server rejects the workload",
         "add the label with .pod_label or drop the selector override",
@@ -376,8 +982,11 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c).selector_label(\"tier\", \"web\").pod_label(\"tier\", \"web\")"
     ),
     rule!(
+        PdbMissing,
         "pdb-missing",
         I,
+        true,
+        Practice,
         "workloads with 2 or more replicas have a PodDisruptionBudget",
         "a node drain can otherwise take every replica down at once",
         "stack.with(PodDisruptionBudget::new(&workload))",
@@ -389,8 +998,11 @@ static RULES: &[Rule] = &[
         "stack.with(PodDisruptionBudget::new(&web)).with(web)"
     ),
     rule!(
+        AntiAffinityMissing,
         "anti-affinity-missing",
         I,
+        true,
+        Practice,
         "workloads with 2 or more replicas spread over nodes",
         "all replicas on one node die together",
         "Deployment::one_replica_per_node()",
@@ -402,11 +1014,14 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c).replicas(3).one_replica_per_node()"
     ),
     rule!(
+        ReservedNamespace,
         "reserved-namespace",
         E,
+        false,
+        Structure,
         "the stack has its own namespace, not `default` or a kube-* one",
         "objects in shared namespaces collide and inherit nobody's policies",
-        "Stack::new(\"my-app\")",
+        "pick a namespace named after the application, e.g. Stack::new(\"shop\")",
         ["use-namespace"],
         [],
         [],
@@ -415,8 +1030,11 @@ static RULES: &[Rule] = &[
         "Stack::new(\"shop\")"
     ),
     rule!(
+        LiteralSecretInEnv,
         "literal-secret-in-env",
         W,
+        true,
+        Practice,
         "no secret-looking env var has a literal value",
         "a literal password lives in git, in the manifest and in `kubectl describe`",
         "put it in a Secret and use Container::env_from_secret_key",
@@ -428,8 +1046,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).env_from_secret_key(\"DB_PASSWORD\", &db, \"password\")"
     ),
     rule!(
+        SecretAsEnv,
         "secret-as-env",
         I,
+        true,
+        Practice,
         "secrets are mounted as files rather than env vars",
         "env vars leak into child processes, crash reports and logs",
         "mount the Secret with Volume::secret and point the app at the file (e.g. POSTGRES_PASSWORD_FILE)",
@@ -441,8 +1062,11 @@ static RULES: &[Rule] = &[
         "Container::new(\"api\", IMAGE).env(\"DB_PASSWORD_FILE\", \"/run/secrets/db/password\").mount_read_only(\"db\", \"/run/secrets/db\")"
     ),
     rule!(
+        ServiceAccountTokenMounted,
         "service-account-token-mounted",
         W,
+        true,
+        Practice,
         "pods do not mount the service-account token",
         "a stolen token talks to the api server as the pod",
         "keep the default; opt in only for pods that call the api",
@@ -454,8 +1078,11 @@ static RULES: &[Rule] = &[
         "Deployment::new(\"web\", c)"
     ),
     rule!(
+        NetworkPolicyMissing,
         "network-policy-missing",
         W,
+        true,
+        Practice,
         "every pod is selected by a NetworkPolicy",
         "without one, any pod in the cluster can reach it",
         "stack.with(NetworkPolicy::default_deny())",
@@ -467,8 +1094,11 @@ static RULES: &[Rule] = &[
         "Stack::new(\"shop\").with(NetworkPolicy::default_deny()).with(web)"
     ),
     rule!(
+        DanglingConfigMap,
         "dangling-config-map",
         E,
+        true,
+        Reference,
         "ConfigMaps referenced by env, envFrom or volumes are in the stack",
         "the pod is stuck in CreateContainerConfigError (no other tool checks this before deploy)",
         "add the ConfigMap to the stack",
@@ -480,8 +1110,11 @@ static RULES: &[Rule] = &[
         "stack.with(cfg.clone()).with(Deployment::new(\"api\", Container::new(\"api\", IMAGE).env_from_config_map(&cfg)))"
     ),
     rule!(
+        MissingConfigMapKey,
         "missing-config-map-key",
         E,
+        true,
+        Reference,
         "ConfigMap keys referenced from env exist",
         "the pod is stuck in CreateContainerConfigError",
         "add the key or fix its name",
@@ -493,8 +1126,11 @@ static RULES: &[Rule] = &[
         "c.env_from_config_map_key(\"URL\", &cfg.entry(\"url\", \"…\"), \"url\")"
     ),
     rule!(
+        DanglingSecret,
         "dangling-secret",
         E,
+        true,
+        Reference,
         "Secrets referenced by env, envFrom or volumes are in the stack",
         "the pod is stuck in CreateContainerConfigError",
         "add the Secret to the stack",
@@ -506,8 +1142,11 @@ static RULES: &[Rule] = &[
         "stack.with(creds.clone()) // and the workload"
     ),
     rule!(
+        MissingSecretKey,
         "missing-secret-key",
         E,
+        true,
+        Reference,
         "Secret keys referenced from env exist",
         "the pod is stuck in CreateContainerConfigError",
         "add the key or fix its name",
@@ -518,7 +1157,297 @@ static RULES: &[Rule] = &[
         "c.env_from_secret_key(\"PW\", &creds, \"pasword\")",
         "c.env_from_secret_key(\"PW\", &creds, \"password\")"
     ),
-];
+    rule!(
+        DoesNotFit,
+        "does-not-fit",
+        E,
+        true,
+        Budget,
+        "every pod fits on a node in steady state",
+        "pods that fit on no node stay Pending forever",
+        "lower the requests, reduce replicas, or add capacity",
+        [],
+        [],
+        [],
+        [],
+        "Deployment::new(\"big\", c_requesting_64_cores)",
+        "Deployment::new(\"big\", c_requesting_500m)"
+    ),
+    rule!(
+        DoesNotFitAtPeak,
+        "does-not-fit-at-peak",
+        W,
+        true,
+        Budget,
+        "every pod fits at the worst case (HPA maxReplicas plus surge)",
+        "at peak load the autoscaler's new pods stay Pending exactly when they are needed",
+        "lower HPA maxReplicas or maxSurge, or keep headroom for the rollout",
+        [],
+        [],
+        [],
+        [],
+        "HorizontalPodAutoscaler::new(&api, 2, 40)",
+        "HorizontalPodAutoscaler::new(&api, 2, 6)"
+    ),
+    rule!(
+        DoesNotFitDuringRollout,
+        "does-not-fit-during-rollout",
+        W,
+        true,
+        Budget,
+        "surge pods fit during a rolling update",
+        "the rollout waits for room that never comes and stalls",
+        "keep headroom for maxSurge",
+        [],
+        [],
+        [],
+        [],
+        "api.replicas(4) // nodes full",
+        "api.replicas(3)"
+    ),
+    rule!(
+        BeyondClusterLimits,
+        "beyond-cluster-limits",
+        E,
+        false,
+        Budget,
+        "node and pod counts are within what one cluster supports",
+        "kubernetes is tested up to 5,000 nodes and 150,000 pods; kubefit does not simulate placement beyond that",
+        "lower the replicas, hpa maxReplicas or node counts to what one cluster really runs",
+        [],
+        [],
+        [],
+        [],
+        "api.replicas(1_000_000)",
+        "api.replicas(3)"
+    ),
+    rule!(
+        TenancyLimitExceeded,
+        "tenancy-limit-exceeded",
+        E,
+        true,
+        Budget,
+        "node pools fit the tenancy's limits (cores, memory, instances)",
+        "the cloud refuses to create nodes beyond the account's free or paid limits",
+        "shrink or remove nodes until the pool fits the tenancy limit",
+        [],
+        [],
+        [],
+        [],
+        "Platform::oci_always_free() with 5 nodes",
+        "Platform::oci_always_free()"
+    ),
+    rule!(
+        BlockStorageExceeded,
+        "block-storage-exceeded",
+        E,
+        true,
+        Budget,
+        "claims and boot volumes fit the platform's block storage",
+        "claims beyond the quota stay Pending; on free tiers they cost money",
+        "shrink the claims or the boot volumes",
+        [],
+        [],
+        [],
+        [],
+        "PersistentVolumeClaim::new(\"data\", Storage::gibibytes(500))",
+        "PersistentVolumeClaim::new(\"data\", Storage::gibibytes(20))"
+    ),
+    rule!(
+        LoadBalancersExceeded,
+        "load-balancers-exceeded",
+        E,
+        true,
+        Budget,
+        "LoadBalancer Services fit the platform's load balancer allowance",
+        "the extra Services stay `<pending>` or are billed",
+        "route through one ingress instead of several loadbalancer services",
+        [],
+        [],
+        [],
+        [],
+        "Service::expose(&a).load_balancer() and Service::expose(&b).load_balancer()",
+        "one Ingress in front of both"
+    ),
+    rule!(
+        MemoryLimitAboveNode,
+        "memory-limit-above-node",
+        W,
+        true,
+        Budget,
+        "no memory limit is above a node's allocatable memory",
+        "the limit is meaningless: the node runs out before the container reaches it",
+        "lower the limit below the node's allocatable memory",
+        [],
+        [],
+        [],
+        [],
+        "Resources::new().limits(Cpu::cores(1), Memory::gibibytes(64))",
+        "Resources::new().limits(Cpu::cores(1), Memory::gibibytes(2))"
+    ),
+    rule!(
+        LimitOvercommit,
+        "limit-overcommit",
+        W,
+        true,
+        Budget,
+        "the sum of limits on a node stays within its allocatable",
+        "when every pod uses its limit at once, cpu is throttled and memory runs out (oom kills)",
+        "lower the limits, or accept that pods will be throttled or oom-killed under load",
+        [],
+        [],
+        [],
+        [],
+        "limits of 4 cores on a 2-core node",
+        "limits of 2 cores on a 2-core node"
+    ),
+    rule!(
+        IdleReclamationRisk,
+        "idle-reclamation-risk",
+        I,
+        true,
+        Budget,
+        "an always free instance is not so idle that it may be reclaimed",
+        "oracle reclaims always free instances whose cpu p95 stays under 20% for 7 days",
+        "expect it, or keep the instance busy enough",
+        [],
+        [],
+        [],
+        [],
+        "a 50m stack on Platform::oci_always_free()",
+        "—"
+    ),
+    rule!(
+        UnknownOverrideTarget,
+        "unknown-override-target",
+        E,
+        false,
+        Environment,
+        "environment overrides name objects of the stack",
+        "kustomize fails to build the overlay (`no matches for Id`)",
+        "fix the name, or remove the override",
+        [],
+        [],
+        [],
+        [],
+        "Environment::new(\"prod\").replicas(\"apii\", 3)",
+        "Environment::new(\"prod\").replicas(\"api\", 3)"
+    ),
+    rule!(
+        UnknownRule,
+        "unknown-rule",
+        E,
+        false,
+        Suppression,
+        "suppressions name a kubefit rule id",
+        "a typo in a suppression would otherwise silently suppress nothing",
+        "use an id from kubefit::rules() (see docs/rules.md)",
+        [],
+        [],
+        [],
+        [],
+        "d.suppress(\"livenes-probe-missing\", \"…\")",
+        "d.suppress(\"liveness-probe-missing\", \"…\")"
+    ),
+    rule!(
+        SuppressionWithoutReason,
+        "suppression-without-reason",
+        E,
+        false,
+        Suppression,
+        "every suppression gives a reason",
+        "a suppression nobody can explain is a finding nobody reviewed",
+        "say why the rule does not apply here",
+        [],
+        [],
+        [],
+        [],
+        "d.suppress(\"pdb-missing\", \"\")",
+        "d.suppress(\"pdb-missing\", \"one replica in dev\")"
+    ),
+    rule!(
+        SuppressionNotAllowed,
+        "suppression-not-allowed",
+        E,
+        false,
+        Suppression,
+        "only rules that are safe to suppress are suppressed",
+        "suppressing a finding the api server or the build would refuse anyway only hides why the deploy fails",
+        "fix the finding instead; the rule table says which rules may be suppressed",
+        [],
+        [],
+        [],
+        [],
+        "d.suppress(\"invalid-name\", \"…\")",
+        "Deployment::new(\"web-app\", c)"
+    ),
+}
+
+impl RuleId {
+    /// The kebab-case id, as diagnostics, suppressions and docs/rules.md spell it.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::RuleId::PdbMissing.as_str(), "pdb-missing");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        self.rule().id
+    }
+
+    /// This id's row of the rule table.
+    ///
+    /// ```
+    /// let rule = kubefit::RuleId::HostNamespace.rule();
+    /// assert_eq!(rule.polaris[0], "hostNetworkSet");
+    /// ```
+    #[must_use]
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The error of parsing a [`RuleId`]: the text is no kubefit rule id.
+///
+/// ```
+/// let e = "nope".parse::<kubefit::RuleId>().unwrap_err();
+/// assert_eq!(e.to_string(), "`nope` is not a kubefit rule id (see kubefit::rules() or docs/rules.md)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRule(pub String);
+
+impl std::fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` is not a kubefit rule id (see kubefit::rules() or docs/rules.md)",
+            crate::diagnostic::Clean(&self.0)
+        )
+    }
+}
+
+impl std::error::Error for UnknownRule {}
+
+impl std::str::FromStr for RuleId {
+    type Err = UnknownRule;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        rule(s)
+            .map(|r| r.rule_id)
+            .ok_or_else(|| UnknownRule(s.to_owned()))
+    }
+}
 
 /// Every rule kubefit knows, in documentation order.
 ///
@@ -555,11 +1484,15 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 #[must_use]
 pub fn rules_markdown() -> String {
     let mut s = String::from(
-        "# kubefit rules\n\nGenerated from `src/rules.rs` (a test fails when this page is stale).\n\
-         Every rule runs in `Stack::check()`; its findings carry the rule id. Suppress one per\n\
-         object with `.suppress(id, reason)` or per stack with `Stack::suppress(id, reason)`;\n\
-         suppressed findings stay in the report, marked with their reason.\n\n\
-         | id | severity | kube-linter | Polaris | kube-score | checkov |\n|---|---|---|---|---|---|\n",
+        "# kubefit rules\n\nGenerated from `src/diagnostic/rules.rs` (a test fails when this page is stale).\n\
+         Every diagnostic kubefit emits — from `Stack::check()`, `Stack::fit()`/`check_on()` and\n\
+         the environments — carries one of these ids (`kubefit::RuleId`), with the severity and\n\
+         fix given here. Suppress one per object with `.suppress(id, reason)` or per stack with\n\
+         `Stack::suppress(id, reason)`; suppressed findings stay in the report, marked with their\n\
+         reason. Rules marked \"no\" under *suppressible* are errors the api server or the build\n\
+         refuses anyway: suppressing one is itself an error (`suppression-not-allowed`), and an id\n\
+         that is not in this table is an error (`unknown-rule`), never ignored.\n\n\
+         | id | group | severity | suppressible | kube-linter | Polaris | kube-score | checkov |\n|---|---|---|---|---|---|---|---|\n",
     );
     let list = |v: &[&str]| {
         if v.is_empty() {
@@ -571,10 +1504,12 @@ pub fn rules_markdown() -> String {
     for r in RULES {
         let _ = writeln!(
             s,
-            "| [`{}`](#{}) | {} | {} | {} | {} | {} |",
+            "| [`{}`](#{}) | {} | {} | {} | {} | {} | {} | {} |",
             r.id,
             r.id,
+            r.group,
             r.severity,
+            if r.suppressible { "yes" } else { "no" },
             list(r.kube_linter),
             list(r.polaris),
             list(r.kube_score),

@@ -430,6 +430,7 @@ impl Stack {
             serde_saphyr::to_string(&Value::Object(doc)).map_err(|e| EmitError::Serialize {
                 object: "compose".to_owned(),
                 message: e.to_string(),
+                source: Some(Box::new(e)),
             })?;
         Ok((
             format!(

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::check::report::Report;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::diagnostic::rules::RuleId;
 use crate::fit::platform::Platform;
 use crate::model::container::{Container, Env, EnvValue};
 use crate::model::name::Name;
@@ -445,13 +446,11 @@ impl Stack {
         let mut diags = Vec::new();
         let object = format!("environment/{}", env.name);
         let mut missing = |path: String, what: String| {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                "unknown-override-target",
+            diags.push(Diagnostic::of(
+                RuleId::UnknownOverrideTarget,
                 &object,
                 path,
                 what,
-                "fix the name, or remove the override",
             ));
         };
         if let Err(e) = crate::model::name::NameRule::Dns1123Label.validate(&env.name) {

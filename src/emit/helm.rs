@@ -272,6 +272,7 @@ fn yaml<T: Serialize>(v: &T, what: &str) -> Result<String, EmitError> {
     serde_saphyr::to_string_with_options(v, yaml_options()).map_err(|e| EmitError::Serialize {
         object: what.to_owned(),
         message: e.to_string(),
+        source: Some(Box::new(e)),
     })
 }
 
@@ -436,6 +437,7 @@ impl Stack {
                 serde_json::to_value(doc.object()).map_err(|e| EmitError::Serialize {
                     object: what.clone(),
                     message: e.to_string(),
+                    source: Some(Box::new(e)),
                 })?;
             let mut holes = Vec::new();
             let sentinel = sentinel_for(&value);

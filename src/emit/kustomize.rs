@@ -56,6 +56,7 @@ fn yaml(v: &Value) -> Result<String, EmitError> {
     serde_saphyr::to_string(v).map_err(|e| EmitError::Serialize {
         object: "kustomization".to_owned(),
         message: e.to_string(),
+        source: Some(Box::new(e)),
     })
 }
 

@@ -135,15 +135,17 @@ impl Document {
         String::from_utf8(buf).map_err(|e| EmitError::Serialize {
             object: format!("{}/{}", self.kind.to_lowercase(), self.name),
             message: e.to_string(),
+            source: Some(Box::new(e)),
         })
     }
 
     /// Appends this document's YAML to `out`.
     fn write_yaml(&self, yaml: &mut BlockYaml, out: &mut Vec<u8>) -> Result<(), EmitError> {
         yaml.write(&self.object, out)
-            .map_err(|message| EmitError::Serialize {
+            .map_err(|e| EmitError::Serialize {
                 object: format!("{}/{}", self.kind.to_lowercase(), self.name),
-                message,
+                message: e.to_string(),
+                source: Some(Box::new(e)),
             })
     }
 }
@@ -346,6 +348,9 @@ pub enum EmitError {
         object: String,
         /// What went wrong.
         message: String,
+        /// The serialiser's own error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// A Secret could not be encrypted.
     #[cfg(feature = "sops")]
@@ -375,6 +380,10 @@ pub enum EmitError {
         /// The I/O error.
         source: io::Error,
     },
+    /// Writing to the stream given to [`Stack::write_yaml`] failed (what was written before
+    /// stays written: a stream cannot be rolled back).
+    #[error("cannot write the output stream: {0}")]
+    Stream(#[source] io::Error),
 }
 
 /// The emitted manifests of a stack, in apply-safe order: Namespace, LimitRange,
@@ -400,6 +409,8 @@ pub struct Manifests {
     /// Extra files for `write_dir`: encrypted Secrets, `.sops.yaml`, `.env.example`.
     files: Vec<(String, String)>,
     report: Report,
+    /// The stack's thread choice ([`Stack::threads`]), for rendering.
+    threads: Option<std::num::NonZeroUsize>,
 }
 
 impl Manifests {
@@ -474,10 +485,11 @@ impl Manifests {
             String::from_utf8(out).map_err(|e| EmitError::Serialize {
                 object: "documents".to_owned(),
                 message: e.to_string(),
+                source: Some(Box::new(e)),
             })
         };
         let chunks: Vec<&[Document]> = self.documents.chunks(CHUNK).collect();
-        let workers = worker_count(chunks.len());
+        let workers = crate::util::parallel::threads(self.threads, chunks.len());
         if workers <= 1 {
             return render(&self.documents);
         }
@@ -539,6 +551,7 @@ impl Manifests {
         let mut s = serde_json::to_string_pretty(&list).map_err(|e| EmitError::Serialize {
             object: "list".to_owned(),
             message: e.to_string(),
+            source: Some(Box::new(e)),
         })?;
         s.push('\n');
         Ok(s)
@@ -794,6 +807,7 @@ impl Stack {
             withheld_secrets: withheld,
             files,
             report,
+            threads: self.threads,
         })
     }
 }
@@ -825,8 +839,6 @@ pub(crate) fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8s
 
 /// Objects per unit of parallel YAML rendering.
 const CHUNK: usize = 256;
-/// Threads rendering YAML at most.
-const MAX_WORKERS: usize = 8;
 /// Rendered chunks held ahead of the writer at most (while the check runs, or when the
 /// output is slower than rendering): about 180 KiB each for typical objects.
 const AHEAD: usize = 32;
@@ -856,19 +868,17 @@ impl Stack {
         options: &EmitOptions,
         out: W,
     ) -> Result<usize, EmitError> {
-        let io_err = |source| EmitError::Io {
-            path: PathBuf::from("<stream>"),
-            source,
-        };
+        let io_err = EmitError::Stream;
         let ns = self.namespace.as_str();
         let skips = crate::model::meta::checkov_skips(self.meta.suppressions());
         let namespace = || -> Result<Vec<u8>, EmitError> {
             let mut buf = b"---\n".to_vec();
             BlockYaml::default()
                 .write(&K8sObject::Namespace(self.namespace_to_k8s()), &mut buf)
-                .map_err(|message| EmitError::Serialize {
+                .map_err(|e| EmitError::Serialize {
                     object: format!("namespace/{ns}"),
-                    message,
+                    message: e.to_string(),
+                    source: Some(Box::new(e)),
                 })?;
             Ok(buf)
         };
@@ -880,9 +890,10 @@ impl Stack {
             let mut n = 0;
             let stack_meta = !self.meta.labels.is_empty() || !skips.is_empty();
             for o in chunk {
-                let serialize_error = |message| EmitError::Serialize {
+                let serialize_error = |e: serde_saphyr::ser::Error| EmitError::Serialize {
                     object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
-                    message,
+                    message: e.to_string(),
+                    source: Some(Box::new(e)),
                 };
                 // Serialised through a borrowed view where one covers the object: the same
                 // bytes without building the k8s-openapi object.
@@ -905,7 +916,7 @@ impl Stack {
             Ok((buf, n))
         };
         let (chunks, order) = chunked(&ordered);
-        let workers = worker_count(chunks.len());
+        let workers = crate::util::parallel::threads(self.threads, chunks.len());
         if workers <= 1 {
             options.passes(self)?;
             let mut out = io::BufWriter::with_capacity(1 << 16, out);
@@ -1002,15 +1013,6 @@ fn name_prefix(name: &str) -> u64 {
     let head = &name.as_bytes()[..name.len().min(8)];
     bytes[..head.len()].copy_from_slice(head);
     u64::from_be_bytes(bytes)
-}
-
-/// Threads to render `chunks` chunks with: one per core, at most [`MAX_WORKERS`], at most
-/// one per chunk.
-fn worker_count(chunks: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(MAX_WORKERS)
-        .min(chunks)
 }
 
 /// Rendering cost of an object, roughly in objects of the usual size.

@@ -68,10 +68,15 @@ fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
 /// How many pods of a workload exist in each situation.
 ///
 /// ```
-/// let c = kubefit::ReplicaCounts { steady: 2, rollout: 3, peak: 6 };
-/// assert!(c.peak >= c.rollout);
+/// use kubefit::{Container, Deployment, HorizontalPodAutoscaler, Stack};
+/// let api = Deployment::new("api", Container::new("api", "nginx:1.27")).replicas(2);
+/// let hpa = HorizontalPodAutoscaler::new(&api, 2, 6).cpu_utilization(70);
+/// let c = Stack::new("shop").with(api).with(hpa).workload_demands()[0].counts;
+/// // maxSurge 25% rounds up: 1 pod beside 2 replicas, 2 beside the autoscaler's 6.
+/// assert_eq!((c.steady, c.rollout, c.peak), (2, 3, 8));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ReplicaCounts {
     /// Normal operation: max(replicas, HPA minReplicas).
     pub steady: u32,
@@ -91,6 +96,7 @@ pub struct ReplicaCounts {
 /// assert_eq!(w.counts.peak, 5); // 4 + 25% surge rounded up
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct WorkloadDemand {
     /// `deployment/api`.
     pub object: String,

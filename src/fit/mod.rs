@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::diagnostic::rules::RuleId;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fit::demand::{Demand, ReplicaCounts, WorkloadDemand, total, total_limits};
 use crate::fit::platform::Platform;
@@ -29,6 +30,7 @@ mod search;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Verdict {
     /// Every pod fits, even at the worst case (HPA max plus rollout surge).
     Fits,
@@ -53,10 +55,16 @@ impl fmt::Display for Verdict {
 /// A pod that could not be placed, and what it lacks on the node that came closest.
 ///
 /// ```
-/// # let u = kubefit::Unplaced { pod: "deployment/api#3".into(), best_node: "n-0".into(), lacking: vec!["cpu short by 150m".into()] };
-/// assert!(u.lacking[0].contains("cpu"));
+/// use kubefit::{Container, Cpu, Deployment, Memory, Platform, Resources, Stack};
+/// let big = Deployment::new("big", Container::new("big", "nginx:1.27")
+///     .resources(Resources::new().requests(Cpu::cores(8), Memory::mebibytes(64))));
+/// let fit = Stack::new("shop").with(big).fit(&Platform::oci_always_free());
+/// let u = &fit.placements()[0].unplaced[0];
+/// assert_eq!(u.pod, "deployment/big#0");
+/// assert!(u.lacking[0].starts_with("cpu short by"), "{:?}", u.lacking);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Unplaced {
     /// `deployment/api#3` (workload and replica index) or `addon/coredns`.
     pub pod: String,
@@ -69,10 +77,16 @@ pub struct Unplaced {
 /// One node after placement.
 ///
 /// ```
-/// # let n = kubefit::NodeUsage { node: "a-0".into(), pool: "a".into(), allocatable: kubefit::Demand::default(), requested: kubefit::Demand::default(), pods: 0, max_pods: 110 };
-/// assert_eq!(n.pods, 0);
+/// use kubefit::{Cpu, Memory, NodePool, Platform, Stack};
+/// let p = Platform::new("lab", "inventory", "2026-11")
+///     .pool(NodePool::new("a", 1, Cpu::cores(4), Memory::gibibytes(8)));
+/// let fit = Stack::new("shop").fit(&p);
+/// let n = &fit.placements()[0].nodes[0];
+/// assert_eq!((n.node.as_str(), n.pool.as_str(), n.pods, n.max_pods), ("a-0", "a", 0, 110));
+/// assert!(n.requested.cpu <= n.allocatable.cpu);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct NodeUsage {
     /// Node name (`pool-index`).
     pub node: String,
@@ -91,10 +105,13 @@ pub struct NodeUsage {
 /// The outcome of placing one scenario's pods.
 ///
 /// ```
-/// # let s = kubefit::Placement { scenario: "steady".into(), pods: 0, nodes: vec![], unplaced: vec![] };
-/// assert!(s.unplaced.is_empty());
+/// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+/// let scenarios: Vec<&str> = fit.placements().iter().map(|p| p.scenario.as_str()).collect();
+/// assert_eq!(scenarios, ["steady", "rollout", "peak"]);
+/// assert!(fit.placements().iter().all(|p| p.unplaced.is_empty()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Placement {
     /// `steady`, `rollout` or `peak`.
     pub scenario: String,
@@ -112,6 +129,7 @@ pub struct Placement {
 /// # let _ = std::mem::size_of::<kubefit::WorkloadUsage>();
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct WorkloadUsage {
     /// `deployment/api`.
     pub object: String,
@@ -135,6 +153,7 @@ pub struct WorkloadUsage {
 /// # let _ = std::mem::size_of::<kubefit::Allowances>();
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Allowances {
     /// Persistent volume claims (claim templates × peak replicas included).
     pub claimed_storage: Storage,
@@ -703,16 +722,9 @@ impl Stack {
                     MAX_NODES,
                 ),
             };
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                "beyond-cluster-limits",
-                object,
-                path,
-                format!(
+            diags.push(Diagnostic::of(RuleId::BeyondClusterLimits, object, path, format!(
                     "{n} {what} is more than one kubernetes cluster supports ({max}: kubernetes.io/docs/setup/best-practices/cluster-large); kubefit does not simulate placement beyond it"
-                ),
-                "lower the replicas, hpa maxReplicas or node counts to what one cluster really runs",
-            ));
+                )));
             let empty = |scenario: &str, count: fn(&ReplicaCounts) -> u32| Placement {
                 scenario: scenario.to_owned(),
                 pods: u32::try_from(pods_in(count)).unwrap_or(u32::MAX),
@@ -754,42 +766,30 @@ impl Stack {
                 mem = mem + pool.memory_capacity().times(u64::from(pool.count()));
             }
             if cpu > limit.cpu() || mem > limit.memory() {
-                diags.push(Diagnostic::new(
-                    Severity::Error,
-                    "tenancy-limit-exceeded",
-                    &platform_object,
-                    format!("tenancy.{}", limit.name()),
-                    format!(
+                diags.push(Diagnostic::of(RuleId::TenancyLimitExceeded, &platform_object, format!("tenancy.{}", limit.name()), format!(
                         "the {} nodes add up to {cpu} cpu and {mem} memory; the provider allows {} and {} in total",
                         limit.name(),
                         limit.cpu(),
                         limit.memory()
-                    ),
-                    "shrink or remove nodes until the pool fits the tenancy limit",
-                ));
+                    )));
             }
         }
-        for (placement, severity, id, hint) in [
-            (
-                &steady,
-                Severity::Error,
-                "does-not-fit",
-                "lower the requests, reduce replicas, or add capacity",
-            ),
-            (
-                &peak,
-                Severity::Warning,
-                "does-not-fit-at-peak",
-                "lower HPA maxReplicas or maxSurge, or keep headroom for the rollout",
-            ),
+        // Each scenario's pods include the one before it (steady ⊆ rollout ⊆ peak), so only
+        // the first scenario that leaves pods unplaced is reported: its finding names the
+        // cause (the requests, the surge, the autoscaler's maximum).
+        let mut earlier_unplaced = false;
+        for (placement, rule) in [
+            (&steady, RuleId::DoesNotFit),
+            (&rollout, RuleId::DoesNotFitDuringRollout),
+            (&peak, RuleId::DoesNotFitAtPeak),
         ] {
-            if placement.scenario == "peak" && !steady.unplaced.is_empty() {
-                continue; // the steady-state errors already say it
+            if earlier_unplaced {
+                break;
             }
+            earlier_unplaced = !placement.unplaced.is_empty();
             for (owner, count, first) in group_unplaced(&placement.unplaced) {
-                diags.push(Diagnostic::new(
-                    severity,
-                    id,
+                diags.push(Diagnostic::of(
+                    rule,
                     owner,
                     "spec.template.spec.containers[*].resources.requests",
                     format!(
@@ -798,7 +798,6 @@ impl Stack {
                         first.best_node,
                         first.lacking.join(", ")
                     ),
-                    hint,
                 ));
             }
         }
@@ -806,30 +805,21 @@ impl Stack {
         if let Some(budget) = platform.block_storage_budget() {
             let used = claimed + boot;
             if used > budget {
-                diags.push(Diagnostic::new(
-                    Severity::Error,
-                    "block-storage-exceeded",
-                    &platform_object,
-                    "blockStorage",
-                    format!(
+                diags.push(Diagnostic::of(RuleId::BlockStorageExceeded, &platform_object, "blockStorage", format!(
                         "volumes claim {claimed} and boot volumes take {boot}: {used} against a budget of {budget}, over by {}",
                         used.saturating_sub(budget)
-                    ),
-                    "shrink the claims or the boot volumes",
-                ));
+                    )));
             }
         }
         let lbs = self.load_balancer_count();
         if let Some(allowed) = platform.load_balancer_allowance()
             && lbs > allowed
         {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                "load-balancers-exceeded",
+            diags.push(Diagnostic::of(
+                RuleId::LoadBalancersExceeded,
                 &platform_object,
                 "loadBalancers",
                 format!("{lbs} loadbalancer services against an allowance of {allowed}"),
-                "route through one ingress instead of several loadbalancer services",
             ));
         }
         let max_node_mem = platform
@@ -840,17 +830,10 @@ impl Stack {
             .unwrap_or_default();
         for w in &demands {
             if w.largest_memory_limit > max_node_mem {
-                diags.push(Diagnostic::new(
-                    Severity::Warning,
-                    "memory-limit-above-node",
-                    &w.object,
-                    "spec.template.spec.containers[*].resources.limits.memory",
-                    format!(
+                diags.push(Diagnostic::of(RuleId::MemoryLimitAboveNode, &w.object, "spec.template.spec.containers[*].resources.limits.memory", format!(
                         "a memory limit of {} is above the largest node's allocatable {}; the pod is oom-killed or evicted before reaching it",
                         w.largest_memory_limit, max_node_mem
-                    ),
-                    "lower the limit below the node's allocatable memory",
-                ));
+                    )));
             }
         }
         let steady_requests = total(&demands, |c| c.steady);
@@ -861,15 +844,13 @@ impl Stack {
         let threshold = u64::from(platform.overcommit_threshold());
         for (res, over) in [("cpu", cpu_over), ("memory", mem_over)] {
             if over > threshold {
-                diags.push(Diagnostic::new(
-                    Severity::Warning,
-                    "limit-overcommit",
+                diags.push(Diagnostic::of(
+                    RuleId::LimitOvercommit,
                     &platform_object,
                     res,
                     format!(
                         "{res} limits add up to {over}% of allocatable (warning above {threshold}%)"
                     ),
-                    "lower the limits, or accept that pods will be throttled or oom-killed under load",
                 ));
             }
         }
@@ -879,17 +860,10 @@ impl Stack {
                 .iter()
                 .fold(Cpu::ZERO, |a, n| a + n.requested.cpu);
             if permille(used.as_millis(), capacity.cpu.as_millis()) < 200 {
-                diags.push(Diagnostic::new(
-                    Severity::Warning,
-                    "idle-reclamation-risk",
-                    &platform_object,
-                    "",
-                    format!(
+                diags.push(Diagnostic::of(RuleId::IdleReclamationRisk, &platform_object, "", format!(
                         "steady-state cpu requests are {used} of {} (under 20%); an always free instance whose cpu p95 stays under 20% for 7 days may be reclaimed",
                         capacity.cpu
-                    ),
-                    "expect real load above 20% or be ready to recreate the instance",
-                ));
+                    )));
             }
         }
         let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
@@ -899,21 +873,6 @@ impl Stack {
         } else {
             Verdict::Fits
         };
-        if !rollout.unplaced.is_empty() && peak.unplaced.is_empty() {
-            // Rollout counts never exceed peak counts, so only a search that gave up (over
-            // 1,000 pods, or out of budget) can leave this; report it rather than hide it.
-            diags.push(Diagnostic::new(
-                Severity::Warning,
-                "does-not-fit-during-rollout",
-                &platform_object,
-                "",
-                format!(
-                    "{} pods cannot be placed during a rollout",
-                    rollout.unplaced.len()
-                ),
-                "keep headroom for maxSurge",
-            ));
-        }
         let workloads = demands
             .iter()
             .map(|w| {

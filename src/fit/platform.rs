@@ -51,6 +51,7 @@ quantity_schema!(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(description = "What each node reserves before pods get anything.")]
+#[non_exhaustive]
 pub struct Reserved {
     #[serde(default)]
     kube_cpu: Cpu,
@@ -689,9 +690,30 @@ fn default_overcommit() -> u32 {
 /// let err = kubefit::Platform::from_yaml("name: x\n").unwrap_err();
 /// assert!(err.to_string().starts_with("invalid platform file:"));
 /// ```
+///
+/// The parser's error is kept as the [`source`](std::error::Error::source):
+///
+/// ```
+/// use std::error::Error;
+/// let err = kubefit::Platform::from_yaml("name: [").unwrap_err();
+/// assert!(err.source().is_some());
+/// ```
 #[derive(Debug, thiserror::Error)]
-#[error("invalid platform file: {0}")]
-pub struct PlatformError(String);
+#[error("invalid platform file: {message}")]
+pub struct PlatformError {
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl PlatformError {
+    fn from_yaml_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Self {
+        PlatformError {
+            message: e.to_string(),
+            source: Some(Box::new(e)),
+        }
+    }
+}
 
 /// The k3s add-ons that request resources (k3s v1.30 manifests): CoreDNS 100m/70Mi,
 /// metrics-server 100m/70Mi; Traefik and the local-path provisioner request nothing.
@@ -1355,7 +1377,7 @@ impl Platform {
     /// # Ok::<(), kubefit::PlatformError>(())
     /// ```
     pub fn from_yaml(yaml: &str) -> Result<Self, PlatformError> {
-        serde_saphyr::from_str(yaml).map_err(|e| PlatformError(e.to_string()))
+        serde_saphyr::from_str(yaml).map_err(PlatformError::from_yaml_error)
     }
 
     /// Writes the profile as YAML, starting with a `yaml-language-server` schema line.
@@ -1367,7 +1389,7 @@ impl Platform {
     /// # Ok::<(), kubefit::PlatformError>(())
     /// ```
     pub fn to_yaml(&self) -> Result<String, PlatformError> {
-        let body = serde_saphyr::to_string(self).map_err(|e| PlatformError(e.to_string()))?;
+        let body = serde_saphyr::to_string(self).map_err(PlatformError::from_yaml_error)?;
         Ok(format!(
             "# yaml-language-server: $schema=./platform.schema.json\n{body}"
         ))

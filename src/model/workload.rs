@@ -14,6 +14,7 @@ use crate::model::pod::PodTemplate;
 /// assert_eq!(kubefit::WorkloadKind::Deployment.to_string(), "Deployment");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkloadKind {
     /// `apps/v1` Deployment.
     Deployment,
@@ -50,6 +51,7 @@ impl fmt::Display for WorkloadKind {
 /// assert_eq!(r.ports, vec![("http".to_string(), 8080)]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WorkloadRef {
     /// Deployment or StatefulSet.
     pub kind: WorkloadKind,

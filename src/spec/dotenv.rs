@@ -254,10 +254,10 @@ impl DotEnv {
     pub fn load(path: impl AsRef<Path>) -> Result<Self, DotEnvError> {
         let path = path.as_ref();
         // A `.env` is small; reading stops after 1 MiB, whatever the file is.
-        let bytes = crate::util::bounded_read::read_at_most(path, 1 << 20).map_err(|message| {
+        let bytes = crate::util::bounded_read::read_at_most(path, 1 << 20).map_err(|source| {
             DotEnvError::Io {
                 path: path.display().to_string(),
-                source: std::io::Error::other(message),
+                source,
             }
         })?;
         let text = String::from_utf8(bytes).map_err(|e| DotEnvError::Io {

@@ -1342,6 +1342,7 @@ fn is_restricted(s: &String) -> bool {
 /// assert!(issue.message.contains("bogus"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpecIssue {
     /// 1-based line, when known.
     pub line: Option<u64>,
@@ -1370,11 +1371,31 @@ impl SpecIssue {
 /// let err = kubefit::StackSpec::from_yaml("", "empty.yaml").unwrap_err();
 /// assert!(err.to_string().starts_with("empty.yaml"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// When one underlying error caused it (the file could not be read, the parser gave up), it
+/// is the [`source`](std::error::Error::source):
+///
+/// ```
+/// use std::error::Error;
+/// let err = kubefit::StackSpec::from_file("/nonexistent.yaml").unwrap_err();
+/// let io = err.source().unwrap().downcast_ref::<std::io::Error>().unwrap();
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+/// ```
+#[derive(Debug, Clone)]
 pub struct SpecError {
     file: String,
     issues: Vec<SpecIssue>,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// Errors compare by file and issues (the source is how they were found, not what).
+impl PartialEq for SpecError {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file && self.issues == other.issues
+    }
+}
+
+impl Eq for SpecError {}
 
 impl SpecError {
     /// The problems.
@@ -1421,7 +1442,13 @@ impl fmt::Display for SpecError {
 
 use crate::diagnostic::Clean;
 
-impl std::error::Error for SpecError {}
+impl std::error::Error for SpecError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The line and column (1-based) where each node at one of `targets` (spec paths such as
 /// `deployments[0].pod.containers[0]`) starts in `text`, in one pass over the text: the time
@@ -1583,7 +1610,11 @@ impl StackSpec {
                 i.column = Some(c);
             }
         }
-        SpecError { file, issues }
+        SpecError {
+            file,
+            issues,
+            source: None,
+        }
     }
 
     /// Parses a spec. Errors carry the file, line and column, the path in the spec and what
@@ -1597,6 +1628,7 @@ impl StackSpec {
         let err = |issues| SpecError {
             file: file.to_owned(),
             issues,
+            source: None,
         };
         if text.trim().is_empty() {
             return Err(err(vec![SpecIssue::new(
@@ -1649,12 +1681,15 @@ impl StackSpec {
                 } else {
                     first_line(&e.to_string())
                 };
-                Err(err(vec![SpecIssue {
-                    line,
-                    column,
-                    path,
-                    message,
-                }]))
+                Err(SpecError {
+                    source: Some(std::sync::Arc::new(e)),
+                    ..err(vec![SpecIssue {
+                        line,
+                        column,
+                        path,
+                        message,
+                    }])
+                })
             }
         }
     }
@@ -1670,7 +1705,8 @@ impl StackSpec {
         let bytes =
             crate::util::bounded_read::read_at_most(p, MAX_SPEC_BYTES).map_err(|e| SpecError {
                 file: file.clone(),
-                issues: vec![SpecIssue::new("", &e)],
+                issues: vec![SpecIssue::new("", &format!("cannot read: {e}"))],
+                source: Some(std::sync::Arc::new(e)),
             })?;
         let text = String::from_utf8(bytes).map_err(|e| SpecError {
             file: file.clone(),
@@ -1681,6 +1717,7 @@ impl StackSpec {
                     e.utf8_error().valid_up_to()
                 ),
             )],
+            source: Some(std::sync::Arc::new(e)),
         })?;
         Self::from_yaml(&text, &file)
     }

@@ -13,6 +13,7 @@ use crate::units::memory::Memory;
 /// assert_eq!(d.cpu, Cpu::millis(100));
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Demand {
     /// CPU.
     pub cpu: Cpu,

@@ -96,7 +96,7 @@ impl BlockYaml {
         &mut self,
         value: &T,
         out: &mut Vec<u8>,
-    ) -> std::result::Result<(), String> {
+    ) -> std::result::Result<(), serde_saphyr::ser::Error> {
         let start = out.len();
         let fast = value.serialize(Node {
             w: &mut Writer {
@@ -112,7 +112,6 @@ impl BlockYaml {
         }
         out.truncate(start);
         serde_saphyr::to_io_writer_with_options(out, value, crate::emit::yaml::yaml_options())
-            .map_err(|e| e.to_string())
     }
 }
 
