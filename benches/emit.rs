@@ -95,7 +95,7 @@ fn benches(c: &mut Criterion) {
             })
         });
         g.bench_with_input(BenchmarkId::new("kustomize_tree", n), &stack, |b, s| {
-            b.iter(|| s.kustomize(&envs, &EmitOptions::new()))
+            b.iter(|| kubefit::KustomizeTree::new(s, &envs, &EmitOptions::new()))
         });
     }
     g.finish();

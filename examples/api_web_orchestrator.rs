@@ -366,7 +366,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
         let rendered = stack.render(env);
-        let chart = match rendered.helm_chart(&options) {
+        let chart = match kubefit::HelmChart::new(&rendered, &options) {
             Ok(c) => c.app_version("1.0.0").description(format!(
                 "API, Web and Orchestrator with Postgres, Redis and monitoring ({})",
                 env.name()
@@ -389,15 +389,23 @@ fn main() -> ExitCode {
             }
         }
     }
-    match dependencies(&secrets).0.compose_files() {
+    match kubefit::Compose::new(&dependencies(&secrets).0).map(|c| c.files()) {
         Ok(c) => files.extend(c.into_iter().map(|(p, c)| (format!("compose/{p}"), c))),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
     }
-    if let Some(example) = stack.env_example() {
-        files.push((".env.example".to_owned(), example));
+    // The variables the Secrets read, for a local `.env` (emitting checks the stack again).
+    match stack.emit(&EmitOptions::new()) {
+        Ok(m) => files.extend(
+            m.env_example()
+                .map(|e| (".env.example".to_owned(), e.to_owned())),
+        ),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
     }
     if let Err(e) = write_files(&out, &files) {
         eprintln!("error: {}: {e}", out.display());

@@ -291,7 +291,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let tree = match stack.kustomize(&envs, &options) {
+    let tree = match kubefit::KustomizeTree::new(&stack, &envs, &options) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -160,7 +160,7 @@ fn main() -> ExitCode {
     if report.has_errors() || report.fit().map(|f| f.verdict()) == Some(Verdict::DoesNotFit) {
         return ExitCode::from(1);
     }
-    let tilt = match stack.tiltfile("k8s") {
+    let tilt = match kubefit::Tiltfile::new(&stack, "k8s") {
         Ok(t) => SERVICES
             .iter()
             .fold(t.env_file(".env.development"), |t, (name, port, local)| {
@@ -188,7 +188,11 @@ fn main() -> ExitCode {
         .map(|(p, c)| (format!("k8s/{p}"), c))
         .collect();
     files.push(("Tiltfile".to_owned(), tilt.to_string()));
-    files.extend(stack.env_example().map(|e| (".env.example".to_owned(), e)));
+    files.extend(
+        manifests
+            .env_example()
+            .map(|e| (".env.example".to_owned(), e.to_owned())),
+    );
     if let Err(e) = support::write_files(&out, &files) {
         eprintln!("error: {}: {e}", out.display());
         return ExitCode::from(2);

@@ -237,15 +237,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .emit(&EmitOptions::new())
                     .and_then(|m| m.write_json_dir(&out))
                     .map_err(refused)?,
-                Format::Kustomize => stack
-                    .kustomize(&envs, &EmitOptions::new())
-                    .and_then(|t| t.write_dir(&out))
-                    .map_err(refused)?,
-                Format::Helm => stack
-                    .helm_chart(&EmitOptions::new())
+                Format::Kustomize => {
+                    kubefit::KustomizeTree::new(&stack, &envs, &EmitOptions::new())
+                        .and_then(|t| t.write_dir(&out))
+                        .map_err(refused)?
+                }
+                Format::Helm => kubefit::HelmChart::new(&stack, &EmitOptions::new())
                     .and_then(|c| c.write_dir(&out))
                     .map_err(refused)?,
-                Format::Compose => stack.write_compose_dir(&out).map_err(refused)?,
+                Format::Compose => kubefit::Compose::new(&stack)
+                    .and_then(|c| c.write_dir(&out))
+                    .map_err(refused)?,
             }
             println!("wrote {}", out.display());
             Ok(())

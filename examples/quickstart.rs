@@ -142,7 +142,7 @@ fn main() -> ExitCode {
     let report = stack.check();
     println!("{report}");
     if let Some(file) = export
-        && let Err(e) = std::fs::write(&file, stack.to_spec().to_yaml())
+        && let Err(e) = std::fs::write(&file, kubefit::StackSpec::from(&stack).to_yaml())
     {
         eprintln!("error: {file}: {e}");
         return ExitCode::from(2);

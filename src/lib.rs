@@ -41,14 +41,16 @@
 //!   [`PodDisruptionBudget`], [`PersistentVolumeClaim`], [`ServiceAccount`],
 //!   [`NetworkPolicy`], [`ResourceQuota`], [`LimitRange`]; exact [`Quantity`], [`Cpu`],
 //!   [`Memory`], [`Storage`].
-//! - Checks: [`Stack::check`] (structure, references and the [`rules`] lints) returning a
+//! - Checks: [`Stack::check`] (structure, references and the lints of [`rules`]) returning a
 //!   [`Report`]; [`Stack::fit`] and [`Stack::check_on`] against a [`Platform`] (budgets).
 //! - Output: [`Stack::emit`] ([`Manifests`]: YAML, JSON, atomic directories),
-//!   [`Stack::write_yaml`] (streaming), [`Stack::kustomize`] (base + overlays of
-//!   [`Environment`]s), [`Stack::helm_chart`] ([`HelmChart`]), [`Stack::to_compose`],
-//!   [`Stack::tiltfile`] ([`Tiltfile`]), SOPS +
-//!   age encrypted Secrets ([`SopsConfig`], [`sops_decrypt`]).
-//! - Data: [`StackSpec`] (YAML spec with a JSON Schema), [`DotEnv`] for secret values.
+//!   [`Stack::write_yaml`] (streaming); each other format is a type built from a stack:
+//!   [`KustomizeTree::new`] (base + overlays of [`Environment`]s), [`HelmChart::new`],
+//!   [`Compose::new`], [`Tiltfile::new`]; SOPS + age encrypted Secrets ([`SopsConfig`],
+//!   [`sops_decrypt`]).
+//! - Data: [`StackSpec`] (YAML spec with a JSON Schema; `StackSpec::from(&stack)`),
+//!   [`DotEnv`] for secret values.
+//! - Rules: [`RuleId`] and [`rules`], the one table of every diagnostic id.
 //!
 //! ## Kubernetes version
 //!
@@ -72,6 +74,7 @@ mod util;
 pub use check::report::Report;
 pub use diagnostic::rules::{Rule, RuleGroup, RuleId, UnknownRule, rule, rules, rules_markdown};
 pub use diagnostic::{Diagnostic, Severity};
+pub use emit::compose::Compose;
 pub use emit::environment::{Environment, ImageOverride};
 pub use emit::helm::HelmChart;
 pub use emit::kustomize::KustomizeTree;

@@ -8,7 +8,9 @@ fn sample_stacks_give_valid_compose_files() {
     common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     for (name, stack) in common::all_stacks() {
-        let compose = stack.to_compose().unwrap();
+        let compose = kubefit::Compose::new(&stack)
+            .map(|c| c.to_yaml().to_owned())
+            .unwrap();
         assert!(!compose.contains("t0k3n-value"), "{name}: leaks a secret");
         let file = common::write(dir.path(), &format!("{name}.compose.yaml"), &compose);
         common::validate_compose(&file);
@@ -17,7 +19,9 @@ fn sample_stacks_give_valid_compose_files() {
 
 #[test]
 fn compose_carries_health_dependencies_limits_and_secret_references() {
-    let compose = common::deployment_stack().to_compose().unwrap();
+    let compose = kubefit::Compose::new(&common::deployment_stack())
+        .map(|c| c.to_yaml().to_owned())
+        .unwrap();
     let doc: serde_json::Value = serde_saphyr::from_str(&compose).unwrap();
     let api = &doc["services"]["api"];
     assert_eq!(
@@ -39,7 +43,9 @@ fn compose_carries_health_dependencies_limits_and_secret_references() {
             .contains("http://localhost:8080/ready")
     );
 
-    let shop = common::service_ingress_stack().to_compose().unwrap();
+    let shop = kubefit::Compose::new(&common::service_ingress_stack())
+        .map(|c| c.to_yaml().to_owned())
+        .unwrap();
     let doc: serde_json::Value = serde_saphyr::from_str(&shop).unwrap();
     // web may reach api (NetworkPolicy), and api has a readiness probe.
     assert_eq!(
@@ -66,11 +72,8 @@ fn mounted_config_maps_and_secrets_become_compose_configs_and_secrets() {
     )
     .volume(Volume::config_map("conf", &conf))
     .volume(Volume::secret("db", &pw));
-    let files = Stack::new("shop")
-        .with(conf)
-        .with(pw)
-        .with(app)
-        .compose_files()
+    let files = kubefit::Compose::new(&Stack::new("shop").with(conf).with(pw).with(app))
+        .map(|c| c.files())
         .unwrap();
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(paths, ["compose.yaml", "config/conf/prometheus.yml"]);

@@ -99,8 +99,7 @@ fn overlays_build_the_in_process_render() {
     ];
     for (i, (stack, envs)) in cases.iter().enumerate() {
         let root = dir.path().join(format!("case{i}"));
-        stack
-            .kustomize(envs, &EmitOptions::new())
+        kubefit::KustomizeTree::new(stack, envs, &EmitOptions::new())
             .unwrap()
             .write_dir(&root)
             .unwrap();
@@ -133,9 +132,9 @@ fn overlays_build_the_in_process_render() {
 #[test]
 fn overlays_use_current_fields_only() {
     common::needs_external_tools!();
-    let tree = common::deployment_stack()
-        .kustomize(&envs(), &EmitOptions::new())
-        .unwrap();
+    let tree =
+        kubefit::KustomizeTree::new(&common::deployment_stack(), &envs(), &EmitOptions::new())
+            .unwrap();
     for (path, content) in tree.files() {
         if path.ends_with("kustomization.yaml") {
             for old in [
@@ -222,7 +221,7 @@ fn overrides_naming_nothing_are_errors() {
             .any(|m| m.contains("no horizontalpodautoscaler targets `nope`"))
     );
     assert!(
-        stack.kustomize(&[env], &EmitOptions::new()).is_err(),
+        kubefit::KustomizeTree::new(&stack, &[env], &EmitOptions::new()).is_err(),
         "the tree is refused"
     );
 }
@@ -260,7 +259,7 @@ fn each_overlay_carries_its_encrypted_secrets() {
     let stack = common::deployment_stack();
     let envs = envs();
     let options = EmitOptions::new().encrypt_secrets(kubefit::SopsConfig::new([id.recipient()]));
-    let tree = stack.kustomize(&envs, &options).unwrap();
+    let tree = kubefit::KustomizeTree::new(&stack, &envs, &options).unwrap();
     for env in &envs {
         let path = format!("overlays/{}/secrets/api-credentials.sops.yaml", env.name());
         let (_, yaml) = tree

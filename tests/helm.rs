@@ -37,8 +37,7 @@ fn values_set_images_replicas_and_resources() {
     common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
     let stack = common::deployment_stack();
-    stack
-        .helm_chart(&EmitOptions::new())
+    kubefit::HelmChart::new(&stack, &EmitOptions::new())
         .unwrap()
         .write_dir(dir.path())
         .unwrap();
@@ -64,8 +63,7 @@ fn values_set_images_replicas_and_resources() {
 fn the_values_schema_refuses_typos_and_bad_quantities() {
     common::needs_external_tools!();
     let dir = tempfile::tempdir().unwrap();
-    common::deployment_stack()
-        .helm_chart(&EmitOptions::new())
+    kubefit::HelmChart::new(&common::deployment_stack(), &EmitOptions::new())
         .unwrap()
         .write_dir(dir.path())
         .unwrap();

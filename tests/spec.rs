@@ -14,7 +14,7 @@ impl SecretSource for AnyValue {
 }
 
 fn round_trip(stack: &Stack) -> Stack {
-    let yaml = stack.to_spec().to_yaml();
+    let yaml = kubefit::StackSpec::from(stack).to_yaml();
     assert!(yaml.starts_with("# yaml-language-server: $schema="));
     let spec = StackSpec::from_yaml(&yaml, "export.yaml").unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     spec.to_stack(&AnyValue).unwrap_or_else(|e| panic!("{e}"))
@@ -44,14 +44,18 @@ fn sample_stacks_round_trip_to_identical_renders() {
         assert_eq!(a.extra_files(), b.extra_files(), "{name}: .env.example");
         assert_eq!(stack.check(), back.check(), "{name}: same findings");
         // And the spec of the loaded stack is the same spec.
-        assert_eq!(stack.to_spec(), back.to_spec(), "{name}");
+        assert_eq!(
+            kubefit::StackSpec::from(&stack),
+            kubefit::StackSpec::from(&back),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn secrets_are_references_never_values() {
     let stack = common::deployment_stack();
-    let yaml = stack.to_spec().to_yaml();
+    let yaml = kubefit::StackSpec::from(&stack).to_yaml();
     assert!(!yaml.contains("t0k3n-value"));
     assert!(yaml.contains("keys:"));
     let env =

@@ -124,7 +124,11 @@ pub fn export_spec(
     platform: Option<&kubefit::Platform>,
 ) -> Result<(), std::process::ExitCode> {
     let Some(file) = file else { return Ok(()) };
-    std::fs::write(file, stack.to_spec_with(envs, platform).to_yaml()).map_err(|e| {
+    std::fs::write(
+        file,
+        kubefit::StackSpec::from_stack(stack, envs, platform).to_yaml(),
+    )
+    .map_err(|e| {
         eprintln!("error: {file}: {e}");
         std::process::ExitCode::from(2)
     })

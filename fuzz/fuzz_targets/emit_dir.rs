@@ -31,9 +31,9 @@ fuzz_target!(|data: &[u8]| {
     let writes: [&dyn Fn(&Stack, &Path) -> Result<(), EmitError>; 5] = [
         &|st, d| st.emit(&opts)?.write_dir(d),
         &|st, d| st.emit(&opts)?.write_json_dir(d),
-        &|st, d| st.kustomize(&[], &opts)?.write_dir(d),
-        &|st, d| st.helm_chart(&opts)?.write_dir(d),
-        &|st, d| st.write_compose_dir(d),
+        &|st, d| kubefit::KustomizeTree::new(&st, &[], &opts)?.write_dir(d),
+        &|st, d| kubefit::HelmChart::new(&st, &opts)?.write_dir(d),
+        &|st, d| kubefit::Compose::new(&st).and_then(|c| c.write_dir(d)),
     ];
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("out");

@@ -67,82 +67,124 @@ fn healthcheck(c: &Container) -> Option<Value> {
     Some(Value::Object(h))
 }
 
-impl Stack {
-    /// A Docker Compose file for local development: one service per Deployment or
-    /// StatefulSet (its first app container), with the image, command, ports (published when an
-    /// Ingress routes to the workload, otherwise only exposed), environment (ConfigMap values
-    /// inlined, Secret values as `${VAR}` from the uncommitted `.env`, the same variables as
-    /// `.env.example`), named volumes for claims, tmpfs for `emptyDir`, the hardened security
-    /// settings, resource limits, health checks derived from readiness probes and `depends_on`
-    /// derived from NetworkPolicies between workloads and from `host:port` mentions in the
-    /// environment.
+/// A Docker Compose project for local development, built from a stack: one service per
+/// Deployment or StatefulSet (its first app container), with the image, command, ports
+/// (published when an Ingress routes to the workload, otherwise only exposed), environment
+/// (ConfigMap values inlined, Secret values as `${VAR}` from the uncommitted `.env`, the same
+/// variables as `.env.example`), named volumes for claims, tmpfs for `emptyDir`, the hardened
+/// security settings, resource limits, health checks derived from readiness probes and
+/// `depends_on` derived from NetworkPolicies between workloads and from `host:port` mentions
+/// in the environment. The stack is checked first: names and keys become file paths and
+/// Compose names.
+///
+/// ```
+/// use kubefit::{Compose, Container, Deployment, Stack};
+/// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27").port("http", 8080)));
+/// let compose = Compose::new(&stack)?;
+/// assert!(compose.to_yaml().contains("services:\n  api:\n"));
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compose {
+    yaml: String,
+    configs: Vec<(String, String)>,
+    env_example: Option<String>,
+}
+
+impl Compose {
+    /// The Compose project of `stack`; refuses a stack whose check has errors.
     ///
     /// ```
-    /// use kubefit::{Container, Deployment, Stack};
-    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27").port("http", 8080)));
-    /// let compose = stack.to_compose()?;
-    /// assert!(compose.contains("services:"));
-    /// # Ok::<(), kubefit::EmitError>(())
+    /// use kubefit::{Compose, Container, Deployment, Stack};
+    /// let bad = Stack::new("shop").with(Deployment::new("Bad_Name", Container::new("a", "nginx:1.27")));
+    /// assert!(matches!(Compose::new(&bad), Err(kubefit::EmitError::Check(_))));
     /// ```
-    pub fn to_compose(&self) -> Result<String, EmitError> {
-        Ok(self.compose_parts()?.0)
+    pub fn new(stack: &Stack) -> Result<Self, crate::emit::EmitError> {
+        let (yaml, configs) = Self::parts(stack)?;
+        Ok(Compose {
+            yaml,
+            configs,
+            env_example: crate::emit::env_example(stack),
+        })
     }
 
-    /// [`Stack::to_compose`] as files to write side by side: `compose.yaml` and, for each
-    /// ConfigMap mounted as a volume, one file per key under `config/<configmap>/<key>`
-    /// (Compose `configs`). Secrets mounted as volumes become Compose `secrets` read from
-    /// `secrets/<secret>/<key>`, which kubefit never writes: create them locally (they hold
-    /// the same values as `.env`) and keep them out of version control.
+    /// `compose.yaml`.
     ///
     /// ```
-    /// use kubefit::{ConfigMap, Container, Deployment, Stack, Volume};
+    /// let c = kubefit::Compose::new(&kubefit::Stack::new("shop"))?;
+    /// assert!(c.to_yaml().starts_with("# Docker Compose for local development of `shop`"));
+    /// assert!(c.to_yaml().ends_with("services: {}\n"), "{}", c.to_yaml());
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn to_yaml(&self) -> &str {
+        &self.yaml
+    }
+
+    /// The files to write side by side: `compose.yaml` and, for each ConfigMap mounted as a
+    /// volume, one file per key under `config/<configmap>/<key>` (Compose `configs`). Secrets
+    /// mounted as volumes become Compose `secrets` read from `secrets/<secret>/<key>`, which
+    /// kubefit never writes: create them locally (they hold the same values as `.env`) and
+    /// keep them out of version control.
+    ///
+    /// ```
+    /// use kubefit::{Compose, ConfigMap, Container, Deployment, Stack, Volume};
     /// let conf = ConfigMap::new("conf").entry("app.toml", "port = 8080\n");
     /// let app = Deployment::new("app", Container::new("app", "nginx:1.27").mount_read_only("conf", "/etc/app"))
     ///     .volume(Volume::config_map("conf", &conf));
-    /// let files = Stack::new("shop").with(conf).with(app).compose_files()?;
+    /// let files = Compose::new(&Stack::new("shop").with(conf).with(app))?.files();
     /// assert_eq!(files[0].0, "compose.yaml");
     /// assert_eq!(files[1], ("config/conf/app.toml".to_owned(), "port = 8080\n".to_owned()));
     /// assert!(files[0].1.contains("target: /etc/app/app.toml"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
-    pub fn compose_files(&self) -> Result<Vec<(String, String)>, EmitError> {
-        let (compose, mut files) = self.compose_parts()?;
-        files.insert(0, ("compose.yaml".to_owned(), compose));
-        Ok(files)
+    #[must_use]
+    pub fn files(&self) -> Vec<(String, String)> {
+        let mut files = vec![("compose.yaml".to_owned(), self.yaml.clone())];
+        files.extend(self.configs.iter().cloned());
+        files
     }
 
-    /// Writes [`Stack::compose_files`] and `.env.example` into `dir` through the same atomic,
-    /// contained writer as every other format (see [`Manifests::write_dir`](crate::Manifests::write_dir)).
+    /// Writes [`Compose::files`] and `.env.example` into `dir` through the same atomic,
+    /// contained writer as every other format (see
+    /// [`Manifests::write_dir`](crate::Manifests::write_dir)).
     ///
     /// ```
     /// let dir = std::env::temp_dir().join(format!("kubefit-compose-doc-{}", std::process::id()));
-    /// kubefit::Stack::new("shop").write_compose_dir(&dir)?;
+    /// kubefit::Compose::new(&kubefit::Stack::new("shop"))?.write_dir(&dir)?;
     /// assert!(dir.join("compose.yaml").exists());
     /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
-    pub fn write_compose_dir(&self, dir: impl AsRef<std::path::Path>) -> Result<(), EmitError> {
-        let mut files = self.compose_files()?;
-        files.extend(self.env_example().map(|e| (".env.example".to_owned(), e)));
+    pub fn write_dir(
+        &self,
+        dir: impl AsRef<std::path::Path>,
+    ) -> Result<(), crate::emit::EmitError> {
+        let mut files = self.files();
+        files.extend(
+            self.env_example
+                .iter()
+                .map(|e| (".env.example".to_owned(), e.clone())),
+        );
         crate::emit::write_atomically(dir.as_ref(), &files)
     }
 
-    fn compose_parts(&self) -> Result<(String, Vec<(String, String)>), EmitError> {
+    fn parts(stack: &Stack) -> Result<(String, Vec<(String, String)>), EmitError> {
         // Names and keys become file paths and Compose names: only a stack that passes the
         // check (valid names and keys, no `/`, no leading `..`) is written.
-        let report = self.check();
+        let report = stack.check();
         if report.has_errors() {
             return Err(EmitError::Check(report));
         }
         let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
-        for o in &self.objects {
+        for o in &stack.objects {
             match o {
                 Object::Deployment(d) => workloads.push((d.name.as_str(), &d.pod)),
                 Object::StatefulSet(s) => workloads.push((s.name.as_str(), &s.pod)),
                 _ => {}
             }
         }
-        let config: BTreeMap<&str, &crate::util::str_map::StrMap> = self
+        let config: BTreeMap<&str, &crate::util::str_map::StrMap> = stack
             .objects
             .iter()
             .filter_map(|o| match o {
@@ -150,7 +192,7 @@ impl Stack {
                 _ => None,
             })
             .collect();
-        let secrets: BTreeMap<&str, &crate::model::secret::Secret> = self
+        let secrets: BTreeMap<&str, &crate::model::secret::Secret> = stack
             .objects
             .iter()
             .filter_map(|o| match o {
@@ -160,10 +202,10 @@ impl Stack {
             .collect();
         // Which workloads an Ingress routes to (through a Service's selector).
         let mut published: BTreeSet<&str> = BTreeSet::new();
-        for o in &self.objects {
+        for o in &stack.objects {
             if let Object::Ingress(i) = o {
                 for r in &i.routes {
-                    let svc = self.objects.iter().find_map(|x| match x {
+                    let svc = stack.objects.iter().find_map(|x| match x {
                         Object::Service(s) if s.name == r.service => Some(s),
                         _ => None,
                     });
@@ -184,7 +226,7 @@ impl Stack {
             }
         }
         let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for o in &self.objects {
+        for o in &stack.objects {
             if let Object::NetworkPolicy(p) = o
                 && let PolicyRule::Between { from, to, .. } = &*p.rule
             {
@@ -260,7 +302,7 @@ impl Stack {
                     },
                     EnvValue::Field(path) => match path.as_str() {
                         "metadata.name" => (*name).to_owned(),
-                        "metadata.namespace" => self.namespace.to_string(),
+                        "metadata.namespace" => stack.namespace.to_string(),
                         _ => String::new(),
                     },
                 };
@@ -435,7 +477,7 @@ impl Stack {
         Ok((
             format!(
                 "# Docker Compose for local development of `{}`, written by kubefit.\n# Secret values come from the uncommitted .env (see .env.example).\n{secret_note}{body}",
-                self.namespace
+                stack.namespace
             ),
             files.into_iter().collect(),
         ))

@@ -363,7 +363,7 @@ fn set_env(c: &mut Container, name: &str, value: &str) {
 impl Stack {
     /// The stack as `env` gets it: every override applied, in-process. Emitting the result
     /// gives exactly the objects `kubectl kustomize overlays/<env>` builds from
-    /// [`Stack::kustomize`]'s tree.
+    /// [`KustomizeTree::new`](crate::KustomizeTree::new)'s tree.
     ///
     /// ```
     /// use kubefit::{Container, Deployment, Environment, Stack};

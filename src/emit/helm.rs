@@ -24,7 +24,7 @@ use crate::model::stack::Stack;
 /// ```
 /// use kubefit::{Container, Deployment, EmitOptions, Stack};
 /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")).replicas(2));
-/// let chart = stack.helm_chart(&EmitOptions::new())?;
+/// let chart = kubefit::HelmChart::new(&stack, &EmitOptions::new())?;
 /// let values = &chart.files().iter().find(|(p, _)| p == "values.yaml").unwrap().1;
 /// assert!(values.contains("replicas: 2"));
 /// # Ok::<(), kubefit::EmitError>(())
@@ -190,7 +190,7 @@ impl HelmChart {
     /// Every file, as (path relative to the chart directory, content).
     ///
     /// ```
-    /// let chart = kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?;
+    /// let chart = kubefit::HelmChart::new(&kubefit::Stack::new("shop"), &kubefit::EmitOptions::new())?;
     /// assert_eq!(chart.files()[0].0, "Chart.yaml");
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -202,7 +202,7 @@ impl HelmChart {
     /// Sets the chart's version (SemVer 2, which `helm lint` checks; default `0.1.0`).
     ///
     /// ```
-    /// let chart = kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?.version("1.2.0");
+    /// let chart = kubefit::HelmChart::new(&kubefit::Stack::new("shop"), &kubefit::EmitOptions::new())?.version("1.2.0");
     /// assert!(chart.files()[0].1.contains("version: \"1.2.0\""));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -216,7 +216,7 @@ impl HelmChart {
     /// Sets the chart's `appVersion` (the version of what it deploys; default: none).
     ///
     /// ```
-    /// let chart = kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?.app_version("2026.11");
+    /// let chart = kubefit::HelmChart::new(&kubefit::Stack::new("shop"), &kubefit::EmitOptions::new())?.app_version("2026.11");
     /// assert!(chart.files()[0].1.contains("appVersion: \"2026.11\""));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -230,7 +230,7 @@ impl HelmChart {
     /// Sets the chart's description (default: "The `<namespace>` stack, emitted by kubefit.").
     ///
     /// ```
-    /// let chart = kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?.description("Shop");
+    /// let chart = kubefit::HelmChart::new(&kubefit::Stack::new("shop"), &kubefit::EmitOptions::new())?.description("Shop");
     /// assert!(chart.files()[0].1.contains("description: Shop"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -245,7 +245,7 @@ impl HelmChart {
     ///
     /// ```
     /// let dir = std::env::temp_dir().join(format!("kubefit-helm-doc-{}", std::process::id()));
-    /// kubefit::Stack::new("shop").helm_chart(&kubefit::EmitOptions::new())?.write_dir(&dir)?;
+    /// kubefit::HelmChart::new(&kubefit::Stack::new("shop"), &kubefit::EmitOptions::new())?.write_dir(&dir)?;
     /// assert!(dir.join("Chart.yaml").exists());
     /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), kubefit::EmitError>(())
@@ -404,7 +404,7 @@ The image reference of a container: repository[:tag][@digest].
 {{- end -}}
 "#;
 
-impl Stack {
+impl HelmChart {
     /// A Helm chart of this stack, emitted with `options` (the check, secret handling and
     /// encryption work as in [`Stack::emit`]; encrypted Secrets and `.sops.yaml` go beside
     /// the templates under `secrets/`, for helm-secrets or a pre-install decrypt).
@@ -418,13 +418,13 @@ impl Stack {
     ///     Container::new("api", "ghcr.io/acme/api:1.4.2")
     ///         .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128))),
     /// );
-    /// let chart = Stack::new("shop").with(api).helm_chart(&EmitOptions::new())?;
+    /// let chart = kubefit::HelmChart::new(&Stack::new("shop").with(api), &EmitOptions::new())?;
     /// let template = &chart.files().iter().find(|(p, _)| p.ends_with("deployment-api.yaml")).unwrap().1;
     /// assert!(template.contains(r#"image: {{ include "kubefit.image" (index .Values.workloads "api" "containers" "api" "image") | quote }}"#));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
-    pub fn helm_chart(&self, options: &EmitOptions) -> Result<HelmChart, EmitError> {
-        let manifests = self.emit(options)?;
+    pub fn new(stack: &Stack, options: &EmitOptions) -> Result<Self, EmitError> {
+        let manifests = stack.emit(options)?;
         let mut workloads = Map::new();
         let mut templates = Vec::new();
         for (file, doc) in manifests
@@ -465,10 +465,13 @@ impl Stack {
         values_yaml.push_str(&yaml(&values, "values")?);
 
         let mut chart = HelmChart {
-            name: self.namespace.as_str().to_owned(),
+            name: stack.namespace.as_str().to_owned(),
             version: "0.1.0".to_owned(),
             app_version: None,
-            description: format!("The {} stack, emitted by kubefit.", self.namespace.as_str()),
+            description: format!(
+                "The {} stack, emitted by kubefit.",
+                stack.namespace.as_str()
+            ),
             files: Vec::new(),
         };
         let mut files = vec![

@@ -16,7 +16,7 @@ use crate::model::stack::Stack;
 /// ```
 /// use kubefit::{Container, Deployment, EmitOptions, Environment, Stack};
 /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
-/// let tree = stack.kustomize(&[Environment::new("prod").replicas("api", 3)], &EmitOptions::new())?;
+/// let tree = kubefit::KustomizeTree::new(&stack, &[Environment::new("prod").replicas("api", 3)], &EmitOptions::new())?;
 /// assert!(tree.files().iter().any(|(p, _)| p == "overlays/prod/kustomization.yaml"));
 /// # Ok::<(), kubefit::EmitError>(())
 /// ```
@@ -29,7 +29,7 @@ impl KustomizeTree {
     /// Every file, as (relative path, content).
     ///
     /// ```
-    /// let tree = kubefit::Stack::new("shop").kustomize(&[], &kubefit::EmitOptions::new())?;
+    /// let tree = kubefit::KustomizeTree::new(&kubefit::Stack::new("shop"), &[], &kubefit::EmitOptions::new())?;
     /// assert_eq!(tree.files()[0].0, "base/00-namespace-shop.yaml");
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -42,7 +42,7 @@ impl KustomizeTree {
     ///
     /// ```
     /// let dir = std::env::temp_dir().join(format!("kubefit-kz-doc-{}", std::process::id()));
-    /// kubefit::Stack::new("shop").kustomize(&[], &kubefit::EmitOptions::new())?.write_dir(&dir)?;
+    /// kubefit::KustomizeTree::new(&kubefit::Stack::new("shop"), &[], &kubefit::EmitOptions::new())?.write_dir(&dir)?;
     /// assert!(dir.join("base/kustomization.yaml").exists());
     /// # std::fs::remove_dir_all(&dir).ok();
     /// # Ok::<(), kubefit::EmitError>(())
@@ -123,7 +123,7 @@ fn workload_patch(kind: &str, name: &str, rendered: &Value, names: &[String]) ->
     })
 }
 
-impl Stack {
+impl KustomizeTree {
     /// The Kustomize tree for `envs`: `base/` (this stack, emitted with `options`) and
     /// `overlays/<env>/` for each environment with `namespace`, `labels`, `replicas`,
     /// `images` and `patches` (strategic merge, one file per patched object). With
@@ -134,23 +134,23 @@ impl Stack {
     /// ```
     /// use kubefit::{Container, Deployment, EmitOptions, Environment, Stack};
     /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
-    /// let tree = stack.kustomize(&[Environment::new("dev")], &EmitOptions::new())?;
+    /// let tree = kubefit::KustomizeTree::new(&stack, &[Environment::new("dev")], &EmitOptions::new())?;
     /// let overlay = &tree.files().iter().find(|(p, _)| p == "overlays/dev/kustomization.yaml").unwrap().1;
     /// assert!(overlay.contains("- ../../base"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
-    pub fn kustomize(
-        &self,
+    pub fn new(
+        stack: &Stack,
         envs: &[Environment],
         options: &EmitOptions,
-    ) -> Result<KustomizeTree, EmitError> {
+    ) -> Result<Self, EmitError> {
         for env in envs {
-            let report = self.check_environment(env);
+            let report = stack.check_environment(env);
             if report.has_errors() && !options.allows_errors() {
                 return Err(EmitError::Check(report));
             }
         }
-        let base = self.emit(options)?;
+        let base = stack.emit(options)?;
         let mut files = Vec::new();
         let mut resources = Vec::new();
         for (name, doc) in base.file_names().into_iter().zip(base.documents()) {
@@ -169,19 +169,19 @@ impl Stack {
             root_files.push((path.clone(), content.clone()));
         }
         for env in envs {
-            files.extend(self.overlay(env, options)?);
+            files.extend(Self::overlay(stack, env, options)?);
         }
         files.extend(root_files);
         Ok(KustomizeTree { files })
     }
 
     fn overlay(
-        &self,
+        stack: &Stack,
         env: &Environment,
         options: &EmitOptions,
     ) -> Result<Vec<(String, String)>, EmitError> {
         let dir = format!("overlays/{}", env.name);
-        let rendered = self.render(env);
+        let rendered = stack.render(env);
         let out = rendered.emit(options)?;
         let lowered: Vec<(&str, String, Value)> = out
             .documents()
@@ -244,7 +244,7 @@ impl Stack {
             patches.push(json!({"path": path, "target": {"kind": kind, "name": name}}));
             Ok(())
         };
-        for o in &self.objects {
+        for o in &stack.objects {
             let (kind, name) = match o {
                 Object::Deployment(d) => ("Deployment", d.name.as_str()),
                 Object::StatefulSet(s) => ("StatefulSet", s.name.as_str()),

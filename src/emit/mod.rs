@@ -454,6 +454,26 @@ impl Manifests {
         &self.files
     }
 
+    /// The `.env.example` beside the manifests (every Secret key with a placeholder, the real
+    /// values never), or `None` when the stack has no Secrets; [`Manifests::write_dir`] writes
+    /// it too.
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Secret, SecretValue, Stack};
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("x")));
+    /// let example = s.emit(&EmitOptions::new())?.env_example().unwrap().to_owned();
+    /// assert!(example.contains("# secret/db key password\nDB_PASSWORD=change-me\n"));
+    /// assert!(!example.contains("=x"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn env_example(&self) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(name, _)| name == ".env.example")
+            .map(|(_, text)| text.as_str())
+    }
+
     /// The check report the stack was emitted with (warnings included).
     ///
     /// ```
@@ -794,7 +814,7 @@ impl Stack {
                 add_labels(&mut d.object, &self.meta.labels, &skips);
             }
         }
-        if let Some(example) = self.env_example() {
+        if let Some(example) = env_example(self) {
             files.push((".env.example".to_owned(), example));
         }
         #[cfg(feature = "sops")]
@@ -1074,42 +1094,32 @@ fn sops_yaml(cfg: &crate::emit::sops::SopsConfig) -> String {
     )
 }
 
-impl Stack {
-    /// The `.env.example` for local development: every key of every Secret, with a
-    /// placeholder and a comment naming the Secret and key it feeds; `None` without Secrets.
-    ///
-    /// ```
-    /// use kubefit::{Secret, SecretValue, Stack};
-    /// let s = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("x")));
-    /// let example = s.env_example().unwrap();
-    /// assert!(example.contains("# secret/db key password\nDB_PASSWORD=change-me\n"));
-    /// assert!(!example.contains("=x"));
-    /// ```
-    #[must_use]
-    pub fn env_example(&self) -> Option<String> {
-        let mut out = format!(
-            "# Secrets of namespace {}. Copy to .env (never commit .env) and fill in real values.\n",
-            self.namespace
-        );
-        let mut any = false;
-        let mut secrets: Vec<&crate::model::secret::Secret> = self
-            .objects
-            .iter()
-            .filter_map(|o| match o {
-                Object::Secret(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        secrets.sort_by(|a, b| a.name.cmp(&b.name));
-        for s in secrets {
-            for key in s.keys() {
-                any = true;
-                let var = s.variable(key);
-                out.push_str(&format!("# secret/{} key {key}\n{var}=change-me\n", s.name));
-            }
+/// The `.env.example` for local development: every key of every Secret, with a
+/// placeholder and a comment naming the Secret and key it feeds; `None` without Secrets.
+/// [`Manifests::env_example`] and [`Compose::write_dir`](crate::Compose::write_dir) carry it.
+pub(crate) fn env_example(stack: &Stack) -> Option<String> {
+    let mut out = format!(
+        "# Secrets of namespace {}. Copy to .env (never commit .env) and fill in real values.\n",
+        stack.namespace
+    );
+    let mut any = false;
+    let mut secrets: Vec<&crate::model::secret::Secret> = stack
+        .objects
+        .iter()
+        .filter_map(|o| match o {
+            Object::Secret(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    secrets.sort_by(|a, b| a.name.cmp(&b.name));
+    for s in secrets {
+        for key in s.keys() {
+            any = true;
+            let var = s.variable(key);
+            out.push_str(&format!("# secret/{} key {key}\n{var}=change-me\n", s.name));
         }
-        any.then_some(out)
     }
+    any.then_some(out)
 }
 
 fn add_labels(

@@ -13,11 +13,9 @@ use crate::model::stack::Stack;
 /// `docker_build` per service image and optional port forwards.
 ///
 /// ```
-/// use kubefit::{Container, Deployment, Stack};
+/// use kubefit::{Container, Deployment, Stack, Tiltfile};
 /// let api = Deployment::new("api", Container::new("api", "ghcr.io/acme/api:1.0").port("http", 8080));
-/// let tilt = Stack::new("shop")
-///     .with(api)
-///     .tiltfile("k8s")?
+/// let tilt = Tiltfile::new(&Stack::new("shop").with(api), "k8s")?
 ///     .docker_build("ghcr.io/acme/api", "services/api")
 ///     .port_forward("api", 8080, 8080);
 /// let text = tilt.to_string();
@@ -61,7 +59,7 @@ impl Tiltfile {
     /// the Docker context `context`; Tilt swaps its build into every manifest using the image.
     ///
     /// ```
-    /// let t = kubefit::Stack::new("shop").tiltfile("k8s")?.docker_build("ghcr.io/acme/api", "services/api");
+    /// let t = kubefit::Tiltfile::new(&kubefit::Stack::new("shop"), "k8s")?.docker_build("ghcr.io/acme/api", "services/api");
     /// assert!(t.to_string().contains("docker_build("));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -74,7 +72,7 @@ impl Tiltfile {
     /// Forwards `local` on the developer's machine to `remote` of `workload`'s pod.
     ///
     /// ```
-    /// let t = kubefit::Stack::new("shop").tiltfile("k8s")?.port_forward("api", 3001, 8080);
+    /// let t = kubefit::Tiltfile::new(&kubefit::Stack::new("shop"), "k8s")?.port_forward("api", 3001, 8080);
     /// assert!(t.to_string().contains("port_forwards=['3001:8080']"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -88,7 +86,7 @@ impl Tiltfile {
     /// `.env.development`).
     ///
     /// ```
-    /// let t = kubefit::Stack::new("shop").tiltfile("k8s")?.env_file(".env.development");
+    /// let t = kubefit::Tiltfile::new(&kubefit::Stack::new("shop"), "k8s")?.env_file(".env.development");
     /// assert!(t.to_string().contains("dotenv(fn='.env.development')"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -156,7 +154,7 @@ impl fmt::Display for Tiltfile {
     }
 }
 
-impl Stack {
+impl Tiltfile {
     /// A [`Tiltfile`] loading this stack's manifests as [`Manifests::write_dir`](crate::Manifests::write_dir)
     /// names them under `manifests_dir` (relative to the Tiltfile), and creating each Secret
     /// from the environment file (Secrets are not among the written manifests). Refuses a
@@ -165,15 +163,15 @@ impl Stack {
     /// ```
     /// use kubefit::{Secret, SecretValue, Stack};
     /// let s = Stack::new("shop").with(Secret::new("db").entry("password", SecretValue::new("x")));
-    /// let text = s.tiltfile("k8s")?.to_string();
+    /// let text = kubefit::Tiltfile::new(&s, "k8s")?.to_string();
     /// assert!(text.contains("'password': os.getenv('DB_PASSWORD', ''),"));
     /// assert!(!text.contains("'x'"));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
-    pub fn tiltfile(&self, manifests_dir: &str) -> Result<Tiltfile, EmitError> {
-        let manifests = self.emit(&EmitOptions::new())?;
+    pub fn new(stack: &Stack, manifests_dir: &str) -> Result<Self, EmitError> {
+        let manifests = stack.emit(&EmitOptions::new())?;
         let dir = manifests_dir.trim_end_matches('/');
-        let mut secrets: Vec<(String, Vec<(String, String)>)> = self
+        let mut secrets: Vec<(String, Vec<(String, String)>)> = stack
             .objects
             .iter()
             .filter_map(|o| match o {
@@ -186,7 +184,7 @@ impl Stack {
             .collect();
         secrets.sort();
         Ok(Tiltfile {
-            namespace: self.namespace.to_string(),
+            namespace: stack.namespace.to_string(),
             manifests: manifests
                 .file_names()
                 .into_iter()

@@ -11,7 +11,7 @@ use crate::units::cpu::Cpu;
 use crate::units::memory::{Memory, Storage};
 
 /// A ResourceQuota capping the namespace's totals. Build it from a checked budget with
-/// [`FitReport::resource_quota`], so the cluster enforces what kubefit checked.
+/// [`FitReport::resource_quota`](crate::FitReport::resource_quota), so the cluster enforces what kubefit checked.
 ///
 /// ```
 /// use kubefit::{Cpu, Memory, ResourceQuota};

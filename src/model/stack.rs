@@ -8,6 +8,25 @@ use crate::model::object::Object;
 
 /// One namespace and the objects in it: the unit kubefit checks and emits.
 ///
+/// # What is where
+///
+/// `Stack` is defined here with its builder methods ([`Stack::new`], [`Stack::with`],
+/// [`Stack::label`], [`Stack::suppress`], [`Stack::pod_security`], [`Stack::threads`]) and
+/// accessors. Each layer adds the methods of its job in its own folder:
+///
+/// | method | what | file |
+/// |---|---|---|
+/// | [`Stack::check`], [`Stack::check_on`] | structure, references, lints (and the budget) | `check/mod.rs` |
+/// | [`Stack::fit`] | placement on a [`Platform`](crate::Platform) | `fit/mod.rs` |
+/// | [`Stack::workload_demands`], [`Stack::claimed_storage`], [`Stack::load_balancer_count`] | what the stack asks for | `fit/demand.rs` |
+/// | [`Stack::emit`], [`Stack::write_yaml`] | manifests in apply order | `emit/mod.rs` |
+/// | [`Stack::render`], [`Stack::check_environment`] | an [`Environment`](crate::Environment)'s stack | `emit/environment.rs` |
+///
+/// The other output formats are types built from a stack:
+/// [`KustomizeTree::new`](crate::KustomizeTree::new), [`HelmChart::new`](crate::HelmChart::new),
+/// [`Compose::new`](crate::Compose::new), [`Tiltfile::new`](crate::Tiltfile::new) and
+/// `StackSpec::from(&stack)` ([`StackSpec`](crate::StackSpec)).
+///
 /// # Defaults
 ///
 /// Every object is placed in the stack's namespace (never `default`: the check refuses it),

@@ -1249,7 +1249,7 @@ impl PlatformSpec {
 
 /// A whole stack as data: the same model as the builders, one-to-one. Load it with
 /// [`StackSpec::from_yaml`], check it with [`StackSpec::to_stack`] and [`Stack::check`],
-/// export a stack with [`Stack::to_spec`]. Its JSON Schema is
+/// export a stack with `StackSpec::from(&stack)`. Its JSON Schema is
 /// `schemas/stack.schema.json` ([`StackSpec::json_schema`]).
 ///
 /// ```
@@ -1728,7 +1728,7 @@ impl StackSpec {
     ///
     /// ```
     /// use kubefit::{ConfigMap, Stack};
-    /// let yaml = Stack::new("shop").with(ConfigMap::new("cfg")).to_spec().to_yaml();
+    /// let yaml = kubefit::StackSpec::from(&Stack::new("shop").with(ConfigMap::new("cfg"))).to_yaml();
     /// assert!(yaml.starts_with("# yaml-language-server: $schema="));
     /// ```
     #[must_use]
@@ -2187,34 +2187,41 @@ fn target_spec(w: &WorkloadRef) -> TargetSpec {
     }
 }
 
-impl Stack {
-    /// The stack as a spec (Secret keys only, never values).
-    ///
-    /// ```
-    /// use kubefit::{ProcessEnv, Stack, StackSpec};
-    /// let stack = Stack::new("shop");
-    /// let spec = StackSpec::from_yaml(&stack.to_spec().to_yaml(), "s.yaml")?;
-    /// assert_eq!(spec.to_stack(&ProcessEnv)?, stack);
-    /// # Ok::<(), kubefit::SpecError>(())
-    /// ```
-    #[must_use]
-    pub fn to_spec(&self) -> StackSpec {
-        self.to_spec_with(&[], None)
+/// The stack as a spec (Secret keys only, never values).
+///
+/// ```
+/// use kubefit::{ProcessEnv, Stack, StackSpec};
+/// let stack = Stack::new("shop");
+/// let spec = StackSpec::from_yaml(&StackSpec::from(&stack).to_yaml(), "s.yaml")?;
+/// assert_eq!(spec.to_stack(&ProcessEnv)?, stack);
+/// # Ok::<(), kubefit::SpecError>(())
+/// ```
+impl From<&Stack> for StackSpec {
+    fn from(stack: &Stack) -> Self {
+        StackSpec::from_stack(stack, &[], None)
     }
+}
 
-    /// The stack, its environments and its platform as a spec.
+impl StackSpec {
+    /// The stack, its environments and its platform as a spec (Secret keys only, never
+    /// values). `StackSpec::from(&stack)` is the stack alone.
     ///
     /// ```
-    /// use kubefit::{Environment, Platform, Stack};
-    /// let spec = Stack::new("shop").to_spec_with(&[Environment::new("dev")], Some(&Platform::oci_always_free()));
+    /// use kubefit::{Environment, Platform, Stack, StackSpec};
+    /// let spec = StackSpec::from_stack(&Stack::new("shop"), &[Environment::new("dev")], Some(&Platform::oci_always_free()));
     /// assert!(spec.to_yaml().contains("platform: oci-always-free"));
+    /// assert_eq!(spec.environments().len(), 1);
     /// ```
     #[must_use]
-    pub fn to_spec_with(&self, envs: &[Environment], platform: Option<&Platform>) -> StackSpec {
+    pub fn from_stack(
+        stack: &Stack,
+        envs: &[Environment],
+        platform: Option<&Platform>,
+    ) -> StackSpec {
         let mut spec = StackSpec {
-            namespace: self.namespace.to_string(),
-            metadata: MetaSpec::from_meta(&self.meta),
-            pod_security: self.pod_security.clone(),
+            namespace: stack.namespace.to_string(),
+            metadata: MetaSpec::from_meta(&stack.meta),
+            pod_security: stack.pod_security.clone(),
             config_maps: Vec::new(),
             secrets: Vec::new(),
             persistent_volume_claims: Vec::new(),
@@ -2233,7 +2240,7 @@ impl Stack {
             platform: platform.map(PlatformSpec::from_platform),
             source: None,
         };
-        for o in &self.objects {
+        for o in &stack.objects {
             match o {
                 Object::ConfigMap(c) => spec.config_maps.push(ConfigMapSpec {
                     name: c.name.to_string(),

@@ -515,7 +515,10 @@ pub fn helm_lint_and_template(dir: &Path) -> String {
 /// Writes `stack`'s Helm chart into `dir`, lints and templates it, and asserts the templated
 /// objects equal the stack's emitted ones; returns the template output.
 pub fn helm_round_trip(stack: &Stack, options: &EmitOptions, dir: &Path) -> String {
-    stack.helm_chart(options).unwrap().write_dir(dir).unwrap();
+    kubefit::HelmChart::new(stack, options)
+        .unwrap()
+        .write_dir(dir)
+        .unwrap();
     let templated = helm_lint_and_template(dir);
     let emitted = stack.emit(options).unwrap().to_yaml().unwrap();
     assert_same_objects(
