@@ -246,3 +246,47 @@ fn the_scanner_reads_groups_and_macros_but_not_comments() {
     assert_eq!(exports["Stack"], "model");
     assert_eq!(exports["B"], "fit");
 }
+
+/// Every Rust example in the crate's docs asserts something: an example that only builds a
+/// value (`# let _ = x;`) shows nothing and checks nothing.
+#[test]
+fn every_doc_example_asserts() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut weak = Vec::new();
+    for file in &files {
+        let text = fs::read_to_string(file).expect("a source file");
+        let mut block: Option<(usize, String)> = None;
+        for (n, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            let doc = t
+                .strip_prefix("///")
+                .or_else(|| t.strip_prefix("//!"))
+                .map(str::trim)
+                .or_else(|| t.starts_with("#[doc").then_some(t));
+            let Some(doc) = doc else { continue };
+            if let Some(lang) = doc.strip_prefix("```") {
+                match block.take() {
+                    None if lang.is_empty() || lang == "rust" => {
+                        block = Some((n + 1, String::new()))
+                    }
+                    None => block = Some((n + 1, "assert (not rust)".to_owned())),
+                    Some((start, body)) => {
+                        if !body.contains("assert") || body.contains("# let _ =") {
+                            weak.push(format!("{}:{start}", file.display()));
+                        }
+                    }
+                }
+            } else if let Some((_, body)) = &mut block {
+                body.push_str(doc);
+                body.push('\n');
+            }
+        }
+    }
+    assert!(
+        weak.is_empty(),
+        "doc examples that assert nothing:\n{}",
+        weak.join("\n")
+    );
+}

@@ -33,7 +33,7 @@ impl ImageOverride {
     ///
     /// ```
     /// let i = kubefit::ImageOverride::tag("2.0");
-    /// # let _ = i;
+    /// assert_eq!(i.apply("nginx:1.27"), "nginx:2.0");
     /// ```
     #[must_use]
     pub fn tag(tag: impl Into<String>) -> Self {
@@ -47,7 +47,7 @@ impl ImageOverride {
     ///
     /// ```
     /// let i = kubefit::ImageOverride::digest("sha256:abc");
-    /// # let _ = i;
+    /// assert_eq!(i.apply("nginx:1.27"), "nginx@sha256:abc");
     /// ```
     #[must_use]
     pub fn digest(digest: impl Into<String>) -> Self {
@@ -169,7 +169,9 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("dev").namespace("shop-dev");
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
+    /// assert_eq!(stack.render(&e).namespace().as_str(), "shop-dev");
     /// ```
     #[must_use]
     pub fn namespace(mut self, namespace: impl Into<Name>) -> Self {
@@ -181,7 +183,11 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("dev").label("env", "dev");
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("    env: dev\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -194,7 +200,11 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("prod").replicas("api", 3);
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("  replicas: 3\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn replicas(mut self, workload: impl Into<String>, replicas: i32) -> Self {
@@ -206,7 +216,11 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("prod").image("nginx", kubefit::ImageOverride::tag("1.28"));
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("web", Container::new("web", "nginx:1.27")));
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("image: nginx:1.28\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn image(mut self, name: impl Into<String>, change: ImageOverride) -> Self {
@@ -220,7 +234,11 @@ impl Environment {
     /// ```
     /// use kubefit::{Cpu, Environment, Resources};
     /// let e = Environment::new("prod").resources("api", "api", Resources::new().cpu_request_of(Cpu::millis(500)));
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("cpu: 500m"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn resources(
@@ -239,7 +257,11 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("dev").env_value("api", "api", "LOG_LEVEL", "debug");
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27").env("LOG_LEVEL", "info")));
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("value: debug"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn env_value(
@@ -260,7 +282,14 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("staging").host("web", "shop.example.com", "staging.shop.example.com");
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Ingress, PathType, Service, Stack};
+    /// let api = Deployment::new("api", Container::new("api", "nginx:1.27").port("http", 80));
+    /// let svc = Service::expose(&api);
+    /// let web = Ingress::new("web").route("shop.example.com", "/", PathType::Prefix, &svc, "http");
+    /// let stack = Stack::new("shop").with(api).with(svc).with(web);
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("host: staging.shop.example.com"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn host(
@@ -281,7 +310,14 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("staging").tls_secret("web", "shop-tls", "shop-staging-tls");
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Ingress, PathType, Service, Stack};
+    /// let api = Deployment::new("api", Container::new("api", "nginx:1.27").port("http", 80));
+    /// let svc = Service::expose(&api);
+    /// let web = Ingress::new("web").route("shop.example.com", "/", PathType::Prefix, &svc, "http").tls(["shop.example.com"], "shop-tls");
+    /// let stack = Stack::new("shop").with(api).with(svc).with(web);
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new().allow_errors(true))?.to_yaml()?;
+    /// assert!(yaml.contains("secretName: shop-staging-tls"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn tls_secret(
@@ -301,7 +337,14 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("prod").autoscale("api", 3, 12);
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, HorizontalPodAutoscaler, Stack};
+    /// let api = Deployment::new("api", Container::new("api", "nginx:1.27"));
+    /// let hpa = HorizontalPodAutoscaler::new(&api, 1, 3).cpu_utilization(70);
+    /// let stack = Stack::new("shop").with(api).with(hpa);
+    /// let yaml = stack.render(&e).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("  maxReplicas: 12\n"), "{yaml}");
+    /// assert!(yaml.contains("  minReplicas: 3\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn autoscale(mut self, workload: impl Into<String>, min: i32, max: i32) -> Self {
@@ -313,7 +356,10 @@ impl Environment {
     ///
     /// ```
     /// let e = kubefit::Environment::new("prod").platform(kubefit::Platform::gke_e2_standard_2(3));
-    /// # let _ = e;
+    /// use kubefit::{Container, Deployment, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "nginx:1.27")));
+    /// let report = stack.check_environment(&e);
+    /// assert_eq!(report.fit().map(|f| f.verdict()), Some(kubefit::Verdict::Fits));
     /// ```
     #[must_use]
     pub fn platform(mut self, platform: Platform) -> Self {

@@ -114,7 +114,7 @@ impl Document {
     ///
     /// ```
     /// let m = kubefit::Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
-    /// let _obj = m.documents()[0].object();
+    /// assert!(matches!(m.documents()[0].object(), kubefit::K8sObject::Namespace(_)));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
@@ -154,7 +154,10 @@ impl Document {
 ///
 /// ```
 /// let opts = kubefit::EmitOptions::new().plaintext_secrets(true);
-/// # let _ = opts;
+/// let stack = kubefit::Stack::new("shop").with(kubefit::Secret::new("db").entry("password", kubefit::SecretValue::new("pw")));
+/// let m = stack.emit(&opts)?;
+/// assert_eq!(m.documents()[1].kind(), "Secret");
+/// # Ok::<(), kubefit::EmitError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmitOptions {
@@ -171,7 +174,11 @@ impl EmitOptions {
     ///
     /// ```
     /// let opts = kubefit::EmitOptions::new();
-    /// # let _ = opts;
+    /// let stack = kubefit::Stack::new("shop").with(kubefit::Secret::new("db").entry("password", kubefit::SecretValue::new("pw")));
+    /// let m = stack.emit(&opts)?;
+    /// assert_eq!(m.withheld_secrets(), ["db"]);
+    /// assert_eq!(m.documents().len(), 1);
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn new() -> Self {
@@ -183,7 +190,9 @@ impl EmitOptions {
     ///
     /// ```
     /// let opts = kubefit::EmitOptions::new().plaintext_secrets(true);
-    /// # let _ = opts;
+    /// let stack = kubefit::Stack::new("shop").with(kubefit::Secret::new("db").entry("password", kubefit::SecretValue::new("pw")));
+    /// assert!(stack.emit(&opts)?.to_yaml()?.contains("kind: Secret"));
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn plaintext_secrets(mut self, yes: bool) -> Self {
@@ -198,7 +207,11 @@ impl EmitOptions {
     /// ```
     /// let id = kubefit::AgeIdentity::generate();
     /// let opts = kubefit::EmitOptions::new().encrypt_secrets(kubefit::SopsConfig::new([id.recipient()]));
-    /// # let _ = opts;
+    /// let stack = kubefit::Stack::new("shop").with(kubefit::Secret::new("db").entry("password", kubefit::SecretValue::new("pw")));
+    /// let m = stack.emit(&opts)?;
+    /// assert!(m.extra_files().iter().any(|(p, _)| p == "secrets/db.sops.yaml"));
+    /// assert!(!m.to_yaml()?.contains("kind: Secret"));
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[cfg(feature = "sops")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sops")))]
@@ -217,7 +230,7 @@ impl EmitOptions {
     /// let report = stack.check();
     /// assert!(!report.has_errors());
     /// let m = stack.emit(&EmitOptions::new().skip_check(true))?;
-    /// # let _ = m;
+    /// assert_eq!(m.documents().len(), 1);
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
@@ -315,7 +328,10 @@ impl EmitOptions {
     ///
     /// ```
     /// let opts = kubefit::EmitOptions::new().allow_errors(true);
-    /// # let _ = opts;
+    /// let bad = kubefit::Stack::new("Bad_Name");
+    /// assert!(bad.emit(&kubefit::EmitOptions::new()).is_err());
+    /// assert!(bad.emit(&opts)?.report().has_errors());
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn allow_errors(mut self, yes: bool) -> Self {
@@ -749,7 +765,8 @@ impl Stack {
     /// ```
     /// use kubefit::{EmitOptions, Stack};
     /// let m = Stack::new("shop").emit(&EmitOptions::new())?;
-    /// println!("{}", m.to_yaml()?);
+    /// assert!(m.to_yaml()?.starts_with("---\napiVersion: v1\nkind: Namespace\n"));
+    /// assert!(Stack::new("Bad_Name").emit(&EmitOptions::new()).is_err());
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {

@@ -42,7 +42,7 @@ impl AgeIdentity {
     ///
     /// ```
     /// let id = kubefit::AgeIdentity::generate();
-    /// # let _ = id;
+    /// assert!(id.recipient().starts_with("age1"));
     /// ```
     #[must_use]
     pub fn generate() -> Self {

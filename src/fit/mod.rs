@@ -126,7 +126,15 @@ pub struct Placement {
 /// Per-workload figures for the report.
 ///
 /// ```
-/// # let _ = std::mem::size_of::<kubefit::WorkloadUsage>();
+/// use kubefit::{Container, Cpu, Deployment, Memory, Platform, Resources, Stack};
+/// let api = Deployment::new("api", Container::new("api", "nginx:1.27")
+///     .resources(Resources::new().requests(Cpu::millis(500), Memory::mebibytes(256)))).replicas(2);
+/// let fit = Stack::new("shop").with(api).fit(&Platform::oci_always_free());
+/// let w = &fit.workloads()[0];
+/// assert_eq!(w.object, "deployment/api");
+/// assert_eq!(w.pod_requests.cpu, Cpu::millis(500));
+/// // Peak: 2 replicas + 1 surge pod.
+/// assert_eq!(w.peak_requests.cpu, Cpu::millis(1500));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -150,7 +158,10 @@ pub struct WorkloadUsage {
 /// Storage and load balancers against the platform's caps.
 ///
 /// ```
-/// # let _ = std::mem::size_of::<kubefit::Allowances>();
+/// use kubefit::{PersistentVolumeClaim, Platform, Stack, Storage};
+/// let stack = Stack::new("shop").with(PersistentVolumeClaim::new("data", Storage::gibibytes(20)));
+/// let a = stack.fit(&Platform::oci_always_free()).allowances().clone();
+/// assert_eq!(a.claimed_storage, Storage::gibibytes(20));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

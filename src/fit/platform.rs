@@ -253,7 +253,7 @@ impl NodePool {
     /// ```
     /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
     ///     .ephemeral_storage(kubefit::Memory::gibibytes(30));
-    /// # let _ = p;
+    /// assert_eq!(p.ephemeral_storage_capacity(), Some(kubefit::Memory::gibibytes(30)));
     /// ```
     #[must_use]
     pub fn ephemeral_storage(mut self, size: Memory) -> Self {
@@ -277,7 +277,7 @@ impl NodePool {
     ///
     /// ```
     /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1)).arch("arm64");
-    /// # let _ = p;
+    /// assert_eq!(p.architecture(), "arm64");
     /// ```
     #[must_use]
     pub fn arch(mut self, arch: impl Into<String>) -> Self {
@@ -290,7 +290,7 @@ impl NodePool {
     /// ```
     /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
     ///     .boot_volume(kubefit::Storage::gigabytes(50));
-    /// # let _ = p;
+    /// assert_eq!(p.boot_volume_size(), Some(kubefit::Storage::gigabytes(50)));
     /// ```
     #[must_use]
     pub fn boot_volume(mut self, size: Storage) -> Self {
@@ -303,7 +303,7 @@ impl NodePool {
     /// ```
     /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1))
     ///     .reserved(kubefit::Reserved::none());
-    /// # let _ = p;
+    /// assert_eq!(p.allocatable_cpu(), kubefit::Cpu::cores(1));
     /// ```
     #[must_use]
     pub fn reserved(mut self, reserved: Reserved) -> Self {
@@ -316,7 +316,7 @@ impl NodePool {
     /// ```
     /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(6))
     ///     .tenancy_pool("A1");
-    /// # let _ = p;
+    /// assert_eq!(p.tenancy(), Some("A1"));
     /// ```
     #[must_use]
     pub fn tenancy_pool(mut self, pool: impl Into<String>) -> Self {
@@ -469,7 +469,8 @@ impl NodePool {
 /// let dns = AddOn::once("coredns", Cpu::millis(100), Memory::mebibytes(70));
 /// let exporter = AddOn::per_node("node-exporter", Cpu::millis(10), Memory::mebibytes(32));
 /// assert!(exporter.is_per_node());
-/// # let _ = dns;
+/// assert!(!dns.is_per_node());
+/// assert_eq!((dns.cpu(), dns.memory()), (Cpu::millis(100), Memory::mebibytes(70)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -1192,7 +1193,7 @@ impl Platform {
     ///
     /// ```
     /// let p = kubefit::Platform::new("x", "y", "z").idle_reclamation(true);
-    /// # let _ = p;
+    /// assert!(p.reclaims_idle());
     /// ```
     #[must_use]
     pub fn idle_reclamation(mut self, yes: bool) -> Self {
@@ -1204,7 +1205,7 @@ impl Platform {
     ///
     /// ```
     /// let p = kubefit::Platform::new("x", "y", "z").overcommit_warning_percent(150);
-    /// # let _ = p;
+    /// assert_eq!(p.overcommit_threshold(), 150);
     /// ```
     #[must_use]
     pub fn overcommit_warning_percent(mut self, percent: u32) -> Self {

@@ -72,7 +72,9 @@ impl HorizontalPodAutoscaler {
     /// # use kubefit::{Container, Deployment, HorizontalPodAutoscaler};
     /// # let api = Deployment::new("api", Container::new("api", "nginx:1.27"));
     /// let hpa = HorizontalPodAutoscaler::new(&api, 1, 3).cpu_utilization(80);
-    /// # let _ = hpa;
+    /// let k = serde_json::to_value(hpa.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["metrics"][0]["resource"]["name"], "cpu");
+    /// assert_eq!(k["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 80);
     /// ```
     #[must_use]
     pub fn cpu_utilization(mut self, percent: i32) -> Self {
@@ -86,7 +88,8 @@ impl HorizontalPodAutoscaler {
     /// # use kubefit::{Container, Deployment, HorizontalPodAutoscaler};
     /// # let api = Deployment::new("api", Container::new("api", "nginx:1.27"));
     /// let hpa = HorizontalPodAutoscaler::new(&api, 1, 3).memory_utilization(80);
-    /// # let _ = hpa;
+    /// let k = serde_json::to_value(hpa.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["metrics"][0]["resource"]["name"], "memory");
     /// ```
     #[must_use]
     pub fn memory_utilization(mut self, percent: i32) -> Self {

@@ -198,7 +198,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").image_pull_policy("Always");
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().image_pull_policy.as_deref(), Some("Always"));
     /// ```
     #[must_use]
     pub fn image_pull_policy(mut self, policy: impl Into<String>) -> Self {
@@ -210,7 +210,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("job", "busybox:1.36").command(["sh", "-c"]);
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().command.unwrap(), ["sh", "-c"]);
     /// ```
     #[must_use]
     pub fn command<I, S>(mut self, command: I) -> Self
@@ -226,7 +226,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("job", "busybox:1.36").args(["echo", "hi"]);
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().args.unwrap(), ["echo", "hi"]);
     /// ```
     #[must_use]
     pub fn args<I, S>(mut self, args: I) -> Self
@@ -242,7 +242,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("job", "busybox:1.36").working_dir("/app");
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().working_dir.as_deref(), Some("/app"));
     /// ```
     #[must_use]
     pub fn working_dir(mut self, dir: impl Into<String>) -> Self {
@@ -254,7 +254,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 8080);
-    /// # let _ = c;
+    /// let p = &c.to_k8s().ports.unwrap()[0];
+    /// assert_eq!((p.name.as_deref(), p.container_port, p.protocol.as_deref()), (Some("http"), 8080, Some("TCP")));
     /// ```
     #[must_use]
     pub fn port(mut self, name: impl Into<String>, number: u16) -> Self {
@@ -273,7 +274,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("dns", "coredns/coredns:1.11.3").udp_port("dns", 5353);
-    /// # let _ = c;
+    /// let p = &c.to_k8s().ports.unwrap()[0];
+    /// assert_eq!((p.container_port, p.protocol.as_deref()), (5353, Some("UDP")));
     /// ```
     #[must_use]
     pub fn udp_port(mut self, name: impl Into<String>, number: u16) -> Self {
@@ -293,7 +295,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").env("MODE", "on");
-    /// # let _ = c;
+    /// let e = &c.to_k8s().env.unwrap()[0];
+    /// assert_eq!((e.name.as_str(), e.value.as_deref()), ("MODE", Some("on")));
     /// ```
     #[must_use]
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -313,7 +316,9 @@ impl Container {
     /// use kubefit::{ConfigMap, Container};
     /// let cm = ConfigMap::new("cfg").entry("url", "http://x");
     /// let c = Container::new("web", "nginx:1.27").env_from_config_map_key("URL", &cm, "url");
-    /// # let _ = c;
+    /// let e = &c.to_k8s().env.unwrap()[0];
+    /// let r = e.value_from.as_ref().unwrap().config_map_key_ref.as_ref().unwrap();
+    /// assert_eq!((r.name.as_str(), r.key.as_str()), ("cfg", "url"));
     /// ```
     #[must_use]
     pub fn env_from_config_map_key(
@@ -341,7 +346,9 @@ impl Container {
     /// use kubefit::{Container, Secret, SecretValue};
     /// let s = Secret::new("db").entry("password", SecretValue::new("pw"));
     /// let c = Container::new("web", "nginx:1.27").env_from_secret_key("DB_PASSWORD", &s, "password");
-    /// # let _ = c;
+    /// let e = &c.to_k8s().env.unwrap()[0];
+    /// let r = e.value_from.as_ref().unwrap().secret_key_ref.as_ref().unwrap();
+    /// assert_eq!((r.name.as_str(), r.key.as_str()), ("db", "password"));
     /// ```
     #[must_use]
     pub fn env_from_secret_key(
@@ -367,7 +374,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").env_from_field("POD_IP", "status.podIP");
-    /// # let _ = c;
+    /// let e = &c.to_k8s().env.unwrap()[0];
+    /// assert_eq!(e.value_from.as_ref().unwrap().field_ref.as_ref().unwrap().field_path, "status.podIP");
     /// ```
     #[must_use]
     pub fn env_from_field(
@@ -391,7 +399,8 @@ impl Container {
     /// use kubefit::{ConfigMap, Container};
     /// let cm = ConfigMap::new("cfg");
     /// let c = Container::new("web", "nginx:1.27").env_from_config_map(&cm);
-    /// # let _ = c;
+    /// let f = &c.to_k8s().env_from.unwrap()[0];
+    /// assert_eq!(f.config_map_ref.as_ref().unwrap().name, "cfg");
     /// ```
     #[must_use]
     pub fn env_from_config_map(mut self, config_map: &ConfigMap) -> Self {
@@ -408,7 +417,8 @@ impl Container {
     /// use kubefit::{Container, Secret};
     /// let s = Secret::new("creds");
     /// let c = Container::new("web", "nginx:1.27").env_from_secret(&s);
-    /// # let _ = c;
+    /// let f = &c.to_k8s().env_from.unwrap()[0];
+    /// assert_eq!(f.secret_ref.as_ref().unwrap().name, "creds");
     /// ```
     #[must_use]
     pub fn env_from_secret(mut self, secret: &Secret) -> Self {
@@ -422,7 +432,9 @@ impl Container {
     /// use kubefit::{Container, Cpu, Memory, Resources};
     /// let c = Container::new("web", "nginx:1.27")
     ///     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64)));
-    /// # let _ = c;
+    /// let r = c.to_k8s().resources.unwrap().requests.unwrap();
+    /// assert_eq!(r["cpu"].0, "100m");
+    /// assert_eq!(r["memory"].0, "64Mi");
     /// ```
     #[must_use]
     pub fn resources(mut self, resources: Resources) -> Self {
@@ -435,7 +447,7 @@ impl Container {
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
     ///     .liveness(kubefit::Probe::http("/", "http"));
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().liveness_probe.unwrap().http_get.unwrap().path.as_deref(), Some("/"));
     /// ```
     #[must_use]
     pub fn liveness(mut self, probe: Probe) -> Self {
@@ -448,7 +460,7 @@ impl Container {
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
     ///     .readiness(kubefit::Probe::http("/", "http"));
-    /// # let _ = c;
+    /// assert!(c.to_k8s().readiness_probe.unwrap().http_get.is_some());
     /// ```
     #[must_use]
     pub fn readiness(mut self, probe: Probe) -> Self {
@@ -461,7 +473,7 @@ impl Container {
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").port("http", 80)
     ///     .startup(kubefit::Probe::http("/", "http").failure_threshold(30));
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().startup_probe.unwrap().failure_threshold, Some(30));
     /// ```
     #[must_use]
     pub fn startup(mut self, probe: Probe) -> Self {
@@ -473,7 +485,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").mount("tmp", "/tmp");
-    /// # let _ = c;
+    /// let m = &c.to_k8s().volume_mounts.unwrap()[0];
+    /// assert_eq!((m.name.as_str(), m.mount_path.as_str(), m.read_only), ("tmp", "/tmp", None));
     /// ```
     #[must_use]
     pub fn mount(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
@@ -493,7 +506,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").mount_read_only("config", "/etc/app");
-    /// # let _ = c;
+    /// let m = &c.to_k8s().volume_mounts.unwrap()[0];
+    /// assert_eq!((m.mount_path.as_str(), m.read_only), ("/etc/app", Some(true)));
     /// ```
     #[must_use]
     pub fn mount_read_only(mut self, volume: impl Into<String>, path: impl Into<String>) -> Self {
@@ -514,7 +528,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("db", "postgres:16").run_as_user(70);
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().security_context.unwrap().run_as_user, Some(70));
     /// ```
     #[must_use]
     pub fn run_as_user(mut self, uid: i64) -> Self {
@@ -526,7 +540,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("legacy", "legacy:1").writable_root_filesystem();
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().security_context.unwrap().read_only_root_filesystem, Some(false));
     /// ```
     #[must_use]
     pub fn writable_root_filesystem(mut self) -> Self {
@@ -538,7 +552,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("legacy", "legacy:1").allow_privilege_escalation();
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().security_context.unwrap().allow_privilege_escalation, Some(true));
     /// ```
     #[must_use]
     pub fn allow_privilege_escalation(mut self) -> Self {
@@ -550,7 +564,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("agent", "agent:1").privileged();
-    /// # let _ = c;
+    /// assert_eq!(c.to_k8s().security_context.unwrap().privileged, Some(true));
     /// ```
     #[must_use]
     pub fn privileged(mut self) -> Self {
@@ -562,7 +576,9 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27").add_capability("NET_BIND_SERVICE");
-    /// # let _ = c;
+    /// let caps = c.to_k8s().security_context.unwrap().capabilities.unwrap();
+    /// assert_eq!(caps.add.unwrap(), ["NET_BIND_SERVICE"]);
+    /// assert_eq!(caps.drop.unwrap(), ["ALL"]);
     /// ```
     #[must_use]
     pub fn add_capability(mut self, capability: impl Into<String>) -> Self {
@@ -574,7 +590,8 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("legacy", "legacy:1").keep_default_capabilities();
-    /// # let _ = c;
+    /// let caps = c.to_k8s().security_context.unwrap().capabilities;
+    /// assert!(caps.and_then(|c| c.drop).is_none());
     /// ```
     #[must_use]
     pub fn keep_default_capabilities(mut self) -> Self {
@@ -582,7 +599,22 @@ impl Container {
         self
     }
 
-    pub(crate) fn to_k8s(&self, sidecar: bool) -> K8sContainer {
+    /// Lowers to the k8s-openapi type, as an app or init container (what a Deployment's
+    /// pods get), e.g. to reuse it inside an object kubefit has no builder for.
+    ///
+    /// ```
+    /// let k = kubefit::Container::new("web", "nginx:1.27").port("http", 8080).to_k8s();
+    /// assert_eq!(k.image.as_deref(), Some("nginx:1.27"));
+    /// assert_eq!(k.ports.unwrap()[0].container_port, 8080);
+    /// assert_eq!(k.security_context.unwrap().run_as_user, Some(kubefit::DEFAULT_UID));
+    /// ```
+    #[must_use]
+    pub fn to_k8s(&self) -> K8sContainer {
+        self.lower(false)
+    }
+
+    /// Lowers to the k8s-openapi type; a sidecar gets `restartPolicy: Always`.
+    pub(crate) fn lower(&self, sidecar: bool) -> K8sContainer {
         let non_empty = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
         K8sContainer {
             name: self.name.clone(),

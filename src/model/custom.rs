@@ -66,7 +66,7 @@ impl CustomObject {
     /// ```
     /// let o = kubefit::CustomObject::new("example.com/v1", "Widget", "w")
     ///     .spec(&serde_json::json!({"size": 3}));
-    /// # let _ = o;
+    /// assert_eq!(o.to_value("shop")["spec"]["size"], 3);
     /// ```
     #[must_use]
     pub fn spec<T: Serialize + ?Sized>(self, spec: &T) -> Self {
@@ -77,7 +77,7 @@ impl CustomObject {
     ///
     /// ```
     /// let o = kubefit::CustomObject::new("example.com/v1", "Widget", "w").field("data", &[1, 2]);
-    /// # let _ = o;
+    /// assert_eq!(o.to_value("shop")["data"], serde_json::json!([1, 2]));
     /// ```
     #[must_use]
     pub fn field<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Self {
@@ -96,7 +96,7 @@ impl CustomObject {
     ///
     /// ```
     /// let o = kubefit::CustomObject::new("cert-manager.io/v1", "ClusterIssuer", "le").cluster_scoped();
-    /// # let _ = o;
+    /// assert!(o.to_value("shop")["metadata"].get("namespace").is_none());
     /// ```
     #[must_use]
     pub fn cluster_scoped(mut self) -> Self {

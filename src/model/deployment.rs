@@ -117,7 +117,8 @@ impl Deployment {
     /// use kubefit::{Container, Deployment, IntOrPercent};
     /// let d = Deployment::new("api", Container::new("api", "nginx:1.27"))
     ///     .rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(0));
-    /// # let _ = d;
+    /// let k = serde_json::to_value(d.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["strategy"]["rollingUpdate"], serde_json::json!({"maxSurge": 1, "maxUnavailable": 0}));
     /// ```
     #[must_use]
     pub fn rolling_update(
@@ -136,7 +137,8 @@ impl Deployment {
     ///
     /// ```
     /// let d = kubefit::Deployment::new("api", kubefit::Container::new("api", "nginx:1.27")).recreate();
-    /// # let _ = d;
+    /// let k = serde_json::to_value(d.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["strategy"], serde_json::json!({"type": "Recreate"}));
     /// ```
     #[must_use]
     pub fn recreate(mut self) -> Self {

@@ -31,7 +31,8 @@ impl PodDisruptionBudget {
     /// ```
     /// # use kubefit::{Container, Deployment, PodDisruptionBudget};
     /// let pdb = PodDisruptionBudget::new(&Deployment::new("api", Container::new("api", "nginx:1.27")));
-    /// # let _ = pdb;
+    /// let spec = pdb.to_k8s("shop").spec.unwrap();
+    /// assert_eq!(spec.selector.unwrap().match_labels.unwrap()["app.kubernetes.io/name"], "api");
     /// ```
     #[must_use]
     pub fn new(workload: impl Into<WorkloadRef>) -> Self {
@@ -63,7 +64,8 @@ impl PodDisruptionBudget {
     /// # use kubefit::{Container, Deployment, IntOrPercent, PodDisruptionBudget};
     /// let pdb = PodDisruptionBudget::new(&Deployment::new("api", Container::new("api", "nginx:1.27")))
     ///     .min_available(IntOrPercent::Percent(50));
-    /// # let _ = pdb;
+    /// let spec = pdb.to_k8s("shop").spec.unwrap();
+    /// assert_eq!(spec.min_available, Some(kubefit::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("50%".into())));
     /// ```
     #[must_use]
     pub fn min_available(mut self, n: IntOrPercent) -> Self {
@@ -78,7 +80,8 @@ impl PodDisruptionBudget {
     /// # use kubefit::{Container, Deployment, IntOrPercent, PodDisruptionBudget};
     /// let pdb = PodDisruptionBudget::new(&Deployment::new("api", Container::new("api", "nginx:1.27")))
     ///     .max_unavailable(IntOrPercent::Count(1));
-    /// # let _ = pdb;
+    /// let spec = pdb.to_k8s("shop").spec.unwrap();
+    /// assert_eq!(spec.max_unavailable, Some(kubefit::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(1)));
     /// ```
     #[must_use]
     pub fn max_unavailable(mut self, n: IntOrPercent) -> Self {

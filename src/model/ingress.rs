@@ -114,7 +114,7 @@ impl Ingress {
     ///
     /// ```
     /// let ing = kubefit::Ingress::new("web").class("traefik");
-    /// # let _ = ing;
+    /// assert_eq!(ing.to_k8s("shop").spec.unwrap().ingress_class_name.as_deref(), Some("traefik"));
     /// ```
     #[must_use]
     pub fn class(mut self, class: impl Into<String>) -> Self {
@@ -128,7 +128,10 @@ impl Ingress {
     /// use kubefit::{Ingress, PathType, Service};
     /// let api = Service::new("api").port("http", 80, 8080);
     /// let ing = Ingress::new("web").route("", "/api", PathType::Prefix, &api, "http");
-    /// # let _ = ing;
+    /// let rule = &ing.to_k8s("shop").spec.unwrap().rules.unwrap()[0];
+    /// let path = &rule.http.as_ref().unwrap().paths[0];
+    /// assert_eq!(path.path.as_deref(), Some("/api"));
+    /// assert_eq!(path.backend.service.as_ref().unwrap().name, "api");
     /// ```
     #[must_use]
     pub fn route(
@@ -156,7 +159,9 @@ impl Ingress {
     ///
     /// ```
     /// let ing = kubefit::Ingress::new("web").tls(["a.example.com"], "a-tls");
-    /// # let _ = ing;
+    /// let tls = &ing.to_k8s("shop").spec.unwrap().tls.unwrap()[0];
+    /// assert_eq!(tls.secret_name.as_deref(), Some("a-tls"));
+    /// assert_eq!(tls.hosts.as_deref(), Some(&["a.example.com".to_owned()][..]));
     /// ```
     #[must_use]
     pub fn tls<I, S>(mut self, hosts: I, secret_name: impl Into<Name>) -> Self

@@ -36,7 +36,7 @@ impl LimitRange {
     ///
     /// ```
     /// let l = kubefit::LimitRange::new("defaults");
-    /// # let _ = l;
+    /// assert!(l.to_k8s("shop").spec.unwrap().limits[0].default.is_none());
     /// ```
     #[must_use]
     pub fn new(name: impl Into<Name>) -> Self {
@@ -63,7 +63,8 @@ impl LimitRange {
     ///
     /// ```
     /// let l = kubefit::LimitRange::new("l").default_request(kubefit::Cpu::millis(50), kubefit::Memory::mebibytes(64));
-    /// # let _ = l;
+    /// let item = &l.to_k8s("shop").spec.unwrap().limits[0];
+    /// assert_eq!(item.default_request.as_ref().unwrap()["cpu"].0, "50m");
     /// ```
     #[must_use]
     pub fn default_request(mut self, cpu: Cpu, memory: Memory) -> Self {
@@ -75,7 +76,8 @@ impl LimitRange {
     ///
     /// ```
     /// let l = kubefit::LimitRange::new("l").default_limit(kubefit::Cpu::millis(250), kubefit::Memory::mebibytes(256));
-    /// # let _ = l;
+    /// let item = &l.to_k8s("shop").spec.unwrap().limits[0];
+    /// assert_eq!(item.default.as_ref().unwrap()["memory"].0, "256Mi");
     /// ```
     #[must_use]
     pub fn default_limit(mut self, cpu: Cpu, memory: Memory) -> Self {
@@ -87,7 +89,8 @@ impl LimitRange {
     ///
     /// ```
     /// let l = kubefit::LimitRange::new("l").max(kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(4));
-    /// # let _ = l;
+    /// let item = &l.to_k8s("shop").spec.unwrap().limits[0];
+    /// assert_eq!(item.max.as_ref().unwrap()["cpu"].0, "1");
     /// ```
     #[must_use]
     pub fn max(mut self, cpu: Cpu, memory: Memory) -> Self {

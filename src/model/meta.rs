@@ -115,7 +115,9 @@ macro_rules! meta_setters {
             ///
             /// ```
             #[doc = concat!("let x = ", $example, ".label(\"team\", \"payments\");")]
-            /// # let _ = x;
+            /// let yaml = kubefit::Stack::new("shop").with(x).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("    team: payments\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -127,7 +129,9 @@ macro_rules! meta_setters {
             ///
             /// ```
             #[doc = concat!("let x = ", $example, ".annotation(\"example.com/owner\", \"ops\");")]
-            /// # let _ = x;
+            /// let yaml = kubefit::Stack::new("shop").with(x).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("    example.com/owner: ops\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -141,7 +145,8 @@ macro_rules! meta_setters {
             ///
             /// ```
             #[doc = concat!("let x = ", $example, ".suppress(\"pdb-missing\", \"single-replica by design\");")]
-            /// # let _ = x;
+            /// let report = kubefit::Stack::new("shop").with(x).check();
+            /// assert!(report.with_id("pdb-missing").all(|d| d.suppressed.is_some()));
             /// ```
             #[must_use]
             pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {

@@ -39,7 +39,10 @@ pub(crate) enum PolicyRule {
 /// let from_ingress = NetworkPolicy::allow_from_namespace("ingress-nginx").to(&web);
 /// let web_to_api = NetworkPolicy::allow(&web, &api, "http");
 /// assert_eq!(web_to_api.name().as_str(), "allow-web-to-api");
-/// # let _ = (deny, from_ingress);
+/// let spec = deny.to_k8s("shop").spec.unwrap();
+/// assert_eq!(spec.policy_types.unwrap(), ["Ingress"]);
+/// let from = &from_ingress.to_k8s("shop").spec.unwrap().ingress.unwrap()[0].from.clone().unwrap()[0];
+/// assert_eq!(from.namespace_selector.as_ref().unwrap().match_labels.as_ref().unwrap()["kubernetes.io/metadata.name"], "ingress-nginx");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkPolicy {
@@ -93,7 +96,10 @@ impl NetworkPolicy {
     /// let a = Deployment::new("a", Container::new("a", "nginx:1.27"));
     /// let b = Deployment::new("b", Container::new("b", "nginx:1.27").port("http", 80));
     /// let p = NetworkPolicy::allow(&a, &b, "http");
-    /// # let _ = p;
+    /// let spec = p.to_k8s("shop").spec.unwrap();
+    /// assert_eq!(spec.pod_selector.unwrap().match_labels.unwrap()["app.kubernetes.io/name"], "b");
+    /// let rule = &spec.ingress.unwrap()[0];
+    /// assert_eq!(rule.from.as_ref().unwrap()[0].pod_selector.as_ref().unwrap().match_labels.as_ref().unwrap()["app.kubernetes.io/name"], "a");
     /// ```
     #[must_use]
     pub fn allow(

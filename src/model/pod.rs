@@ -118,8 +118,8 @@ impl PodTemplate {
 
     pub(crate) fn to_k8s(&self, workload: &Name) -> PodTemplateSpec {
         let selector = self.selector(workload);
-        let mut init: Vec<_> = self.sidecars.iter().map(|c| c.to_k8s(true)).collect();
-        init.extend(self.init_containers.iter().map(|c| c.to_k8s(false)));
+        let mut init: Vec<_> = self.sidecars.iter().map(|c| c.lower(true)).collect();
+        init.extend(self.init_containers.iter().map(|c| c.lower(false)));
         let affinity = self.one_per_node.then(|| Affinity {
             pod_anti_affinity: Some(PodAntiAffinity {
                 required_during_scheduling_ignored_during_execution: Some(vec![PodAffinityTerm {
@@ -141,7 +141,7 @@ impl PodTemplate {
                 ..Default::default()
             }),
             spec: Some(PodSpec {
-                containers: self.containers.iter().map(|c| c.to_k8s(false)).collect(),
+                containers: self.containers.iter().map(|c| c.lower(false)).collect(),
                 init_containers: (!init.is_empty()).then_some(init),
                 volumes: (!self.volumes.is_empty())
                     .then(|| self.volumes.iter().map(Volume::to_k8s).collect()),
@@ -177,7 +177,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".container(kubefit::Container::new(\"log\", \"busybox:1.36\"));")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("      - image: busybox:1.36\n        name: log\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn container(mut self, container: $crate::Container) -> Self {
@@ -189,7 +191,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".init_container(kubefit::Container::new(\"migrate\", \"busybox:1.36\"));")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("initContainers:\n      - image: busybox:1.36\n        name: migrate\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn init_container(mut self, container: $crate::Container) -> Self {
@@ -202,7 +206,10 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".sidecar(kubefit::Container::new(\"proxy\", \"envoyproxy/envoy:v1.31.0\"));")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("initContainers:\n      - image: envoyproxy/envoy:v1.31.0\n        name: proxy\n"), "{yaml}");
+            /// assert!(yaml.contains("restartPolicy: Always"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn sidecar(mut self, container: $crate::Container) -> Self {
@@ -214,7 +221,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".volume(kubefit::Volume::empty_dir(\"tmp\"));")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("volumes:\n      - emptyDir: {}\n        name: tmp\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn volume(mut self, volume: $crate::Volume) -> Self {
@@ -226,7 +235,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".pod_label(\"tier\", \"backend\");")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("        tier: backend\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn pod_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -238,7 +249,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".pod_annotation(\"prometheus.io/scrape\", \"true\");")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("        prometheus.io/scrape: \"true\"\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn pod_annotation(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -252,7 +265,10 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".selector_label(\"tier\", \"web\").pod_label(\"tier\", \"web\");")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("    matchLabels:\n      tier: web\n"), "{yaml}");
+            /// assert!(yaml.contains("        tier: web\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn selector_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -267,7 +283,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let sa = kubefit::ServiceAccount::new(\"api\");\nlet w = ", $example, ".service_account(&sa);")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("serviceAccountName: api\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn service_account(mut self, account: &$crate::ServiceAccount) -> Self {
@@ -279,7 +297,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".automount_service_account_token();")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("automountServiceAccountToken: true\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn automount_service_account_token(mut self) -> Self {
@@ -293,7 +313,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".pod_run_as_user(70);")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("runAsUser: 70\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn pod_run_as_user(mut self, uid: i64) -> Self {
@@ -305,7 +327,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".host_network();")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("hostNetwork: true\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn host_network(mut self) -> Self {
@@ -318,7 +342,10 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".one_replica_per_node();")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("podAntiAffinity:"), "{yaml}");
+            /// assert!(yaml.contains("topologyKey: kubernetes.io/hostname"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn one_replica_per_node(mut self) -> Self {
@@ -330,7 +357,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".seccomp_unconfined();")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(!yaml.contains("seccompProfile"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn seccomp_unconfined(mut self) -> Self {
@@ -342,7 +371,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".node_selector(\"kubernetes.io/arch\", \"arm64\");")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("nodeSelector:\n        kubernetes.io/arch: arm64\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn node_selector(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -354,7 +385,9 @@ macro_rules! pod_setters {
             ///
             /// ```
             #[doc = concat!("let w = ", $example, ".termination_grace_period_seconds(60);")]
-            /// # let _ = w;
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("terminationGracePeriodSeconds: 60\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
             /// ```
             #[must_use]
             pub fn termination_grace_period_seconds(mut self, seconds: i64) -> Self {

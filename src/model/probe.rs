@@ -26,7 +26,10 @@ pub(crate) enum ProbeAction {
 /// let live = Probe::tcp(5432).initial_delay_seconds(10);
 /// let exec = Probe::exec(["pg_isready", "-U", "app"]);
 /// let grpc = Probe::grpc(9090);
-/// # let _ = (ready, live, exec, grpc);
+/// assert_eq!(ready.to_k8s().period_seconds, Some(5));
+/// assert_eq!(live.to_k8s().initial_delay_seconds, Some(10));
+/// assert_eq!(exec.to_k8s().exec.unwrap().command.unwrap()[0], "pg_isready");
+/// assert_eq!(grpc.to_k8s().grpc.unwrap().port, 9090);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Probe {
@@ -54,7 +57,9 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::http("/ready", 8080);
-    /// # let _ = p;
+    /// let h = p.to_k8s().http_get.unwrap();
+    /// assert_eq!(h.path.as_deref(), Some("/ready"));
+    /// assert_eq!(h.port, kubefit::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(8080));
     /// ```
     #[must_use]
     pub fn http(path: impl Into<String>, port: impl Into<PortRef>) -> Self {
@@ -68,7 +73,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::tcp("redis");
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().tcp_socket.unwrap().port, kubefit::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("redis".into()));
     /// ```
     #[must_use]
     pub fn tcp(port: impl Into<PortRef>) -> Self {
@@ -79,7 +84,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::exec(["redis-cli", "ping"]);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().exec.unwrap().command.unwrap(), ["redis-cli", "ping"]);
     /// ```
     #[must_use]
     pub fn exec<I, S>(command: I) -> Self
@@ -96,7 +101,8 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::grpc(9090).grpc_service("liveness");
-    /// # let _ = p;
+    /// let g = p.to_k8s().grpc.unwrap();
+    /// assert_eq!((g.port, g.service.as_deref()), (9090, Some("liveness")));
     /// ```
     #[must_use]
     pub fn grpc(port: u16) -> Self {
@@ -110,7 +116,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::grpc(9090).grpc_service("ready");
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().grpc.unwrap().service.as_deref(), Some("ready"));
     /// ```
     #[must_use]
     pub fn grpc_service(mut self, name: impl Into<String>) -> Self {
@@ -124,7 +130,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::tcp(80).initial_delay_seconds(15);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().initial_delay_seconds, Some(15));
     /// ```
     #[must_use]
     pub fn initial_delay_seconds(mut self, s: i32) -> Self {
@@ -136,7 +142,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::tcp(80).period_seconds(10);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().period_seconds, Some(10));
     /// ```
     #[must_use]
     pub fn period_seconds(mut self, s: i32) -> Self {
@@ -148,7 +154,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::tcp(80).timeout_seconds(2);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().timeout_seconds, Some(2));
     /// ```
     #[must_use]
     pub fn timeout_seconds(mut self, s: i32) -> Self {
@@ -160,7 +166,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::tcp(80).failure_threshold(30);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().failure_threshold, Some(30));
     /// ```
     #[must_use]
     pub fn failure_threshold(mut self, n: i32) -> Self {
@@ -172,7 +178,7 @@ impl Probe {
     ///
     /// ```
     /// let p = kubefit::Probe::http("/", 80).success_threshold(1);
-    /// # let _ = p;
+    /// assert_eq!(p.to_k8s().success_threshold, Some(1));
     /// ```
     #[must_use]
     pub fn success_threshold(mut self, n: i32) -> Self {
@@ -188,7 +194,15 @@ impl Probe {
         }
     }
 
-    pub(crate) fn to_k8s(&self) -> K8sProbe {
+    /// Lowers to the k8s-openapi type.
+    ///
+    /// ```
+    /// let k = kubefit::Probe::http("/ready", "http").period_seconds(5).to_k8s();
+    /// assert_eq!(k.http_get.unwrap().path.as_deref(), Some("/ready"));
+    /// assert_eq!(k.period_seconds, Some(5));
+    /// ```
+    #[must_use]
+    pub fn to_k8s(&self) -> K8sProbe {
         let mut p = K8sProbe {
             initial_delay_seconds: self.initial_delay_seconds,
             period_seconds: self.period_seconds,

@@ -74,7 +74,7 @@ impl PersistentVolumeClaim {
     ///
     /// ```
     /// let pvc = kubefit::PersistentVolumeClaim::new("d", kubefit::Storage::gibibytes(1)).storage_class("local-path");
-    /// # let _ = pvc;
+    /// assert_eq!(pvc.to_k8s(None).spec.unwrap().storage_class_name.as_deref(), Some("local-path"));
     /// ```
     #[must_use]
     pub fn storage_class(mut self, class: impl Into<String>) -> Self {
@@ -86,7 +86,7 @@ impl PersistentVolumeClaim {
     ///
     /// ```
     /// let pvc = kubefit::PersistentVolumeClaim::new("d", kubefit::Storage::gibibytes(1)).access_mode("ReadWriteMany");
-    /// # let _ = pvc;
+    /// assert_eq!(pvc.to_k8s(None).spec.unwrap().access_modes.unwrap(), ["ReadWriteMany"]);
     /// ```
     #[must_use]
     pub fn access_mode(mut self, mode: impl Into<String>) -> Self {

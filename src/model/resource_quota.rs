@@ -30,7 +30,7 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("budget");
-    /// # let _ = q;
+    /// assert!(q.to_k8s("shop").spec.unwrap().hard.unwrap_or_default().is_empty());
     /// ```
     #[must_use]
     pub fn new(name: impl Into<Name>) -> Self {
@@ -55,7 +55,8 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("q").requests(kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
-    /// # let _ = q;
+    /// let hard = q.to_k8s("shop").spec.unwrap().hard.unwrap();
+    /// assert_eq!((hard["requests.cpu"].0.as_str(), hard["requests.memory"].0.as_str()), ("1", "1Gi"));
     /// ```
     #[must_use]
     pub fn requests(mut self, cpu: Cpu, memory: Memory) -> Self {
@@ -69,7 +70,8 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("q").limits(kubefit::Cpu::cores(2), kubefit::Memory::gibibytes(2));
-    /// # let _ = q;
+    /// let hard = q.to_k8s("shop").spec.unwrap().hard.unwrap();
+    /// assert_eq!((hard["limits.cpu"].0.as_str(), hard["limits.memory"].0.as_str()), ("2", "2Gi"));
     /// ```
     #[must_use]
     pub fn limits(mut self, cpu: Cpu, memory: Memory) -> Self {
@@ -82,7 +84,7 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("q").pods(10);
-    /// # let _ = q;
+    /// assert_eq!(q.to_k8s("shop").spec.unwrap().hard.unwrap()["pods"].0, "10");
     /// ```
     #[must_use]
     pub fn pods(mut self, n: u32) -> Self {
@@ -94,7 +96,7 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("q").storage(kubefit::Storage::gibibytes(50));
-    /// # let _ = q;
+    /// assert_eq!(q.to_k8s("shop").spec.unwrap().hard.unwrap()["requests.storage"].0, "50Gi");
     /// ```
     #[must_use]
     pub fn storage(mut self, size: Storage) -> Self {
@@ -107,7 +109,7 @@ impl ResourceQuota {
     ///
     /// ```
     /// let q = kubefit::ResourceQuota::new("q").load_balancers(1);
-    /// # let _ = q;
+    /// assert_eq!(q.to_k8s("shop").spec.unwrap().hard.unwrap()["services.loadbalancers"].0, "1");
     /// ```
     #[must_use]
     pub fn load_balancers(mut self, n: u32) -> Self {

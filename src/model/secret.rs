@@ -141,7 +141,7 @@ impl Secret {
     ///
     /// ```
     /// let s = kubefit::Secret::new("tls").type_("kubernetes.io/tls");
-    /// # let _ = s;
+    /// assert_eq!(s.to_k8s("shop").type_.as_deref(), Some("kubernetes.io/tls"));
     /// ```
     #[must_use]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {

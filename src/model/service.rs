@@ -116,7 +116,7 @@ impl Service {
     /// use kubefit::{Container, Deployment, Service};
     /// let d = Deployment::new("api", Container::new("api", "nginx:1.27"));
     /// let svc = Service::new("api-internal").select(&d);
-    /// # let _ = svc;
+    /// assert_eq!(svc.to_k8s("shop").spec.unwrap().selector.unwrap()["app.kubernetes.io/name"], "api");
     /// ```
     #[must_use]
     pub fn select(mut self, workload: impl Into<WorkloadRef>) -> Self {
@@ -128,7 +128,7 @@ impl Service {
     ///
     /// ```
     /// let svc = kubefit::Service::new("api").selector_label("app.kubernetes.io/name", "api");
-    /// # let _ = svc;
+    /// assert_eq!(svc.to_k8s("shop").spec.unwrap().selector.unwrap()["app.kubernetes.io/name"], "api");
     /// ```
     #[must_use]
     pub fn selector_label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -141,7 +141,9 @@ impl Service {
     ///
     /// ```
     /// let svc = kubefit::Service::new("api").port("http", 80, "http");
-    /// # let _ = svc;
+    /// let p = &svc.to_k8s("shop").spec.unwrap().ports.unwrap()[0];
+    /// assert_eq!((p.name.as_deref(), p.port), (Some("http"), 80));
+    /// assert_eq!(p.target_port, Some(kubefit::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())));
     /// ```
     #[must_use]
     pub fn port(mut self, name: impl Into<String>, port: u16, target: impl Into<PortRef>) -> Self {
@@ -161,7 +163,7 @@ impl Service {
     ///
     /// ```
     /// let svc = kubefit::Service::new("api").node_port();
-    /// # let _ = svc;
+    /// assert_eq!(svc.to_k8s("shop").spec.unwrap().type_.as_deref(), Some("NodePort"));
     /// ```
     #[must_use]
     pub fn node_port(mut self) -> Self {

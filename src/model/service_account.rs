@@ -28,7 +28,7 @@ impl ServiceAccount {
     ///
     /// ```
     /// let sa = kubefit::ServiceAccount::new("api");
-    /// # let _ = sa;
+    /// assert_eq!(sa.to_k8s("shop").automount_service_account_token, Some(false));
     /// ```
     #[must_use]
     pub fn new(name: impl Into<Name>) -> Self {
@@ -53,7 +53,7 @@ impl ServiceAccount {
     ///
     /// ```
     /// let sa = kubefit::ServiceAccount::new("operator").automount_token();
-    /// # let _ = sa;
+    /// assert_eq!(sa.to_k8s("shop").automount_service_account_token, Some(true));
     /// ```
     #[must_use]
     pub fn automount_token(mut self) -> Self {

@@ -87,7 +87,9 @@ impl Stack {
     ///
     /// ```
     /// let s = kubefit::Stack::new("shop").label("app.kubernetes.io/part-of", "shop");
-    /// # let _ = s;
+    /// let yaml = s.with(kubefit::ConfigMap::new("cfg")).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert_eq!(yaml.matches("app.kubernetes.io/part-of: shop").count(), 2, "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     #[must_use]
     pub fn label(mut self, key: impl AsRef<str>, value: impl AsRef<str>) -> Self {
@@ -100,7 +102,10 @@ impl Stack {
     ///
     /// ```
     /// let s = kubefit::Stack::new("shop").suppress("image-not-pinned", "dev stack: tags are fine");
-    /// # let _ = s;
+    /// let c = kubefit::Container::new("web", "nginx:1.27");
+    /// let report = s.with(kubefit::Deployment::new("web", c)).check();
+    /// assert!(report.with_id("image-not-pinned").all(|d| d.suppressed.is_some()));
+    /// assert!(report.with_id("image-not-pinned").count() > 0);
     /// ```
     #[must_use]
     pub fn suppress(mut self, rule_id: impl Into<String>, reason: impl Into<String>) -> Self {
@@ -115,7 +120,8 @@ impl Stack {
     ///
     /// ```
     /// let s = kubefit::Stack::new("shop").pod_security("baseline");
-    /// # let _ = s;
+    /// let labels = s.namespace_to_k8s().metadata.labels.unwrap();
+    /// assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline");
     /// ```
     #[must_use]
     pub fn pod_security(mut self, level: impl Into<String>) -> Self {

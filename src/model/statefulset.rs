@@ -135,7 +135,8 @@ impl StatefulSet {
     /// ```
     /// let s = kubefit::StatefulSet::new("redis", kubefit::Container::new("redis", "redis:7.4"))
     ///     .service_name("redis-headless");
-    /// # let _ = s;
+    /// let k = serde_json::to_value(s.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["serviceName"], "redis-headless");
     /// ```
     #[must_use]
     pub fn service_name(mut self, name: impl Into<Name>) -> Self {
@@ -147,7 +148,8 @@ impl StatefulSet {
     ///
     /// ```
     /// let s = kubefit::StatefulSet::new("redis", kubefit::Container::new("redis", "redis:7.4")).parallel();
-    /// # let _ = s;
+    /// let k = serde_json::to_value(s.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["podManagementPolicy"], "Parallel");
     /// ```
     #[must_use]
     pub fn parallel(mut self) -> Self {

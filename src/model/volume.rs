@@ -30,7 +30,7 @@ pub(crate) enum VolumeSource {
 /// let tmp = Volume::empty_dir("tmp").size_limit(Memory::mebibytes(64));
 /// let conf = Volume::config_map("conf", &cm);
 /// assert_eq!(conf.name(), "conf");
-/// # let _ = tmp;
+/// assert_eq!(tmp.to_k8s().empty_dir.unwrap().size_limit.unwrap().0, "64Mi");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Volume {
@@ -43,7 +43,7 @@ impl Volume {
     ///
     /// ```
     /// let v = kubefit::Volume::empty_dir("tmp");
-    /// # let _ = v;
+    /// assert!(v.to_k8s().empty_dir.is_some());
     /// ```
     #[must_use]
     pub fn empty_dir(name: impl Into<String>) -> Self {
@@ -57,7 +57,7 @@ impl Volume {
     ///
     /// ```
     /// let v = kubefit::Volume::config_map("conf", &kubefit::ConfigMap::new("cfg"));
-    /// # let _ = v;
+    /// assert_eq!(v.to_k8s().config_map.unwrap().name, "cfg");
     /// ```
     #[must_use]
     pub fn config_map(name: impl Into<String>, config_map: &ConfigMap) -> Self {
@@ -71,7 +71,7 @@ impl Volume {
     ///
     /// ```
     /// let v = kubefit::Volume::secret("tls", &kubefit::Secret::new("tls"));
-    /// # let _ = v;
+    /// assert_eq!(v.to_k8s().secret.unwrap().secret_name.as_deref(), Some("tls"));
     /// ```
     #[must_use]
     pub fn secret(name: impl Into<String>, secret: &Secret) -> Self {
@@ -87,7 +87,7 @@ impl Volume {
     /// use kubefit::{PersistentVolumeClaim, Storage, Volume};
     /// let pvc = PersistentVolumeClaim::new("uploads", Storage::gibibytes(5));
     /// let v = Volume::persistent_volume_claim("uploads", &pvc);
-    /// # let _ = v;
+    /// assert_eq!(v.to_k8s().persistent_volume_claim.unwrap().claim_name, "uploads");
     /// ```
     #[must_use]
     pub fn persistent_volume_claim(name: impl Into<String>, claim: &PersistentVolumeClaim) -> Self {
@@ -101,7 +101,7 @@ impl Volume {
     ///
     /// ```
     /// let v = kubefit::Volume::host_path("logs", "/var/log");
-    /// # let _ = v;
+    /// assert_eq!(v.to_k8s().host_path.unwrap().path, "/var/log");
     /// ```
     #[must_use]
     pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Self {
@@ -115,7 +115,7 @@ impl Volume {
     ///
     /// ```
     /// let v = kubefit::Volume::empty_dir("tmp").size_limit(kubefit::Memory::mebibytes(100));
-    /// # let _ = v;
+    /// assert_eq!(v.to_k8s().empty_dir.unwrap().size_limit.unwrap().0, "100Mi");
     /// ```
     #[must_use]
     pub fn size_limit(mut self, limit: Memory) -> Self {
@@ -135,7 +135,15 @@ impl Volume {
         &self.name
     }
 
-    pub(crate) fn to_k8s(&self) -> K8sVolume {
+    /// Lowers to the k8s-openapi type.
+    ///
+    /// ```
+    /// let k = kubefit::Volume::empty_dir("tmp").to_k8s();
+    /// assert_eq!(k.name, "tmp");
+    /// assert!(k.empty_dir.is_some());
+    /// ```
+    #[must_use]
+    pub fn to_k8s(&self) -> K8sVolume {
         let mut v = K8sVolume {
             name: self.name.clone(),
             ..Default::default()
