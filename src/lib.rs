@@ -85,7 +85,7 @@ pub use emit::sops::{
     sops_redact,
 };
 pub use emit::{
-    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, write_files,
+    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, Streamed, write_files,
 };
 pub use fit::demand::{ReplicaCounts, WorkloadDemand};
 pub use fit::platform::{AddOn, NodePool, Platform, PlatformError, Reserved, TenancyLimit};

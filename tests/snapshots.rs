@@ -223,7 +223,7 @@ fn streamed_yaml_rendered_on_every_core_equals_the_manifests() {
         let mut streamed = Vec::new();
         let count = stack.write_yaml(&options, &mut streamed).unwrap();
         let manifests = stack.emit(&options).unwrap();
-        assert_eq!(count, manifests.documents().len());
+        assert_eq!(count.documents(), manifests.documents().len());
         assert_eq!(
             String::from_utf8(streamed).unwrap(),
             manifests.to_yaml().unwrap()
@@ -305,7 +305,7 @@ fn streamed_yaml_with_a_heavy_ingress_rendered_first_keeps_the_order() {
         .write_yaml(&EmitOptions::new(), &mut streamed)
         .unwrap();
     let manifests = stack.emit(&EmitOptions::new()).unwrap();
-    assert_eq!(count, 1 + 700 * 2 + 1);
+    assert_eq!(count.documents(), 1 + 700 * 2 + 1);
     let streamed = String::from_utf8(streamed).unwrap();
     assert_eq!(streamed, manifests.to_yaml().unwrap());
     assert!(

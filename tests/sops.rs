@@ -394,3 +394,41 @@ fn genuine_sops_files_with_unencrypted_floats_pass_the_mac() {
     assert_eq!(docs[0]["stringData"]["password"], "pw");
     assert_eq!(docs[0]["numbers"]["int"], 42);
 }
+
+#[test]
+fn the_stream_encrypts_secrets_like_emit() {
+    let id = AgeIdentity::generate();
+    let env = DotEnv::parse(&format!("DB_PASSWORD={PASSWORD}\nDB_TOKEN={TOKEN}\n")).unwrap();
+    let stack = stack_with_secrets(&env).label("app.kubernetes.io/part-of", "shop");
+    let options = EmitOptions::new().encrypt_secrets(SopsConfig::new([id.recipient()]));
+    let mut out = Vec::new();
+    let streamed = stack.write_yaml(&options, &mut out).unwrap();
+    let manifests = stack.emit(&options).unwrap();
+    // The same documents in the stream, no Secret among them, and the same files beside.
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out, manifests.to_yaml().unwrap());
+    assert!(
+        !out.contains("kind: Secret") && !out.contains(PASSWORD),
+        "{out}"
+    );
+    let names =
+        |files: &[(String, String)]| files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(streamed.extra_files()),
+        names(manifests.extra_files())
+    );
+    assert_eq!(streamed.documents(), manifests.documents().len());
+    // The streamed Secret decrypts to the Secret with the stack's label merged in.
+    let (_, file) = streamed
+        .extra_files()
+        .iter()
+        .find(|(p, _)| p == "secrets/db.sops.yaml")
+        .unwrap();
+    assert!(!file.contains(PASSWORD) && !file.contains(&b64(PASSWORD)));
+    let secret = &sops_decrypt(file, std::slice::from_ref(&id)).unwrap()[0];
+    assert_eq!(
+        secret["metadata"]["labels"]["app.kubernetes.io/part-of"],
+        "shop"
+    );
+    assert_eq!(secret["data"]["password"], b64(PASSWORD));
+}

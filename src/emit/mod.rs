@@ -771,98 +771,137 @@ impl Stack {
     /// ```
     pub fn emit(&self, options: &EmitOptions) -> Result<Manifests, EmitError> {
         let report = options.gate(self)?;
-        let ns = self.namespace.as_str();
-        let ordered = self.in_apply_order();
+        let meta = self.stack_meta();
         let mut documents = vec![Document {
             kind: "Namespace".to_owned(),
-            name: ns.to_owned(),
+            name: self.namespace.to_string(),
             object: K8sObject::Namespace(self.namespace_to_k8s()),
         }];
         let mut withheld = Vec::new();
-        let mut files = Vec::new();
-        #[cfg(feature = "sops")]
         let mut encrypted = Vec::new();
-        for o in ordered {
-            let object = match o {
-                Object::Secret(x) => {
-                    #[cfg(feature = "sops")]
-                    if let Some(cfg) = &options.sops {
-                        let mut k = x.to_k8s(ns);
-                        merge_meta(
-                            &mut k.metadata,
-                            &self.meta.labels,
-                            &crate::model::meta::checkov_skips(self.meta.suppressions()),
-                        );
-                        let sops_err = |source| EmitError::Sops {
-                            secret: x.name.to_string(),
-                            source,
-                        };
-                        let value = serde_json::to_value(&k).map_err(|e| {
-                            sops_err(crate::emit::sops::SopsError::Encrypt(e.to_string()))
-                        })?;
-                        let yaml =
-                            crate::emit::sops::sops_encrypt(&value, cfg).map_err(sops_err)?;
-                        encrypted.push((
-                            format!("secrets/{}", file_name(x.name.as_str(), ".sops.yaml")),
-                            yaml,
-                        ));
-                        continue;
-                    }
-                    if !options.plaintext_secrets {
-                        withheld.push(x.name.to_string());
-                        continue;
-                    }
-                    K8sObject::Secret(x.to_k8s(ns))
-                }
-                other => match lower(other, ns, false) {
-                    Some(k) => k,
-                    None => continue,
-                },
-            };
-            documents.push(Document {
-                kind: o.kind().to_owned(),
-                name: o.name().to_string(),
-                object,
-            });
-        }
-        let skips = crate::model::meta::checkov_skips(self.meta.suppressions());
-        if !self.meta.labels.is_empty() || !skips.is_empty() {
-            for d in &mut documents[1..] {
-                add_labels(&mut d.object, &self.meta.labels, &skips);
+        for o in self.in_apply_order() {
+            match self.emit_object(o, options, &meta)? {
+                Emitted::Document(object) => documents.push(Document {
+                    kind: o.kind().to_owned(),
+                    name: o.name().to_string(),
+                    object,
+                }),
+                Emitted::Withheld(name) => withheld.push(name),
+                Emitted::Encrypted(path, yaml) => encrypted.push((path, yaml)),
             }
         }
+        Ok(Manifests {
+            documents,
+            withheld_secrets: withheld,
+            files: self.extra_files(options, encrypted),
+            report,
+            threads: self.threads,
+        })
+    }
+
+    /// Stack-wide labels and the checkov skips of the stack's suppressions, merged into
+    /// every object.
+    fn stack_meta(&self) -> StackMeta<'_> {
+        StackMeta {
+            labels: &self.meta.labels,
+            skips: crate::model::meta::checkov_skips(self.meta.suppressions()),
+        }
+    }
+
+    /// How `o` is emitted — the one place for both [`Stack::emit`] and [`Stack::write_yaml`]
+    /// where Secrets are withheld, kept in plaintext or encrypted, and the stack's labels and
+    /// checkov skips are merged.
+    fn emit_object(
+        &self,
+        o: &Object,
+        options: &EmitOptions,
+        meta: &StackMeta<'_>,
+    ) -> Result<Emitted, EmitError> {
+        let ns = self.namespace.as_str();
+        if let Object::Secret(x) = o {
+            #[cfg(feature = "sops")]
+            if let Some(cfg) = &options.sops {
+                let mut k = x.to_k8s(ns);
+                merge_meta(&mut k.metadata, meta.labels, &meta.skips);
+                let sops_err = |source| EmitError::Sops {
+                    secret: x.name.to_string(),
+                    source,
+                };
+                let value = serde_json::to_value(&k)
+                    .map_err(|e| sops_err(crate::emit::sops::SopsError::Encrypt(e.to_string())))?;
+                let yaml = crate::emit::sops::sops_encrypt(&value, cfg).map_err(sops_err)?;
+                return Ok(Emitted::Encrypted(
+                    format!("secrets/{}", file_name(x.name.as_str(), ".sops.yaml")),
+                    yaml,
+                ));
+            }
+            if !options.plaintext_secrets {
+                return Ok(Emitted::Withheld(x.name.to_string()));
+            }
+        }
+        let mut k = lower(o, ns);
+        if !meta.is_empty() {
+            add_labels(&mut k, meta.labels, &meta.skips);
+        }
+        Ok(Emitted::Document(k))
+    }
+
+    /// The files beside the manifests: `.env.example`, and with encryption `.sops.yaml` and
+    /// the encrypted Secrets.
+    fn extra_files(
+        &self,
+        options: &EmitOptions,
+        encrypted: Vec<(String, String)>,
+    ) -> Vec<(String, String)> {
+        let mut files = Vec::new();
         if let Some(example) = env_example(self) {
             files.push((".env.example".to_owned(), example));
         }
         #[cfg(feature = "sops")]
         if let Some(cfg) = &options.sops {
             files.push((".sops.yaml".to_owned(), sops_yaml(cfg)));
-            files.extend(encrypted);
         }
-        Ok(Manifests {
-            documents,
-            withheld_secrets: withheld,
-            files,
-            report,
-            threads: self.threads,
-        })
+        #[cfg(not(feature = "sops"))]
+        let _ = options;
+        files.extend(encrypted);
+        files
     }
 }
 
-/// Lowers one object; Secrets only when `plaintext_secrets`.
-pub(crate) fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8sObject> {
-    Some(match o {
+/// How one object is emitted (see `Stack::emit_object`). Returned and consumed at once, so
+/// the large manifest variant is not boxed (a box per object would cost an allocation).
+#[allow(clippy::large_enum_variant)]
+enum Emitted {
+    /// A manifest.
+    Document(K8sObject),
+    /// A Secret left out (no plaintext, no encryption asked for).
+    Withheld(String),
+    /// A SOPS-encrypted Secret: its file and text.
+    #[cfg_attr(not(feature = "sops"), allow(dead_code))]
+    Encrypted(String, String),
+}
+
+/// The stack's labels and checkov skips, merged into every object it emits.
+struct StackMeta<'s> {
+    labels: &'s crate::util::str_map::StrMap,
+    skips: Vec<(String, String)>,
+}
+
+impl StackMeta<'_> {
+    fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.skips.is_empty()
+    }
+}
+
+/// Lowers one object (Secrets included: callers decide whether they are emitted).
+pub(crate) fn lower(o: &Object, ns: &str) -> K8sObject {
+    match o {
         Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
         Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
         Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
         Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
         Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
-        Object::Secret(x) => {
-            if !plaintext_secrets {
-                return None;
-            }
-            K8sObject::Secret(x.to_k8s(ns))
-        }
+        Object::Secret(x) => K8sObject::Secret(x.to_k8s(ns)),
         Object::PersistentVolumeClaim(x) => K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns))),
         Object::Service(x) => K8sObject::Service(x.to_k8s(ns)),
         Object::Deployment(x) => K8sObject::Deployment(x.to_k8s(ns)),
@@ -871,7 +910,7 @@ pub(crate) fn lower(o: &Object, ns: &str, plaintext_secrets: bool) -> Option<K8s
         Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
         Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
         Object::Custom(x) => K8sObject::Custom(x.to_value(ns)),
-    })
+    }
 }
 
 /// Objects per unit of parallel YAML rendering.
@@ -883,20 +922,26 @@ const AHEAD: usize = 32;
 impl Stack {
     /// Streams the stack as multi-document YAML into `out`, rendered in chunks on every
     /// core and written in order (chunks, not the whole output, are held in memory): the
-    /// same bytes as
-    /// [`Manifests::to_yaml`], in the same order, for very large stacks. The check (with the
-    /// budget when [`EmitOptions::platform`] is set) runs while the chunks render, and
-    /// nothing is written unless it passes: errors refuse the stack as in [`Stack::emit`]
-    /// (rendered chunks are then dropped). Secrets are written only
-    /// with [`EmitOptions::plaintext_secrets`] (encryption needs [`Stack::emit`]).
-    /// Returns the number of documents.
+    /// same bytes as [`Manifests::to_yaml`], in the same order, for very large stacks. The
+    /// check (with the budget when [`EmitOptions::platform`] is set) runs while the chunks
+    /// render, and nothing is written unless it passes: errors refuse the stack as in
+    /// [`Stack::emit`] (rendered chunks are then dropped). Secrets are handled as by
+    /// [`Stack::emit`] — the same code does it: withheld, written with
+    /// [`EmitOptions::plaintext_secrets`], or encrypted with
+    /// [`EmitOptions::encrypt_secrets`]; encrypted Secrets, `.sops.yaml` and `.env.example`
+    /// are not part of the stream but returned in [`Streamed::extra_files`] (write them with
+    /// [`write_files`](crate::write_files)).
     ///
     /// ```
-    /// use kubefit::{ConfigMap, EmitOptions, Stack};
-    /// let stack = Stack::new("shop").with(ConfigMap::new("cfg").entry("a", "1"));
+    /// use kubefit::{ConfigMap, EmitOptions, Secret, SecretValue, Stack};
+    /// let stack = Stack::new("shop")
+    ///     .with(ConfigMap::new("cfg").entry("a", "1"))
+    ///     .with(Secret::new("db").entry("password", SecretValue::new("pw")));
     /// let mut out = Vec::new();
-    /// let n = stack.write_yaml(&EmitOptions::new(), &mut out)?;
-    /// assert_eq!(n, 2);
+    /// let streamed = stack.write_yaml(&EmitOptions::new(), &mut out)?;
+    /// assert_eq!(streamed.documents(), 2);
+    /// assert_eq!(streamed.withheld_secrets(), ["db"]);
+    /// assert_eq!(streamed.extra_files()[0].0, ".env.example");
     /// assert_eq!(String::from_utf8(out).unwrap(), stack.emit(&EmitOptions::new())?.to_yaml()?);
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
@@ -904,10 +949,10 @@ impl Stack {
         &self,
         options: &EmitOptions,
         out: W,
-    ) -> Result<usize, EmitError> {
+    ) -> Result<Streamed, EmitError> {
         let io_err = EmitError::Stream;
         let ns = self.namespace.as_str();
-        let skips = crate::model::meta::checkov_skips(self.meta.suppressions());
+        let meta = self.stack_meta();
         let namespace = || -> Result<Vec<u8>, EmitError> {
             let mut buf = b"---\n".to_vec();
             BlockYaml::default()
@@ -920,12 +965,13 @@ impl Stack {
             Ok(buf)
         };
         let ordered = self.in_apply_order();
-        // Lower and serialise a chunk of objects into a buffer of its own.
-        let render = |chunk: &[&Object]| -> Result<(Vec<u8>, usize), EmitError> {
-            let mut buf = Vec::with_capacity(chunk.iter().map(|o| room(o)).sum());
+        // Emit and serialise a chunk of objects into a buffer of its own.
+        let render = |chunk: &[&Object]| -> Result<Chunk, EmitError> {
+            let mut done = Chunk {
+                buf: Vec::with_capacity(chunk.iter().map(|o| room(o)).sum()),
+                ..Chunk::default()
+            };
             let mut yaml = BlockYaml::default();
-            let mut n = 0;
-            let stack_meta = !self.meta.labels.is_empty() || !skips.is_empty();
             for o in chunk {
                 let serialize_error = |e: serde_saphyr::ser::Error| EmitError::Serialize {
                     object: format!("{}/{}", o.kind().to_lowercase(), o.name()),
@@ -933,24 +979,37 @@ impl Stack {
                     source: Some(Box::new(e)),
                 };
                 // Serialised through a borrowed view where one covers the object: the same
-                // bytes without building the k8s-openapi object.
-                if let Some(view) = View::of(o, ns).filter(|_| !stack_meta) {
-                    buf.extend_from_slice(b"---\n");
-                    yaml.write(&view, &mut buf).map_err(serialize_error)?;
-                    n += 1;
+                // bytes without building the k8s-openapi object (views cover no Secret).
+                if let Some(view) = View::of(o, ns).filter(|_| meta.is_empty()) {
+                    done.buf.extend_from_slice(b"---\n");
+                    yaml.write(&view, &mut done.buf).map_err(serialize_error)?;
+                    done.documents += 1;
                     continue;
                 }
-                let Some(mut k) = lower(o, ns, options.plaintext_secrets) else {
-                    continue;
-                };
-                if stack_meta {
-                    add_labels(&mut k, &self.meta.labels, &skips);
+                match self.emit_object(o, options, &meta)? {
+                    Emitted::Document(k) => {
+                        done.buf.extend_from_slice(b"---\n");
+                        yaml.write(&k, &mut done.buf).map_err(serialize_error)?;
+                        done.documents += 1;
+                    }
+                    Emitted::Withheld(name) => done.withheld.push(name),
+                    Emitted::Encrypted(path, text) => done.encrypted.push((path, text)),
                 }
-                buf.extend_from_slice(b"---\n");
-                yaml.write(&k, &mut buf).map_err(serialize_error)?;
-                n += 1;
             }
-            Ok((buf, n))
+            Ok(done)
+        };
+        let mut streamed = Streamed {
+            documents: 1,
+            withheld_secrets: Vec::new(),
+            extra_files: Vec::new(),
+        };
+        let mut encrypted = Vec::new();
+        let mut take = |chunk: Chunk, out: &mut dyn io::Write| -> Result<(), EmitError> {
+            out.write_all(&chunk.buf).map_err(io_err)?;
+            streamed.documents += chunk.documents;
+            streamed.withheld_secrets.extend(chunk.withheld);
+            encrypted.extend(chunk.encrypted);
+            Ok(())
         };
         let (chunks, order) = chunked(&ordered);
         let workers = crate::util::parallel::threads(self.threads, chunks.len());
@@ -958,63 +1017,134 @@ impl Stack {
             options.passes(self)?;
             let mut out = io::BufWriter::with_capacity(1 << 16, out);
             io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
-            let mut count = 1;
             for chunk in chunks {
-                let (buf, n) = render(chunk)?;
-                io::Write::write_all(&mut out, &buf).map_err(io_err)?;
-                count += n;
+                take(render(chunk)?, &mut out)?;
             }
             io::Write::flush(&mut out).map_err(io_err)?;
-            return Ok(count);
-        }
-        // Workers render chunks on every core from the start; this thread runs the check
-        // meanwhile, and only once it passes writes the chunks in order (those finished ahead
-        // of the next one wait in `pending`). Nothing is written when the check fails.
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        std::thread::scope(|scope| -> Result<usize, EmitError> {
-            let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
-            for _ in 0..workers {
-                let tx = tx.clone();
-                let (next, chunks, order, render) = (&next, &chunks, &order, &render);
-                scope.spawn(move || {
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = order.get(k) else { break };
-                        let chunk = chunks[i];
-                        let r = render(chunk);
-                        let failed = r.is_err();
-                        // Stop after an error, or when the writer gave up (`rx` dropped).
-                        if tx.send((i, r)).is_err() || failed {
-                            break;
+        } else {
+            // Workers render chunks on every core from the start; this thread runs the check
+            // meanwhile, and only once it passes writes the chunks in order (those finished
+            // ahead of the next one wait in `pending`). Nothing is written when the check
+            // fails.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|scope| -> Result<(), EmitError> {
+                let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+                for _ in 0..workers {
+                    let tx = tx.clone();
+                    let (next, chunks, order, render) = (&next, &chunks, &order, &render);
+                    scope.spawn(move || {
+                        loop {
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&i) = order.get(k) else { break };
+                            let chunk = chunks[i];
+                            let r = render(chunk);
+                            let failed = r.is_err();
+                            // Stop after an error, or when the writer gave up (`rx` dropped).
+                            if tx.send((i, r)).is_err() || failed {
+                                break;
+                            }
                         }
+                    });
+                }
+                drop(tx);
+                options.passes(self)?;
+                let mut out = io::BufWriter::with_capacity(1 << 16, out);
+                io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
+                let mut pending = std::collections::BTreeMap::new();
+                let mut want = 0;
+                for (i, r) in rx {
+                    pending.insert(i, r);
+                    while let Some(r) = pending.remove(&want) {
+                        take(r?, &mut out)?;
+                        want += 1;
                     }
-                });
-            }
-            drop(tx);
-            options.passes(self)?;
-            let mut out = io::BufWriter::with_capacity(1 << 16, out);
-            io::Write::write_all(&mut out, &namespace()?).map_err(io_err)?;
-            let mut pending = std::collections::BTreeMap::new();
-            let mut want = 0;
-            let mut count = 1;
-            for (i, r) in rx {
-                pending.insert(i, r);
-                while let Some(r) = pending.remove(&want) {
-                    let (buf, n) = r?;
-                    io::Write::write_all(&mut out, &buf).map_err(io_err)?;
-                    count += n;
-                    want += 1;
                 }
-            }
-            if want < chunks.len() {
-                // A worker stopped early: report the first error in order.
-                if let Some(r) = pending.into_values().find(Result::is_err) {
-                    r?;
+                if want < chunks.len() {
+                    // A worker stopped early: report the first error in order.
+                    if let Some(r) = pending.into_values().find(Result::is_err) {
+                        r?;
+                    }
                 }
-            }
-            io::Write::flush(&mut out).map_err(io_err)?;
-            Ok(count)
-        })
+                io::Write::flush(&mut out).map_err(io_err)?;
+                Ok(())
+            })?;
+        }
+        streamed.extra_files = self.extra_files(options, encrypted);
+        Ok(streamed)
+    }
+}
+
+/// One chunk of [`Stack::write_yaml`]'s output, rendered.
+#[derive(Default)]
+struct Chunk {
+    buf: Vec<u8>,
+    documents: usize,
+    withheld: Vec<String>,
+    encrypted: Vec<(String, String)>,
+}
+
+/// What [`Stack::write_yaml`] wrote, and what it kept out of the stream.
+///
+/// ```
+/// use kubefit::{EmitOptions, Stack};
+/// let streamed = Stack::new("shop").write_yaml(&EmitOptions::new(), std::io::sink())?;
+/// assert_eq!(streamed.documents(), 1); // the Namespace
+/// assert!(streamed.withheld_secrets().is_empty() && streamed.extra_files().is_empty());
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Streamed {
+    documents: usize,
+    withheld_secrets: Vec<String>,
+    extra_files: Vec<(String, String)>,
+}
+
+impl Streamed {
+    /// Documents written to the stream, the Namespace included.
+    ///
+    /// ```
+    /// let s = kubefit::Stack::new("shop").with(kubefit::ConfigMap::new("cfg"));
+    /// assert_eq!(s.write_yaml(&kubefit::EmitOptions::new(), std::io::sink())?.documents(), 2);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn documents(&self) -> usize {
+        self.documents
+    }
+
+    /// Secrets left out of the stream (no plaintext and no encryption asked for), as in
+    /// [`Manifests::withheld_secrets`].
+    ///
+    /// ```
+    /// use kubefit::{EmitOptions, Secret, SecretValue, Stack};
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("pw", SecretValue::new("x")));
+    /// assert_eq!(s.write_yaml(&EmitOptions::new(), std::io::sink())?.withheld_secrets(), ["db"]);
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn withheld_secrets(&self) -> &[String] {
+        &self.withheld_secrets
+    }
+
+    /// The files that belong beside the stream, as in [`Manifests::extra_files`]:
+    /// `.env.example`, and with encryption `.sops.yaml` and `secrets/NAME.sops.yaml`.
+    ///
+    /// ```
+    /// use kubefit::{AgeIdentity, EmitOptions, Secret, SecretValue, SopsConfig, Stack};
+    /// let id = AgeIdentity::generate();
+    /// let s = Stack::new("shop").with(Secret::new("db").entry("pw", SecretValue::new("x")));
+    /// let opts = EmitOptions::new().encrypt_secrets(SopsConfig::new([id.recipient()]));
+    /// let mut out = Vec::new();
+    /// let streamed = s.write_yaml(&opts, &mut out)?;
+    /// let names: Vec<&str> = streamed.extra_files().iter().map(|(p, _)| p.as_str()).collect();
+    /// assert_eq!(names, [".env.example", ".sops.yaml", "secrets/db.sops.yaml"]);
+    /// assert!(!String::from_utf8(out).unwrap().contains("kind: Secret"));
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn extra_files(&self) -> &[(String, String)] {
+        &self.extra_files
     }
 }
 

@@ -714,7 +714,7 @@ mod tests {
         let Some(view) = View::of(o, "shop") else {
             return false;
         };
-        let lowered = crate::emit::lower(o, "shop", false).unwrap();
+        let lowered = crate::emit::lower(o, "shop");
         assert_eq!(saphyr(&view), saphyr(&lowered), "{o:?}");
         assert_eq!(
             crate::emit::yaml::fast::fast_only(&view),
@@ -860,7 +860,7 @@ mod tests {
                     // Wholly on the fast path, where blocks are copied.
                     prop_assert!(crate::emit::yaml::fast::fast_only(&View::of(&o, "shop").unwrap()).is_some());
                 }
-                let lowered = crate::emit::lower(&o, "shop", false).unwrap();
+                let lowered = crate::emit::lower(&o, "shop");
                 let mut out = Vec::new();
                 match View::of(&o, "shop") {
                     Some(view) => writer.write(&view, &mut out),
