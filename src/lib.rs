@@ -84,9 +84,7 @@ pub use emit::sops::{
     AgeIdentity, ENCRYPTED_REGEX, SOPS_VERSION, SopsConfig, SopsError, sops_decrypt, sops_encrypt,
     sops_redact,
 };
-pub use emit::{
-    Document, EmitError, EmitOptions, K8sObject, Manifests, OUTPUT_MARKER, Streamed, write_files,
-};
+pub use emit::{Document, EmitError, EmitOptions, Manifests, OUTPUT_MARKER, Streamed, write_files};
 pub use fit::demand::{ReplicaCounts, WorkloadDemand};
 pub use fit::platform::{AddOn, NodePool, Platform, PlatformError, Reserved, TenancyLimit};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
@@ -101,6 +99,7 @@ pub use model::deployment::Deployment;
 pub use model::disruption_budget::PodDisruptionBudget;
 pub use model::ingress::{Ingress, PathType};
 pub use model::limit_range::LimitRange;
+pub use model::lowered::K8sObject;
 pub use model::name::{Name, NameError, NameRule};
 pub use model::network_policy::NetworkPolicy;
 pub use model::object::Object;

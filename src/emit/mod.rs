@@ -26,49 +26,7 @@ pub use filesystem::MARKER as OUTPUT_MARKER;
 pub(crate) use filesystem::write_atomically;
 pub use filesystem::write_files;
 
-/// A lowered Kubernetes object, ready to serialise.
-///
-/// ```
-/// use kubefit::{K8sObject, Stack};
-/// let m = Stack::new("shop").emit(&kubefit::EmitOptions::new())?;
-/// assert!(matches!(m.documents()[0].object(), K8sObject::Namespace(_)));
-/// # Ok::<(), kubefit::EmitError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum K8sObject {
-    /// A `Namespace` (the k8s-openapi type of the same name).
-    Namespace(k8s_openapi::api::core::v1::Namespace),
-    /// A `ResourceQuota` (the k8s-openapi type of the same name).
-    ResourceQuota(k8s_openapi::api::core::v1::ResourceQuota),
-    /// A `LimitRange` (the k8s-openapi type of the same name).
-    LimitRange(k8s_openapi::api::core::v1::LimitRange),
-    /// A `ServiceAccount` (the k8s-openapi type of the same name).
-    ServiceAccount(k8s_openapi::api::core::v1::ServiceAccount),
-    /// A `NetworkPolicy` (the k8s-openapi type of the same name).
-    NetworkPolicy(k8s_openapi::api::networking::v1::NetworkPolicy),
-    /// A `ConfigMap` (the k8s-openapi type of the same name).
-    ConfigMap(k8s_openapi::api::core::v1::ConfigMap),
-    /// A `Secret` (the k8s-openapi type of the same name).
-    Secret(k8s_openapi::api::core::v1::Secret),
-    /// A `PersistentVolumeClaim` (the k8s-openapi type of the same name).
-    PersistentVolumeClaim(k8s_openapi::api::core::v1::PersistentVolumeClaim),
-    /// A `Service` (the k8s-openapi type of the same name).
-    Service(k8s_openapi::api::core::v1::Service),
-    /// A `Deployment` (the k8s-openapi type of the same name).
-    Deployment(k8s_openapi::api::apps::v1::Deployment),
-    /// A `StatefulSet` (the k8s-openapi type of the same name).
-    StatefulSet(k8s_openapi::api::apps::v1::StatefulSet),
-    /// A `HorizontalPodAutoscaler` (the k8s-openapi type of the same name).
-    HorizontalPodAutoscaler(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler),
-    /// A `PodDisruptionBudget` (the k8s-openapi type of the same name).
-    PodDisruptionBudget(k8s_openapi::api::policy::v1::PodDisruptionBudget),
-    /// A `Ingress` (the k8s-openapi type of the same name).
-    Ingress(k8s_openapi::api::networking::v1::Ingress),
-    /// An instance of a custom resource, as JSON.
-    Custom(serde_json::Value),
-}
+pub use crate::model::lowered::K8sObject;
 
 /// One emitted document: its kind, name and lowered object.
 ///
@@ -895,22 +853,7 @@ impl StackMeta<'_> {
 
 /// Lowers one object (Secrets included: callers decide whether they are emitted).
 pub(crate) fn lower(o: &Object, ns: &str) -> K8sObject {
-    match o {
-        Object::ResourceQuota(x) => K8sObject::ResourceQuota(x.to_k8s(ns)),
-        Object::LimitRange(x) => K8sObject::LimitRange(x.to_k8s(ns)),
-        Object::ServiceAccount(x) => K8sObject::ServiceAccount(x.to_k8s(ns)),
-        Object::NetworkPolicy(x) => K8sObject::NetworkPolicy(x.to_k8s(ns)),
-        Object::ConfigMap(x) => K8sObject::ConfigMap(x.to_k8s(ns)),
-        Object::Secret(x) => K8sObject::Secret(x.to_k8s(ns)),
-        Object::PersistentVolumeClaim(x) => K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns))),
-        Object::Service(x) => K8sObject::Service(x.to_k8s(ns)),
-        Object::Deployment(x) => K8sObject::Deployment(x.to_k8s(ns)),
-        Object::StatefulSet(x) => K8sObject::StatefulSet(x.to_k8s(ns)),
-        Object::HorizontalPodAutoscaler(x) => K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns)),
-        Object::PodDisruptionBudget(x) => K8sObject::PodDisruptionBudget(x.to_k8s(ns)),
-        Object::Ingress(x) => K8sObject::Ingress(x.to_k8s(ns)),
-        Object::Custom(x) => K8sObject::Custom(x.to_value(ns)),
-    }
+    o.lower(ns)
 }
 
 /// Objects per unit of parallel YAML rendering.

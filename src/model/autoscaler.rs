@@ -187,3 +187,10 @@ meta_setters!(
     HorizontalPodAutoscaler,
     "kubefit::HorizontalPodAutoscaler::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")), 1, 3)"
 );
+
+crate::model::object::kind!(
+    HorizontalPodAutoscaler,
+    "HorizontalPodAutoscaler",
+    10,
+    |x, ns| crate::model::lowered::K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns))
+);

@@ -90,3 +90,7 @@ impl ConfigMap {
 }
 
 meta_setters!(ConfigMap, "kubefit::ConfigMap::new(\"cfg\")");
+
+crate::model::object::kind!(ConfigMap, "ConfigMap", 4, |x, ns| {
+    crate::model::lowered::K8sObject::ConfigMap(x.to_k8s(ns))
+});

@@ -320,3 +320,17 @@ pub fn external_secret(
         "data": data,
     }))
 }
+
+/// A custom object's kind is its own (`kind!` is for the built-in kinds, whose kind is fixed).
+impl crate::model::object::Kind for CustomObject {
+    const ORDER: u8 = 13;
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn lower(&self, namespace: &str) -> crate::model::lowered::K8sObject {
+        crate::model::lowered::K8sObject::Custom(self.to_value(namespace))
+    }
+}

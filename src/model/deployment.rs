@@ -204,3 +204,7 @@ pod_setters!(
     Deployment,
     "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"
 );
+
+crate::model::object::kind!(Deployment, "Deployment", 8, |x, ns| {
+    crate::model::lowered::K8sObject::Deployment(x.to_k8s(ns))
+});

@@ -119,3 +119,7 @@ meta_setters!(
     PodDisruptionBudget,
     "kubefit::PodDisruptionBudget::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")))"
 );
+
+crate::model::object::kind!(PodDisruptionBudget, "PodDisruptionBudget", 11, |x, ns| {
+    crate::model::lowered::K8sObject::PodDisruptionBudget(x.to_k8s(ns))
+});

@@ -134,3 +134,7 @@ meta_setters!(LimitRange, "kubefit::LimitRange::new(\"l\")");
 /// Requests and limits a LimitRange gives containers that set none.
 pub(crate) const DEFAULT_REQUEST: (Cpu, Memory) = (Cpu::millis(50), Memory::mebibytes(64));
 pub(crate) const DEFAULT_LIMIT: (Cpu, Memory) = (Cpu::millis(250), Memory::mebibytes(256));
+
+crate::model::object::kind!(LimitRange, "LimitRange", 0, |x, ns| {
+    crate::model::lowered::K8sObject::LimitRange(x.to_k8s(ns))
+});

@@ -8,6 +8,7 @@ pub(crate) mod deployment;
 pub(crate) mod disruption_budget;
 pub(crate) mod ingress;
 pub(crate) mod limit_range;
+pub(crate) mod lowered;
 pub(crate) mod meta;
 pub(crate) mod name;
 pub(crate) mod network_policy;

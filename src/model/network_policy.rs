@@ -221,3 +221,7 @@ impl NetworkPolicy {
 }
 
 meta_setters!(NetworkPolicy, "kubefit::NetworkPolicy::default_deny()");
+
+crate::model::object::kind!(NetworkPolicy, "NetworkPolicy", 3, |x, ns| {
+    crate::model::lowered::K8sObject::NetworkPolicy(x.to_k8s(ns))
+});

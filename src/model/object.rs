@@ -7,6 +7,7 @@ use crate::model::deployment::Deployment;
 use crate::model::disruption_budget::PodDisruptionBudget;
 use crate::model::ingress::Ingress;
 use crate::model::limit_range::LimitRange;
+use crate::model::lowered::K8sObject;
 use crate::model::meta::Meta;
 use crate::model::name::Name;
 use crate::model::network_policy::NetworkPolicy;
@@ -60,6 +61,68 @@ pub enum Object {
     Custom(CustomObject),
 }
 
+/// What each kind of object tells the rest of kubefit — its kind, metadata, place in the
+/// apply order and its lowering (its name is each builder's own `name()`) — implemented once per kind (in the kind's file, with
+/// [`kind!`]); [`Object`] dispatches to it in one place ([`each!`]).
+pub(crate) trait Kind {
+    /// Rank in the apply-safe emission order: what others depend on comes first.
+    const ORDER: u8;
+    /// The Kubernetes kind.
+    fn kind(&self) -> &str;
+    /// Its metadata.
+    fn meta(&self) -> &Meta;
+    /// Its k8s-openapi form, in `namespace`.
+    fn lower(&self, namespace: &str) -> K8sObject;
+}
+
+fn order_of<K: Kind>(_: &K) -> u8 {
+    K::ORDER
+}
+
+/// Implements [`Kind`] for a builder with `name` and `meta` fields:
+/// `kind!(Deployment, "Deployment", 8, |d, ns| K8sObject::Deployment(d.to_k8s(ns)));`
+macro_rules! kind {
+    ($ty:ident, $kind:literal, $order:literal, |$x:ident, $ns:ident| $lower:expr) => {
+        impl crate::model::object::Kind for $ty {
+            const ORDER: u8 = $order;
+            fn kind(&self) -> &str {
+                $kind
+            }
+            fn meta(&self) -> &crate::model::meta::Meta {
+                &self.meta
+            }
+            fn lower(&self, $ns: &str) -> crate::model::lowered::K8sObject {
+                let $x = self;
+                $lower
+            }
+        }
+    };
+}
+pub(crate) use kind;
+
+/// `match` over every variant of [`Object`], binding the kind's value: the one place that
+/// lists them all.
+macro_rules! each {
+    ($obj:expr, $o:ident => $e:expr) => {
+        match $obj {
+            Object::ResourceQuota($o) => $e,
+            Object::LimitRange($o) => $e,
+            Object::ServiceAccount($o) => $e,
+            Object::NetworkPolicy($o) => $e,
+            Object::ConfigMap($o) => $e,
+            Object::Secret($o) => $e,
+            Object::PersistentVolumeClaim($o) => $e,
+            Object::Service($o) => $e,
+            Object::Deployment($o) => $e,
+            Object::StatefulSet($o) => $e,
+            Object::HorizontalPodAutoscaler($o) => $e,
+            Object::PodDisruptionBudget($o) => $e,
+            Object::Ingress($o) => $e,
+            Object::Custom($o) => $e,
+        }
+    };
+}
+
 impl Object {
     /// The Kubernetes kind.
     ///
@@ -68,22 +131,7 @@ impl Object {
     /// ```
     #[must_use]
     pub fn kind(&self) -> &str {
-        match self {
-            Object::Custom(o) => &o.kind,
-            Object::ResourceQuota(_) => "ResourceQuota",
-            Object::LimitRange(_) => "LimitRange",
-            Object::ServiceAccount(_) => "ServiceAccount",
-            Object::NetworkPolicy(_) => "NetworkPolicy",
-            Object::ConfigMap(_) => "ConfigMap",
-            Object::Secret(_) => "Secret",
-            Object::PersistentVolumeClaim(_) => "PersistentVolumeClaim",
-            Object::Service(_) => "Service",
-            Object::Deployment(_) => "Deployment",
-            Object::StatefulSet(_) => "StatefulSet",
-            Object::HorizontalPodAutoscaler(_) => "HorizontalPodAutoscaler",
-            Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
-            Object::Ingress(_) => "Ingress",
-        }
+        each!(self, o => o.kind())
     }
 
     /// The object's name.
@@ -93,22 +141,7 @@ impl Object {
     /// ```
     #[must_use]
     pub fn name(&self) -> &Name {
-        match self {
-            Object::ResourceQuota(o) => &o.name,
-            Object::LimitRange(o) => &o.name,
-            Object::ServiceAccount(o) => &o.name,
-            Object::NetworkPolicy(o) => &o.name,
-            Object::ConfigMap(o) => &o.name,
-            Object::Secret(o) => &o.name,
-            Object::PersistentVolumeClaim(o) => &o.name,
-            Object::Service(o) => &o.name,
-            Object::Deployment(o) => &o.name,
-            Object::StatefulSet(o) => &o.name,
-            Object::HorizontalPodAutoscaler(o) => &o.name,
-            Object::PodDisruptionBudget(o) => &o.name,
-            Object::Ingress(o) => &o.name,
-            Object::Custom(o) => &o.name,
-        }
+        each!(self, o => o.name())
     }
 
     /// `kind/name` with the kind in lowercase, as diagnostics name objects.
@@ -141,41 +174,16 @@ impl Object {
 
     /// Position in the apply-safe emission order: things others depend on come first.
     pub(crate) fn order(&self) -> u8 {
-        match self {
-            Object::LimitRange(_) => 0,
-            Object::ResourceQuota(_) => 1,
-            Object::ServiceAccount(_) => 2,
-            Object::NetworkPolicy(_) => 3,
-            Object::ConfigMap(_) => 4,
-            Object::Secret(_) => 5,
-            Object::PersistentVolumeClaim(_) => 6,
-            Object::Service(_) => 7,
-            Object::Deployment(_) => 8,
-            Object::StatefulSet(_) => 9,
-            Object::HorizontalPodAutoscaler(_) => 10,
-            Object::PodDisruptionBudget(_) => 11,
-            Object::Ingress(_) => 12,
-            Object::Custom(_) => 13,
-        }
+        each!(self, o => order_of(o))
     }
 
     pub(crate) fn meta(&self) -> &Meta {
-        match self {
-            Object::ResourceQuota(o) => &o.meta,
-            Object::LimitRange(o) => &o.meta,
-            Object::ServiceAccount(o) => &o.meta,
-            Object::NetworkPolicy(o) => &o.meta,
-            Object::ConfigMap(o) => &o.meta,
-            Object::Secret(o) => &o.meta,
-            Object::PersistentVolumeClaim(o) => &o.meta,
-            Object::Service(o) => &o.meta,
-            Object::Deployment(o) => &o.meta,
-            Object::StatefulSet(o) => &o.meta,
-            Object::HorizontalPodAutoscaler(o) => &o.meta,
-            Object::PodDisruptionBudget(o) => &o.meta,
-            Object::Ingress(o) => &o.meta,
-            Object::Custom(o) => &o.meta,
-        }
+        each!(self, o => o.meta())
+    }
+
+    /// The object lowered to its k8s-openapi type, in `namespace`.
+    pub(crate) fn lower(&self, namespace: &str) -> K8sObject {
+        each!(self, o => o.lower(namespace))
     }
 }
 

@@ -134,3 +134,10 @@ meta_setters!(
     PersistentVolumeClaim,
     "kubefit::PersistentVolumeClaim::new(\"d\", kubefit::Storage::gibibytes(1))"
 );
+
+crate::model::object::kind!(
+    PersistentVolumeClaim,
+    "PersistentVolumeClaim",
+    6,
+    |x, ns| crate::model::lowered::K8sObject::PersistentVolumeClaim(x.to_k8s(Some(ns)))
+);

@@ -143,3 +143,7 @@ impl ResourceQuota {
 }
 
 meta_setters!(ResourceQuota, "kubefit::ResourceQuota::new(\"q\")");
+
+crate::model::object::kind!(ResourceQuota, "ResourceQuota", 1, |x, ns| {
+    crate::model::lowered::K8sObject::ResourceQuota(x.to_k8s(ns))
+});

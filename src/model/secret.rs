@@ -203,3 +203,7 @@ impl Secret {
 }
 
 meta_setters!(Secret, "kubefit::Secret::new(\"creds\")");
+
+crate::model::object::kind!(Secret, "Secret", 5, |x, ns| {
+    crate::model::lowered::K8sObject::Secret(x.to_k8s(ns))
+});

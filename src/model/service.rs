@@ -264,3 +264,7 @@ impl Service {
 }
 
 meta_setters!(Service, "kubefit::Service::new(\"api\")");
+
+crate::model::object::kind!(Service, "Service", 7, |x, ns| {
+    crate::model::lowered::K8sObject::Service(x.to_k8s(ns))
+});

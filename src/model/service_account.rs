@@ -78,3 +78,7 @@ impl ServiceAccount {
 }
 
 meta_setters!(ServiceAccount, "kubefit::ServiceAccount::new(\"api\")");
+
+crate::model::object::kind!(ServiceAccount, "ServiceAccount", 2, |x, ns| {
+    crate::model::lowered::K8sObject::ServiceAccount(x.to_k8s(ns))
+});

@@ -238,3 +238,7 @@ pod_setters!(
     StatefulSet,
     "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"
 );
+
+crate::model::object::kind!(StatefulSet, "StatefulSet", 9, |x, ns| {
+    crate::model::lowered::K8sObject::StatefulSet(x.to_k8s(ns))
+});
