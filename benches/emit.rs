@@ -1,5 +1,6 @@
 //! Emission benchmarks (build, check, YAML emit) at several stack sizes, on the
-//! peers-bench workload (`examples/perf_anchor.rs`).
+//! peers-bench workload and on the realistic, lint-clean workload
+//! (`examples/perf_anchor.rs`, `benches/realistic/`).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kubefit::{EmitOptions, Environment, ImageOverride, Stack};
@@ -65,6 +66,25 @@ fn benches(c: &mut Criterion) {
                 })
             },
         );
+    }
+    g.finish();
+
+    // The realistic workload: probes, volumes, Secrets, PDBs, autoscalers, NetworkPolicies.
+    let mut g = c.benchmark_group("realistic");
+    g.sample_size(20);
+    for n in [100usize, 1000] {
+        let stack = anchor::realistic_stack(n);
+        let platform = anchor::realistic_platform(n);
+        g.bench_with_input(BenchmarkId::new("build", n), &n, |b, &n| {
+            b.iter(|| anchor::realistic_stack(n))
+        });
+        g.bench_with_input(BenchmarkId::new("check_on", n), &stack, |b, s| {
+            b.iter(|| s.check_on(&platform))
+        });
+        let unchecked = EmitOptions::new().skip_check(true).plaintext_secrets(true);
+        g.bench_with_input(BenchmarkId::new("write_yaml", n), &stack, |b, s| {
+            b.iter(|| s.write_yaml(&unchecked, std::io::sink()))
+        });
     }
     g.finish();
 
