@@ -1,11 +1,13 @@
 //! Structural and cross-reference checks: everything the API server (or the running
 //! cluster) would reject, found before deploy, all at once.
 
+mod index;
 pub(crate) mod lint;
 pub(crate) mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::check::index::{Index, label_value};
 use crate::check::report::Report;
 use crate::diagnostic::rules::RuleId;
 use crate::diagnostic::{Clean, Diagnostic};
@@ -18,179 +20,10 @@ use crate::model::port::PortRef;
 use crate::model::probe::Probe;
 use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
-use crate::model::workload::{WorkloadKind, WorkloadRef};
+use crate::model::workload::WorkloadRef;
 use crate::util::fast_hash::{FastMap, FastSet};
 
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
-
-/// A pod label set, sorted by key.
-type LabelPairs<'a> = Vec<(&'a str, &'a str)>;
-
-struct Index<'a> {
-    /// The first object of each kind and name.
-    by_name: FastMap<(&'a str, &'a str), &'a Object>,
-    /// Every workload with its pod labels and pod template.
-    workloads: Vec<(WorkloadKind, &'a Name, LabelPairs<'a>, &'a PodTemplate)>,
-    /// Workload indices by pod label, so a selector is resolved without a full scan.
-    by_label: FastMap<(&'a str, &'a str), Ids>,
-    names: FastSet<(WorkloadKind, &'a str)>,
-    /// Secrets that custom objects create in the cluster: an External Secrets
-    /// `ExternalSecret` (its `spec.target.name`, keys from `spec.data[].secretKey`; `None`
-    /// when `dataFrom` brings keys unknown here) or a cert-manager `Certificate`
-    /// (`spec.secretName`, a TLS secret).
-    provided_secrets: BTreeMap<String, (String, Option<Vec<String>>)>,
-}
-
-/// The Secret a custom object makes the cluster create, with its keys when known.
-fn provided_secret(
-    x: &crate::model::custom::CustomObject,
-) -> Option<(String, Option<Vec<String>>)> {
-    let spec = x.body.get("spec")?;
-    match (x.api_version.split('/').next()?, x.kind.as_str()) {
-        ("external-secrets.io", "ExternalSecret") => {
-            let name = spec["target"]["name"]
-                .as_str()
-                .unwrap_or(x.name.as_str())
-                .to_owned();
-            let keys = if spec.get("dataFrom").is_some() {
-                None
-            } else {
-                Some(
-                    spec["data"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|d| d["secretKey"].as_str().map(str::to_owned))
-                        .collect(),
-                )
-            };
-            Some((name, keys))
-        }
-        ("cert-manager.io", "Certificate") => Some((
-            spec["secretName"].as_str()?.to_owned(),
-            Some(vec!["ca.crt".into(), "tls.crt".into(), "tls.key".into()]),
-        )),
-        _ => None,
-    }
-}
-
-impl<'a> Index<'a> {
-    fn new(stack: &'a Stack) -> Self {
-        let mut by_name = FastMap::default();
-        by_name.reserve(stack.objects.len());
-        let mut workloads = Vec::new();
-        let mut provided_secrets = BTreeMap::new();
-        for o in &stack.objects {
-            if let Object::Custom(x) = o
-                && let Some((secret, keys)) = provided_secret(x)
-            {
-                provided_secrets.insert(
-                    secret,
-                    (format!("{}/{}", x.kind.to_lowercase(), x.name), keys),
-                );
-            }
-            by_name.entry((o.kind(), o.name().as_str())).or_insert(o);
-            match o {
-                Object::Deployment(d) => workloads.push((
-                    WorkloadKind::Deployment,
-                    &d.name,
-                    d.pod.pod_label_pairs(&d.name),
-                    &*d.pod,
-                )),
-                Object::StatefulSet(s) => workloads.push((
-                    WorkloadKind::StatefulSet,
-                    &s.name,
-                    s.pod.pod_label_pairs(&s.name),
-                    &s.pod,
-                )),
-                _ => {}
-            }
-        }
-        let mut by_label: FastMap<(&str, &str), Ids> = FastMap::default();
-        by_label.reserve(workloads.iter().map(|(_, _, labels, _)| labels.len()).sum());
-        for (i, (_, _, labels, _)) in workloads.iter().enumerate() {
-            for &(k, v) in labels {
-                by_label
-                    .entry((k, v))
-                    .and_modify(|ids| ids.push(i))
-                    .or_insert(Ids::One(i));
-            }
-        }
-        let names = workloads
-            .iter()
-            .map(|(k, n, _, _)| (*k, n.as_str()))
-            .collect();
-        Index {
-            by_name,
-            workloads,
-            by_label,
-            names,
-            provided_secrets,
-        }
-    }
-
-    fn get(&self, kind: &str, name: &str) -> Option<&'a Object> {
-        self.by_name.get(&(kind, name)).copied()
-    }
-
-    fn has(&self, kind: &str, name: &str) -> bool {
-        self.get(kind, name).is_some()
-    }
-
-    fn has_workload(&self, w: &WorkloadRef) -> bool {
-        self.names.contains(&(w.kind, w.name.as_str()))
-    }
-
-    /// Pod templates whose labels carry every label of `selector` (empty selector: none).
-    fn selected(&self, selector: &crate::util::str_map::StrMap) -> Vec<&'a PodTemplate> {
-        let candidates = selector
-            .iter()
-            .map(|(k, v)| self.by_label.get(&(k, v)).map_or(&[][..], Ids::as_slice))
-            .min_by_key(|c| c.len())
-            .unwrap_or(&[]);
-        candidates
-            .iter()
-            .map(|&i| &self.workloads[i])
-            .filter(|(_, _, labels, _)| {
-                selector
-                    .iter()
-                    .all(|(k, v)| label_value(labels, k) == Some(v))
-            })
-            .map(|(_, _, _, pod)| *pod)
-            .collect()
-    }
-}
-
-/// Workload indices of one pod label: most labels (`app: x`) belong to one workload, so
-/// that one needs no allocation of its own.
-enum Ids {
-    One(usize),
-    Many(Vec<usize>),
-}
-
-impl Ids {
-    fn push(&mut self, i: usize) {
-        match self {
-            Ids::One(first) => *self = Ids::Many(vec![*first, i]),
-            Ids::Many(v) => v.push(i),
-        }
-    }
-
-    fn as_slice(&self) -> &[usize] {
-        match self {
-            Ids::One(i) => std::slice::from_ref(i),
-            Ids::Many(v) => v,
-        }
-    }
-}
-
-/// The value of `key` in a sorted label set.
-fn label_value<'a>(labels: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
-    labels
-        .binary_search_by(|(k, _)| (*k).cmp(key))
-        .ok()
-        .map(|i| labels[i].1)
-}
 
 /// Validates `s` by `rule` unless `valid` already holds it, and remembers it when valid.
 fn remembered<'a>(
