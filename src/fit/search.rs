@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use super::{Node, PodToPlace, fits};
+use crate::fit::place::{Node, PodToPlace, fits};
 use crate::units::demand::Demand;
 
 /// Search steps (pods tried at a level) allowed, in node visits: a step costs about one
@@ -229,7 +229,7 @@ impl Search<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::{Outcome, search};
-    use crate::fit::{Node, PodToPlace, fits, place_on};
+    use crate::fit::place::{Node, PodToPlace, fits, place_on};
     use crate::units::cpu::Cpu;
     use crate::units::demand::Demand;
     use crate::units::memory::Memory;

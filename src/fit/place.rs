@@ -1,0 +1,430 @@
+//! Placement: pods first-fit-decreasing onto the platform's nodes by their requests, the
+//! per-node add-ons first, with the exact search (`search.rs`) when the greedy pass leaves
+//! pods out, and what a pod lacks on the node that came closest.
+
+use std::collections::BTreeSet;
+
+use crate::fit::demand::{ReplicaCounts, WorkloadDemand};
+use crate::fit::platform::Platform;
+use crate::fit::search;
+use crate::fit::{NodeUsage, Placement, Unplaced};
+use crate::units::demand::Demand;
+use crate::units::memory::Memory;
+use crate::util::spelled::Spelled;
+
+#[derive(Clone)]
+pub(super) struct Node {
+    pub(super) name: String,
+    pub(super) pool: String,
+    pub(super) arch: String,
+    pub(super) alloc: Demand,
+    pub(super) used: Demand,
+    pub(super) pods: u32,
+    pub(super) max_pods: u32,
+    pub(super) workloads: BTreeSet<usize>,
+}
+
+/// A pod to place. Its label (`deployment/api#3`, `addon/coredns`) is spelled out only when
+/// it cannot be placed; sorting compares it without building it.
+pub(super) struct PodToPlace<'a> {
+    /// `deployment/api` or `addon/coredns`.
+    pub(super) owner: &'a str,
+    /// The replica index of a workload pod.
+    pub(super) replica: Option<u32>,
+    pub(super) workload: Option<usize>,
+    pub(super) one_per_node: bool,
+    pub(super) arch: Option<&'a str>,
+    pub(super) req: Demand,
+}
+
+impl PodToPlace<'_> {
+    pub(super) fn label(&self) -> String {
+        match self.replica {
+            Some(r) => format!("{}#{r}", self.owner),
+            None => self.owner.to_owned(),
+        }
+    }
+
+    /// Compares as the labels would, byte by byte.
+    pub(super) fn label_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (x, y) = (self.owner.as_bytes(), other.owner.as_bytes());
+        let n = x.len().min(y.len());
+        // The owners decide when they differ within their common length; equal owners leave
+        // it to the replicas. Only when one owner is a prefix of the other do the replica
+        // digits meet owner bytes.
+        let ordering = x[..n].cmp(&y[..n]);
+        if ordering.is_ne() {
+            return ordering;
+        }
+        // `#replica`, as `label` appends it.
+        let (ta, tb) = (
+            self.replica.map(|r| Spelled::number(u64::from(r), "")),
+            other.replica.map(|r| Spelled::number(u64::from(r), "")),
+        );
+        let ([ha, da], [hb, db]) = (replica_bytes(ta.as_ref()), replica_bytes(tb.as_ref()));
+        if x.len() == y.len() {
+            ha.iter().chain(da).cmp(hb.iter().chain(db))
+        } else {
+            x.iter()
+                .chain(ha)
+                .chain(da)
+                .cmp(y.iter().chain(hb).chain(db))
+        }
+    }
+}
+
+/// The `#` and the digits of a replica suffix, or nothing.
+pub(super) fn replica_bytes(t: Option<&Spelled>) -> [&[u8]; 2] {
+    match t {
+        Some(s) => [b"#", s.as_str().as_bytes()],
+        None => [b"", b""],
+    }
+}
+
+/// The most nodes one Kubernetes cluster supports (kubernetes.io, "Considerations for large
+/// clusters": no more than 5,000 nodes, 150,000 pods in total).
+pub(super) const MAX_NODES: u64 = 5_000;
+/// The most pods one Kubernetes cluster supports (same source).
+pub(super) const MAX_PODS: u64 = 150_000;
+
+pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    for pool in platform.pools() {
+        for i in 0..pool.count() {
+            nodes.push(Node {
+                name: format!("{}-{i}", pool.name()),
+                pool: pool.name().to_owned(),
+                arch: pool.architecture().to_owned(),
+                alloc: Demand {
+                    cpu: pool.allocatable_cpu(),
+                    memory: pool.allocatable_memory(),
+                    ephemeral_storage: pool
+                        .ephemeral_storage_capacity()
+                        .unwrap_or(Memory::bytes(u64::MAX)),
+                },
+                used: Demand::default(),
+                pods: 0,
+                max_pods: pool.max_pods_per_node(),
+                workloads: BTreeSet::new(),
+            });
+        }
+    }
+    nodes
+}
+
+pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
+    let mut lacking = Vec::new();
+    let free_cpu = node.alloc.cpu.saturating_sub(node.used.cpu);
+    if pod.req.cpu > free_cpu {
+        lacking.push(format!(
+            "cpu short by {} (needs {}, {} free)",
+            pod.req.cpu.saturating_sub(free_cpu),
+            pod.req.cpu,
+            free_cpu
+        ));
+    }
+    let free_mem = node.alloc.memory.saturating_sub(node.used.memory);
+    if pod.req.memory > free_mem {
+        lacking.push(format!(
+            "memory short by {} (needs {}, {} free)",
+            pod.req.memory.saturating_sub(free_mem),
+            pod.req.memory,
+            free_mem
+        ));
+    }
+    let free_eph = node
+        .alloc
+        .ephemeral_storage
+        .saturating_sub(node.used.ephemeral_storage);
+    if pod.req.ephemeral_storage > free_eph {
+        lacking.push(format!(
+            "ephemeral-storage short by {}",
+            pod.req.ephemeral_storage.saturating_sub(free_eph)
+        ));
+    }
+    if node.pods >= node.max_pods {
+        lacking.push(format!("pod slots (maxPods {} reached)", node.max_pods));
+    }
+    if let Some(arch) = &pod.arch
+        && *arch != node.arch
+    {
+        lacking.push(format!("architecture {arch} (node is {})", node.arch));
+    }
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+        && node.workloads.contains(&w)
+    {
+        lacking.push("a free node (one replica per node)".to_owned());
+    }
+    lacking
+}
+
+/// How many of [`shortfall`]'s conditions fail, without allocating.
+pub(super) fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
+    [
+        pod.req.cpu > node.alloc.cpu.saturating_sub(node.used.cpu),
+        pod.req.memory > node.alloc.memory.saturating_sub(node.used.memory),
+        pod.req.ephemeral_storage
+            > node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage),
+        node.pods >= node.max_pods,
+        pod.arch.is_some_and(|a| a != node.arch),
+        pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count()
+}
+
+/// The allocation-free test of [`shortfall`] being empty.
+pub(super) fn fits(node: &Node, pod: &PodToPlace) -> bool {
+    pod.req.cpu <= node.alloc.cpu.saturating_sub(node.used.cpu)
+        && pod.req.memory <= node.alloc.memory.saturating_sub(node.used.memory)
+        && pod.req.ephemeral_storage
+            <= node
+                .alloc
+                .ephemeral_storage
+                .saturating_sub(node.used.ephemeral_storage)
+        && node.pods < node.max_pods
+        && pod.arch.is_none_or(|a| a == node.arch)
+        && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
+}
+
+pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
+    node.used = Demand {
+        cpu: node.used.cpu + pod.req.cpu,
+        memory: node.used.memory + pod.req.memory,
+        ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
+    };
+    node.pods += 1;
+    // Only one-per-node workloads are ever looked up.
+    if pod.one_per_node
+        && let Some(w) = pod.workload
+    {
+        node.workloads.insert(w);
+    }
+}
+
+/// The platform's nodes with the per-node add-ons placed on every node, the add-on pods that
+/// did not fit, and how many add-on pods there were.
+pub(super) fn with_per_node_addons(
+    platform: &Platform,
+    labels: &[String],
+) -> (Vec<Node>, Vec<Unplaced>, u32) {
+    let mut nodes = nodes_of(platform);
+    let mut unplaced = Vec::new();
+    let mut total_pods = 0u32;
+    for (addon, label) in platform.addons().iter().zip(labels) {
+        if !addon.is_per_node() {
+            continue;
+        }
+        for node in &mut nodes {
+            let pod = PodToPlace {
+                owner: label,
+                replica: None,
+                workload: None,
+                one_per_node: false,
+                arch: None,
+                req: Demand::new(addon.cpu(), addon.memory()),
+            };
+            total_pods += 1;
+            if fits(node, &pod) {
+                place_on(node, &pod);
+            } else {
+                unplaced.push(Unplaced {
+                    lacking: shortfall(node, &pod),
+                    pod: pod.label(),
+                    best_node: node.name.clone(),
+                });
+            }
+        }
+    }
+    (nodes, unplaced, total_pods)
+}
+
+/// Places the pods of one scenario (`count` replicas of each workload, and the add-ons) by
+/// first-fit-decreasing by dominant share of the largest node, ties broken by label; when
+/// that leaves pods out, [`search::search`] looks for a placement of every pod. `pods` is
+/// refilled; `addon_labels` are the add-ons' labels (`addon/coredns`), in order.
+pub(super) fn place<'a>(
+    scenario: &str,
+    platform: &Platform,
+    demands: &'a [WorkloadDemand],
+    addon_labels: &'a [String],
+    pods: &mut Vec<PodToPlace<'a>>,
+    count: fn(&ReplicaCounts) -> u32,
+) -> Placement {
+    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, addon_labels);
+    pods.clear();
+    pods.extend(
+        platform
+            .addons()
+            .iter()
+            .zip(addon_labels)
+            .filter(|(a, _)| !a.is_per_node())
+            .map(|(a, label)| PodToPlace {
+                owner: label,
+                replica: None,
+                workload: None,
+                one_per_node: false,
+                arch: None,
+                req: Demand::new(a.cpu(), a.memory()),
+            }),
+    );
+    for (i, w) in demands.iter().enumerate() {
+        for r in 0..count(&w.counts) {
+            pods.push(PodToPlace {
+                owner: &w.object,
+                replica: Some(r),
+                workload: Some(i),
+                one_per_node: w.one_per_node,
+                arch: w.arch.as_deref(),
+                req: w.pod_requests,
+            });
+        }
+    }
+    let max_cpu = u128::from(
+        nodes
+            .iter()
+            .map(|n| n.alloc.cpu.as_millis())
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    let max_mem = u128::from(
+        nodes
+            .iter()
+            .map(|n| n.alloc.memory.as_bytes())
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    let key = |p: &PodToPlace| {
+        let c = u128::from(p.req.cpu.as_millis()) * max_mem;
+        let m = u128::from(p.req.memory.as_bytes()) * max_cpu;
+        c.max(m)
+    };
+    // Stable: pods arrive in runs already in order, which it merges with fewer comparisons.
+    pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
+    total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
+    let addons_unplaced = unplaced.len();
+    // Identical pods fit first at a node no earlier than the previous one did (free room only
+    // shrinks), so each distinct pod shape resumes its scan where the last one stopped.
+    let mut cursors: crate::util::fast_hash::FastMap<(Demand, Option<&str>, Option<usize>), usize> =
+        crate::util::fast_hash::FastMap::default();
+    for pod in pods.iter() {
+        let shape = (
+            pod.req,
+            pod.arch,
+            pod.one_per_node.then_some(pod.workload).flatten(),
+        );
+        let start = cursors.get(&shape).copied().unwrap_or(0);
+        let found = nodes
+            .iter()
+            .skip(start)
+            .position(|n| fits(n, pod))
+            .map(|i| i + start);
+        match found {
+            Some(i) => {
+                place_on(&mut nodes[i], pod);
+                cursors.insert(shape, i);
+            }
+            None => {
+                cursors.insert(shape, nodes.len());
+                // The closest node: fewest missing resources, then most free cpu. Counted
+                // without formatting; only the winner's shortfall is spelled out.
+                let best = nodes.iter().min_by(|na, nb| {
+                    lack_count(na, pod).cmp(&lack_count(nb, pod)).then_with(|| {
+                        let free = |n: &Node| n.alloc.cpu.saturating_sub(n.used.cpu);
+                        free(nb).cmp(&free(na))
+                    })
+                });
+                let (lacking, best_node) = match best {
+                    Some(n) => (shortfall(n, pod), n.name.clone()),
+                    None => (
+                        vec!["a node (the platform has none)".to_owned()],
+                        String::new(),
+                    ),
+                };
+                unplaced.push(Unplaced {
+                    pod: pod.label(),
+                    best_node,
+                    lacking,
+                });
+            }
+        }
+    }
+    if unplaced.len() > addons_unplaced {
+        // First-fit left pods out; a placement may still exist.
+        let (fresh, _, _) = with_per_node_addons(platform, addon_labels);
+        if let search::Outcome::Placed(assignment) = search::search(&fresh, pods) {
+            nodes = fresh;
+            for (pod, &i) in pods.iter().zip(&assignment) {
+                place_on(&mut nodes[i], pod);
+            }
+            unplaced.truncate(addons_unplaced);
+        }
+    }
+    Placement {
+        scenario: scenario.to_owned(),
+        pods: total_pods,
+        nodes: nodes
+            .into_iter()
+            .map(|n| NodeUsage {
+                node: n.name,
+                pool: n.pool,
+                allocatable: n.alloc,
+                requested: n.used,
+                pods: n.pods,
+                max_pods: n.max_pods,
+            })
+            .collect(),
+        unplaced,
+    }
+}
+
+/// Unplaced pods grouped by owner (`deployment/api`), in first-seen order, with a count and
+/// the first pod's shortfall.
+pub(super) fn group_unplaced(unplaced: &[Unplaced]) -> Vec<(&str, usize, &Unplaced)> {
+    let mut groups: Vec<(&str, usize, &Unplaced)> = Vec::new();
+    for u in unplaced {
+        let owner = u.pod.split('#').next().unwrap_or(&u.pod);
+        match groups.iter_mut().find(|(o, _, _)| *o == owner) {
+            Some(g) => g.1 += 1,
+            None => groups.push((owner, 1, u)),
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Demand, PodToPlace};
+    use proptest::prelude::*;
+
+    fn pod(owner: &str, replica: Option<u32>) -> PodToPlace<'_> {
+        PodToPlace {
+            owner,
+            replica,
+            workload: None,
+            one_per_node: false,
+            arch: None,
+            req: Demand::default(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn pods_compare_as_their_labels(
+            a in "[a#/0-9-]{0,6}", b in "[a#/0-9-]{0,6}",
+            ra in prop::option::of(0u32..1200), rb in prop::option::of(0u32..1200),
+        ) {
+            for (x, y) in [(a.as_str(), b.as_str()), (a.as_str(), a.as_str())] {
+                let (p, q) = (pod(x, ra), pod(y, rb));
+                prop_assert_eq!(p.label_cmp(&q), p.label().cmp(&q.label()), "{} {}", p.label(), q.label());
+            }
+        }
+    }
+}
