@@ -47,15 +47,10 @@ fn covered_meta(meta: &Meta) -> bool {
     meta.suppressions().is_empty()
 }
 
+/// Pods the view writes: every field except the one-replica-per-node anti-affinity. Probes
+/// and volumes are written through their own lowering (small objects), the rest directly.
 fn covered_pod(pod: &PodTemplate) -> bool {
     !pod.one_per_node
-        && pod.volumes.is_empty()
-        && pod
-            .containers
-            .iter()
-            .chain(&pod.init_containers)
-            .chain(&pod.sidecars)
-            .all(|c| c.liveness.is_none() && c.readiness.is_none() && c.startup.is_none())
 }
 
 impl Serialize for View<'_> {
@@ -309,7 +304,8 @@ impl Serialize for PodSpec<'_> {
             + usize::from(init)
             + usize::from(!pod.node_selector.is_empty())
             + usize::from(pod.service_account.is_some())
-            + usize::from(pod.termination_grace_seconds.is_some());
+            + usize::from(pod.termination_grace_seconds.is_some())
+            + usize::from(!pod.volumes.is_empty());
         let mut st = s.serialize_struct("PodSpec", n)?;
         st.serialize_field("automountServiceAccountToken", &pod.automount_token)?;
         st.serialize_field("containers", &Containers(&pod.containers, false))?;
@@ -335,6 +331,12 @@ impl Serialize for PodSpec<'_> {
         }
         if let Some(seconds) = pod.termination_grace_seconds {
             st.serialize_field("terminationGracePeriodSeconds", &seconds)?;
+        }
+        if !pod.volumes.is_empty() {
+            st.serialize_field(
+                "volumes",
+                &Each(&pod.volumes, crate::model::volume::Volume::to_k8s),
+            )?;
         }
         st.end()
     }
@@ -409,7 +411,10 @@ impl Serialize for ContainerView<'_> {
             + usize::from(!c.resources.is_empty())
             + usize::from(self.1)
             + usize::from(!c.mounts.is_empty())
-            + usize::from(c.working_dir.is_some());
+            + usize::from(c.working_dir.is_some())
+            + usize::from(c.liveness.is_some())
+            + usize::from(c.readiness.is_some())
+            + usize::from(c.startup.is_some());
         let mut st = s.serialize_struct("Container", n)?;
         if !c.args.is_empty() {
             st.serialize_field("args", &c.args)?;
@@ -427,9 +432,15 @@ impl Serialize for ContainerView<'_> {
         if let Some(policy) = &c.image_pull_policy {
             st.serialize_field("imagePullPolicy", policy)?;
         }
+        if let Some(probe) = &c.liveness {
+            st.serialize_field("livenessProbe", &probe.to_k8s())?;
+        }
         st.serialize_field("name", &c.name)?;
         if !c.ports.is_empty() {
             st.serialize_field("ports", &Each(&c.ports, ContainerPort))?;
+        }
+        if let Some(probe) = &c.readiness {
+            st.serialize_field("readinessProbe", &probe.to_k8s())?;
         }
         if !c.resources.is_empty() {
             st.serialize_field("resources", &ResourceRequirements(c))?;
@@ -451,6 +462,9 @@ impl Serialize for ContainerView<'_> {
                 SecurityContext(c),
             ),
         )?;
+        if let Some(probe) = &c.startup {
+            st.serialize_field("startupProbe", &probe.to_k8s())?;
+        }
         if !c.mounts.is_empty() {
             st.serialize_field("volumeMounts", &Each(&c.mounts, VolumeMount))?;
         }
@@ -747,7 +761,8 @@ mod tests {
 
     prop_compose! {
         fn container()(
-            name in word(), flags in prop::collection::vec(any::<bool>(), 16),
+            name in word(), flags in prop::collection::vec(any::<bool>(), 19),
+            probe_port in 1u16.., probe_kind in 0u8..4,
             ports in prop::collection::vec((word(), 1u16..), 0..3),
             caps in prop::collection::vec(word(), 0..2),
             cpu in 0u64..5000, mem in 0u64..4096, uid in prop::sample::select(&[0i64, 1000, 10001][..]),
@@ -782,6 +797,15 @@ mod tests {
                     .env_from_secret_key("C", &secret, name)
                     .env_from_field("D", "metadata.name");
             }
+            let probe = |k: u8| match k {
+                0 => Probe::http(format!("/{name}"), probe_port).period_seconds(5),
+                1 => Probe::tcp(name).initial_delay_seconds(3).timeout_seconds(2),
+                2 => Probe::exec(["sh", "-c", name]).failure_threshold(4),
+                _ => Probe::grpc(probe_port).grpc_service(name).success_threshold(1),
+            };
+            if flags[16] { c = c.liveness(probe(probe_kind)); }
+            if flags[17] { c = c.readiness(probe((probe_kind + 1) % 4)); }
+            if flags[18] { c = c.startup(probe((probe_kind + 2) % 4)); }
             c
         }
     }
@@ -791,6 +815,7 @@ mod tests {
             main in container(), more in prop::collection::vec(container(), 0..3),
             labels in pairs(), pod_labels in pairs(), annotations in pairs(), pod_annotations in pairs(),
             selector in pairs(), node_selector in pairs(), flags in prop::collection::vec(any::<bool>(), 10),
+            volumes in prop::collection::vec((word(), 0u8..5), 0..4),
             replicas in 0i32..5, surge in 0i32..100,
         ) -> Deployment {
             let mut d = Deployment::new("api", main).replicas(replicas);
@@ -810,6 +835,16 @@ mod tests {
             if flags[4] { d = d.host_network(); }
             if flags[5] { d = d.seccomp_unconfined(); }
             if flags[6] { d = d.termination_grace_period_seconds(i64::from(surge)); }
+            for (i, (name, kind)) in volumes.into_iter().enumerate() {
+                let name = format!("v{i}-{name}");
+                d = d.volume(match kind {
+                    0 => Volume::empty_dir(name).size_limit(Memory::mebibytes(64)),
+                    1 => Volume::config_map(name, &ConfigMap::new("cfg")),
+                    2 => Volume::secret(name, &Secret::new("s")),
+                    3 => Volume::persistent_volume_claim(name, &crate::PersistentVolumeClaim::new("data", crate::Storage::gibibytes(1))),
+                    _ => Volume::host_path(name, "/var/log"),
+                });
+            }
             d
         }
     }
@@ -895,9 +930,15 @@ mod tests {
     #[test]
     fn what_no_view_covers_is_lowered() {
         let web = || Container::new("web", "nginx:1.27");
+        // Probes and volumes are covered, through their own lowering.
         for o in [
             Object::from(Deployment::new("a", web().liveness(Probe::http("/", 80)))),
             Object::from(Deployment::new("a", web()).volume(Volume::empty_dir("tmp"))),
+        ] {
+            assert!(View::of(&o, "shop").is_some(), "{o:?}");
+            assert!(same_as_lowering(&o), "{o:?}");
+        }
+        for o in [
             Object::from(Deployment::new("a", web()).one_replica_per_node()),
             Object::from(ConfigMap::new("c").suppress("pdb-missing", "why")),
             Object::from(Secret::new("s")),
