@@ -727,9 +727,6 @@ fn k3s_addons() -> Vec<AddOn> {
     ]
 }
 
-const OCI_SOURCE: &str =
-    "https://docs.oracle.com/en-us/iaas/Content/FreeTier/freetier_topic-Always_Free_Resources.htm";
-
 impl Platform {
     /// An empty profile; add pools with [`Platform::pool`].
     ///
@@ -852,13 +849,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn oci_always_free() -> Self {
-        Self::oci(
-            "oci-always-free",
-            "2026-11",
-            Cpu::cores(2),
-            Memory::gibibytes(12),
-            "A1 halved on 2026-06-15 (was 4 OCPU / 24 GB); over-limit A1 instances terminated from 2026-08-18",
-        )
+        Self::profile(include_str!("profiles/oci-always-free.yaml"))
     }
 
     /// Oracle Cloud Always Free **before 2026-06-15** (outdated: 4 OCPU / 24 GB of A1), as
@@ -870,41 +861,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn oci_always_free_before_2026_06() -> Self {
-        Self::oci(
-            "oci-always-free-before-2026-06",
-            "2026-06",
-            Cpu::cores(4),
-            Memory::gibibytes(24),
-            "OUTDATED: the A1 pool was halved on 2026-06-15; use Platform::oci_always_free()",
-        )
-    }
-
-    fn oci(name: &str, checked: &str, cpu: Cpu, memory: Memory, note: &str) -> Self {
-        let half_cpu = Cpu::millis(cpu.as_millis() / 2);
-        let half_mem = Memory::bytes(memory.as_bytes() / 2);
-        let boot = Storage::gigabytes(50);
-        let mut p = Platform::new(name, OCI_SOURCE, checked)
-            .note(note)
-            .pool(
-                NodePool::new("a1-k3s-server", 1, half_cpu, half_mem)
-                    .arch("arm64")
-                    .boot_volume(boot)
-                    .tenancy_pool("A1")
-                    .reserved(Self::k3s_server_reserved()),
-            )
-            .pool(
-                NodePool::new("a1-k3s-agent", 1, half_cpu, half_mem)
-                    .arch("arm64")
-                    .boot_volume(boot)
-                    .tenancy_pool("A1")
-                    .reserved(Self::k3s_agent_reserved()),
-            )
-            .tenancy_limit(TenancyLimit::new("A1", cpu, memory))
-            .block_storage(Storage::gigabytes(200))
-            .load_balancers(2);
-        p.addons = k3s_addons();
-        p.idle_reclamation = true;
-        p
+        Self::profile(include_str!("profiles/oci-always-free-before-2026-06.yaml"))
     }
 
     /// GCP free tier: one e2-micro (2 shared vCPU billed as 0.25, 1 GB) running k3s,
@@ -915,14 +872,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn gcp_e2_micro() -> Self {
-        Self::single_k3s(
-            "gcp-e2-micro",
-            "https://cloud.google.com/free/docs/free-cloud-features#compute",
-            Cpu::cores(2),
-            Memory::gibibytes(1),
-            Storage::gigabytes(30),
-            "shared-core: 2 vCPU burst, 0.25 vCPU sustained",
-        )
+        Self::profile(include_str!("profiles/gcp-e2-micro.yaml"))
     }
 
     /// AWS t3.micro (2 vCPU, 1 GiB, 30 GB EBS) running k3s. Accounts created after
@@ -933,14 +883,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn aws_t3_micro() -> Self {
-        Self::single_k3s(
-            "aws-t3-micro",
-            "https://aws.amazon.com/free/",
-            Cpu::cores(2),
-            Memory::gibibytes(1),
-            Storage::gigabytes(30),
-            "burstable; accounts after 2025-07-15 get credits instead",
-        )
+        Self::profile(include_str!("profiles/aws-t3-micro.yaml"))
     }
 
     /// Azure B1s (1 vCPU, 1 GiB, burstable at a 10% baseline) running k3s.
@@ -950,14 +893,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn azure_b1s() -> Self {
-        Self::single_k3s(
-            "azure-b1s",
-            "https://azure.microsoft.com/pricing/free-services",
-            Cpu::cores(1),
-            Memory::gibibytes(1),
-            Storage::gigabytes(64),
-            "burstable, 10% cpu baseline",
-        )
+        Self::profile(include_str!("profiles/azure-b1s.yaml"))
     }
 
     /// A Raspberry Pi 4 (4 cores, 4 GB) running a k3s server; k3s costs about 30% of a core
@@ -968,18 +904,7 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn raspberry_pi4_k3s() -> Self {
-        let mut p = Platform::new(
-            "raspberry-pi4-4gb-k3s",
-            "https://docs.k3s.io/reference/resource-profiling",
-            "2026-11",
-        )
-        .pool(
-            NodePool::new("pi", 1, Cpu::cores(4), Memory::gibibytes(4))
-                .arch("arm64")
-                .reserved(Reserved::none().distro(Cpu::millis(300), Memory::mebibytes(1526))),
-        );
-        p.addons = k3s_addons();
-        p
+        Self::profile(include_str!("profiles/raspberry-pi4-4gb-k3s.yaml"))
     }
 
     /// A GKE node pool of `nodes` × e2-standard-2 (2 vCPU, 8 GB), allocatable from GKE's
@@ -1060,24 +985,11 @@ impl Platform {
             .eviction(Memory::mebibytes(100))
     }
 
-    fn single_k3s(
-        name: &str,
-        source: &str,
-        cpu: Cpu,
-        memory: Memory,
-        disk: Storage,
-        note: &str,
-    ) -> Self {
-        let mut p = Platform::new(name, source, "2026-11")
-            .note(note)
-            .pool(
-                NodePool::new("k3s-server", 1, cpu, memory)
-                    .boot_volume(disk)
-                    .reserved(Self::k3s_server_reserved()),
-            )
-            .block_storage(disk);
-        p.addons = k3s_addons();
-        p
+    /// A built-in profile from its YAML file in `src/fit/profiles/` (data, so a platform is
+    /// added without code; the `builtin_profiles_are_valid_data` test loads every one).
+    fn profile(yaml: &'static str) -> Self {
+        Self::from_yaml(yaml)
+            .unwrap_or_else(|e| unreachable!("src/fit/profiles holds a valid profile: {e}"))
     }
 
     /// Every built-in profile.
@@ -1408,5 +1320,33 @@ impl Platform {
         let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
         s.push('\n');
         s
+    }
+}
+
+#[cfg(test)]
+mod profile_tests {
+    use super::Platform;
+
+    /// Every file in `src/fit/profiles/` is a valid profile, named as its file, and is one of
+    /// the built-in platforms: a profile that does not parse fails here, not in a user's call.
+    #[test]
+    fn builtin_profiles_are_valid_data() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/fit/profiles");
+        let builtin = Platform::builtin();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let p =
+                Platform::from_yaml(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(path.file_stem().unwrap().to_str(), Some(p.name()));
+            assert!(
+                builtin.contains(&p),
+                "{} is not in Platform::builtin()",
+                p.name()
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 6);
     }
 }
