@@ -820,6 +820,20 @@ fn budget_findings_are_suppressible_like_the_others() {
         Some("sized for the paid tier, checked here for the rest")
     );
     assert!(!report.has_errors(), "{report}");
+    // The fit says the truth about the cluster, and the emit gates agree with the report.
+    let suppressed = stack_with(web(good().resources(
+        Resources::new()
+            .requests(Cpu::cores(64), Memory::mebibytes(128))
+            .limits(Cpu::cores(64), Memory::mebibytes(256)),
+    )))
+    .suppress("does-not-fit", "sized for the paid tier");
+    assert_eq!(
+        suppressed.fit(&platform).verdict(),
+        kubefit::Verdict::DoesNotFit
+    );
+    let options = EmitOptions::new().platform(platform);
+    assert!(suppressed.emit(&options).is_ok());
+    assert!(suppressed.write_yaml(&options, std::io::sink()).is_ok());
 }
 
 #[test]

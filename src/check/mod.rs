@@ -21,7 +21,7 @@ use crate::model::probe::Probe;
 use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
 use crate::model::workload::WorkloadRef;
-use crate::util::fast_hash::{FastMap, FastSet};
+use crate::util::fast_hash::FastSet;
 
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -678,9 +678,8 @@ impl Stack {
     pub fn check_on(&self, platform: &crate::fit::platform::Platform) -> Report {
         let (mut diagnostics, fit) = self.diagnostics_and_fit(Some(platform), false);
         let fit = fit.unwrap_or_else(|| self.fit(platform));
-        let first_fit = diagnostics.len();
+        // The fit's findings carry their suppressions already (`Stack::fit` applies them).
         diagnostics.extend(fit.diagnostics().iter().cloned());
-        self.apply_suppressions(&mut diagnostics[first_fit..]);
         Report::new(self.namespace.as_str(), diagnostics).with_fit_only(fit)
     }
 
@@ -972,33 +971,6 @@ impl Stack {
         }
         c.meta(&self.meta, &ns_object, "metadata.");
         c.suppressions(&self.meta, &ns_object);
-    }
-
-    /// Marks the diagnostics that objects or the stack suppress.
-    fn apply_suppressions(&self, out: &mut [Diagnostic]) {
-        // Suppressions: per object, then per stack.
-        let per_object: FastMap<String, &Meta> = self
-            .objects
-            .iter()
-            .filter(|o| !o.meta().suppressions().is_empty())
-            .map(|o| (o.reference(), o.meta()))
-            .collect();
-        if per_object.is_empty() && self.meta.suppressions().is_empty() {
-            return;
-        }
-        for d in out.iter_mut() {
-            let reason = per_object
-                .get(&d.object)
-                .and_then(|m| m.suppressions().get(&d.id))
-                .or_else(|| self.meta.suppressions().get(&d.id));
-            // A rule that may not be suppressed stays reported (and the suppression itself is
-            // an error: `suppression-not-allowed`).
-            if let Some(reason) = reason
-                && crate::diagnostic::rules::rule(&d.id).is_none_or(|r| r.suppressible)
-            {
-                d.suppressed = Some(reason.to_owned());
-            }
-        }
     }
 }
 

@@ -500,6 +500,9 @@ impl Stack {
         } else {
             Verdict::Fits
         };
+        // The verdict says what the cluster does; suppressions only change what counts as an
+        // error in reports and emit gates.
+        self.apply_suppressions(&mut diags);
         let workloads = demands
             .iter()
             .map(|w| {

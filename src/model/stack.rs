@@ -194,4 +194,32 @@ impl Stack {
             ..Default::default()
         }
     }
+
+    /// Marks the diagnostics that objects or the stack suppress — the check's and the fit's
+    /// alike, so every report and every emit gate sees the same suppressions.
+    pub(crate) fn apply_suppressions(&self, out: &mut [crate::diagnostic::Diagnostic]) {
+        // Suppressions: per object, then per stack.
+        let per_object: crate::util::fast_hash::FastMap<String, &Meta> = self
+            .objects
+            .iter()
+            .filter(|o| !o.meta().suppressions().is_empty())
+            .map(|o| (o.reference(), o.meta()))
+            .collect();
+        if per_object.is_empty() && self.meta.suppressions().is_empty() {
+            return;
+        }
+        for d in out.iter_mut() {
+            let reason = per_object
+                .get(&d.object)
+                .and_then(|m| m.suppressions().get(&d.id))
+                .or_else(|| self.meta.suppressions().get(&d.id));
+            // A rule that may not be suppressed stays reported (and the suppression itself is
+            // an error: `suppression-not-allowed`).
+            if let Some(reason) = reason
+                && crate::diagnostic::rules::rule(&d.id).is_none_or(|r| r.suppressible)
+            {
+                d.suppressed = Some(reason.to_owned());
+            }
+        }
+    }
 }
