@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-validators.sh
+# The local control plane of tests/cluster/ (Go): the real API server, controllers, scheduler.
+KUBEFIT_CLUSTER="$(scripts/build-cluster.sh)"
+export KUBEFIT_CLUSTER
 export KUBEFIT_KUBERNETES_VALIDATE="$PWD/.venv/bin/kubernetes-validate"
 export KUBEFIT_CHECKOV="$PWD/.venv-checkov/bin/checkov"
 export KUBEFIT_SOPS="$PWD/.venv/bin/sops"

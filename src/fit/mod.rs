@@ -4,6 +4,7 @@
 
 pub(crate) mod demand;
 mod guard_rails;
+pub(crate) mod nodes;
 mod place;
 pub(crate) mod platform;
 

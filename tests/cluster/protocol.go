@@ -4,7 +4,7 @@ package main
 // request that could not be carried out answers {"error": "..."}.
 //
 //	{"op":"nodes","nodes":[Node…]}          replace every Node with these (status included);
-//	                                         pods on removed nodes are deleted
+//	                                         every pod is deleted (controllers make theirs again)
 //	{"op":"apply","yaml":"…"}               server-side apply each document, in order →
 //	                                         {"results":[{"apiVersion","kind","namespace","name",
 //	                                         "admitted","error"}]}
@@ -39,6 +39,7 @@ import (
 	yamlutil "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 )
 
@@ -103,16 +104,16 @@ func (c *cluster) replaceNodes(ctx context.Context, nodes []corev1.Node) error {
 			return err
 		}
 	}
-	// Pods bound to a node that is gone would linger until the pod GC controller's grace ends.
+	// Every pod goes: the ones bound to a node that is gone would linger until the pod GC
+	// controller's grace ends, and the system pods of the last platform are not this one's.
+	// Controllers make theirs again.
 	pods, err := c.client.CoreV1().Pods("").List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
 	zero := int64(0)
 	for _, pod := range pods.Items {
-		if pod.Spec.NodeName != "" {
-			_ = c.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
-		}
+		_ = c.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
 	}
 	for _, node := range nodes {
 		status := node.Status
@@ -144,10 +145,25 @@ type applyResult struct {
 	Name       string `json:"name"`
 	Admitted   bool   `json:"admitted"`
 	Error      string `json:"error,omitempty"`
+	// What the API server warned about while admitting it (Pod Security's warn level,
+	// deprecated fields, invalid TLS data…).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// warnings collects the API server's warnings of one request at a time.
+type warnings struct{ messages []string }
+
+func (w *warnings) HandleWarningHeader(code int, agent string, message string) {
+	if code == 299 && message != "" {
+		w.messages = append(w.messages, message)
+	}
 }
 
 func (c *cluster) apply(ctx context.Context, text string) (any, error) {
-	dyn, err := dynamic.NewForConfig(c.config)
+	collected := &warnings{}
+	config := rest.CopyConfig(c.config)
+	config.WarningHandler = collected
+	dyn, err := dynamic.NewForConfig(config)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +182,7 @@ func (c *cluster) apply(ctx context.Context, text string) (any, error) {
 			continue
 		}
 		obj := &unstructured.Unstructured{Object: doc}
+		collected.messages = nil
 		result := applyResult{APIVersion: obj.GetAPIVersion(), Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
 		err := c.applyOne(ctx, dyn, mapper, obj)
 		if err != nil && meta.IsNoMatchError(err) {
@@ -183,6 +200,7 @@ func (c *cluster) apply(ctx context.Context, text string) (any, error) {
 		} else {
 			result.Admitted = true
 		}
+		result.Warnings = collected.messages
 		results = append(results, result)
 	}
 	return map[string]any{"results": results}, nil
@@ -360,7 +378,9 @@ func (c *cluster) snapshot(ctx context.Context, namespaces []string) (*snapshot,
 			s.busy = true
 		}
 	}
-	sort.Slice(s.Pods, func(i, j int) bool { return s.Pods[i].Namespace+"/"+s.Pods[i].Name < s.Pods[j].Namespace+"/"+s.Pods[j].Name })
+	sort.Slice(s.Pods, func(i, j int) bool {
+		return s.Pods[i].Namespace+"/"+s.Pods[i].Name < s.Pods[j].Namespace+"/"+s.Pods[j].Name
+	})
 	sort.Strings(s.Warnings)
 	s.Warnings = dedup(s.Warnings)
 	return s, nil

@@ -42,8 +42,10 @@ const admissionPlugins = "NamespaceLifecycle,LimitRanger,ServiceAccount,PodSecur
 const disabledAdmissionPlugins = "TaintNodesByCondition"
 
 // The controllers kubefit's verdicts depend on, by their kube-controller-manager names.
+// The volume controllers bind claims to the volumes runProvisioner makes and release them.
 const controllers = "deployment,replicaset,statefulset,daemonset,job,cronjob,namespace," +
-	"serviceaccount,garbagecollector,resourcequota,podgc,disruption,ttl-after-finished"
+	"serviceaccount,garbagecollector,resourcequota,podgc,disruption,ttl-after-finished," +
+	"persistentvolume-binder,pvc-protection,pv-protection"
 
 // cluster is what serve runs: the children, the store and a client with full rights.
 type cluster struct {
@@ -80,6 +82,7 @@ func serve(dir string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go runKubelet(ctx, c.client)
+	go runProvisioner(ctx, c.client)
 
 	ready, _ := json.Marshal(map[string]any{"ready": true, "kubeconfig": c.kubeconfig, "dir": dir})
 	fmt.Println(string(ready))

@@ -5,6 +5,9 @@
 
 #![allow(dead_code)]
 
+pub mod cases;
+pub mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -425,6 +428,11 @@ pub fn validate(files: &[PathBuf], version: &str, documents: usize) {
         documents,
         "every document must be validated:\n{text}"
     );
+    // 1.37 is the release of the control plane in tests/cluster/: its API server, admission
+    // plugins and controllers admit the same files, and every pod the workloads make.
+    if version == "1.37.0" {
+        cluster::admits(files);
+    }
 }
 
 /// Runs `cargo run --example NAME -- ARGS...` from the repository root.
