@@ -4,6 +4,7 @@
 //! cargo run --example kubefit -- check stack.yaml [--platform oci-always-free] [--env prod] [--json]
 //! cargo run --example kubefit -- emit stack.yaml --out DIR [--format yaml|json|kustomize] [--env prod]
 //! cargo run --example kubefit -- platforms
+//! cargo run --example kubefit -- nodes (--platform NAME|FILE | SPEC)   # Node objects, JSON
 //! cargo run --example kubefit -- schema [stack|platform]
 //! ```
 //! Exit codes: 0 ok; 1 check errors or the stack does not fit; 2 usage, spec or I/O error.
@@ -60,6 +61,15 @@ enum Command {
     },
     /// List the built-in platforms with their source and the date they were checked.
     Platforms,
+    /// Print a platform as the objects a cluster holds, as JSON: `nodes` (Node objects, as
+    /// `kubectl get nodes -o json` would show them) and `systemPods` (its add-ons).
+    Nodes {
+        /// A spec whose platform to print.
+        spec: Option<PathBuf>,
+        /// A built-in platform (see `platforms`) or a platform YAML file.
+        #[arg(long)]
+        platform: Option<String>,
+    },
     /// Print a JSON Schema: of stack specs (default) or of platform files.
     Schema {
         #[arg(value_enum, default_value = "stack")]
@@ -250,6 +260,35 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map_err(refused)?,
             }
             println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Nodes { spec, platform } => {
+            let platform = match (platform, spec) {
+                (Some(p), _) if Path::new(&p).is_file() => {
+                    let text = std::fs::read_to_string(&p)
+                        .map_err(|e| Failure::Usage(format!("{p}: {e}")))?;
+                    Platform::from_yaml(&text).map_err(|e| Failure::Usage(format!("{p}: {e}")))?
+                }
+                (Some(p), _) => builtin(&p)?,
+                (None, Some(spec)) => load(&spec)?.3.ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "{} names no platform: pass --platform",
+                        spec.display()
+                    ))
+                })?,
+                (None, None) => {
+                    return Err(Failure::Usage(
+                        "name a platform (--platform NAME|FILE) or a spec".to_owned(),
+                    ));
+                }
+            };
+            let out = serde_json::json!({
+                "nodes": platform.nodes(),
+                "systemPods": platform.system_pods(),
+            });
+            let text =
+                serde_json::to_string_pretty(&out).map_err(|e| Failure::Usage(e.to_string()))?;
+            println!("{text}");
             Ok(())
         }
         Command::Platforms => {

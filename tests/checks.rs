@@ -217,13 +217,13 @@ fn env_envfrom_and_volume_references() {
     error[dangling-config-map] deployment/web: spec.template.spec.containers[0].env[2].valueFrom.configMapKeyRef: configmap `absent` is not in the stack (fix: add the ConfigMap to the stack)
     error[invalid-name] deployment/web: spec.template.spec.containers[0].env[3].name: `1BAD` is not a valid environment variable name: it must consist of letters, digits, '_', '-' or '.', and must not start with a digit (e.g. `MY_VAR`) (fix: rename it to follow the rule the message names)
     error[dangling-volume] deployment/web: spec.template.spec.containers[0].volumeMounts[0].name: volume `nowhere` is not a volume of this pod (fix: add the volume to the workload with .volume(...) or fix the name)
-    error[invalid-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[1].mountPath: mount path `relative` is not absolute (fix: use an absolute path such as `/data`)
     error[duplicate-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[2].mountPath: mount path `relative` is used twice (fix: mount each path once)
-    error[invalid-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[2].mountPath: mount path `relative` is not absolute (fix: use an absolute path such as `/data`)
     error[dangling-service-account] deployment/web: spec.template.spec.serviceAccountName: serviceaccount `robot` is not in the stack (fix: add the ServiceAccount to the stack, or suppress with a reason if another tool creates it)
     error[dangling-config-map] deployment/web: spec.template.spec.volumes[0].configMap.name: configmap `absent` is not in the stack (fix: add the ConfigMap to the stack)
     error[dangling-secret] deployment/web: spec.template.spec.volumes[1].secret.secretName: secret `absent-secret` is not in the stack (fix: add the Secret to the stack)
     error[dangling-persistent-volume-claim] deployment/web: spec.template.spec.volumes[2].persistentVolumeClaim.claimName: persistentvolumeclaim `absent-claim` is not in the stack (fix: add the claim to the stack or fix the reference)
+    warning[relative-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[1].mountPath: mount path `relative` is not absolute; the kubelet mounts it at `/relative` (fix: write the absolute path, e.g. `/data`)
+    warning[relative-mount-path] deployment/web: spec.template.spec.containers[0].volumeMounts[2].mountPath: mount path `relative` is not absolute; the kubelet mounts it at `/relative` (fix: write the absolute path, e.g. `/data`)
     ");
 }
 

@@ -328,12 +328,23 @@ impl<'a> Checker<'_, 'a> {
                     format!("volume `{}` is not a volume of this pod", m.volume),
                 );
             }
-            if !m.path.starts_with('/') {
+            if m.path.is_empty() {
                 self.push(
                     RuleId::InvalidMountPath,
                     object,
                     &format!("{path}.mountPath"),
-                    format!("mount path `{}` is not absolute", m.path),
+                    "the mount path is empty".to_owned(),
+                );
+            } else if !m.path.starts_with('/') {
+                self.push(
+                    RuleId::RelativeMountPath,
+                    object,
+                    &format!("{path}.mountPath"),
+                    format!(
+                        "mount path `{}` is not absolute; the kubelet mounts it at `/{}`",
+                        m.path,
+                        m.path.trim_start_matches("./")
+                    ),
                 );
             }
             if !seen_paths.insert(m.path.as_str()) {

@@ -6,6 +6,9 @@
 //	                                 {"ready":true,"kubeconfig":…}; then answer JSON requests on
 //	                                 stdin, one per line, with one JSON line each on stdout
 //	                                 (see protocol.go)
+//	kubefit-cluster check --nodes NODES.json [--json] MANIFESTS…
+//	                                 the one-shot proof on a user's manifests (check.go):
+//	                                 what was admitted, scheduled, left Pending and why
 //	kubefit-cluster apiserver ARGS…, controller-manager ARGS…, scheduler ARGS…
 //	                                 the real commands; serve starts them as child processes
 //	                                 (each component keeps its own process-global state)
@@ -25,7 +28,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: kubefit-cluster serve DIR | apiserver ARGS… | controller-manager ARGS… | scheduler ARGS…")
+		fmt.Fprintln(os.Stderr, "usage: kubefit-cluster serve DIR | check --nodes NODES.json MANIFESTS… | apiserver ARGS… | controller-manager ARGS… | scheduler ARGS…")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -38,6 +41,8 @@ func main() {
 			fmt.Fprintf(os.Stderr, "kubefit-cluster: %v\n", err)
 			os.Exit(1)
 		}
+	case "check":
+		os.Exit(check(os.Args[2:]))
 	case "apiserver":
 		cmd := apiapp.NewAPIServerCommand()
 		cmd.SetArgs(os.Args[2:])

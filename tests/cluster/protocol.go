@@ -8,14 +8,17 @@ package main
 //	{"op":"apply","yaml":"…"}               server-side apply each document, in order →
 //	                                         {"results":[{"apiVersion","kind","namespace","name",
 //	                                         "admitted","error"}]}
-//	{"op":"settle","namespaces":[…],"timeout_seconds":N}
+//	{"op":"settle","namespaces":[…],"timeout_seconds":N,"quiet_ms":M}
 //	                                         wait until the controllers and the scheduler are done
 //	                                         (every pod bound or marked unschedulable, nothing
-//	                                         changing for two seconds) → {"settled", "pods",
+//	                                         changing for M ms, 2000 by default) → {"settled", "pods",
 //	                                         "workloads", "warnings"}
 //	{"op":"scale","namespace","kind","name","replicas"}
 //	{"op":"restart","namespace","kind","name"}   change the pod template (a rollout)
-//	{"op":"delete_namespaces","namespaces":[…]}  delete them and wait until they are gone
+//	{"op":"delete_namespaces","namespaces":[…],"no_wait":B}
+//	                                         delete them and (unless no_wait) wait until they
+//	                                         are gone; applying a Namespace that is still being
+//	                                         deleted waits for it first
 
 import (
 	"bytes"
@@ -49,10 +52,12 @@ type request struct {
 	YAML           string        `json:"yaml"`
 	Namespaces     []string      `json:"namespaces"`
 	TimeoutSeconds int           `json:"timeout_seconds"`
+	QuietMillis    int           `json:"quiet_ms"`
 	Namespace      string        `json:"namespace"`
 	Kind           string        `json:"kind"`
 	Name           string        `json:"name"`
 	Replicas       int32         `json:"replicas"`
+	NoWait         bool          `json:"no_wait"`
 }
 
 func handle(ctx context.Context, c *cluster, line []byte) any {
@@ -71,9 +76,13 @@ func handle(ctx context.Context, c *cluster, line []byte) any {
 	case "settle":
 		timeout := time.Duration(req.TimeoutSeconds) * time.Second
 		if timeout <= 0 {
-			timeout = 60 * time.Second
+			timeout = defaultSettleTimeout
 		}
-		answer, err = c.settle(ctx, req.Namespaces, timeout)
+		quiet := time.Duration(req.QuietMillis) * time.Millisecond
+		if quiet <= 0 {
+			quiet = defaultQuiet
+		}
+		answer, err = c.settleQuiet(ctx, req.Namespaces, timeout, quiet)
 	case "scale":
 		err = c.scale(ctx, req.Namespace, req.Kind, req.Name, req.Replicas)
 		answer = map[string]any{"ok": err == nil}
@@ -81,7 +90,7 @@ func handle(ctx context.Context, c *cluster, line []byte) any {
 		err = c.restart(ctx, req.Namespace, req.Kind, req.Name)
 		answer = map[string]any{"ok": err == nil}
 	case "delete_namespaces":
-		err = c.deleteNamespaces(ctx, req.Namespaces)
+		err = c.deleteNamespaces(ctx, req.Namespaces, !req.NoWait)
 		answer = map[string]any{"ok": err == nil}
 	default:
 		err = fmt.Errorf("unknown op %q", req.Op)
@@ -91,6 +100,13 @@ func handle(ctx context.Context, c *cluster, line []byte) any {
 	}
 	return answer
 }
+
+// How long settle waits for the cluster to become quiet unless told otherwise, and how long
+// nothing may change for the cluster to count as quiet.
+const (
+	defaultSettleTimeout = 90 * time.Second
+	defaultQuiet         = 2 * time.Second
+)
 
 func isGone(err error) bool { return apierrors.IsNotFound(err) || apierrors.IsConflict(err) }
 
@@ -183,6 +199,14 @@ func (c *cluster) apply(ctx context.Context, text string) (any, error) {
 		}
 		obj := &unstructured.Unstructured{Object: doc}
 		collected.messages = nil
+		if obj.GetKind() == "Namespace" && obj.GetAPIVersion() == "v1" {
+			existing, err := c.client.CoreV1().Namespaces().Get(ctx, obj.GetName(), metav1.GetOptions{})
+			if err == nil && existing.DeletionTimestamp != nil {
+				if err := c.waitGone(ctx, []string{obj.GetName()}); err != nil {
+					return nil, fmt.Errorf("namespace %s is still being deleted: %w", obj.GetName(), err)
+				}
+			}
+		}
 		result := applyResult{APIVersion: obj.GetAPIVersion(), Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
 		err := c.applyOne(ctx, dyn, mapper, obj)
 		if err != nil && meta.IsNoMatchError(err) {
@@ -405,9 +429,12 @@ func deref(p *int32) int32 {
 
 // settle waits until the namespaces are quiet: every workload's status observed its current
 // spec, every pod bound and started or marked unschedulable by the scheduler, no pod being
-// deleted, and the whole picture unchanged for two seconds.
+// deleted, and the whole picture unchanged for the quiet time (defaultQuiet).
 func (c *cluster) settle(ctx context.Context, namespaces []string, timeout time.Duration) (any, error) {
-	const quiet = 2 * time.Second
+	return c.settleQuiet(ctx, namespaces, timeout, defaultQuiet)
+}
+
+func (c *cluster) settleQuiet(ctx context.Context, namespaces []string, timeout, quiet time.Duration) (any, error) {
 	deadline := time.Now().Add(timeout)
 	var last string
 	var since time.Time
@@ -463,13 +490,33 @@ func (c *cluster) patchWorkload(ctx context.Context, namespace, kind, name, patc
 	return err
 }
 
-func (c *cluster) deleteNamespaces(ctx context.Context, namespaces []string) error {
+// The namespaces the API server never deletes (NamespaceLifecycle admission); a stack in
+// one of them leaves its objects behind.
+var undeletable = map[string]bool{"default": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+
+func (c *cluster) deleteNamespaces(ctx context.Context, namespaces []string, wait bool) error {
+	var deletable []string
+	for _, ns := range namespaces {
+		if !undeletable[ns] {
+			deletable = append(deletable, ns)
+		}
+	}
+	namespaces = deletable
 	for _, ns := range namespaces {
 		err := c.client.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return err
 		}
 	}
+	if !wait {
+		return nil
+	}
+	return c.waitGone(ctx, namespaces)
+}
+
+// waitGone waits until the namespaces no longer exist (the namespace controller has deleted
+// everything in them).
+func (c *cluster) waitGone(ctx context.Context, namespaces []string) error {
 	return waitFor(120*time.Second, func() bool {
 		for _, ns := range namespaces {
 			if _, err := c.client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {

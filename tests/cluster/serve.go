@@ -57,17 +57,17 @@ type cluster struct {
 	etcd       *embed.Etcd
 }
 
-func serve(dir string) error {
+// up starts the whole cluster in dir and returns it with the context its loops run in; the
+// caller stops it (c.stop) when done. SIGTERM and SIGINT stop it too.
+func up(dir string) (*cluster, context.Context, context.CancelFunc, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	c := &cluster{dir: dir}
-	defer c.stop()
-
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
@@ -75,16 +75,25 @@ func serve(dir string) error {
 		c.stop()
 		os.Exit(1)
 	}()
-
 	if err := c.start(); err != nil {
-		return err
+		c.stop()
+		return nil, nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	go runKubelet(ctx, c.client)
 	go runProvisioner(ctx, c.client)
+	return c, ctx, cancel, nil
+}
 
-	ready, _ := json.Marshal(map[string]any{"ready": true, "kubeconfig": c.kubeconfig, "dir": dir})
+func serve(dir string) error {
+	c, ctx, cancel, err := up(dir)
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+	defer cancel()
+
+	ready, _ := json.Marshal(map[string]any{"ready": true, "kubeconfig": c.kubeconfig, "dir": c.dir})
 	fmt.Println(string(ready))
 
 	in := bufio.NewScanner(os.Stdin)

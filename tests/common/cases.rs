@@ -265,6 +265,10 @@ pub fn case(id: &str) -> (Stack, Stack) {
         "missing-image" => (stack_with(web(good().clone_with_image(""))), ok),
         "invalid-port" => (stack_with(web(good().port("metrics", 0))), ok),
         "invalid-mount-path" => (
+            stack_with(web(good().mount("tmp", "")).volume(Volume::empty_dir("tmp"))),
+            stack_with(web(good().mount("tmp", "/tmp")).volume(Volume::empty_dir("tmp"))),
+        ),
+        "relative-mount-path" => (
             stack_with(web(good().mount("tmp", "tmp")).volume(Volume::empty_dir("tmp"))),
             stack_with(web(good().mount("tmp", "/tmp")).volume(Volume::empty_dir("tmp"))),
         ),

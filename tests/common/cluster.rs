@@ -24,8 +24,6 @@ pub struct Cluster {
     /// A kubeconfig for `kubectl --kubeconfig` (full rights).
     pub kubeconfig: PathBuf,
     _dir: tempfile::TempDir,
-    /// The nodes of the platform last installed, to skip reinstalling the same one.
-    platform: Option<String>,
 }
 
 /// What the API server said to one applied document.
@@ -95,7 +93,6 @@ impl Cluster {
             stdout,
             kubeconfig: PathBuf::from(ready["kubeconfig"].as_str().unwrap()),
             _dir: dir,
-            platform: None,
         }
     }
 
@@ -116,14 +113,11 @@ impl Cluster {
         answer
     }
 
-    /// Makes the cluster's nodes the platform's (`Platform::nodes`) and runs its add-ons
-    /// (`Platform::system_pods`), waiting until the scheduler has placed them.
+    /// Makes the cluster's nodes the platform's (`Platform::nodes`; every pod is deleted, so
+    /// nothing of an earlier test holds room) and runs its add-ons (`Platform::system_pods`),
+    /// waiting until the scheduler has placed them.
     pub fn use_platform(&mut self, platform: &Platform) {
         let nodes = serde_json::to_value(platform.nodes()).unwrap();
-        let key = format!("{}{nodes}", platform.name());
-        if self.platform.as_deref() == Some(&key) {
-            return;
-        }
         self.request(json!({"op": "nodes", "nodes": nodes}));
         let pods: Vec<String> = platform
             .system_pods()
@@ -134,8 +128,7 @@ impl Cluster {
         for a in &applied {
             assert!(a.admitted, "system pod {} refused: {}", a.name, a.error);
         }
-        self.settle(&["kube-system"]);
-        self.platform = Some(key);
+        self.settle(&["kube-system"], 1000);
     }
 
     /// Server-side applies every document of `yaml` in order.
@@ -161,10 +154,13 @@ impl Cluster {
             .collect()
     }
 
-    /// Waits until the controllers and the scheduler are done with `namespaces`; the answer
-    /// has `settled`, `pods`, `workloads` and `warnings` (see protocol.go).
-    pub fn settle(&mut self, namespaces: &[&str]) -> Value {
-        let answer = self.request(json!({"op": "settle", "namespaces": namespaces, "timeout_seconds": 90}));
+    /// Waits until the controllers and the scheduler are done with `namespaces` (nothing
+    /// changing for `quiet_ms`); the answer has `settled`, `pods`, `workloads` and `warnings`
+    /// (see protocol.go).
+    pub fn settle(&mut self, namespaces: &[&str], quiet_ms: u64) -> Value {
+        let answer = self.request(json!({
+            "op": "settle", "namespaces": namespaces, "timeout_seconds": 90, "quiet_ms": quiet_ms
+        }));
         assert_eq!(
             answer["settled"], true,
             "the cluster did not settle within 90 s: {answer:#}"
@@ -172,10 +168,13 @@ impl Cluster {
         answer
     }
 
-    /// Deletes the namespaces (and so everything in them) and waits until they are gone.
-    pub fn delete_namespaces(&mut self, namespaces: &[String]) {
+    /// Deletes the namespaces (and so everything in them); waits until they are gone when
+    /// `wait` (otherwise the next apply of one of them waits).
+    pub fn delete_namespaces(&mut self, namespaces: &[String], wait: bool) {
         if !namespaces.is_empty() {
-            self.request(json!({"op": "delete_namespaces", "namespaces": namespaces}));
+            self.request(
+                json!({"op": "delete_namespaces", "namespaces": namespaces, "no_wait": !wait}),
+            );
         }
     }
 }
@@ -185,10 +184,29 @@ fn group_version(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
 }
 
-/// Whether a document's kind comes from a CustomResourceDefinition rather than Kubernetes.
+/// Whether a document's kind comes from a CustomResourceDefinition rather than Kubernetes, and
+/// one could serve it: a kind the API server's CRD validation would refuse (`middleware`,
+/// `My_Kind`) gets no CRD, so the API server answers that it has no such kind, as a cluster
+/// with the operator's real CRD would.
 fn is_custom(doc: &Value) -> bool {
-    let (group, _) = group_version(doc["apiVersion"].as_str().unwrap_or_default());
-    group.contains('.') && !group.ends_with(".k8s.io") && doc["kind"] != "CustomResourceDefinition"
+    let (group, version) = group_version(doc["apiVersion"].as_str().unwrap_or_default());
+    let kind = doc["kind"].as_str().unwrap_or_default();
+    let camel = kind.starts_with(|c: char| c.is_ascii_uppercase())
+        && kind.chars().all(|c| c.is_ascii_alphanumeric());
+    let dns = |s: &str| {
+        !s.is_empty()
+            && s.split('.').all(|l| {
+                !l.is_empty()
+                    && l.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            })
+    };
+    group.contains('.')
+        && !group.ends_with(".k8s.io")
+        && dns(group)
+        && dns(version)
+        && camel
+        && kind != "CustomResourceDefinition"
 }
 
 fn plural(kind: &str) -> String {
@@ -266,15 +284,14 @@ impl Outcome {
     }
 }
 
-/// Applies the manifests to the cluster in their order (after a permissive CRD for each custom
-/// kind, and the namespaces they use but do not define, as `helm install --create-namespace`
-/// makes them), lets the controllers and the scheduler run, then deletes the namespaces again.
-pub fn run(files: &[PathBuf]) -> Outcome {
-    let docs = documents(files);
+/// Makes ready what `docs` need but do not bring: a permissive CRD for each custom kind, and
+/// the namespaces they use but do not define (as `helm install --create-namespace` makes
+/// them). Returns every namespace the documents define or use.
+pub fn prepare(c: &mut Cluster, docs: &[Value]) -> Vec<String> {
     let mut defined = BTreeSet::new();
     let mut used = BTreeSet::new();
     let mut crds = BTreeMap::new();
-    for doc in &docs {
+    for doc in docs {
         if doc["kind"] == "Namespace" {
             defined.insert(doc["metadata"]["name"].as_str().unwrap().to_owned());
         }
@@ -288,21 +305,34 @@ pub fn run(files: &[PathBuf]) -> Outcome {
     }
     let mut prelude: Vec<String> = crds.values().map(Value::to_string).collect();
     for ns in used.difference(&defined) {
-        prelude.push(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}).to_string());
+        prelude.push(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}).to_string(),
+        );
     }
-    let text: Vec<String> = docs.iter().map(Value::to_string).collect();
-    let namespaces: Vec<String> = defined.union(&used).cloned().collect();
-    let refs: Vec<&str> = namespaces.iter().map(String::as_str).collect();
-
-    let mut c = cluster();
     if !prelude.is_empty() {
         for a in c.apply(&prelude.join("\n---\n")) {
-            assert!(a.admitted, "prelude {} {} refused: {}", a.kind, a.name, a.error);
+            assert!(
+                a.admitted,
+                "prelude {} {} refused: {}",
+                a.kind, a.name, a.error
+            );
         }
     }
+    defined.union(&used).cloned().collect()
+}
+
+/// Applies the manifests to the cluster in their order (after [`prepare`]), lets the
+/// controllers and the scheduler run, then deletes the namespaces again.
+pub fn run(files: &[PathBuf]) -> Outcome {
+    let docs = documents(files);
+    let text: Vec<String> = docs.iter().map(Value::to_string).collect();
+    let mut c = cluster();
+    let namespaces = prepare(&mut c, &docs);
+    let refs: Vec<&str> = namespaces.iter().map(String::as_str).collect();
     let applied = c.apply(&text.join("\n---\n"));
-    let settled = c.settle(&refs);
-    c.delete_namespaces(&namespaces);
+    // The controllers create (or fail to create) pods within milliseconds of the apply.
+    let settled = c.settle(&refs, 1000);
+    c.delete_namespaces(&namespaces, false);
     Outcome { applied, settled }
 }
 

@@ -1,0 +1,550 @@
+//! The real control plane of tests/cluster/ — kube-apiserver, kube-controller-manager and
+//! kube-scheduler of Kubernetes v1.37.2 — judges kubefit's checks: what kubefit calls an error
+//! the API server refuses, with the message below, and the fixed stack it admits.
+//! (Every manifest the other tests validate for 1.37 is applied there too: `common::validate`.)
+
+mod common;
+
+use common::cases::case;
+use common::cluster;
+use kubefit::{EmitOptions, Severity, Stack};
+
+/// The error rules the API server enforces itself, with a fragment of what it answers to the
+/// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
+const API_SERVER_RULES: [(&str, &str); 19] = [
+    (
+        "invalid-name",
+        "a lowercase RFC 1123 subdomain must consist of",
+    ),
+    (
+        "invalid-label",
+        "a valid label must be an empty string or consist of",
+    ),
+    (
+        "invalid-annotation",
+        "metadata.annotations: Invalid value: \"my key\"",
+    ),
+    (
+        "missing-image",
+        "spec.template.spec.containers[0].image: Required value",
+    ),
+    ("invalid-port", "containerPort: Required value"),
+    (
+        "invalid-mount-path",
+        "volumeMounts[0].mountPath: Required value",
+    ),
+    (
+        "duplicate-mount-path",
+        "duplicate entries for key [mountPath=\"/data\"]",
+    ),
+    (
+        "invalid-replicas",
+        "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+    ),
+    ("invalid-key", "a valid config key must consist of"),
+    (
+        "invalid-host",
+        "spec.rules[0].host: Invalid value: \"Shop.Example.com\"",
+    ),
+    (
+        "invalid-path",
+        "spec.rules[0].http.paths[0].path: Invalid value: \"api\": must be an absolute path",
+    ),
+    ("service-without-ports", "spec.ports: Required value"),
+    (
+        "ingress-without-routes",
+        "either `defaultBackend` or `rules` must be specified",
+    ),
+    (
+        "hpa-min-exceeds-max",
+        "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`",
+    ),
+    (
+        "invalid-api-version",
+        "no matches for kind \"Middleware\" in version \"traefik\"",
+    ),
+    (
+        "invalid-kind",
+        "invalid object type: traefik.io/v1alpha1, Kind=middleware",
+    ),
+    (
+        "dangling-volume",
+        "volumeMounts[0].name: Not found: \"data\"",
+    ),
+    (
+        "request-exceeds-limit",
+        "must be less than or equal to cpu limit of 250m",
+    ),
+    (
+        "selector-mismatch",
+        "`selector` does not match template `labels`",
+    ),
+];
+
+/// The error rules the API server does not judge, and why (each checked where it can be).
+const NOT_THE_API_SERVERS: [(&str, &str); 7] = [
+    (
+        "duplicate-name",
+        "applied in one stream, the second ConfigMap replaces the first: both are admitted and the first one's data is lost",
+    ),
+    (
+        "secret-value-missing",
+        "kubefit cannot emit a Secret without its value",
+    ),
+    (
+        "reserved-namespace",
+        "the API server admits objects in `default`; sharing it is a policy problem",
+    ),
+    (
+        "beyond-cluster-limits",
+        "a size limit of kubefit's placement, not an API rule",
+    ),
+    (
+        "unknown-override-target",
+        "kustomize refuses the overlay (tests/environments.rs)",
+    ),
+    ("unknown-rule", "kubefit's own suppressions"),
+    ("suppression-without-reason", "kubefit's own suppressions"),
+];
+
+/// kubefit's own suppression rules, never emitted into manifests.
+const SUPPRESSION_RULES: [&str; 1] = ["suppression-not-allowed"];
+
+/// The stack's manifests (errors and all) as the cluster takes them.
+fn outcome(stack: &Stack) -> cluster::Outcome {
+    let dir = common::scratch();
+    let yaml = stack
+        .emit(&EmitOptions::new().allow_errors(true))
+        .unwrap()
+        .to_yaml()
+        .unwrap();
+    let file = common::write(dir.path(), "stack.yaml", &yaml);
+    cluster::run(&[file])
+}
+
+#[test]
+fn every_error_the_cluster_refuses_anyway_is_accounted_for() {
+    for rule in kubefit::rules() {
+        if rule.suppressible || rule.severity != Severity::Error {
+            continue;
+        }
+        let listed = API_SERVER_RULES
+            .iter()
+            .filter(|(id, _)| *id == rule.id)
+            .count()
+            + NOT_THE_API_SERVERS
+                .iter()
+                .filter(|(id, _)| *id == rule.id)
+                .count()
+            + SUPPRESSION_RULES
+                .iter()
+                .filter(|id| **id == rule.id)
+                .count();
+        assert_eq!(
+            listed, 1,
+            "`{}` must be listed once: in API_SERVER_RULES with the API server's message, or in NOT_THE_API_SERVERS with why not",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn the_api_server_refuses_what_kubefit_calls_an_error() {
+    common::needs_external_tools!();
+    for (id, message) in API_SERVER_RULES {
+        let (bad, good) = case(id);
+        let errors: Vec<String> = bad
+            .check()
+            .diagnostics()
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.id.to_string())
+            .collect();
+        assert!(
+            errors.iter().any(|e| e == id),
+            "kubefit: {id} does not fire: {errors:?}"
+        );
+        let refused = outcome(&bad).refusals();
+        assert!(
+            refused.iter().any(|r| r.contains(message)),
+            "{id}: the API server was expected to answer `{message}`, it said: {refused:#?}"
+        );
+        let admitted = outcome(&good).refusals();
+        assert!(
+            admitted.is_empty(),
+            "{id}: the fixed stack was refused: {admitted:#?}"
+        );
+    }
+}
+
+#[test]
+fn one_stream_with_two_objects_of_one_name_loses_the_first() {
+    common::needs_external_tools!();
+    let (bad, _) = case("duplicate-name");
+    assert!(bad.check().has_errors());
+    let outcome = outcome(&bad);
+    assert!(outcome.refusals().is_empty(), "{:?}", outcome.refusals());
+    let configs = outcome
+        .applied
+        .iter()
+        .filter(|a| a.kind == "ConfigMap" && a.name == "cfg")
+        .count();
+    assert_eq!(configs, 2, "both documents are applied, to one object");
+}
+
+/// What happened in one scenario: on kubefit's side, whether the fit placed every pod; on the
+/// cluster's, how many pods stayed Pending once it settled and whether every rollout finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scenario {
+    kubefit_fits: bool,
+    cluster_pending: usize,
+    cluster_rolled_out: bool,
+}
+
+impl Scenario {
+    fn cluster_fits(&self) -> bool {
+        self.cluster_pending == 0 && self.cluster_rolled_out
+    }
+    fn agrees(&self) -> bool {
+        self.kubefit_fits == self.cluster_fits()
+    }
+}
+
+/// One stack on one platform, judged by both.
+#[derive(Debug)]
+struct Comparison {
+    name: String,
+    steady: Scenario,
+    rollout: Scenario,
+    peak: Scenario,
+    pending: Vec<String>,
+}
+
+fn pending(settled: &serde_json::Value) -> Vec<String> {
+    settled["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["scheduled"] != true)
+        .map(|p| format!("{} ({}): {}", p["name"], p["workload"], p["message"]))
+        .collect()
+}
+
+/// Every Deployment and StatefulSet has all its replicas updated and ready.
+fn rolled_out(settled: &serde_json::Value) -> bool {
+    settled["workloads"].as_array().unwrap().iter().all(|w| {
+        let kind = w["workload"].as_str().unwrap();
+        if kind.contains("/Deployment/") || kind.contains("/StatefulSet/") {
+            let desired = w["desired"].as_i64().unwrap();
+            w["status"]["updated"].as_i64() == Some(desired)
+                && w["status"]["ready"].as_i64() == Some(desired)
+                && w["status"]["replicas"].as_i64() == Some(desired)
+        } else {
+            true
+        }
+    })
+}
+
+/// The stack's workloads (kind, name) and its autoscalers' (kind, name, maxReplicas), read
+/// from the emitted manifests.
+fn workloads(docs: &[serde_json::Value]) -> (Vec<(String, String)>, Vec<(String, String, i64)>) {
+    let mut workloads = Vec::new();
+    let mut autoscalers = Vec::new();
+    for d in docs {
+        let kind = d["kind"].as_str().unwrap_or_default();
+        let name = d["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match kind {
+            "Deployment" | "StatefulSet" => workloads.push((kind.to_owned(), name)),
+            "HorizontalPodAutoscaler" => autoscalers.push((
+                d["spec"]["scaleTargetRef"]["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                d["spec"]["scaleTargetRef"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                d["spec"]["maxReplicas"].as_i64().unwrap(),
+            )),
+            _ => {}
+        }
+    }
+    (workloads, autoscalers)
+}
+
+/// kubefit's verdict per scenario, and the cluster's: apply and settle (steady); change every
+/// pod template at once and settle (rollout); scale every autoscaler's target to its
+/// maxReplicas, change the templates again and settle (peak: kubefit's worst case is HPA max
+/// plus surge).
+fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Comparison {
+    let fit = stack.fit(platform);
+    let has = |id: &str| fit.diagnostics().iter().any(|d| d.id.to_string() == id);
+    let steady_fits = !has("does-not-fit");
+    let rollout_fits = steady_fits && !has("does-not-fit-during-rollout");
+    let peak_fits = rollout_fits && !has("does-not-fit-at-peak");
+
+    let yaml = stack
+        .emit(
+            &EmitOptions::new()
+                .allow_errors(true)
+                .plaintext_secrets(true),
+        )
+        .unwrap()
+        .to_yaml()
+        .unwrap();
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&yaml).unwrap();
+    let (workloads, autoscalers) = workloads(&docs);
+    let namespace = stack.namespace().to_string();
+    let mut c = cluster::cluster();
+    c.use_platform(platform);
+    let namespaces = cluster::prepare(&mut c, &docs);
+    let ns: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    let quiet = |c: &mut cluster::Cluster| {
+        c.request(serde_json::json!({"op": "settle", "namespaces": ns, "timeout_seconds": 90, "quiet_ms": 1000}))
+    };
+    for a in c.apply(&yaml) {
+        assert!(
+            a.admitted,
+            "{name}: {} {} refused: {}",
+            a.kind, a.name, a.error
+        );
+    }
+    let steady = quiet(&mut c);
+    let restart = |c: &mut cluster::Cluster| {
+        for (kind, name) in &workloads {
+            c.request(serde_json::json!({"op": "restart", "namespace": namespace, "kind": kind, "name": name}));
+        }
+    };
+    restart(&mut c);
+    let rollout = quiet(&mut c);
+    for (kind, target, max) in &autoscalers {
+        c.request(serde_json::json!({"op": "scale", "namespace": namespace, "kind": kind, "name": target, "replicas": max}));
+    }
+    restart(&mut c);
+    let peak = quiet(&mut c);
+    c.delete_namespaces(&namespaces, true);
+    let scenario = |fits: bool, settled: &serde_json::Value| Scenario {
+        kubefit_fits: fits,
+        cluster_pending: pending(settled).len(),
+        cluster_rolled_out: rolled_out(settled),
+    };
+    Comparison {
+        name: name.to_owned(),
+        steady: scenario(steady_fits, &steady),
+        rollout: scenario(rollout_fits, &rollout),
+        peak: scenario(peak_fits, &peak),
+        pending: pending(&peak),
+    }
+}
+
+/// Any secret the spec asks for: the scheduling proof needs the objects, not the values.
+struct Placeholder;
+
+impl kubefit::SecretSource for Placeholder {
+    fn secret(&self, _var: &str) -> Option<kubefit::SecretValue> {
+        Some(kubefit::SecretValue::new("placeholder"))
+    }
+}
+
+/// The stack and platform an example exports (`--export-spec`), as a user would load them.
+fn example(name: &str) -> (Stack, Option<kubefit::Platform>) {
+    let dir = common::scratch();
+    let spec = dir.path().join("spec.yaml");
+    let out = dir.path().join("out");
+    let run = common::run_example(
+        name,
+        [
+            "--export-spec".as_ref(),
+            spec.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    common::assert_ok(&run, name);
+    let spec = kubefit::StackSpec::from_file(&spec).unwrap();
+    (
+        spec.to_stack(&Placeholder).unwrap(),
+        spec.platform().unwrap(),
+    )
+}
+
+fn row(c: &Comparison) -> String {
+    let cell = |s: &Scenario| {
+        format!(
+            "{} / {}{}",
+            if s.kubefit_fits { "fits" } else { "no" },
+            if s.cluster_fits() { "fits" } else { "no" },
+            if s.cluster_pending > 0 {
+                format!(" ({} pending)", s.cluster_pending)
+            } else if !s.cluster_rolled_out {
+                " (not rolled out)".to_owned()
+            } else {
+                String::new()
+            }
+        )
+    };
+    format!(
+        "| {} | {} | {} | {} |",
+        c.name,
+        cell(&c.steady),
+        cell(&c.rollout),
+        cell(&c.peak)
+    )
+}
+
+fn table(rows: &[Comparison]) -> String {
+    let mut t = String::from(
+        "| stack | steady (kubefit / cluster) | rollout | peak |\n|---|---|---|---|\n",
+    );
+    for c in rows {
+        t.push_str(&row(c));
+        t.push('\n');
+    }
+    let agree = |f: fn(&Comparison) -> &Scenario| rows.iter().filter(|c| f(c).agrees()).count();
+    t.push_str(&format!(
+        "\nagreement: steady {}/{n}, rollout {}/{n}, peak {}/{n}\n",
+        agree(|c| &c.steady),
+        agree(|c| &c.rollout),
+        agree(|c| &c.peak),
+        n = rows.len()
+    ));
+    t
+}
+
+/// Every example on its own platform: the scheduler places what kubefit says fits in steady
+/// state, and leaves Pending what kubefit says does not. The rollout and peak columns are
+/// reported (tests/README.md), not asserted: kubefit's rollout rule is stricter than the
+/// Deployment controller's (the fit-fidelity issue).
+#[test]
+fn the_scheduler_agrees_with_the_steady_state_verdict_of_every_example() {
+    common::needs_external_tools!();
+    let mut rows = Vec::new();
+    for name in [
+        "quickstart",
+        "phase_v_always_free",
+        "chase_sets",
+        "api_web_orchestrator",
+        "creavio",
+        "order_service",
+    ] {
+        let (stack, platform) = example(name);
+        let platform = platform.unwrap_or_else(kubefit::Platform::oci_always_free);
+        rows.push(compare(name, &stack, &platform));
+    }
+    let table = table(&rows);
+    println!("{table}");
+    for c in &rows {
+        assert!(
+            c.steady.agrees(),
+            "{}: steady state disagrees\n{table}\n{:#?}",
+            c.name,
+            c.pending
+        );
+    }
+}
+
+/// A small deterministic generator (a linear congruential one: the same stacks every run).
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+    fn pick(&mut self, low: u64, high: u64, step: u64) -> u64 {
+        low + self.next((high - low) / step + 1) * step
+    }
+}
+
+/// Generated stack `i` and its platform: one to three Deployments or StatefulSets with
+/// requests, limit-only containers, init containers, HPAs and rollout strategies, on one
+/// to three nodes.
+fn generated(i: u64) -> (Stack, kubefit::Platform) {
+    use kubefit::{
+        Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Memory, NodePool,
+        Platform, Reserved, Resources, StatefulSet,
+    };
+    let mut g = Gen(i * 7919 + 17);
+    let image = "registry.k8s.io/pause:3.10";
+    let container = |g: &mut Gen, name: &str| {
+        let cpu = Cpu::millis(g.pick(100, 1200, 50));
+        let memory = Memory::mebibytes(g.pick(64, 1536, 64));
+        let resources = if g.next(5) == 0 {
+            Resources::new().cpu_limit_of(cpu).memory_limit_of(memory)
+        } else {
+            Resources::new()
+                .requests(cpu, memory)
+                .limits(cpu.times(2), memory.times(2))
+        };
+        Container::new(name, image).resources(resources)
+    };
+    let mut stack = Stack::new(format!("gen-{i}").as_str());
+    for w in 0..=g.next(3) {
+        let name = format!("w{w}");
+        let main = container(&mut g, &name);
+        let replicas = g.pick(1, 3, 1) as i32;
+        if g.next(10) < 3 {
+            let mut s = StatefulSet::new(name.as_str(), main).replicas(replicas);
+            if g.next(4) == 0 {
+                s = s.init_container(container(&mut g, "init"));
+            }
+            stack = stack.with(s);
+        } else {
+            let mut d = Deployment::new(name.as_str(), main).replicas(replicas);
+            if g.next(4) == 0 {
+                d = d.init_container(container(&mut g, "init"));
+            }
+            d = match g.next(4) {
+                0 => d.recreate(),
+                1 => d.rolling_update(
+                    IntOrPercent::Count(g.pick(1, 2, 1) as i32),
+                    IntOrPercent::Count(g.next(2) as i32),
+                ),
+                _ => d,
+            };
+            if g.next(3) == 0 {
+                let max = replicas + g.pick(1, 3, 1) as i32;
+                stack = stack.with(HorizontalPodAutoscaler::new(&d, replicas, max));
+            }
+            stack = stack.with(d);
+        }
+    }
+    let nodes = g.pick(1, 3, 1) as u32;
+    let platform = Platform::new(format!("gen-{i}").as_str(), "generated", "2026-12").pool(
+        NodePool::new(
+            "n",
+            nodes,
+            Cpu::millis(g.pick(1000, 4000, 500)),
+            Memory::mebibytes(g.pick(1024, 8192, 512)),
+        )
+        .reserved(Reserved::none()),
+    );
+    (stack, platform)
+}
+
+/// How many generated stacks the scheduling proof runs (each takes a few seconds).
+const GENERATED: u64 = 30;
+
+#[test]
+fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
+    common::needs_external_tools!();
+    let rows: Vec<Comparison> = (0..GENERATED)
+        .map(|i| {
+            let (stack, platform) = generated(i);
+            compare(&format!("gen-{i}"), &stack, &platform)
+        })
+        .collect();
+    let table = table(&rows);
+    println!("{table}");
+    let disagree: Vec<&Comparison> = rows.iter().filter(|c| !c.steady.agrees()).collect();
+    assert!(
+        disagree.is_empty(),
+        "steady state disagrees:\n{table}\n{disagree:#?}"
+    );
+}
