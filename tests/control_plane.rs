@@ -325,7 +325,7 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
     }
     restart(&mut c);
     let peak = quiet(&mut c);
-    c.delete_namespaces(&namespaces, true);
+    c.delete_namespaces(&namespaces, false);
     let scenario = |fits: bool, settled: &serde_json::Value| Scenario {
         kubefit_fits: fits,
         cluster_pending: pending(settled).len(),
@@ -463,8 +463,9 @@ impl Gen {
 }
 
 /// Generated stack `i` and its platform: one to three Deployments or StatefulSets with
-/// requests, limit-only containers, init containers, HPAs and rollout strategies, on one
-/// to three nodes.
+/// requests, limit-only containers, init containers, HPAs and rollout strategies, on one to
+/// three nodes sized around the stack's steady-state requests (from 10 % short to 80 % spare),
+/// so that many verdicts are close.
 fn generated(i: u64) -> (Stack, kubefit::Platform) {
     use kubefit::{
         Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Memory, NodePool,
@@ -472,33 +473,51 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
     };
     let mut g = Gen(i * 7919 + 17);
     let image = "registry.k8s.io/pause:3.10";
+    // A container and its (cpu millicores, memory MiB) request.
     let container = |g: &mut Gen, name: &str| {
-        let cpu = Cpu::millis(g.pick(100, 1200, 50));
-        let memory = Memory::mebibytes(g.pick(64, 1536, 64));
+        let cpu = g.pick(100, 1200, 50);
+        let memory = g.pick(64, 1536, 64);
         let resources = if g.next(5) == 0 {
-            Resources::new().cpu_limit_of(cpu).memory_limit_of(memory)
+            Resources::new()
+                .cpu_limit_of(Cpu::millis(cpu))
+                .memory_limit_of(Memory::mebibytes(memory))
         } else {
             Resources::new()
-                .requests(cpu, memory)
-                .limits(cpu.times(2), memory.times(2))
+                .requests(Cpu::millis(cpu), Memory::mebibytes(memory))
+                .limits(Cpu::millis(cpu * 2), Memory::mebibytes(memory * 2))
         };
-        Container::new(name, image).resources(resources)
+        (
+            Container::new(name, image).resources(resources),
+            (cpu, memory),
+        )
     };
     let mut stack = Stack::new(format!("gen-{i}").as_str());
+    let (mut total_cpu, mut total_memory, mut largest) = (0, 0, (0, 0));
     for w in 0..=g.next(3) {
         let name = format!("w{w}");
-        let main = container(&mut g, &name);
-        let replicas = g.pick(1, 3, 1) as i32;
+        let (main, (mut cpu, mut memory)) = container(&mut g, &name);
+        let replicas = g.pick(1, 3, 1);
+        let init = if g.next(4) == 0 {
+            let (init, (icpu, imem)) = container(&mut g, "init");
+            cpu = cpu.max(icpu);
+            memory = memory.max(imem);
+            Some(init)
+        } else {
+            None
+        };
+        total_cpu += cpu * replicas;
+        total_memory += memory * replicas;
+        largest = (largest.0.max(cpu), largest.1.max(memory));
         if g.next(10) < 3 {
-            let mut s = StatefulSet::new(name.as_str(), main).replicas(replicas);
-            if g.next(4) == 0 {
-                s = s.init_container(container(&mut g, "init"));
+            let mut s = StatefulSet::new(name.as_str(), main).replicas(replicas as i32);
+            if let Some(init) = init {
+                s = s.init_container(init);
             }
             stack = stack.with(s);
         } else {
-            let mut d = Deployment::new(name.as_str(), main).replicas(replicas);
-            if g.next(4) == 0 {
-                d = d.init_container(container(&mut g, "init"));
+            let mut d = Deployment::new(name.as_str(), main).replicas(replicas as i32);
+            if let Some(init) = init {
+                d = d.init_container(init);
             }
             d = match g.next(4) {
                 0 => d.recreate(),
@@ -509,19 +528,24 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
                 _ => d,
             };
             if g.next(3) == 0 {
-                let max = replicas + g.pick(1, 3, 1) as i32;
-                stack = stack.with(HorizontalPodAutoscaler::new(&d, replicas, max));
+                let max = replicas as i32 + g.pick(1, 3, 1) as i32;
+                stack = stack.with(HorizontalPodAutoscaler::new(&d, replicas as i32, max));
             }
             stack = stack.with(d);
         }
     }
-    let nodes = g.pick(1, 3, 1) as u32;
+    let nodes = g.pick(1, 3, 1);
+    let factor = g.pick(90, 180, 10);
+    let size = |total: u64, largest: u64, step: u64| {
+        let share = (total * factor / 100).div_ceil(nodes);
+        share.max(largest).div_ceil(step) * step
+    };
     let platform = Platform::new(format!("gen-{i}").as_str(), "generated", "2026-12").pool(
         NodePool::new(
             "n",
-            nodes,
-            Cpu::millis(g.pick(1000, 4000, 500)),
-            Memory::mebibytes(g.pick(1024, 8192, 512)),
+            nodes as u32,
+            Cpu::millis(size(total_cpu, largest.0, 100)),
+            Memory::mebibytes(size(total_memory, largest.1, 64)),
         )
         .reserved(Reserved::none()),
     );
@@ -546,5 +570,65 @@ fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
     assert!(
         disagree.is_empty(),
         "steady state disagrees:\n{table}\n{disagree:#?}"
+    );
+}
+
+/// `kubefit-cluster check` (what scripts/cluster-check.sh runs on a user's stack) says what was
+/// admitted, where each pod went and what stayed Pending and why, and fails when something did.
+#[test]
+fn the_one_shot_check_reports_admission_placement_and_pending_pods() {
+    use kubefit::{Container, Cpu, Deployment, Memory, NodePool, Platform, Reserved, Resources};
+    common::needs_external_tools!();
+    let platform = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("n", 1, Cpu::cores(2), Memory::gibibytes(4)).reserved(Reserved::none()),
+    );
+    let pod = |name: &str, cpu: u64| {
+        Deployment::new(
+            name,
+            Container::new(name, "registry.k8s.io/pause:3.10")
+                .resources(Resources::new().requests(Cpu::millis(cpu), Memory::mebibytes(64))),
+        )
+    };
+    let stack = Stack::new("lab")
+        .with(pod("small", 500))
+        .with(pod("huge", 3000));
+    let dir = common::scratch();
+    let yaml = stack
+        .emit(&EmitOptions::new().allow_errors(true))
+        .unwrap()
+        .to_yaml()
+        .unwrap();
+    let manifests = common::write(dir.path(), "stack.yaml", &yaml);
+    let nodes =
+        serde_json::json!({"nodes": platform.nodes(), "systemPods": platform.system_pods()});
+    let nodes = common::write(dir.path(), "nodes.json", &nodes.to_string());
+    let helper =
+        std::env::var_os("KUBEFIT_CLUSTER").expect("KUBEFIT_CLUSTER is set by scripts/test.sh");
+    let out = std::process::Command::new(helper)
+        .arg("check")
+        .arg("--nodes")
+        .arg(&nodes)
+        .arg(&manifests)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let documents = common::parse(&yaml).len();
+    assert!(
+        text.contains(&format!(
+            "admission: {documents} of {documents} objects admitted"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("scheduling: 2 pods, 1 pending"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("(Deployment/small) on n-0")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l
+            .contains("(Deployment/huge) PENDING: 0/1 nodes are available: 1 Insufficient cpu")),
+        "{text}"
     );
 }

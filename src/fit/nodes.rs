@@ -15,11 +15,40 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::platform::{NodePool, Platform};
 
-/// The label every node carries with the name of its pool (kubefit's own).
+/// The label every node of [`Platform::nodes`] carries with the name of its pool (kubefit's
+/// own), so a `nodeSelector` or a `kubectl get nodes -l` can pick a pool.
+///
+/// ```
+/// use kubefit::{Cpu, Memory, NodePool, Platform, POOL_LABEL};
+/// let p = Platform::new("lab", "test", "2026-12")
+///     .pool(NodePool::new("arm", 1, Cpu::cores(4), Memory::gibibytes(8)));
+/// let labels = p.nodes()[0].metadata.labels.clone().unwrap();
+/// assert_eq!(labels[POOL_LABEL], "arm");
+/// ```
 pub const POOL_LABEL: &str = "kubefit.dev/pool";
 
 /// The image of add-on pods: they only hold their requests.
 const PAUSE_IMAGE: &str = "registry.k8s.io/pause:3.10";
+
+/// A DNS label for an add-on's free-text name: `daprd sidecars (5 × 10m)` → `daprd-sidecars-5-10m`.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    let out: String = out.chars().take(40).collect();
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "addon".to_owned()
+    } else {
+        out.to_owned()
+    }
+}
 
 fn quantity(q: impl ToString) -> K8sQuantity {
     K8sQuantity(q.to_string())
@@ -116,7 +145,9 @@ impl Platform {
     /// `kube-system`, each holding the add-on's requests: an add-on that runs once is one
     /// unbound Pod (the scheduler places it, as the fit does), one per node is a Pod bound to
     /// every node of [`nodes`](Self::nodes) (as its DaemonSet's pods would be, before anything
-    /// else). Their image only holds the requests (`registry.k8s.io/pause`).
+    /// else). Their image only holds the requests (`registry.k8s.io/pause`); their names are
+    /// `addon-` and the add-on's name made a DNS label, which the `kubefit.dev/addon`
+    /// annotation keeps as written.
     ///
     /// ```
     /// use kubefit::{AddOn, Cpu, Memory, NodePool, Platform};
@@ -128,6 +159,7 @@ impl Platform {
     /// let pods = p.system_pods();
     /// assert_eq!(pods.len(), 3);
     /// assert_eq!(pods[0].metadata.name.as_deref(), Some("addon-coredns"));
+    /// assert_eq!(pods[1].metadata.name.as_deref(), Some("addon-exporter-w-0"));
     /// assert_eq!(pods[2].spec.as_ref().unwrap().node_name.as_deref(), Some("w-1"));
     /// let requests = pods[0].spec.as_ref().unwrap().containers[0].resources.as_ref().unwrap();
     /// assert_eq!(requests.requests.as_ref().unwrap()["cpu"].0, "100m");
@@ -143,7 +175,7 @@ impl Platform {
             metadata: ObjectMeta {
                 name: Some(name),
                 namespace: Some("kube-system".to_owned()),
-                labels: Some(BTreeMap::from([(
+                annotations: Some(BTreeMap::from([(
                     "kubefit.dev/addon".to_owned(),
                     addon.name().to_owned(),
                 )])),
@@ -168,19 +200,53 @@ impl Platform {
             status: None,
         };
         let mut pods = Vec::new();
-        for addon in self.addons() {
+        let mut taken = std::collections::BTreeSet::new();
+        for (i, addon) in self.addons().iter().enumerate() {
+            let mut base = format!("addon-{}", slug(addon.name()));
+            if !taken.insert(base.clone()) {
+                base = format!("{base}-{i}");
+                taken.insert(base.clone());
+            }
             if addon.is_per_node() {
                 for node in &node_names {
-                    pods.push(pod(
-                        format!("addon-{}-{node}", addon.name()),
-                        addon,
-                        Some(node),
-                    ));
+                    pods.push(pod(format!("{base}-{node}"), addon, Some(node)));
                 }
             } else {
-                pods.push(pod(format!("addon-{}", addon.name()), addon, None));
+                pods.push(pod(base, addon, None));
             }
         }
         pods
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AddOn, Cpu, Memory, NodePool};
+
+    #[test]
+    fn add_on_pods_have_valid_unique_names_whatever_the_add_on_is_called() {
+        assert_eq!(
+            slug("daprd sidecars (5 × 10m / 32Mi)"),
+            "daprd-sidecars-5-10m-32mi"
+        );
+        assert_eq!(slug("???"), "addon");
+        let p = Platform::new("lab", "test", "2026-12")
+            .pool(NodePool::new("n", 1, Cpu::cores(1), Memory::gibibytes(1)))
+            .addon(AddOn::once("Cert Manager", Cpu::ZERO, Memory::ZERO))
+            .addon(AddOn::once("cert-manager", Cpu::ZERO, Memory::ZERO));
+        let names: Vec<_> = p
+            .system_pods()
+            .into_iter()
+            .map(|pod| pod.metadata.name.unwrap())
+            .collect();
+        assert_eq!(names, ["addon-cert-manager", "addon-cert-manager-1"]);
+        for name in &names {
+            assert!(name.len() <= 63);
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
+        }
     }
 }

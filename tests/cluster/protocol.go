@@ -3,8 +3,10 @@ package main
 // The requests serve answers, one JSON object per line each way. Every answer is an object; a
 // request that could not be carried out answers {"error": "..."}.
 //
-//	{"op":"nodes","nodes":[Node…]}          replace every Node with these (status included);
-//	                                         every pod is deleted (controllers make theirs again)
+//	{"op":"nodes","nodes":[Node…],"reset":B} replace every Node with these (status included);
+//	                                         every pod is deleted (controllers make theirs
+//	                                         again); with reset, every namespace but the
+//	                                         system ones is deleted first (a clean slate)
 //	{"op":"apply","yaml":"…"}               server-side apply each document, in order →
 //	                                         {"results":[{"apiVersion","kind","namespace","name",
 //	                                         "admitted","error"}]}
@@ -58,6 +60,7 @@ type request struct {
 	Name           string        `json:"name"`
 	Replicas       int32         `json:"replicas"`
 	NoWait         bool          `json:"no_wait"`
+	Reset          bool          `json:"reset"`
 }
 
 func handle(ctx context.Context, c *cluster, line []byte) any {
@@ -69,7 +72,12 @@ func handle(ctx context.Context, c *cluster, line []byte) any {
 	var err error
 	switch req.Op {
 	case "nodes":
-		err = c.replaceNodes(ctx, req.Nodes)
+		if req.Reset {
+			err = c.reset(ctx)
+		}
+		if err == nil {
+			err = c.replaceNodes(ctx, req.Nodes)
+		}
 		answer = map[string]any{"ok": err == nil}
 	case "apply":
 		answer, err = c.apply(ctx, req.YAML)
@@ -512,6 +520,23 @@ func (c *cluster) deleteNamespaces(ctx context.Context, namespaces []string, wai
 		return nil
 	}
 	return c.waitGone(ctx, namespaces)
+}
+
+// reset deletes every namespace but the ones the API server keeps, without waiting for the
+// namespace controller: once a namespace is terminating no pod can be created in it
+// (NamespaceLifecycle admission), and replaceNodes deletes every pod that exists, so nothing of
+// an earlier request holds room on the nodes. Applying a namespace that is still terminating
+// waits for it.
+func (c *cluster) reset(ctx context.Context) error {
+	list, err := c.client.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, ns := range list.Items {
+		names = append(names, ns.Name)
+	}
+	return c.deleteNamespaces(ctx, names, false)
 }
 
 // waitGone waits until the namespaces no longer exist (the namespace controller has deleted

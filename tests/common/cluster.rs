@@ -113,12 +113,12 @@ impl Cluster {
         answer
     }
 
-    /// Makes the cluster's nodes the platform's (`Platform::nodes`; every pod is deleted, so
-    /// nothing of an earlier test holds room) and runs its add-ons (`Platform::system_pods`),
-    /// waiting until the scheduler has placed them.
+    /// A clean slate with the platform's nodes (`Platform::nodes`): every namespace of earlier
+    /// tests and every pod is deleted, so nothing holds room, and the platform's add-ons
+    /// (`Platform::system_pods`) run, placed by the scheduler.
     pub fn use_platform(&mut self, platform: &Platform) {
         let nodes = serde_json::to_value(platform.nodes()).unwrap();
-        self.request(json!({"op": "nodes", "nodes": nodes}));
+        self.request(json!({"op": "nodes", "nodes": nodes, "reset": true}));
         let pods: Vec<String> = platform
             .system_pods()
             .iter()
