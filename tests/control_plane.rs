@@ -217,6 +217,7 @@ struct Comparison {
     steady: Scenario,
     rollout: Scenario,
     peak: Scenario,
+    /// The pods left Pending in any scenario, with the scheduler's reason.
     pending: Vec<String>,
 }
 
@@ -336,7 +337,10 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
         steady: scenario(steady_fits, &steady),
         rollout: scenario(rollout_fits, &rollout),
         peak: scenario(peak_fits, &peak),
-        pending: pending(&peak),
+        pending: [&steady, &rollout, &peak]
+            .iter()
+            .flat_map(|s| pending(s))
+            .collect(),
     }
 }
 
@@ -552,9 +556,39 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
     (stack, platform)
 }
 
-/// How many generated stacks the scheduling proof runs (each takes a few seconds).
-const GENERATED: u64 = 30;
+/// How many generated stacks the scheduling proof runs (each takes about eight seconds).
+const GENERATED: u64 = 60;
 
+/// Whether every pod left Pending lacks only room (cpu, memory, pod slots): what the default
+/// scheduler's one-pod-at-a-time, spreading placement strands where a tighter placement exists.
+fn only_short_of_room(c: &Comparison) -> bool {
+    !c.pending.is_empty()
+        && c.pending.iter().all(|p| {
+            let reasons = p
+                .split("nodes are available: ")
+                .nth(1)
+                .unwrap_or_default()
+                .split(". preemption")
+                .next()
+                .unwrap_or_default();
+            reasons.split(", ").all(|r| {
+                r.contains("Insufficient cpu")
+                    || r.contains("Insufficient memory")
+                    || r.contains("Too many pods")
+            })
+        })
+}
+
+/// Generated stacks on platforms sized around them. What must hold, scenario by scenario:
+/// - kubefit never says a steady state does not fit that the scheduler places (its search is
+///   exact on stacks this small);
+/// - where kubefit says it fits and the scheduler leaves pods Pending, they lack only room: the
+///   default scheduler spreads pods (LeastAllocated) and strands one a tighter placement
+///   would fit (kubefit's placement is the witness; warning about it is the fit-fidelity
+///   issue's greedy-scheduler scenario);
+/// - kubefit may say a rollout or the peak does not fit where the controllers manage: its
+///   rollout rule places every surge pod at once, the Deployment controller surges one pod at
+///   a time as old ones go (the fit-fidelity issue). Counted in the table, not failed.
 #[test]
 fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
     common::needs_external_tools!();
@@ -566,10 +600,32 @@ fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
         .collect();
     let table = table(&rows);
     println!("{table}");
-    let disagree: Vec<&Comparison> = rows.iter().filter(|c| !c.steady.agrees()).collect();
+    let too_strict: Vec<&Comparison> = rows
+        .iter()
+        .filter(|c| !c.steady.kubefit_fits && c.steady.cluster_fits())
+        .collect();
     assert!(
-        disagree.is_empty(),
-        "steady state disagrees:\n{table}\n{disagree:#?}"
+        too_strict.is_empty(),
+        "kubefit said does not fit where the scheduler placed every pod:\n{table}\n{too_strict:#?}"
+    );
+    let stranded: Vec<&Comparison> = rows
+        .iter()
+        .filter(|c| {
+            [c.steady, c.rollout, c.peak]
+                .iter()
+                .any(|s| s.kubefit_fits && !s.cluster_fits())
+        })
+        .collect();
+    for c in &stranded {
+        assert!(
+            only_short_of_room(c),
+            "{}: kubefit said it fits, the cluster left pods Pending for another reason:\n{table}\n{c:#?}",
+            c.name
+        );
+    }
+    println!(
+        "greedy strandings (kubefit fits, the scheduler leaves pods Pending for room): {}",
+        stranded.len()
     );
 }
 
