@@ -248,7 +248,10 @@ fn rolled_out(settled: &serde_json::Value) -> bool {
 
 /// The stack's workloads (kind, name) and its autoscalers' (kind, name, maxReplicas), read
 /// from the emitted manifests.
-fn workloads(docs: &[serde_json::Value]) -> (Vec<(String, String)>, Vec<(String, String, i64)>) {
+/// (kind, name) of a workload; (target kind, target name, maxReplicas) of an autoscaler.
+type Workloads = (Vec<(String, String)>, Vec<(String, String, i64)>);
+
+fn workloads(docs: &[serde_json::Value]) -> Workloads {
     let mut workloads = Vec::new();
     let mut autoscalers = Vec::new();
     for d in docs {
@@ -282,7 +285,7 @@ fn workloads(docs: &[serde_json::Value]) -> (Vec<(String, String)>, Vec<(String,
 /// plus surge).
 fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Comparison {
     let fit = stack.fit(platform);
-    let has = |id: &str| fit.diagnostics().iter().any(|d| d.id.to_string() == id);
+    let has = |id: &str| fit.diagnostics().iter().any(|d| d.id == id);
     let steady_fits = !has("does-not-fit");
     let rollout_fits = steady_fits && !has("does-not-fit-during-rollout");
     let peak_fits = rollout_fits && !has("does-not-fit-at-peak");

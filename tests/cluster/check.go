@@ -206,7 +206,11 @@ func printOutcome(w io.Writer, o *checkOutcome) {
 		if !p.Scheduled {
 			where = "PENDING: " + p.Message
 		}
-		fmt.Fprintf(w, "  %s/%s (%s) %s\n", p.Namespace, p.Name, p.Workload, where)
+		owner := p.Workload
+		if owner == "" {
+			owner = "bare pod"
+		}
+		fmt.Fprintf(w, "  %s/%s (%s) %s\n", p.Namespace, p.Name, owner, where)
 	}
 	if len(o.Warnings) > 0 {
 		fmt.Fprintln(w, "controllers:")
