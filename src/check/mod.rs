@@ -341,9 +341,9 @@ impl<'a> Checker<'_, 'a> {
                     object,
                     &format!("{path}.mountPath"),
                     format!(
-                        "mount path `{}` is not absolute; the kubelet mounts it at `/{}`",
+                        "mount path `{}` is not absolute; the kubelet mounts it at `{}`",
                         m.path,
-                        m.path.trim_start_matches("./")
+                        kubelet_mount_path(&m.path)
                     ),
                 );
             }
@@ -985,6 +985,22 @@ impl Stack {
     }
 }
 
+/// Where the kubelet mounts a relative `mountPath` on Linux: Go's `filepath.Clean("/" + path)`
+/// (pkg/kubelet/kubelet_pods.go, `makeMounts` → `MakeAbsolutePath`).
+fn kubelet_mount_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{ConfigMap, Container, Deployment, Service, Stack};
@@ -1071,6 +1087,25 @@ mod tests {
                 expected,
                 "{threads} threads"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod mount_path_tests {
+    use super::kubelet_mount_path;
+
+    #[test]
+    fn relative_mount_paths_resolve_as_the_kubelet_resolves_them() {
+        for (path, mounted) in [
+            ("data", "/data"),
+            ("./data", "/data"),
+            ("a/./b//c/", "/a/b/c"),
+            ("../etc", "/etc"),
+            ("a/../../b", "/b"),
+            ("..", "/"),
+        ] {
+            assert_eq!(kubelet_mount_path(path), mounted, "{path}");
         }
     }
 }
