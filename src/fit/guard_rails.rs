@@ -39,18 +39,47 @@ impl FitReport {
     }
 
     /// A LimitRange `kubefit-defaults`: default requests 50m/64Mi and limits 250m/256Mi for
-    /// containers that set none, and no container above the largest node's allocatable.
+    /// containers that set none, and no container above the largest node's allocatable — or
+    /// above the largest limit of a pod in the stack, where that is higher: the guard rail
+    /// must admit every pod the fit counted (a CPU limit above a node only throttles; a memory
+    /// limit above one is the `memory-limit-above-node` warning). On nodes smaller than the
+    /// defaults, the defaults shrink to the max (the API server refuses a default above it).
     ///
     /// ```
+    /// use kubefit::{Container, Cpu, Deployment, Memory, Platform, Resources, Stack};
     /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
     /// assert_eq!(fit.limit_range().name().as_str(), "kubefit-defaults");
+    ///
+    /// // A 2-core limit on 1-core nodes is admitted by the guard rail kubefit makes.
+    /// let d = Deployment::new("api", Container::new("api", "nginx:1.27")
+    ///     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(128))
+    ///         .limits(Cpu::cores(2), Memory::mebibytes(256))));
+    /// let fit = Stack::new("shop").with(d).fit(&Platform::oci_always_free());
+    /// let lr = serde_json::to_value(fit.limit_range().to_k8s("shop")).unwrap();
+    /// assert_eq!(lr["spec"]["limits"][0]["max"]["cpu"], "2");
+    ///
+    /// // On a 128Mi node the 256Mi default limit would be refused: it becomes 128Mi.
+    /// let tiny = Platform::new("tiny", "test", "2026-12")
+    ///     .pool(kubefit::NodePool::new("n", 1, Cpu::cores(1), Memory::mebibytes(228)));
+    /// let lr = serde_json::to_value(Stack::new("shop").fit(&tiny).limit_range().to_k8s("shop")).unwrap();
+    /// assert_eq!(lr["spec"]["limits"][0]["max"]["memory"], "128Mi");
+    /// assert_eq!(lr["spec"]["limits"][0]["default"]["memory"], "128Mi");
+    /// assert_eq!(lr["spec"]["limits"][0]["defaultRequest"]["memory"], "64Mi");
     /// ```
     #[must_use]
     pub fn limit_range(&self) -> LimitRange {
-        let (cpu, mem) = self.largest_node();
+        let (mut cpu, mut mem) = self.largest_node();
+        for w in self.workloads() {
+            cpu = cpu.max(w.pod_limits.cpu);
+            mem = mem.max(w.pod_limits.memory);
+        }
+        // The API server refuses a LimitRange whose defaults exceed its max (or whose default
+        // request exceeds its default limit): on nodes smaller than the defaults, they shrink.
+        let limit = (DEFAULT_LIMIT.0.min(cpu), DEFAULT_LIMIT.1.min(mem));
+        let request = (DEFAULT_REQUEST.0.min(limit.0), DEFAULT_REQUEST.1.min(limit.1));
         LimitRange::new("kubefit-defaults")
-            .default_request(DEFAULT_REQUEST.0, DEFAULT_REQUEST.1)
-            .default_limit(DEFAULT_LIMIT.0, DEFAULT_LIMIT.1)
+            .default_request(request.0, request.1)
+            .default_limit(limit.0, limit.1)
             .max(cpu, mem)
     }
 }
