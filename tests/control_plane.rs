@@ -771,6 +771,7 @@ fn the_guard_rails_admit_every_pod_kubefit_counted() {
         checked >= 10,
         "only {checked} stacks fit: the proof needs more"
     );
+    println!("{checked} stacks checked; transient quota refusals during rollouts: {transient:?}");
 }
 
 /// How many generated stacks the guard-rail proof draws from (those that fit are checked).

@@ -76,7 +76,10 @@ impl FitReport {
         // The API server refuses a LimitRange whose defaults exceed its max (or whose default
         // request exceeds its default limit): on nodes smaller than the defaults, they shrink.
         let limit = (DEFAULT_LIMIT.0.min(cpu), DEFAULT_LIMIT.1.min(mem));
-        let request = (DEFAULT_REQUEST.0.min(limit.0), DEFAULT_REQUEST.1.min(limit.1));
+        let request = (
+            DEFAULT_REQUEST.0.min(limit.0),
+            DEFAULT_REQUEST.1.min(limit.1),
+        );
         LimitRange::new("kubefit-defaults")
             .default_request(request.0, request.1)
             .default_limit(limit.0, limit.1)
