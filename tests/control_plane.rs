@@ -11,7 +11,7 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 19] = [
+const API_SERVER_RULES: [(&str, &str); 22] = [
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -42,6 +42,18 @@ const API_SERVER_RULES: [(&str, &str); 19] = [
         "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
     ),
     ("invalid-key", "a valid config key must consist of"),
+    (
+        "invalid-job-spec",
+        "spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0",
+    ),
+    (
+        "invalid-schedule",
+        "spec.schedule: Invalid value: \"every day at 3\"",
+    ),
+    (
+        "invalid-rollout",
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0",
+    ),
     (
         "invalid-host",
         "spec.rules[0].host: Invalid value: \"Shop.Example.com\"",
@@ -753,10 +765,12 @@ fn the_guard_rails_admit_every_pod_kubefit_counted() {
         if !c.refused.is_empty() {
             transient.push(format!("{name}: {} refused creations", c.refused.len()));
             assert!(
-                c.refused.iter().all(|r| r.contains("exceeded quota: kubefit-budget")
-                    || r.contains(
-                        "Operation cannot be fulfilled on resourcequotas \"kubefit-budget\""
-                    )),
+                c.refused
+                    .iter()
+                    .all(|r| r.contains("exceeded quota: kubefit-budget")
+                        || r.contains(
+                            "Operation cannot be fulfilled on resourcequotas \"kubefit-budget\""
+                        )),
                 "{name}: refused for another reason: {:#?}",
                 c.refused
             );

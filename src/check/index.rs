@@ -77,20 +77,8 @@ impl<'a> Index<'a> {
                 );
             }
             by_name.entry((o.kind(), o.name().as_str())).or_insert(o);
-            match o {
-                Object::Deployment(d) => workloads.push((
-                    WorkloadKind::Deployment,
-                    &d.name,
-                    d.pod.pod_label_pairs(&d.name),
-                    &*d.pod,
-                )),
-                Object::StatefulSet(s) => workloads.push((
-                    WorkloadKind::StatefulSet,
-                    &s.name,
-                    s.pod.pod_label_pairs(&s.name),
-                    &s.pod,
-                )),
-                _ => {}
+            if let Some(w) = o.pod_owner() {
+                workloads.push((w.kind, w.name, w.pod.pod_label_pairs(w.name), w.pod));
             }
         }
         let mut by_label: FastMap<(&str, &str), Ids> = FastMap::default();

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use crate::diagnostic::rules::RuleId;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::container::{Container, EnvValue};
-use crate::model::name::Name;
 use crate::model::network_policy::PolicyRule;
 use crate::model::object::Object;
-use crate::model::pod::{ContainerPath, PodTemplate};
+use crate::model::pod::ContainerPath;
 use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
+use crate::model::workload::PodOwner;
 
 const DANGEROUS_CAPABILITIES: [&str; 8] = [
     "ALL",
@@ -269,17 +269,13 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
     }
 }
 
-fn lint_pod(
-    out: &mut Findings,
-    pod: &PodTemplate,
-    name: &Name,
-    replicas: i32,
-    object: &str,
-    covered: bool,
-    has_pdb: bool,
-) {
+fn lint_pod(out: &mut Findings, w: &PodOwner<'_>, object: &str, covered: bool, has_pdb: bool) {
+    let (pod, name) = (w.pod, w.name);
+    // Probes tell a serving pod's readiness and health; a Job's pods run to completion
+    // (checkov CKV_K8S_8/9 and Polaris skip Jobs and CronJobs alike).
+    let serving = !w.kind.runs_to_completion();
     for (path, c) in pod.all_containers() {
-        lint_container(out, c, !path.init, object, path);
+        lint_container(out, c, serving && !path.init, object, path);
     }
     if !pod.seccomp_runtime_default {
         out.push(
@@ -336,6 +332,7 @@ fn lint_pod(
             || ["no networkpolicy selects the pods of `", name.as_str(), "`"].concat(),
         );
     }
+    let replicas = w.replicas().unwrap_or(0);
     if replicas >= 2 && !has_pdb {
         out.push(
             RuleId::PdbMissing,
@@ -409,29 +406,35 @@ impl Stack {
         };
         let mut object = String::new();
         for o in &self.objects {
-            let (kind, name, pod, replicas) = match o {
-                Object::Deployment(d) => {
-                    (crate::WorkloadKind::Deployment, &d.name, &d.pod, d.replicas)
-                }
-                Object::StatefulSet(s) => (
-                    crate::WorkloadKind::StatefulSet,
-                    &s.name,
-                    &s.pod,
-                    s.replicas,
-                ),
-                _ => continue,
+            let Some(w) = o.pod_owner() else {
+                continue;
             };
             o.reference_into(&mut object);
-            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == kind && n == name);
+            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == w.kind && n == w.name);
+            let first = out.out.len();
             lint_pod(
                 &mut out,
-                pod,
-                name,
-                replicas,
+                &w,
                 &object,
-                !selectors.is_empty() && covered(&pod.pod_label_pairs(name)),
+                !selectors.is_empty() && covered(&w.pod.pod_label_pairs(w.name)),
                 has_pdb,
             );
+            if let Object::CronJob(c) = o {
+                if c.concurrency == crate::model::cron_job::ConcurrencyPolicy::Allow {
+                    out.push(
+                        RuleId::CronJobRunsMayOverlap,
+                        &object,
+                        || "spec.concurrencyPolicy".into(),
+                        || {
+                            format!(
+                                "runs of `{}` may overlap (concurrencyPolicy Allow); the budget counts one",
+                                c.name
+                            )
+                        },
+                    );
+                }
+                crate::check::cron_paths(&mut out.out[first..]);
+            }
         }
         out.out
     }

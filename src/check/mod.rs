@@ -4,6 +4,7 @@
 mod index;
 pub(crate) mod lint;
 pub(crate) mod report;
+mod schedule;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -358,6 +359,126 @@ impl<'a> Checker<'_, 'a> {
         }
     }
 
+    /// A rolling update must be able to add or remove a pod: maxSurge and maxUnavailable
+    /// (resolved as the controller resolves them against `replicas`) are not both 0
+    /// (pkg/apis/apps/validation/validation.go, ValidateRollingUpdateDeployment and
+    /// ValidateRollingUpdateDaemonSet compare the values as written).
+    fn rollout(
+        &mut self,
+        max_surge: crate::model::workload::IntOrPercent,
+        max_unavailable: crate::model::workload::IntOrPercent,
+        daemon: bool,
+        object: &str,
+        path: &str,
+    ) {
+        use crate::model::workload::IntOrPercent;
+        let zero = |v: IntOrPercent| matches!(v, IntOrPercent::Count(0) | IntOrPercent::Percent(0));
+        if zero(max_surge) && zero(max_unavailable) {
+            self.push(
+                RuleId::InvalidRollout,
+                object,
+                &format!("{path}.maxUnavailable"),
+                "maxUnavailable and maxSurge are both 0, so no pod can be replaced".to_owned(),
+            );
+        }
+        if daemon && !zero(max_surge) && !zero(max_unavailable) {
+            self.push(
+                RuleId::InvalidRollout,
+                object,
+                &format!("{path}.maxSurge"),
+                "a daemonset surges or takes pods down, not both: maxSurge must be 0 when maxUnavailable is not".to_owned(),
+            );
+        }
+        for (field, v) in [("maxSurge", max_surge), ("maxUnavailable", max_unavailable)] {
+            // Only a Deployment may surge by more than 100%.
+            let cap = if daemon || field == "maxUnavailable" {
+                100
+            } else {
+                i32::MAX
+            };
+            let bad = match v {
+                IntOrPercent::Count(n) => n < 0,
+                IntOrPercent::Percent(p) => p < 0 || p > cap,
+            };
+            if bad {
+                self.push(
+                    RuleId::InvalidRollout,
+                    object,
+                    &format!("{path}.{field}"),
+                    format!("{field} is {v}; it must be 0 or more, and a percentage at most 100%"),
+                );
+            }
+        }
+    }
+
+    /// A Job's counts and deadlines (pkg/apis/batch/validation/validation.go, validateJobSpec:
+    /// each is `ValidateNonnegativeField`).
+    fn job(&mut self, p: &crate::model::job::JobParams, object: &str, prefix: &str) {
+        let fields = [
+            ("parallelism", p.parallelism.map(i64::from)),
+            ("completions", p.completions.map(i64::from)),
+            ("backoffLimit", p.backoff_limit.map(i64::from)),
+            ("activeDeadlineSeconds", p.active_deadline_seconds),
+            (
+                "ttlSecondsAfterFinished",
+                p.ttl_seconds_after_finished.map(i64::from),
+            ),
+        ];
+        for (field, value) in fields {
+            if let Some(v) = value
+                && v < 0
+            {
+                self.push(
+                    RuleId::InvalidJobSpec,
+                    object,
+                    &format!("{prefix}{field}"),
+                    format!("{field} is {v}; it must be 0 or more"),
+                );
+            }
+        }
+    }
+
+    /// A CronJob's schedule, time zone, deadline and history limits
+    /// (pkg/apis/batch/validation/validation.go, validateCronJobSpec).
+    fn cron_job(&mut self, cj: &crate::model::cron_job::CronJob, object: &str) {
+        if let Some(problem) = schedule::schedule_problem(&cj.schedule) {
+            self.push(
+                RuleId::InvalidSchedule,
+                object,
+                "spec.schedule",
+                format!("schedule `{}` cannot be read: {problem}", cj.schedule),
+            );
+        }
+        if let Some(zone) = &cj.time_zone
+            && let Some(problem) = schedule::time_zone_problem(zone)
+        {
+            self.push(RuleId::InvalidSchedule, object, "spec.timeZone", problem);
+        }
+        let fields = [
+            ("startingDeadlineSeconds", cj.starting_deadline_seconds),
+            (
+                "successfulJobsHistoryLimit",
+                cj.successful_jobs_history_limit.map(i64::from),
+            ),
+            (
+                "failedJobsHistoryLimit",
+                cj.failed_jobs_history_limit.map(i64::from),
+            ),
+        ];
+        for (field, value) in fields {
+            if let Some(v) = value
+                && v < 0
+            {
+                self.push(
+                    RuleId::InvalidJobSpec,
+                    object,
+                    &format!("spec.{field}"),
+                    format!("{field} is {v}; it must be 0 or more"),
+                );
+            }
+        }
+    }
+
     fn workload(
         &mut self,
         name: &'a Name,
@@ -653,7 +774,21 @@ impl<'a> Checker<'_, 'a> {
                 "no metric is set, so the autoscaler falls back to 80% cpu".to_owned(),
             );
         }
-        if !self.index.has_workload(&hpa.target) {
+        if !matches!(
+            hpa.target.kind,
+            crate::model::workload::WorkloadKind::Deployment
+                | crate::model::workload::WorkloadKind::StatefulSet
+        ) {
+            self.push(
+                RuleId::DanglingScaleTarget,
+                object,
+                "spec.scaleTargetRef.kind",
+                format!(
+                    "{} has no scale subresource: only a deployment or statefulset can be autoscaled",
+                    hpa.target.object()
+                ),
+            );
+        } else if !self.index.has_workload(&hpa.target) {
             self.push(
                 RuleId::DanglingScaleTarget,
                 object,
@@ -835,7 +970,11 @@ impl Stack {
             }
             let rule = match o {
                 Object::Service(_) => NameRule::Dns1035Label,
+                // A StatefulSet's name is in its pods' hostnames; a Job's and a CronJob's in
+                // their pods' `job-name` label (a label value: 63 characters at most).
                 Object::StatefulSet(_) => NameRule::Dns1123Label,
+                Object::Job(_) => NameRule::JobName,
+                Object::CronJob(_) => NameRule::CronJobName,
                 _ => NameRule::Dns1123Subdomain,
             };
             c.name(rule, o.name().as_str(), &object, || {
@@ -843,13 +982,51 @@ impl Stack {
             });
             c.meta(o.meta(), &object, "metadata.");
             c.suppressions(o.meta(), &object);
+            let first_finding = c.out.len();
+            if let Some(w) = o.pod_owner() {
+                let claims: BTreeSet<&str> = match o {
+                    Object::StatefulSet(s) => s.claims.iter().map(|p| p.name.as_str()).collect(),
+                    _ => BTreeSet::new(),
+                };
+                c.workload(w.name, w.pod, w.replicas().unwrap_or(0), &claims, &object);
+            }
             match o {
                 Object::Deployment(d) => {
-                    c.workload(&d.name, &d.pod, d.replicas, &BTreeSet::new(), &object);
+                    if let crate::model::deployment::Strategy::RollingUpdate {
+                        max_surge,
+                        max_unavailable,
+                    } = d.strategy
+                    {
+                        c.rollout(
+                            max_surge,
+                            max_unavailable,
+                            false,
+                            &object,
+                            "spec.strategy.rollingUpdate",
+                        );
+                    }
+                }
+                Object::DaemonSet(d) => {
+                    if let crate::model::daemon_set::DaemonUpdate::RollingUpdate {
+                        max_unavailable,
+                        max_surge,
+                    } = d.update
+                    {
+                        c.rollout(
+                            max_surge,
+                            max_unavailable,
+                            true,
+                            &object,
+                            "spec.updateStrategy.rollingUpdate",
+                        );
+                    }
+                }
+                Object::Job(j) => c.job(&j.params, &object, "spec."),
+                Object::CronJob(cj) => {
+                    c.job(&cj.job.params, &object, "spec.jobTemplate.spec.");
+                    c.cron_job(cj, &object);
                 }
                 Object::StatefulSet(s) => {
-                    let claims: BTreeSet<&str> = s.claims.iter().map(|p| p.name.as_str()).collect();
-                    c.workload(&s.name, &s.pod, s.replicas, &claims, &object);
                     for (i, claim) in s.claims.iter().enumerate() {
                         c.name(NameRule::Dns1123Label, claim.name.as_str(), &object, || {
                             format!("spec.volumeClaimTemplates[{i}].metadata.name")
@@ -957,6 +1134,9 @@ impl Stack {
                 | Object::ResourceQuota(_)
                 | Object::LimitRange(_) => {}
             }
+            if matches!(o, Object::CronJob(_)) {
+                cron_paths(&mut c.out[first_finding..]);
+            }
         }
         c.out
     }
@@ -999,6 +1179,16 @@ fn kubelet_mount_path(path: &str) -> String {
         }
     }
     format!("/{}", parts.join("/"))
+}
+
+/// A CronJob's pod template sits at `spec.jobTemplate.spec.template`: its findings, written
+/// with the path every other workload has, are moved there.
+pub(crate) fn cron_paths(out: &mut [Diagnostic]) {
+    for d in out {
+        if let Some(rest) = d.path.strip_prefix("spec.template.") {
+            d.path = format!("spec.jobTemplate.spec.template.{rest}");
+        }
+    }
 }
 
 #[cfg(test)]

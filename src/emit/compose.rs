@@ -68,7 +68,8 @@ fn healthcheck(c: &Container) -> Option<Value> {
 }
 
 /// A Docker Compose project for local development, built from a stack: one service per
-/// Deployment or StatefulSet (its first app container), with the image, command, ports
+/// workload (its first app container; a DaemonSet once, for the one local machine; a Job
+/// with `restart: "no"`; a CronJob in the `cron` profile, since Compose has no scheduler), with the image, command, ports
 /// (published when an Ingress routes to the workload, otherwise only exposed), environment
 /// (ConfigMap values inlined, Secret values as `${VAR}` from the uncommitted `.env`, the same
 /// variables as `.env.example`), named volumes for claims, tmpfs for `emptyDir`, the hardened
@@ -177,11 +178,23 @@ impl Compose {
             return Err(EmitError::Check(report));
         }
         let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
+        // Jobs run once (`restart: "no"`); CronJobs too, and only when asked for: Compose has
+        // no scheduler, so they sit behind the `cron` profile (`docker compose run NAME`).
+        let mut once: BTreeSet<&str> = BTreeSet::new();
+        let mut scheduled: BTreeSet<&str> = BTreeSet::new();
         for o in &stack.objects {
-            match o {
-                Object::Deployment(d) => workloads.push((d.name.as_str(), &d.pod)),
-                Object::StatefulSet(s) => workloads.push((s.name.as_str(), &s.pod)),
-                _ => {}
+            if let Some(w) = o.pod_owner() {
+                workloads.push((w.name.as_str(), w.pod));
+                match o {
+                    Object::Job(_) => {
+                        once.insert(w.name.as_str());
+                    }
+                    Object::CronJob(_) => {
+                        once.insert(w.name.as_str());
+                        scheduled.insert(w.name.as_str());
+                    }
+                    _ => {}
+                }
             }
         }
         let config: BTreeMap<&str, &crate::util::str_map::StrMap> = stack
@@ -449,7 +462,15 @@ impl Compose {
             if !limits.is_empty() {
                 s.insert("deploy".into(), json!({"resources": {"limits": limits}}));
             }
-            s.insert("restart".into(), Value::String("unless-stopped".into()));
+            let restart = if once.contains(name) {
+                "no"
+            } else {
+                "unless-stopped"
+            };
+            s.insert("restart".into(), Value::String(restart.into()));
+            if scheduled.contains(name) {
+                s.insert("profiles".into(), json!(["cron"]));
+            }
             services.insert((*name).to_owned(), Value::Object(s));
         }
         let mut doc = Map::new();
@@ -457,11 +478,16 @@ impl Compose {
         if !volumes.is_empty() {
             doc.insert("volumes".into(), Value::Object(volumes));
         }
-        let secret_note = if secret_files.is_empty() {
+        let mut secret_note = if secret_files.is_empty() {
             String::new()
         } else {
             "# Secrets mounted as files are read from secrets/<secret>/<key>: create them locally\n# with the values of .env; never commit them.\n".to_owned()
         };
+        if !scheduled.is_empty() {
+            secret_note.push_str(
+                "# CronJobs are not scheduled by Compose: they are in the `cron` profile, run one with\n# `docker compose run --rm NAME`.\n",
+            );
+        }
         if !configs.is_empty() {
             doc.insert("configs".into(), Value::Object(configs));
         }

@@ -438,6 +438,12 @@ impl Stack {
                     }
                     apply_pod(&mut st.pod, st.name.as_str(), env);
                 }
+                Object::DaemonSet(_) | Object::Job(_) | Object::CronJob(_) => {
+                    if let Some((name, pod)) = o.pod_mut() {
+                        let name = name.to_string();
+                        apply_pod(pod, &name, env);
+                    }
+                }
                 Object::HorizontalPodAutoscaler(h) => {
                     if let Some((min, max)) = env.autoscale.get(h.target.name.as_str()) {
                         h.min = *min;
@@ -505,14 +511,17 @@ impl Stack {
         let workloads: BTreeMap<&str, &crate::model::pod::PodTemplate> = self
             .objects
             .iter()
-            .filter_map(|o| match o {
-                Object::Deployment(d) => Some((d.name.as_str(), &*d.pod)),
-                Object::StatefulSet(s) => Some((s.name.as_str(), &*s.pod)),
-                _ => None,
-            })
+            .filter_map(|o| o.pod_owner().map(|w| (w.name.as_str(), w.pod)))
+            .collect();
+        let scalable: std::collections::BTreeSet<&str> = self
+            .objects
+            .iter()
+            .filter_map(|o| o.pod_owner())
+            .filter(|w| w.replicas().is_some())
+            .map(|w| w.name.as_str())
             .collect();
         for w in env.replicas.keys() {
-            if !workloads.contains_key(w.as_str()) {
+            if !scalable.contains(w.as_str()) {
                 missing(
                     format!("replicas.{w}"),
                     format!("no deployment or statefulset named `{w}`"),
@@ -523,10 +532,7 @@ impl Stack {
             env.resources.keys().chain(env.env.keys()).collect();
         for (w, c) in targets {
             match workloads.get(w.as_str()) {
-                None => missing(
-                    w.clone(),
-                    format!("no deployment or statefulset named `{w}`"),
-                ),
+                None => missing(w.clone(), format!("no workload named `{w}`")),
                 Some(pod) => {
                     if !pod.all_containers().any(|(_, x)| &x.name == c) {
                         missing(

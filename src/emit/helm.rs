@@ -304,11 +304,15 @@ fn punch_holes(
         }
     }
     let mut containers = BTreeMap::new();
+    // A CronJob's pod template sits in its job template.
+    let cron = object["kind"] == "CronJob";
     for list in ["initContainers", "containers"] {
-        let Some(cs) = object["spec"]["template"]["spec"]
-            .get_mut(list)
-            .and_then(Value::as_array_mut)
-        else {
+        let pod = if cron {
+            &mut object["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        } else {
+            &mut object["spec"]["template"]["spec"]
+        };
+        let Some(cs) = pod.get_mut(list).and_then(Value::as_array_mut) else {
             continue;
         };
         for c in cs {
@@ -443,7 +447,11 @@ impl HelmChart {
             let sentinel = sentinel_for(&value);
             if matches!(
                 doc.object(),
-                K8sObject::Deployment(_) | K8sObject::StatefulSet(_)
+                K8sObject::Deployment(_)
+                    | K8sObject::StatefulSet(_)
+                    | K8sObject::DaemonSet(_)
+                    | K8sObject::Job(_)
+                    | K8sObject::CronJob(_)
             ) {
                 let values = punch_holes(doc.name(), &mut value, &mut holes, &sentinel);
                 workloads.insert(

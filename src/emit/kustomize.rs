@@ -78,7 +78,13 @@ fn to_value<T: serde::Serialize>(t: &T) -> Value {
 /// A strategic-merge patch giving the containers of a rendered workload their env and
 /// resources (containers are merged by name; the full env list keeps the order).
 fn workload_patch(kind: &str, name: &str, rendered: &Value, names: &[String]) -> Value {
-    let spec = &rendered["spec"]["template"]["spec"];
+    // A CronJob's pod template is one level deeper, in its job template.
+    let cron = kind == "CronJob";
+    let spec = if cron {
+        &rendered["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    } else {
+        &rendered["spec"]["template"]["spec"]
+    };
     // Strategic merge puts the patch's items first, so a patched list names every item, in
     // order, to keep the order of the render.
     let pick = |list: &Value| -> Vec<Value> {
@@ -115,11 +121,12 @@ fn workload_patch(kind: &str, name: &str, rendered: &Value, names: &[String]) ->
     if !init.is_empty() {
         pod.insert("initContainers".into(), Value::Array(init));
     }
+    let template = json!({"template": {"spec": Value::Object(pod)}});
     json!({
-        "apiVersion": "apps/v1",
+        "apiVersion": rendered["apiVersion"].clone(),
         "kind": kind,
         "metadata": {"name": name},
-        "spec": {"template": {"spec": Value::Object(pod)}},
+        "spec": if cron { json!({"jobTemplate": {"spec": template}}) } else { template },
     })
 }
 
@@ -246,8 +253,11 @@ impl KustomizeTree {
         };
         for o in &stack.objects {
             let (kind, name) = match o {
-                Object::Deployment(d) => ("Deployment", d.name.as_str()),
-                Object::StatefulSet(s) => ("StatefulSet", s.name.as_str()),
+                Object::Deployment(_)
+                | Object::StatefulSet(_)
+                | Object::DaemonSet(_)
+                | Object::Job(_)
+                | Object::CronJob(_) => (o.kind(), o.name().as_str()),
                 Object::HorizontalPodAutoscaler(h) => {
                     if let (Some(_), Some(v)) = (
                         env.autoscale.get(h.target.name.as_str()),

@@ -10,6 +10,7 @@ use crate::model::deployment::Strategy;
 use crate::model::object::Object;
 use crate::model::pod::PodTemplate;
 use crate::model::stack::Stack;
+use crate::model::workload::PodCount;
 pub use crate::units::demand::Demand;
 use crate::units::memory::{Memory, Storage};
 
@@ -108,6 +109,12 @@ pub struct WorkloadDemand {
     pub counts: ReplicaCounts,
     /// Whether at most one pod may run per node.
     pub one_per_node: bool,
+    /// Whether the counts are per node (a DaemonSet): [`Stack::workload_demands`] gives
+    /// them for one node, [`Stack::fit`] multiplies them by the nodes the pods can land on.
+    pub per_node: bool,
+    /// A DaemonSet's node selector, which decides its nodes.
+    #[serde(skip)]
+    pub(crate) node_selector: BTreeMap<String, String>,
     /// The largest memory limit of any one container (OOM check).
     pub largest_memory_limit: Memory,
     /// Whether the pods only run on nodes of this architecture (`kubernetes.io/arch`).
@@ -136,44 +143,58 @@ impl Stack {
         }
         let clamp = |n: i32| u32::try_from(n.max(0)).unwrap_or(0);
         let mut out = Vec::new();
+        let mut reference = String::new();
         for o in &self.objects {
-            let (kind, reference, name, pod, replicas, surge) = match o {
-                Object::Deployment(d) => {
-                    let surge = match &d.strategy {
-                        Strategy::RollingUpdate { max_surge, .. } => Some(*max_surge),
-                        Strategy::Recreate => None,
-                    };
-                    (
-                        "Deployment",
-                        "deployment/",
-                        &d.name,
-                        &d.pod,
-                        d.replicas,
-                        surge,
-                    )
-                }
-                // StatefulSets replace pods in place: no surge.
-                Object::StatefulSet(s) => (
-                    "StatefulSet",
-                    "statefulset/",
-                    &s.name,
-                    &s.pod,
-                    s.replicas,
-                    None,
-                ),
-                _ => continue,
+            let Some(w) = o.pod_owner() else {
+                continue;
             };
-            let (min, max) = hpa
-                .get(&(kind, name.as_str()))
-                .copied()
-                .unwrap_or((replicas, replicas));
-            let steady = replicas.max(min);
-            let peak_replicas = replicas.max(max);
-            let surge_of = |n: i32| surge.map_or(0, |s| s.resolve(n, true).max(0));
-            let counts = ReplicaCounts {
-                steady: clamp(steady),
-                rollout: clamp(steady.saturating_add(surge_of(steady))),
-                peak: clamp(peak_replicas.saturating_add(surge_of(peak_replicas))),
+            let (name, pod) = (w.name, w.pod);
+            o.reference_into(&mut reference);
+            let (counts, per_node) = match w.count {
+                PodCount::Replicas(replicas) => {
+                    // StatefulSets replace pods in place: no surge.
+                    let surge = match o {
+                        Object::Deployment(d) => match &d.strategy {
+                            Strategy::RollingUpdate { max_surge, .. } => Some(*max_surge),
+                            Strategy::Recreate => None,
+                        },
+                        _ => None,
+                    };
+                    let (min, max) = hpa
+                        .get(&(w.kind.as_str(), name.as_str()))
+                        .copied()
+                        .unwrap_or((replicas, replicas));
+                    let steady = replicas.max(min);
+                    let peak_replicas = replicas.max(max);
+                    let surge_of = |n: i32| surge.map_or(0, |s| s.resolve(n, true).max(0));
+                    let counts = ReplicaCounts {
+                        steady: clamp(steady),
+                        rollout: clamp(steady.saturating_add(surge_of(steady))),
+                        peak: clamp(peak_replicas.saturating_add(surge_of(peak_replicas))),
+                    };
+                    (counts, false)
+                }
+                // Per node: one pod, two while a surging rollout replaces it. The fit counts
+                // the nodes.
+                PodCount::PerNode { surge } => {
+                    let during = if surge { 2 } else { 1 };
+                    let counts = ReplicaCounts {
+                        steady: 1,
+                        rollout: during,
+                        peak: during,
+                    };
+                    (counts, true)
+                }
+                // Running while the Job runs, which may be at any time.
+                PodCount::Running(n) => {
+                    let n = clamp(n);
+                    let counts = ReplicaCounts {
+                        steady: n,
+                        rollout: n,
+                        peak: n,
+                    };
+                    (counts, false)
+                }
             };
             let largest_memory_limit = pod
                 .containers
@@ -202,7 +223,13 @@ impl Stack {
                 }
             }
             out.push(WorkloadDemand {
-                object: [reference, name.as_str()].concat(),
+                object: reference.clone(),
+                per_node,
+                node_selector: if per_node {
+                    pod.node_selector.to_btree()
+                } else {
+                    BTreeMap::new()
+                },
                 pod_requests: pod_requests(pod),
                 pod_limits: pod_limits(pod),
                 counts,

@@ -289,6 +289,32 @@ impl Stack {
                 w.pod_requests.memory = w.pod_requests.memory + memory;
             }
         }
+        // A DaemonSet's counts are per node: times the nodes its pods can land on.
+        if demands.iter().any(|w| w.per_node) {
+            let all: u64 = platform.pools().iter().map(|p| u64::from(p.count())).sum();
+            // Beyond what one cluster supports nothing is simulated (below): count every node.
+            let nodes = if all <= MAX_NODES {
+                place::nodes_of(platform)
+            } else {
+                Vec::new()
+            };
+            for w in demands.iter_mut().filter(|w| w.per_node) {
+                let n = if all <= MAX_NODES {
+                    nodes
+                        .iter()
+                        .filter(|node| place::node_has_labels(node, &w.node_selector))
+                        .count() as u64
+                } else {
+                    all
+                };
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                w.counts = ReplicaCounts {
+                    steady: w.counts.steady.saturating_mul(n),
+                    rollout: w.counts.rollout.saturating_mul(n),
+                    peak: w.counts.peak.saturating_mul(n),
+                };
+            }
+        }
         let addon_labels: Vec<String> = platform
             .addons()
             .iter()
@@ -419,7 +445,11 @@ impl Stack {
                 diags.push(Diagnostic::of(
                     rule,
                     owner,
-                    "spec.template.spec.containers[*].resources.requests",
+                    if owner.starts_with("cronjob/") {
+                        "spec.jobTemplate.spec.template.spec.containers[*].resources.requests"
+                    } else {
+                        "spec.template.spec.containers[*].resources.requests"
+                    },
                     format!(
                         "{count} pod(s) cannot be placed in the {} scenario; on the closest node ({}): {}",
                         placement.scenario,

@@ -207,12 +207,70 @@ pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
     }
 }
 
-/// The platform's nodes with the per-node add-ons placed on every node, the add-on pods that
-/// did not fit, and how many add-on pods there were.
-pub(super) fn with_per_node_addons(
+/// Whether a node carries every label of `selector`: the labels [`Platform::nodes`] gives a
+/// node (architecture, os, hostname, pool) are the only ones it has.
+pub(super) fn node_has_labels(
+    node: &Node,
+    selector: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    selector.iter().all(|(k, v)| match k.as_str() {
+        "kubernetes.io/arch" => *v == node.arch,
+        "kubernetes.io/os" => v == "linux",
+        "kubernetes.io/hostname" => *v == node.name,
+        crate::fit::nodes::POOL_LABEL => *v == node.pool,
+        _ => false,
+    })
+}
+
+/// The platform's nodes with the per-node pods placed on every node they can land on — the
+/// per-node add-ons, then each DaemonSet's pods (`count` of its per-node counts: one, or two
+/// while a surging rollout runs), as the DaemonSet controller binds each pod to its node —,
+/// the pods that did not fit, and how many per-node pods there were.
+pub(super) fn with_per_node_pods(
     platform: &Platform,
     labels: &[String],
+    demands: &[WorkloadDemand],
+    count: fn(&ReplicaCounts) -> u32,
 ) -> (Vec<Node>, Vec<Unplaced>, u32) {
+    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, labels);
+    for (i, w) in demands.iter().enumerate().filter(|(_, w)| w.per_node) {
+        let per_node = if count(&w.counts) > w.counts.steady {
+            2
+        } else {
+            1
+        };
+        for node in nodes
+            .iter_mut()
+            .filter(|n| node_has_labels(n, &w.node_selector))
+        {
+            for _ in 0..per_node {
+                let pod = PodToPlace {
+                    owner: &w.object,
+                    replica: None,
+                    workload: Some(i),
+                    one_per_node: false,
+                    arch: None,
+                    req: w.pod_requests,
+                };
+                total_pods += 1;
+                if fits(node, &pod) {
+                    place_on(node, &pod);
+                } else {
+                    unplaced.push(Unplaced {
+                        lacking: shortfall(node, &pod),
+                        pod: format!("{}@{}", w.object, node.name),
+                        best_node: node.name.clone(),
+                    });
+                }
+            }
+        }
+    }
+    (nodes, unplaced, total_pods)
+}
+
+/// The platform's nodes with the per-node add-ons placed on every node, the add-on pods that
+/// did not fit, and how many add-on pods there were.
+fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, Vec<Unplaced>, u32) {
     let mut nodes = nodes_of(platform);
     let mut unplaced = Vec::new();
     let mut total_pods = 0u32;
@@ -256,7 +314,8 @@ pub(super) fn place<'a>(
     pods: &mut Vec<PodToPlace<'a>>,
     count: fn(&ReplicaCounts) -> u32,
 ) -> Placement {
-    let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, addon_labels);
+    let (mut nodes, mut unplaced, mut total_pods) =
+        with_per_node_pods(platform, addon_labels, demands, count);
     pods.clear();
     pods.extend(
         platform
@@ -273,7 +332,7 @@ pub(super) fn place<'a>(
                 req: Demand::new(a.cpu(), a.memory()),
             }),
     );
-    for (i, w) in demands.iter().enumerate() {
+    for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
         for r in 0..count(&w.counts) {
             pods.push(PodToPlace {
                 owner: &w.object,
@@ -358,7 +417,7 @@ pub(super) fn place<'a>(
     }
     if unplaced.len() > addons_unplaced {
         // First-fit left pods out; a placement may still exist.
-        let (fresh, _, _) = with_per_node_addons(platform, addon_labels);
+        let (fresh, _, _) = with_per_node_pods(platform, addon_labels, demands, count);
         if let search::Outcome::Placed(assignment) = search::search(&fresh, pods) {
             nodes = fresh;
             for (pod, &i) in pods.iter().zip(&assignment) {
@@ -390,7 +449,7 @@ pub(super) fn place<'a>(
 pub(super) fn group_unplaced(unplaced: &[Unplaced]) -> Vec<(&str, usize, &Unplaced)> {
     let mut groups: Vec<(&str, usize, &Unplaced)> = Vec::new();
     for u in unplaced {
-        let owner = u.pod.split('#').next().unwrap_or(&u.pod);
+        let owner = u.pod.split(['#', '@']).next().unwrap_or(&u.pod);
         match groups.iter_mut().find(|(o, _, _)| *o == owner) {
             Some(g) => g.1 += 1,
             None => groups.push((owner, 1, u)),

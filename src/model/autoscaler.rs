@@ -191,6 +191,6 @@ meta_setters!(
 crate::model::object::kind!(
     HorizontalPodAutoscaler,
     "HorizontalPodAutoscaler",
-    10,
+    13,
     |x, ns| crate::model::lowered::K8sObject::HorizontalPodAutoscaler(x.to_k8s(ns))
 );

@@ -323,7 +323,7 @@ pub fn external_secret(
 
 /// A custom object's kind is its own (`kind!` is for the built-in kinds, whose kind is fixed).
 impl crate::model::object::Kind for CustomObject {
-    const ORDER: u8 = 13;
+    const ORDER: u8 = 16;
     fn kind(&self) -> &str {
         &self.kind
     }

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use crate::model::container::Container;
 use crate::model::meta::{Meta, meta_setters};
 use crate::model::name::Name;
-use crate::model::pod::{PodTemplate, pod_setters};
+use crate::model::pod::{PodTemplate, pod_setters, selector_setter};
 use crate::model::workload::{IntOrPercent, WorkloadKind, WorkloadRef};
 use crate::util::compat::Field;
 
@@ -204,7 +204,11 @@ pod_setters!(
     Deployment,
     "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"
 );
+selector_setter!(
+    Deployment,
+    "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"
+);
 
-crate::model::object::kind!(Deployment, "Deployment", 8, |x, ns| {
+crate::model::object::kind!(Deployment, "Deployment", 9, |x, ns| {
     crate::model::lowered::K8sObject::Deployment(x.to_k8s(ns))
 });

@@ -120,6 +120,6 @@ meta_setters!(
     "kubefit::PodDisruptionBudget::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")))"
 );
 
-crate::model::object::kind!(PodDisruptionBudget, "PodDisruptionBudget", 11, |x, ns| {
+crate::model::object::kind!(PodDisruptionBudget, "PodDisruptionBudget", 14, |x, ns| {
     crate::model::lowered::K8sObject::PodDisruptionBudget(x.to_k8s(ns))
 });

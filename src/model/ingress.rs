@@ -264,6 +264,6 @@ impl Ingress {
 
 meta_setters!(Ingress, "kubefit::Ingress::new(\"web\")");
 
-crate::model::object::kind!(Ingress, "Ingress", 12, |x, ns| {
+crate::model::object::kind!(Ingress, "Ingress", 15, |x, ns| {
     crate::model::lowered::K8sObject::Ingress(x.to_k8s(ns))
 });

@@ -36,6 +36,12 @@ pub enum K8sObject {
     Deployment(k8s_openapi::api::apps::v1::Deployment),
     /// A `StatefulSet` (the k8s-openapi type of the same name).
     StatefulSet(k8s_openapi::api::apps::v1::StatefulSet),
+    /// A `DaemonSet` (the k8s-openapi type of the same name).
+    DaemonSet(k8s_openapi::api::apps::v1::DaemonSet),
+    /// A `Job` (the k8s-openapi type of the same name), boxed: larger than the other kinds.
+    Job(Box<k8s_openapi::api::batch::v1::Job>),
+    /// A `CronJob` (the k8s-openapi type of the same name), boxed: the largest kind.
+    CronJob(Box<k8s_openapi::api::batch::v1::CronJob>),
     /// A `HorizontalPodAutoscaler` (the k8s-openapi type of the same name).
     HorizontalPodAutoscaler(k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler),
     /// A `PodDisruptionBudget` (the k8s-openapi type of the same name).

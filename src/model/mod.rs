@@ -3,10 +3,13 @@
 pub(crate) mod autoscaler;
 pub(crate) mod config_map;
 pub(crate) mod container;
+pub(crate) mod cron_job;
 pub(crate) mod custom;
+pub(crate) mod daemon_set;
 pub(crate) mod deployment;
 pub(crate) mod disruption_budget;
 pub(crate) mod ingress;
+pub(crate) mod job;
 pub(crate) mod limit_range;
 pub(crate) mod lowered;
 pub(crate) mod meta;

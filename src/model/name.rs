@@ -99,6 +99,12 @@ pub enum NameRule {
     ConfigKey,
     /// A C-like identifier that may also contain `-` and `.` (environment variable names).
     EnvVarName,
+    /// A DNS-1123 subdomain of at most 63 characters: a Job's name, which the API server also
+    /// writes into its pods' `job-name` label.
+    JobName,
+    /// A DNS-1123 subdomain of at most 52 characters: a CronJob's name, to which the
+    /// controller appends an 11-character suffix for each Job.
+    CronJobName,
     /// An IANA service name: at most 15 characters of `[a-z0-9-]` with at least one letter
     /// and no `--` (container and Service port names).
     PortName,
@@ -132,6 +138,8 @@ impl fmt::Display for NameRule {
             NameRule::ConfigKey => "config key",
             NameRule::EnvVarName => "environment variable name",
             NameRule::PortName => "port name",
+            NameRule::JobName => "job name",
+            NameRule::CronJobName => "cronjob name",
         })
     }
 }
@@ -193,6 +201,21 @@ impl NameRule {
                 if !is_label(value) || !value.as_bytes()[0].is_ascii_lowercase() {
                     return fail(
                         "it must consist of lowercase letters, digits and '-', start with a letter and end with a letter or digit (e.g. `my-name`)",
+                    );
+                }
+            }
+            NameRule::JobName | NameRule::CronJobName => {
+                let max = if self == NameRule::JobName { 63 } else { 52 };
+                if value.len() > max {
+                    return fail(if max == 63 {
+                        "it must be at most 63 characters (it is also the pods' job-name label)"
+                    } else {
+                        "it must be at most 52 characters (the controller appends 11 for each job)"
+                    });
+                }
+                if !is_subdomain(value) {
+                    return fail(
+                        "it must consist of lowercase letters, digits, '-' and '.', and each dot-separated part must start and end with a letter or digit (e.g. `db-migrate`)",
                     );
                 }
             }

@@ -2,10 +2,13 @@
 
 use crate::model::autoscaler::HorizontalPodAutoscaler;
 use crate::model::config_map::ConfigMap;
+use crate::model::cron_job::CronJob;
 use crate::model::custom::CustomObject;
+use crate::model::daemon_set::DaemonSet;
 use crate::model::deployment::Deployment;
 use crate::model::disruption_budget::PodDisruptionBudget;
 use crate::model::ingress::Ingress;
+use crate::model::job::Job;
 use crate::model::limit_range::LimitRange;
 use crate::model::lowered::K8sObject;
 use crate::model::meta::Meta;
@@ -51,6 +54,12 @@ pub enum Object {
     Deployment(Deployment),
     /// A StatefulSet.
     StatefulSet(StatefulSet),
+    /// A DaemonSet.
+    DaemonSet(DaemonSet),
+    /// A Job.
+    Job(Job),
+    /// A CronJob.
+    CronJob(CronJob),
     /// A HorizontalPodAutoscaler.
     HorizontalPodAutoscaler(HorizontalPodAutoscaler),
     /// A PodDisruptionBudget.
@@ -115,6 +124,9 @@ macro_rules! each {
             Object::Service($o) => $e,
             Object::Deployment($o) => $e,
             Object::StatefulSet($o) => $e,
+            Object::DaemonSet($o) => $e,
+            Object::Job($o) => $e,
+            Object::CronJob($o) => $e,
             Object::HorizontalPodAutoscaler($o) => $e,
             Object::PodDisruptionBudget($o) => $e,
             Object::Ingress($o) => $e,
@@ -181,6 +193,65 @@ impl Object {
         each!(self, o => o.meta())
     }
 
+    /// The pods this object makes, if it is a workload: its kind, name, pod template and
+    /// how many pods it runs by its kind's rule. Every layer that treats workloads alike
+    /// goes through this one match.
+    pub(crate) fn pod_owner(&self) -> Option<crate::model::workload::PodOwner<'_>> {
+        use crate::model::workload::{PodCount, PodOwner, WorkloadKind};
+        let (kind, name, pod, count) = match self {
+            Object::Deployment(d) => (
+                WorkloadKind::Deployment,
+                &d.name,
+                &*d.pod,
+                PodCount::Replicas(d.replicas),
+            ),
+            Object::StatefulSet(s) => (
+                WorkloadKind::StatefulSet,
+                &s.name,
+                &*s.pod,
+                PodCount::Replicas(s.replicas),
+            ),
+            Object::DaemonSet(d) => (
+                WorkloadKind::DaemonSet,
+                &d.name,
+                &*d.pod,
+                PodCount::PerNode { surge: d.surges() },
+            ),
+            Object::Job(j) => (
+                WorkloadKind::Job,
+                &j.name,
+                &*j.pod,
+                PodCount::Running(j.params.running()),
+            ),
+            Object::CronJob(c) => (
+                WorkloadKind::CronJob,
+                &c.name,
+                &*c.job.pod,
+                PodCount::Running(c.job.params.running()),
+            ),
+            _ => return None,
+        };
+        Some(PodOwner {
+            kind,
+            name,
+            pod,
+            count,
+        })
+    }
+
+    /// The pod template of a workload, to change (an environment's image and resource
+    /// overrides), with the workload's name.
+    pub(crate) fn pod_mut(&mut self) -> Option<(&Name, &mut crate::model::pod::PodTemplate)> {
+        match self {
+            Object::Deployment(d) => Some((&d.name, &mut *d.pod)),
+            Object::StatefulSet(s) => Some((&s.name, &mut *s.pod)),
+            Object::DaemonSet(d) => Some((&d.name, &mut *d.pod)),
+            Object::Job(j) => Some((&j.name, &mut *j.pod)),
+            Object::CronJob(c) => Some((&c.name, &mut *c.job.pod)),
+            _ => None,
+        }
+    }
+
     /// The object lowered to its k8s-openapi type, in `namespace`.
     pub(crate) fn lower(&self, namespace: &str) -> K8sObject {
         each!(self, o => o.lower(namespace))
@@ -208,6 +279,9 @@ object_from!(
     Service,
     Deployment,
     StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
     HorizontalPodAutoscaler,
     PodDisruptionBudget,
     Ingress

@@ -8,7 +8,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use crate::model::container::Container;
 use crate::model::meta::{Meta, meta_setters};
 use crate::model::name::Name;
-use crate::model::pod::{PodTemplate, pod_setters};
+use crate::model::pod::{PodTemplate, pod_setters, selector_setter};
 use crate::model::pvc::PersistentVolumeClaim;
 use crate::model::service::Service;
 use crate::model::workload::{WorkloadKind, WorkloadRef};
@@ -238,7 +238,11 @@ pod_setters!(
     StatefulSet,
     "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"
 );
+selector_setter!(
+    StatefulSet,
+    "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"
+);
 
-crate::model::object::kind!(StatefulSet, "StatefulSet", 9, |x, ns| {
+crate::model::object::kind!(StatefulSet, "StatefulSet", 10, |x, ns| {
     crate::model::lowered::K8sObject::StatefulSet(x.to_k8s(ns))
 });

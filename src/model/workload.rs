@@ -20,15 +20,29 @@ pub enum WorkloadKind {
     Deployment,
     /// `apps/v1` StatefulSet.
     StatefulSet,
+    /// `apps/v1` DaemonSet.
+    DaemonSet,
+    /// `batch/v1` Job.
+    Job,
+    /// `batch/v1` CronJob.
+    CronJob,
 }
 
 impl WorkloadKind {
-    /// `Deployment` or `StatefulSet`.
+    /// The Kubernetes kind: `Deployment`, `StatefulSet`, …
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             WorkloadKind::Deployment => "Deployment",
             WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
         }
+    }
+
+    /// Whether its pods run to completion (Job, CronJob) rather than serve.
+    pub(crate) fn runs_to_completion(self) -> bool {
+        matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
     }
 }
 
@@ -38,7 +52,44 @@ impl fmt::Display for WorkloadKind {
     }
 }
 
-/// A reference to a Deployment or StatefulSet: its kind, name, pod selector and named
+/// How many pods an object runs, by its kind's rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PodCount {
+    /// `spec.replicas` (Deployment, StatefulSet), possibly scaled by an autoscaler.
+    Replicas(i32),
+    /// One per node its pods can land on (DaemonSet); with surge, two per node during a
+    /// rollout.
+    PerNode {
+        /// Whether a rollout starts the new pod before stopping the old one.
+        surge: bool,
+    },
+    /// Pods running at once while a Job runs: `min(parallelism, completions)` (the job
+    /// controller's `wantActive`, pkg/controller/job/job_controller.go).
+    Running(i32),
+}
+
+/// The pod-making part of any workload object, for the layers that treat every kind alike
+/// (the check, the lints, the fit, the output formats).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PodOwner<'a> {
+    pub(crate) kind: WorkloadKind,
+    pub(crate) name: &'a Name,
+    pub(crate) pod: &'a PodTemplate,
+    pub(crate) count: PodCount,
+}
+
+impl PodOwner<'_> {
+    /// The replica count the lints reason about (`pdb-missing`, `anti-affinity-missing`):
+    /// only Deployments and StatefulSets have one.
+    pub(crate) fn replicas(&self) -> Option<i32> {
+        match self.count {
+            PodCount::Replicas(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// A reference to a Deployment, StatefulSet or DaemonSet: its kind, name, pod selector and named
 /// container ports. Services, autoscalers, disruption budgets and network policies take one,
 /// so nothing is retyped by hand.
 ///
@@ -53,7 +104,7 @@ impl fmt::Display for WorkloadKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WorkloadRef {
-    /// Deployment or StatefulSet.
+    /// Deployment, StatefulSet or DaemonSet.
     pub kind: WorkloadKind,
     /// The workload's name.
     pub name: Name,

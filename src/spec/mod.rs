@@ -14,9 +14,12 @@ use crate::fit::platform::Platform;
 use crate::model::autoscaler::HorizontalPodAutoscaler;
 use crate::model::config_map::ConfigMap;
 use crate::model::container::{Container, EnvFrom, EnvValue};
+use crate::model::cron_job::{ConcurrencyPolicy, CronJob};
+use crate::model::daemon_set::{DaemonSet, DaemonUpdate};
 use crate::model::deployment::{Deployment, Strategy};
 use crate::model::disruption_budget::PodDisruptionBudget;
 use crate::model::ingress::{Ingress, PathType};
+use crate::model::job::{Job, JobParams};
 use crate::model::limit_range::LimitRange;
 use crate::model::meta::Meta;
 use crate::model::name::Name;
@@ -881,6 +884,135 @@ struct StatefulSetSpec {
     pod: PodSpec,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DaemonRollingUpdateSpec {
+    max_unavailable: CountSpec,
+    max_surge: CountSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DaemonUpdateSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rolling_update: Option<DaemonRollingUpdateSpec>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    on_delete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DaemonSetSpec {
+    name: String,
+    #[serde(default, skip_serializing_if = "MetaSpec::is_empty")]
+    metadata: MetaSpec,
+    /// Defaults to a rolling update with `maxUnavailable: 1`, `maxSurge: 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    update_strategy: Option<DaemonUpdateSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_ready_seconds: Option<i32>,
+    pod: PodSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JobSpec {
+    name: String,
+    #[serde(default, skip_serializing_if = "MetaSpec::is_empty")]
+    metadata: MetaSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parallelism: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    completions: Option<i32>,
+    /// Defaults to 6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    backoff_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    active_deadline_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ttl_seconds_after_finished: Option<i32>,
+    /// `restartPolicy: OnFailure` instead of `Never`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    restart_on_failure: bool,
+    pod: PodSpec,
+}
+
+impl JobSpec {
+    fn from_job(j: &Job) -> Self {
+        let p = &j.params;
+        JobSpec {
+            name: j.name.to_string(),
+            metadata: MetaSpec::from_meta(&j.meta),
+            parallelism: p.parallelism,
+            completions: p.completions,
+            backoff_limit: p.backoff_limit,
+            active_deadline_seconds: p.active_deadline_seconds,
+            ttl_seconds_after_finished: p.ttl_seconds_after_finished,
+            restart_on_failure: j.pod.restart_policy == Some("OnFailure"),
+            pod: PodSpec::from_pod(&j.pod),
+        }
+    }
+
+    fn to_job(&self, errors: &mut Vec<SpecIssue>, path: &str) -> Option<Job> {
+        let pod = self.pod.to_pod(errors, &format!("{path}.pod"))?;
+        let mut job = Job::new(self.name.as_str(), pod.containers[0].clone());
+        job.pod = Box::new(pod);
+        job.pod.restart_policy = Some(if self.restart_on_failure {
+            "OnFailure"
+        } else {
+            "Never"
+        });
+        job.meta = self.metadata.to_meta();
+        job.params = JobParams {
+            parallelism: self.parallelism,
+            completions: self.completions,
+            backoff_limit: self.backoff_limit,
+            active_deadline_seconds: self.active_deadline_seconds,
+            ttl_seconds_after_finished: self.ttl_seconds_after_finished,
+        };
+        Some(job)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+enum ConcurrencyPolicySpec {
+    Allow,
+    Forbid,
+    Replace,
+}
+
+fn forbid() -> ConcurrencyPolicySpec {
+    ConcurrencyPolicySpec::Forbid
+}
+
+fn is_forbid(c: &ConcurrencyPolicySpec) -> bool {
+    *c == ConcurrencyPolicySpec::Forbid
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CronJobSpec {
+    /// Five cron fields or a descriptor (`@daily`).
+    schedule: String,
+    #[serde(default, skip_serializing_if = "MetaSpec::is_empty")]
+    metadata: MetaSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+    /// Defaults to `Forbid`.
+    #[serde(default = "forbid", skip_serializing_if = "is_forbid")]
+    concurrency_policy: ConcurrencyPolicySpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    starting_deadline_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    successful_jobs_history_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    failed_jobs_history_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    suspend: bool,
+    /// The Job each run creates; the CronJob takes its name.
+    job: JobSpec,
+}
+
 // ---------------------------------------------------------------------------------------
 // Other objects
 
@@ -1012,7 +1144,7 @@ struct IngressSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct TargetSpec {
-    /// `Deployment` or `StatefulSet`.
+    /// `Deployment`, `StatefulSet`, `DaemonSet` or `Job`.
     kind: String,
     name: String,
 }
@@ -1298,6 +1430,12 @@ pub struct StackSpec {
     deployments: Vec<DeploymentSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     stateful_sets: Vec<StatefulSetSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    daemon_sets: Vec<DaemonSetSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    jobs: Vec<JobSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cron_jobs: Vec<CronJobSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     services: Vec<ServiceSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -1883,14 +2021,72 @@ impl StackSpec {
             );
             stack = stack.with(st);
         }
+        for (i, d) in self.daemon_sets.iter().enumerate() {
+            let path = format!("daemonSets[{i}]");
+            let Some(pod) = d.pod.to_pod(&mut errors, &format!("{path}.pod")) else {
+                continue;
+            };
+            let mut ds = DaemonSet::new(d.name.as_str(), pod.containers[0].clone());
+            ds.pod = Box::new(pod);
+            ds.meta = d.metadata.to_meta();
+            ds.min_ready_seconds = d.min_ready_seconds;
+            if let Some(u) = &d.update_strategy {
+                ds.update = match (u.on_delete, &u.rolling_update) {
+                    (true, None) => DaemonUpdate::OnDelete,
+                    (false, Some(r)) => DaemonUpdate::RollingUpdate {
+                        max_unavailable: r.max_unavailable.0,
+                        max_surge: r.max_surge.0,
+                    },
+                    _ => {
+                        errors.push(SpecIssue::new(
+                            &format!("{path}.updateStrategy"),
+                            "an update strategy is either `onDelete: true` or `rollingUpdate:`",
+                        ));
+                        ds.update
+                    }
+                };
+            }
+            refs.insert(
+                (WorkloadKind::DaemonSet, d.name.clone()),
+                WorkloadRef::from(&ds),
+            );
+            stack = stack.with(ds);
+        }
+        for (i, j) in self.jobs.iter().enumerate() {
+            let Some(job) = j.to_job(&mut errors, &format!("jobs[{i}]")) else {
+                continue;
+            };
+            refs.insert((WorkloadKind::Job, j.name.clone()), WorkloadRef::from(&job));
+            stack = stack.with(job);
+        }
+        for (i, c) in self.cron_jobs.iter().enumerate() {
+            let Some(job) = c.job.to_job(&mut errors, &format!("cronJobs[{i}].job")) else {
+                continue;
+            };
+            let mut cj = CronJob::new(c.schedule.clone(), job);
+            cj.meta = c.metadata.to_meta();
+            cj.time_zone = c.time_zone.clone();
+            cj.concurrency = match c.concurrency_policy {
+                ConcurrencyPolicySpec::Allow => ConcurrencyPolicy::Allow,
+                ConcurrencyPolicySpec::Forbid => ConcurrencyPolicy::Forbid,
+                ConcurrencyPolicySpec::Replace => ConcurrencyPolicy::Replace,
+            };
+            cj.starting_deadline_seconds = c.starting_deadline_seconds;
+            cj.successful_jobs_history_limit = c.successful_jobs_history_limit;
+            cj.failed_jobs_history_limit = c.failed_jobs_history_limit;
+            cj.suspend = c.suspend;
+            stack = stack.with(cj);
+        }
         let resolve = |t: &TargetSpec, errors: &mut Vec<SpecIssue>, path: &str| {
             let kind = match t.kind.as_str() {
                 "Deployment" => WorkloadKind::Deployment,
                 "StatefulSet" => WorkloadKind::StatefulSet,
+                "DaemonSet" => WorkloadKind::DaemonSet,
+                "Job" => WorkloadKind::Job,
                 other => {
                     errors.push(SpecIssue::new(
                         &format!("{path}.kind"),
-                        &format!("kind `{other}` is not Deployment or StatefulSet"),
+                        &format!("kind `{other}` is not Deployment, StatefulSet, DaemonSet or Job"),
                     ));
                     WorkloadKind::Deployment
                 }
@@ -1959,6 +2155,16 @@ impl StackSpec {
             stack = stack.with(ing);
         }
         for (i, h) in self.autoscalers.iter().enumerate() {
+            if !matches!(h.target.kind.as_str(), "Deployment" | "StatefulSet") {
+                errors.push(SpecIssue::new(
+                    &format!("autoscalers[{i}].target.kind"),
+                    &format!(
+                        "kind `{}` is not Deployment or StatefulSet (only those can be scaled)",
+                        h.target.kind
+                    ),
+                ));
+                continue;
+            }
             let target = resolve(&h.target, &mut errors, &format!("autoscalers[{i}].target"));
             let mut hpa = HorizontalPodAutoscaler::new(target, h.min, h.max);
             hpa.meta = h.metadata.to_meta();
@@ -2228,6 +2434,9 @@ impl StackSpec {
             service_accounts: Vec::new(),
             deployments: Vec::new(),
             stateful_sets: Vec::new(),
+            daemon_sets: Vec::new(),
+            jobs: Vec::new(),
+            cron_jobs: Vec::new(),
             services: Vec::new(),
             ingresses: Vec::new(),
             autoscalers: Vec::new(),
@@ -2291,6 +2500,45 @@ impl StackSpec {
                     parallel: s.parallel,
                     volume_claims: s.claims.iter().map(PvcSpec::from_pvc).collect(),
                     pod: PodSpec::from_pod(&s.pod),
+                }),
+                Object::DaemonSet(d) => spec.daemon_sets.push(DaemonSetSpec {
+                    name: d.name.to_string(),
+                    metadata: MetaSpec::from_meta(&d.meta),
+                    update_strategy: (d.update != crate::model::daemon_set::DEFAULT_DAEMON_UPDATE)
+                        .then_some(match d.update {
+                            DaemonUpdate::OnDelete => DaemonUpdateSpec {
+                                rolling_update: None,
+                                on_delete: true,
+                            },
+                            DaemonUpdate::RollingUpdate {
+                                max_unavailable,
+                                max_surge,
+                            } => DaemonUpdateSpec {
+                                rolling_update: Some(DaemonRollingUpdateSpec {
+                                    max_unavailable: CountSpec(max_unavailable),
+                                    max_surge: CountSpec(max_surge),
+                                }),
+                                on_delete: false,
+                            },
+                        }),
+                    min_ready_seconds: d.min_ready_seconds,
+                    pod: PodSpec::from_pod(&d.pod),
+                }),
+                Object::Job(j) => spec.jobs.push(JobSpec::from_job(j)),
+                Object::CronJob(c) => spec.cron_jobs.push(CronJobSpec {
+                    schedule: c.schedule.clone(),
+                    metadata: MetaSpec::from_meta(&c.meta),
+                    time_zone: c.time_zone.clone(),
+                    concurrency_policy: match c.concurrency {
+                        ConcurrencyPolicy::Allow => ConcurrencyPolicySpec::Allow,
+                        ConcurrencyPolicy::Forbid => ConcurrencyPolicySpec::Forbid,
+                        ConcurrencyPolicy::Replace => ConcurrencyPolicySpec::Replace,
+                    },
+                    starting_deadline_seconds: c.starting_deadline_seconds,
+                    successful_jobs_history_limit: c.successful_jobs_history_limit,
+                    failed_jobs_history_limit: c.failed_jobs_history_limit,
+                    suspend: c.suspend,
+                    job: JobSpec::from_job(&c.job),
                 }),
                 Object::Service(s) => spec.services.push(ServiceSpec {
                     name: s.name.to_string(),

@@ -2,10 +2,11 @@
 //! judged on: shared by the lint tests and the control-plane tests (which apply them for real).
 
 use kubefit::{
-    ConfigMap, Container, Cpu, CustomObject, Deployment, DotEnv, Environment,
-    HorizontalPodAutoscaler, Ingress, IntOrPercent, Memory, NetworkPolicy, NodePool, PathType,
-    PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Resources, Secret, SecretValue,
-    Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
+    ConcurrencyPolicy, ConfigMap, Container, Cpu, CronJob, CustomObject, Deployment, DotEnv,
+    Environment, HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, Memory, NetworkPolicy,
+    NodePool, PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Resources,
+    Secret, SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit,
+    Volume,
 };
 
 pub const IMAGE: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -285,6 +286,27 @@ pub fn case(id: &str) -> (Stack, Stack) {
             ),
         ),
         "invalid-replicas" => (stack_with(web(good()).replicas(-1)), ok),
+        "invalid-job-spec" => (
+            ok.clone()
+                .with(Job::new("migrate", good()).backoff_limit(-1)),
+            ok.with(Job::new("migrate", good()).backoff_limit(2)),
+        ),
+        "invalid-schedule" => (
+            ok.clone()
+                .with(CronJob::new("every day at 3", Job::new("backup", good()))),
+            ok.with(CronJob::new("0 3 * * *", Job::new("backup", good()))),
+        ),
+        "cron-job-runs-may-overlap" => (
+            ok.clone().with(
+                CronJob::new("*/5 * * * *", Job::new("poll", good()))
+                    .concurrency(ConcurrencyPolicy::Allow),
+            ),
+            ok.with(CronJob::new("*/5 * * * *", Job::new("poll", good()))),
+        ),
+        "invalid-rollout" => (
+            stack_with(web(good()).rolling_update(IntOrPercent::Count(0), IntOrPercent::Count(0))),
+            ok,
+        ),
         "invalid-key" => (
             stack_with(web(good())).with(ConfigMap::new("cfg").entry("app config", "x")),
             stack_with(web(good())).with(ConfigMap::new("cfg").entry("app.config", "x")),

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kubefit::{
-    ConfigMap, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress,
-    IntOrPercent, Memory, NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget,
-    Probe, Resources, Secret, SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage,
-    Volume,
+    ConfigMap, Container, Cpu, CronJob, DaemonSet, Deployment, EmitOptions,
+    HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, Memory, NetworkPolicy, PathType,
+    PersistentVolumeClaim, PodDisruptionBudget, Probe, Resources, Secret, SecretValue, Service,
+    ServiceAccount, Stack, StatefulSet, Storage, Volume,
 };
 
 /// The values YAML 1.1 readers (kubectl) would turn into booleans or numbers if unquoted.
@@ -294,6 +294,51 @@ pub fn custom_resources_stack() -> Stack {
         .with(external_secret("orders-db", "vault", "orders-db", &[("password", "orders/db", "password")]))
 }
 
+/// A node agent (DaemonSet), a migration (Job) and a nightly backup (CronJob).
+pub fn batch_stack() -> Stack {
+    let exporter = DaemonSet::new(
+        "node-exporter",
+        Container::new("exporter", "quay.io/prometheus/node-exporter:v1.8.2")
+            .port("metrics", 9100)
+            .resources(resources())
+            .readiness(Probe::http("/", "metrics"))
+            .liveness(Probe::http("/", "metrics")),
+    )
+    .node_selector("kubernetes.io/os", "linux")
+    .min_ready_seconds(5);
+    let migrate = Job::new(
+        "migrate",
+        Container::new("migrate", "ghcr.io/example/app:1.4.2")
+            .command(["bin/migrate", "up"])
+            .resources(resources()),
+    )
+    .backoff_limit(2)
+    .active_deadline_seconds(600)
+    .ttl_seconds_after_finished(3600);
+    let backup = CronJob::new(
+        "0 3 * * *",
+        Job::new(
+            "backup",
+            Container::new("backup", "postgres:16.4")
+                .command(["pg_dumpall", "--file=/backup/all.sql"])
+                .mount("backup", "/backup")
+                .resources(resources()),
+        )
+        .volume(Volume::empty_dir("backup"))
+        .backoff_limit(1)
+        .restart_on_failure(),
+    )
+    .time_zone("Etc/UTC")
+    .history(1, 3)
+    .starting_deadline_seconds(300);
+    Stack::new("ops")
+        .with(NetworkPolicy::default_deny())
+        .with(Service::expose(&exporter))
+        .with(backup)
+        .with(exporter)
+        .with(migrate)
+}
+
 /// Every sample stack, by name.
 pub fn all_stacks() -> Vec<(&'static str, Stack)> {
     vec![
@@ -302,6 +347,7 @@ pub fn all_stacks() -> Vec<(&'static str, Stack)> {
         ("service_ingress", service_ingress_stack()),
         ("tricky_config", tricky_config_stack()),
         ("custom_resources", custom_resources_stack()),
+        ("batch", batch_stack()),
     ]
 }
 
