@@ -424,7 +424,12 @@ impl<'a> Checker<'_, 'a> {
                 p.ttl_seconds_after_finished.map(i64::from),
             ),
         ];
-        for (field, value) in fields {
+        self.nonnegative(&fields, object, prefix);
+    }
+
+    /// `invalid-job-spec` for each field set below 0 (`ValidateNonnegativeField`).
+    fn nonnegative(&mut self, fields: &[(&str, Option<i64>)], object: &str, prefix: &str) {
+        for &(field, value) in fields {
             if let Some(v) = value
                 && v < 0
             {
@@ -465,18 +470,7 @@ impl<'a> Checker<'_, 'a> {
                 cj.failed_jobs_history_limit.map(i64::from),
             ),
         ];
-        for (field, value) in fields {
-            if let Some(v) = value
-                && v < 0
-            {
-                self.push(
-                    RuleId::InvalidJobSpec,
-                    object,
-                    &format!("spec.{field}"),
-                    format!("{field} is {v}; it must be 0 or more"),
-                );
-            }
-        }
+        self.nonnegative(&fields, object, "spec.");
     }
 
     fn workload(
