@@ -95,14 +95,15 @@ pub use model::config_map::ConfigMap;
 pub use model::container::{Container, DEFAULT_UID};
 pub use model::cron_job::{ConcurrencyPolicy, CronJob};
 pub use model::custom::{
-    CustomObject, certificate, cluster_secret_store, dapr_component, external_secret,
-    letsencrypt_cluster_issuer, traefik_https_redirect, traefik_ingress_route,
+    CustomObject, CustomObjectError, certificate, cluster_secret_store, dapr_component,
+    external_secret, letsencrypt_cluster_issuer, traefik_https_redirect, traefik_ingress_route,
 };
 pub use model::daemon_set::DaemonSet;
 pub use model::deployment::Deployment;
 pub use model::disruption_budget::PodDisruptionBudget;
 pub use model::ingress::{Ingress, PathType};
 pub use model::job::Job;
+pub use model::k8s_resource::K8sResource;
 pub use model::limit_range::LimitRange;
 pub use model::lowered::K8sObject;
 pub use model::name::{Name, NameError, NameRule};

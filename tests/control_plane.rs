@@ -11,7 +11,7 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 22] = [
+const API_SERVER_RULES: [(&str, &str); 23] = [
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -91,10 +91,14 @@ const API_SERVER_RULES: [(&str, &str); 22] = [
         "selector-mismatch",
         "`selector` does not match template `labels`",
     ),
+    (
+        "unreadable-object",
+        "quantities must match the regular expression",
+    ),
 ];
 
 /// The error rules the API server does not judge, and why (each checked where it can be).
-const NOT_THE_API_SERVERS: [(&str, &str); 7] = [
+const NOT_THE_API_SERVERS: [(&str, &str); 8] = [
     (
         "duplicate-name",
         "applied in one stream, the second ConfigMap replaces the first: both are admitted and the first one's data is lost",
@@ -116,6 +120,10 @@ const NOT_THE_API_SERVERS: [(&str, &str); 7] = [
         "kustomize refuses the overlay (tests/environments.rs)",
     ),
     ("unknown-rule", "kubefit's own suppressions"),
+    (
+        "builtin-kind-as-custom",
+        "the API server admits a Job written as a custom object; kubefit then neither checks nor budgets it",
+    ),
     ("suppression-without-reason", "kubefit's own suppressions"),
 ];
 

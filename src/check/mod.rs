@@ -232,9 +232,12 @@ impl<'a> Checker<'_, 'a> {
             );
         }
         for (i, p) in c.ports.iter().enumerate() {
-            self.name(NameRule::PortName, &p.name, object, || {
-                format!("{base}.ports[{i}].name")
-            });
+            // A container port may be unnamed (objects read back from k8s-openapi).
+            if !p.name.is_empty() {
+                self.name(NameRule::PortName, &p.name, object, || {
+                    format!("{base}.ports[{i}].name")
+                });
+            }
             if p.number == 0 {
                 self.push(
                     RuleId::InvalidPort,
@@ -576,7 +579,9 @@ impl<'a> Checker<'_, 'a> {
                         );
                     }
                 }
-                VolumeSource::EmptyDir { .. } | VolumeSource::HostPath(_) => {}
+                VolumeSource::EmptyDir { .. }
+                | VolumeSource::HostPath(_)
+                | VolumeSource::Other(_) => {}
             }
         }
     }
@@ -892,9 +897,19 @@ impl Stack {
         threads: usize,
         errors_only: bool,
     ) -> Vec<Diagnostic> {
+        let resolved = self.resolved();
+        let stack = &*resolved.stack;
+        let mut out = stack.raw_diagnostics(threads, errors_only);
+        out.extend(read_back_diagnostics(self, &resolved));
+        stack.apply_suppressions(&mut out);
+        out
+    }
+
+    /// [`Stack::unsorted_diagnostics_on`] of a resolved stack, before suppressions.
+    fn raw_diagnostics(&self, threads: usize, errors_only: bool) -> Vec<Diagnostic> {
         let n = self.objects.len();
         let parts = threads.min(n.max(1));
-        let mut out = if parts <= 1 {
+        if parts <= 1 {
             let mut out = self.object_diagnostics(&Index::new(self), &self.objects, true);
             out.extend(self.lint(errors_only));
             out
@@ -924,9 +939,7 @@ impl Stack {
                 out.extend(join(lint));
                 out
             })
-        };
-        self.apply_suppressions(&mut out);
-        out
+        }
     }
 
     /// Structure and cross-reference diagnostics of `objects` (a run of this stack's
@@ -1095,6 +1108,20 @@ impl Stack {
                             );
                         }
                     }
+                }
+                // What cannot be read was reported with the notes of the read-back.
+                Object::K8s(_) => {}
+                Object::Custom(x) if builtin_kind_of_custom(x).is_some() => {
+                    let (builder, k8s) = builtin_kind_of_custom(x).unwrap_or_default();
+                    c.push(
+                        RuleId::BuiltinKindAsCustom,
+                        &object,
+                        "apiVersion",
+                        format!(
+                            "`{}` {} is a built-in kind, not a custom resource: use {builder}`Stack::with_k8s` with `{k8s}`",
+                            x.api_version, x.kind
+                        ),
+                    );
                 }
                 Object::Custom(x) => {
                     let version_ok = x
@@ -1292,4 +1319,74 @@ mod mount_path_tests {
             assert_eq!(kubelet_mount_path(path), mounted, "{path}");
         }
     }
+}
+
+/// For a custom object of a built-in API group: the builder to use instead (`kubefit::Job` or
+/// empty) and the k8s-openapi type for `Stack::with_k8s`.
+fn builtin_kind_of_custom(x: &crate::model::custom::CustomObject) -> Option<(String, String)> {
+    use crate::model::builtin::{builtin_kind, group_of, is_builtin_group};
+    let group = group_of(&x.api_version).filter(|g| is_builtin_group(g))?;
+    // A kind kubefit does not know in a built-in group is judged as a bad apiVersion.
+    let builder = builtin_kind(&x.api_version, &x.kind)?
+        .builder
+        .map_or_else(String::new, |b| format!("`kubefit::{b}` or "));
+    let module = match group {
+        "" => "core".to_owned(),
+        g => g.split('.').next().unwrap_or(g).to_owned(),
+    };
+    let version = x.api_version.rsplit('/').next().unwrap_or("v1");
+    Some((
+        builder,
+        format!("k8s_openapi::api::{module}::{version}::{}", x.kind),
+    ))
+}
+
+/// The check's findings about objects read back into the model: values that cannot be read
+/// (errors), fields the model has no place for (one note per object), and the kinds not read
+/// at all (one note for the stack).
+fn read_back_diagnostics(
+    stack: &Stack,
+    r: &crate::model::resolve::Resolved<'_>,
+) -> Vec<Diagnostic> {
+    let mut c = Vec::new();
+    let rule = |id: RuleId, object: &str, path: &str, message: String| {
+        Diagnostic::of(id, object, path, message)
+    };
+    for n in &r.notes {
+        for (path, problem) in &n.problems {
+            c.push(rule(
+                RuleId::UnreadableObject,
+                &n.object,
+                path,
+                format!("cannot be read: {problem}"),
+            ));
+        }
+        if !n.unmodelled.is_empty() {
+            const SHOWN: usize = 8;
+            let mut list = n.unmodelled[..n.unmodelled.len().min(SHOWN)].join(", ");
+            if n.unmodelled.len() > SHOWN {
+                list.push_str(&format!(" and {} more", n.unmodelled.len() - SHOWN));
+            }
+            c.push(rule(
+                RuleId::NotModelled,
+                &n.object,
+                "",
+                format!("kept as given, not checked or budgeted: {list}"),
+            ));
+        }
+    }
+    if !r.unread.is_empty() {
+        let total: usize = r.unread.values().sum();
+        let kinds: Vec<String> = r.unread.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+        c.push(rule(
+            RuleId::NotModelled,
+            &format!("namespace/{}", stack.namespace),
+            "",
+            format!(
+                "not modelled: {total} object(s) of kinds {}, emitted as given and checked for their names and labels only",
+                kinds.join(", ")
+            ),
+        ));
+    }
+    c
 }

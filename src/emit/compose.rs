@@ -177,6 +177,9 @@ impl Compose {
         if report.has_errors() {
             return Err(EmitError::Check(report));
         }
+        // Workloads given as k8s-openapi objects or patched run as kubefit reads them.
+        let resolved = stack.resolved();
+        let stack = &*resolved.stack;
         let mut workloads: Vec<(&str, &PodTemplate)> = Vec::new();
         // Jobs run once (`restart: "no"`); CronJobs too, and only when asked for: Compose has
         // no scheduler, so they sit behind the `cron` profile (`docker compose run NAME`).

@@ -132,6 +132,9 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn workload_demands(&self) -> Vec<WorkloadDemand> {
+        if let std::borrow::Cow::Owned(s) = self.resolved().stack {
+            return s.workload_demands();
+        }
         let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
         for o in &self.objects {
             if let Object::HorizontalPodAutoscaler(h) = o {
@@ -255,6 +258,9 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn claimed_storage(&self) -> Storage {
+        if let std::borrow::Cow::Owned(s) = self.resolved().stack {
+            return s.claimed_storage();
+        }
         let claims = self
             .objects
             .iter()
@@ -295,6 +301,9 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn load_balancer_count(&self) -> u32 {
+        if let std::borrow::Cow::Owned(s) = self.resolved().stack {
+            return s.load_balancer_count();
+        }
         let n = self
             .objects
             .iter()

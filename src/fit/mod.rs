@@ -282,6 +282,10 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn fit(&self, platform: &Platform) -> FitReport {
+        // Objects read back into the model (with_k8s, patched builders) are fitted as read.
+        if let std::borrow::Cow::Owned(s) = self.resolved().stack {
+            return s.fit(platform);
+        }
         let mut demands = self.workload_demands();
         if let Some((cpu, memory)) = platform.pod_overhead_of() {
             for w in &mut demands {

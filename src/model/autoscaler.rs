@@ -187,6 +187,11 @@ meta_setters!(
     HorizontalPodAutoscaler,
     "kubefit::HorizontalPodAutoscaler::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")), 1, 3)"
 );
+crate::model::patch::patch_setter!(
+    HorizontalPodAutoscaler,
+    k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler,
+    "kubefit::HorizontalPodAutoscaler::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")), 1, 3)"
+);
 
 crate::model::object::kind!(
     HorizontalPodAutoscaler,

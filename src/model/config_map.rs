@@ -90,6 +90,11 @@ impl ConfigMap {
 }
 
 meta_setters!(ConfigMap, "kubefit::ConfigMap::new(\"cfg\")");
+crate::model::patch::patch_setter!(
+    ConfigMap,
+    k8s_openapi::api::core::v1::ConfigMap,
+    "kubefit::ConfigMap::new(\"cfg\")"
+);
 
 crate::model::object::kind!(ConfigMap, "ConfigMap", 4, |x, ns| {
     crate::model::lowered::K8sObject::ConfigMap(x.to_k8s(ns))

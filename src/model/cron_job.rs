@@ -262,6 +262,11 @@ meta_setters!(
     CronJob,
     "kubefit::CronJob::new(\"@daily\", kubefit::Job::new(\"report\", kubefit::Container::new(\"r\", \"busybox:1.36\")))"
 );
+crate::model::patch::patch_setter!(
+    CronJob,
+    k8s_openapi::api::batch::v1::CronJob,
+    "kubefit::CronJob::new(\"@daily\", kubefit::Job::new(\"report\", kubefit::Container::new(\"r\", \"busybox:1.36\")))"
+);
 
 crate::model::object::kind!(CronJob, "CronJob", 12, |x, ns| {
     crate::model::lowered::K8sObject::CronJob(Box::new(x.to_k8s(ns)))

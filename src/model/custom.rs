@@ -60,6 +60,84 @@ impl CustomObject {
         }
     }
 
+    /// A custom object from any serializable value that carries its own `apiVersion`, `kind`
+    /// and `metadata.name` — the types kopium generates, or kube's
+    /// `#[derive(CustomResource)]` ones. Its labels and annotations become this object's;
+    /// every other top-level field (`spec`, `data`, …) is kept as it serialises. Mark
+    /// cluster-scoped kinds with [`CustomObject::cluster_scoped`].
+    ///
+    /// # Errors
+    ///
+    /// [`CustomObjectError`] when the value is not an object with a non-empty `apiVersion`,
+    /// `kind` and `metadata.name`, or when its apiVersion is of a built-in API group (a
+    /// `batch/v1` Job is no custom resource: the error names the builder and
+    /// `Stack::with_k8s`).
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct Widget { api_version: &'static str, kind: &'static str, metadata: serde_json::Value, spec: serde_json::Value }
+    ///
+    /// let w = Widget { api_version: "example.com/v1", kind: "Widget", metadata: serde_json::json!({"name": "w1", "labels": {"team": "a"}}), spec: serde_json::json!({"size": 2}) };
+    /// let o = kubefit::CustomObject::from_serialize(&w)?;
+    /// assert_eq!((o.kind(), o.name().as_str()), ("Widget", "w1"));
+    /// assert_eq!(o.to_value("shop")["spec"]["size"], 2);
+    /// assert_eq!(o.to_value("shop")["metadata"]["labels"]["team"], "a");
+    ///
+    /// let job = serde_json::json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}});
+    /// let e = kubefit::CustomObject::from_serialize(&job).unwrap_err();
+    /// assert!(e.to_string().contains("kubefit::Job"), "{e}");
+    /// # Ok::<(), kubefit::CustomObjectError>(())
+    /// ```
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, CustomObjectError> {
+        let err = |field: &str, message: String| CustomObjectError {
+            field: field.to_owned(),
+            message,
+        };
+        let Ok(Value::Object(mut map)) = serde_json::to_value(value) else {
+            return Err(err(
+                "",
+                "the value does not serialise to an object".to_owned(),
+            ));
+        };
+        let mut text = |k: &str| match map.remove(k) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s),
+            _ => Err(err(k, format!("no `{k}`: the value must carry its own"))),
+        };
+        let api_version = text("apiVersion")?;
+        let kind = text("kind")?;
+        let group = crate::model::builtin::group_of(&api_version);
+        if group.is_some_and(crate::model::builtin::is_builtin_group) {
+            let builder = crate::model::builtin::builtin_kind(&api_version, &kind)
+                .and_then(|b| b.builder)
+                .map_or_else(String::new, |b| format!("`kubefit::{b}` or "));
+            return Err(err(
+                "apiVersion",
+                format!(
+                    "`{api_version}` {kind} is of a built-in API group, not a custom resource: use {builder}`Stack::with_k8s`"
+                ),
+            ));
+        }
+        let metadata = map.remove("metadata").unwrap_or(Value::Null);
+        let name = metadata["name"].as_str().unwrap_or("");
+        if name.is_empty() {
+            return Err(err("metadata.name", "no name".to_owned()));
+        }
+        let mut o = CustomObject::new(api_version, kind, name);
+        for (key, target) in [("labels", true), ("annotations", false)] {
+            for (k, v) in metadata[key].as_object().into_iter().flatten() {
+                let v = v.as_str().unwrap_or("");
+                if target {
+                    o.meta.labels.insert(k, v);
+                } else {
+                    o.meta.annotations_mut().insert(k, v);
+                }
+            }
+        }
+        o.body = map;
+        Ok(o)
+    }
+
     /// Sets `spec` from any serializable value (a value that does not serialize, or
     /// serializes to `null`, leaves no spec).
     ///
@@ -89,6 +167,22 @@ impl CustomObject {
                 self.body.insert(key.to_owned(), v);
             }
         }
+        self
+    }
+
+    /// Changes the object as emitted (JSON, `apiVersion`, `kind` and `metadata` included),
+    /// every time it is lowered — e.g. to set what [`CustomObject::field`] cannot reach.
+    ///
+    /// ```
+    /// let o = kubefit::CustomObject::new("example.com/v1", "Widget", "w")
+    ///     .patch(|v: &mut serde_json::Value| v["metadata"]["finalizers"] = serde_json::json!(["example.com/keep"]));
+    /// let yaml = kubefit::Stack::new("shop").with(o).emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+    /// assert!(yaml.contains("  finalizers:\n  - example.com/keep\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    #[must_use]
+    pub fn patch(mut self, f: impl Fn(&mut Value) + Send + Sync + 'static) -> Self {
+        self.meta.patches_mut().push(f);
         self
     }
 
@@ -164,6 +258,34 @@ meta_setters!(
     CustomObject,
     "kubefit::CustomObject::new(\"a.io/v1\", \"Thing\", \"t\")"
 );
+
+/// Why a value cannot be a [`CustomObject`]: the field and what is wrong with it.
+///
+/// ```
+/// let e = kubefit::CustomObject::from_serialize(&serde_json::json!({"kind": "Widget"})).unwrap_err();
+/// assert_eq!(e.field, "apiVersion");
+/// assert!(e.to_string().starts_with("apiVersion: no `apiVersion`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CustomObjectError {
+    /// The field: `apiVersion`, `kind`, `metadata.name` (empty for the whole value).
+    pub field: String,
+    /// What is wrong, in lowercase.
+    pub message: String,
+}
+
+impl std::fmt::Display for CustomObjectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+impl std::error::Error for CustomObjectError {}
 
 /// Traefik's `Middleware` that redirects HTTP to HTTPS (`redirectScheme`), as seed 002 asks.
 ///

@@ -205,6 +205,11 @@ meta_setters!(
     DaemonSet,
     "kubefit::DaemonSet::new(\"agent\", kubefit::Container::new(\"agent\", \"busybox:1.36\"))"
 );
+crate::model::patch::patch_setter!(
+    DaemonSet,
+    k8s_openapi::api::apps::v1::DaemonSet,
+    "kubefit::DaemonSet::new(\"agent\", kubefit::Container::new(\"agent\", \"busybox:1.36\"))"
+);
 pod_setters!(
     DaemonSet,
     "kubefit::DaemonSet::new(\"agent\", kubefit::Container::new(\"agent\", \"busybox:1.36\"))"

@@ -200,6 +200,11 @@ meta_setters!(
     Deployment,
     "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"
 );
+crate::model::patch::patch_setter!(
+    Deployment,
+    k8s_openapi::api::apps::v1::Deployment,
+    "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"
+);
 pod_setters!(
     Deployment,
     "kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\"))"

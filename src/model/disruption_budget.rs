@@ -119,6 +119,11 @@ meta_setters!(
     PodDisruptionBudget,
     "kubefit::PodDisruptionBudget::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")))"
 );
+crate::model::patch::patch_setter!(
+    PodDisruptionBudget,
+    k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    "kubefit::PodDisruptionBudget::new(&kubefit::Deployment::new(\"api\", kubefit::Container::new(\"api\", \"nginx:1.27\")))"
+);
 
 crate::model::object::kind!(PodDisruptionBudget, "PodDisruptionBudget", 14, |x, ns| {
     crate::model::lowered::K8sObject::PodDisruptionBudget(x.to_k8s(ns))

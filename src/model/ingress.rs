@@ -263,6 +263,11 @@ impl Ingress {
 }
 
 meta_setters!(Ingress, "kubefit::Ingress::new(\"web\")");
+crate::model::patch::patch_setter!(
+    Ingress,
+    k8s_openapi::api::networking::v1::Ingress,
+    "kubefit::Ingress::new(\"web\")"
+);
 
 crate::model::object::kind!(Ingress, "Ingress", 15, |x, ns| {
     crate::model::lowered::K8sObject::Ingress(x.to_k8s(ns))

@@ -237,6 +237,11 @@ meta_setters!(
     Job,
     "kubefit::Job::new(\"migrate\", kubefit::Container::new(\"migrate\", \"busybox:1.36\"))"
 );
+crate::model::patch::patch_setter!(
+    Job,
+    k8s_openapi::api::batch::v1::Job,
+    "kubefit::Job::new(\"migrate\", kubefit::Container::new(\"migrate\", \"busybox:1.36\"))"
+);
 pod_setters!(
     Job,
     "kubefit::Job::new(\"migrate\", kubefit::Container::new(\"migrate\", \"busybox:1.36\"))"

@@ -130,6 +130,11 @@ impl LimitRange {
 }
 
 meta_setters!(LimitRange, "kubefit::LimitRange::new(\"l\")");
+crate::model::patch::patch_setter!(
+    LimitRange,
+    k8s_openapi::api::core::v1::LimitRange,
+    "kubefit::LimitRange::new(\"l\")"
+);
 
 /// Requests and limits a LimitRange gives containers that set none.
 pub(crate) const DEFAULT_REQUEST: (Cpu, Memory) = (Cpu::millis(50), Memory::mebibytes(64));

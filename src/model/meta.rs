@@ -22,6 +22,8 @@ struct Rare {
     annotations: StrMap,
     /// Rule id → reason.
     suppressions: StrMap,
+    /// Typed patches of the lowered object.
+    patches: crate::model::patch::Patches,
 }
 
 /// What [`Meta::annotations`] and [`Meta::suppressions`] show when none were set.
@@ -33,6 +35,7 @@ impl Meta {
             Box::new(Rare {
                 annotations,
                 suppressions,
+                patches: crate::model::patch::Patches::default(),
             })
         });
         Meta { labels, rare }
@@ -55,6 +58,25 @@ impl Meta {
         &mut self.rare.get_or_insert_with(Box::default).suppressions
     }
 
+    /// The typed patches of the lowered object.
+    pub(crate) fn patches(&self) -> &crate::model::patch::Patches {
+        static NONE: crate::model::patch::Patches = crate::model::patch::Patches::new();
+        self.rare.as_ref().map_or(&NONE, |r| &r.patches)
+    }
+
+    pub(crate) fn patches_mut(&mut self) -> &mut crate::model::patch::Patches {
+        &mut self.rare.get_or_insert_with(Box::default).patches
+    }
+
+    /// This metadata without its patches (what a patched object read back keeps).
+    pub(crate) fn without_patches(&self) -> Meta {
+        let mut m = self.clone();
+        if let Some(r) = m.rare.as_mut() {
+            r.patches = crate::model::patch::Patches::default();
+        }
+        m
+    }
+
     pub(crate) fn object_meta(&self, name: &str, namespace: Option<&str>) -> ObjectMeta {
         let mut labels = self.labels.to_btree();
         labels.insert(MANAGED_BY.0.to_owned(), MANAGED_BY.1.to_owned());
@@ -75,6 +97,7 @@ impl PartialEq for Meta {
         self.labels == other.labels
             && self.annotations() == other.annotations()
             && self.suppressions() == other.suppressions()
+            && self.patches() == other.patches()
     }
 }
 
@@ -86,6 +109,7 @@ impl std::fmt::Debug for Meta {
             .field("labels", &self.labels)
             .field("annotations", self.annotations())
             .field("suppressions", self.suppressions())
+            .field("patches", self.patches())
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! The model: a stack and the typed objects in it, with their builders and their lowering to k8s-openapi.
 
 pub(crate) mod autoscaler;
+pub(crate) mod builtin;
 pub(crate) mod config_map;
 pub(crate) mod container;
 pub(crate) mod cron_job;
@@ -10,16 +11,20 @@ pub(crate) mod deployment;
 pub(crate) mod disruption_budget;
 pub(crate) mod ingress;
 pub(crate) mod job;
+pub(crate) mod k8s_resource;
+pub(crate) mod lift;
 pub(crate) mod limit_range;
 pub(crate) mod lowered;
 pub(crate) mod meta;
 pub(crate) mod name;
 pub(crate) mod network_policy;
 pub(crate) mod object;
+pub(crate) mod patch;
 pub(crate) mod pod;
 pub(crate) mod port;
 pub(crate) mod probe;
 pub(crate) mod pvc;
+pub(crate) mod resolve;
 pub(crate) mod resource_quota;
 pub(crate) mod resources;
 pub(crate) mod secret;

@@ -221,6 +221,11 @@ impl NetworkPolicy {
 }
 
 meta_setters!(NetworkPolicy, "kubefit::NetworkPolicy::default_deny()");
+crate::model::patch::patch_setter!(
+    NetworkPolicy,
+    k8s_openapi::api::networking::v1::NetworkPolicy,
+    "kubefit::NetworkPolicy::default_deny()"
+);
 
 crate::model::object::kind!(NetworkPolicy, "NetworkPolicy", 3, |x, ns| {
     crate::model::lowered::K8sObject::NetworkPolicy(x.to_k8s(ns))

@@ -9,6 +9,7 @@ use crate::model::deployment::Deployment;
 use crate::model::disruption_budget::PodDisruptionBudget;
 use crate::model::ingress::Ingress;
 use crate::model::job::Job;
+use crate::model::k8s_resource::K8sResource;
 use crate::model::limit_range::LimitRange;
 use crate::model::lowered::K8sObject;
 use crate::model::meta::Meta;
@@ -68,6 +69,9 @@ pub enum Object {
     Ingress(Ingress),
     /// An instance of a custom resource.
     Custom(CustomObject),
+    /// Any typed k8s-openapi object ([`Stack::with_k8s`](crate::Stack::with_k8s)), boxed:
+    /// it carries the object and what kubefit read of it.
+    K8s(Box<K8sResource>),
 }
 
 /// What each kind of object tells the rest of kubefit — its kind, metadata, place in the
@@ -80,12 +84,12 @@ pub(crate) trait Kind {
     fn kind(&self) -> &str;
     /// Its metadata.
     fn meta(&self) -> &Meta;
+    /// Its rank in the emission order: [`Kind::ORDER`] unless the kind varies per object.
+    fn rank(&self) -> u8 {
+        Self::ORDER
+    }
     /// Its k8s-openapi form, in `namespace`.
     fn lower(&self, namespace: &str) -> K8sObject;
-}
-
-fn order_of<K: Kind>(_: &K) -> u8 {
-    K::ORDER
 }
 
 /// Implements [`Kind`] for a builder with `name` and `meta` fields:
@@ -131,6 +135,7 @@ macro_rules! each {
             Object::PodDisruptionBudget($o) => $e,
             Object::Ingress($o) => $e,
             Object::Custom($o) => $e,
+            Object::K8s($o) => $e,
         }
     };
 }
@@ -186,7 +191,7 @@ impl Object {
 
     /// Position in the apply-safe emission order: things others depend on come first.
     pub(crate) fn order(&self) -> u8 {
-        each!(self, o => order_of(o))
+        each!(self, o => o.rank())
     }
 
     pub(crate) fn meta(&self) -> &Meta {
@@ -252,9 +257,17 @@ impl Object {
         }
     }
 
-    /// The object lowered to its k8s-openapi type, in `namespace`.
+    /// The object lowered to its k8s-openapi type, in `namespace`, with its patches
+    /// applied.
     pub(crate) fn lower(&self, namespace: &str) -> K8sObject {
-        each!(self, o => o.lower(namespace))
+        let mut k = each!(self, o => o.lower(namespace));
+        self.meta().patches().apply(&mut k);
+        k
+    }
+
+    /// Its metadata, to change.
+    pub(crate) fn meta_mut(&mut self) -> &mut Meta {
+        each!(self, o => &mut o.meta)
     }
 }
 
@@ -290,5 +303,11 @@ object_from!(
 impl From<CustomObject> for Object {
     fn from(o: CustomObject) -> Self {
         Object::Custom(o)
+    }
+}
+
+impl From<K8sResource> for Object {
+    fn from(o: K8sResource) -> Self {
+        Object::K8s(Box::new(o))
     }
 }

@@ -34,6 +34,9 @@ pub(crate) struct PodTemplate {
     pub(crate) seccomp_runtime_default: bool,
     /// `Never` or `OnFailure` for Job pods; `None` (the API server's `Always`) otherwise.
     pub(crate) restart_policy: Option<&'static str>,
+    /// Whether the pods carry `app.kubernetes.io/name: <workload>` besides their own labels
+    /// (what the builders do; objects read back from k8s-openapi have only their own).
+    pub(crate) implicit_name_label: bool,
 }
 
 impl PodTemplate {
@@ -55,6 +58,7 @@ impl PodTemplate {
             termination_grace_seconds: None,
             seccomp_runtime_default: true,
             restart_policy: None,
+            implicit_name_label: true,
         }
     }
 
@@ -69,7 +73,8 @@ impl PodTemplate {
     /// copying a string.
     pub(crate) fn pod_label_pairs<'a>(&'a self, workload: &'a Name) -> Vec<(&'a str, &'a str)> {
         let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(self.labels.len() + 1);
-        let mut name = (!self.labels.contains_key(NAME_LABEL)).then_some(workload.as_str());
+        let mut name = (self.implicit_name_label && !self.labels.contains_key(NAME_LABEL))
+            .then_some(workload.as_str());
         for (k, v) in &self.labels {
             if let Some(n) = name
                 && k > NAME_LABEL
@@ -95,7 +100,10 @@ impl PodTemplate {
     }
 
     pub(crate) fn pod_labels(&self, workload: &Name) -> BTreeMap<String, String> {
-        let mut labels = BTreeMap::from([(NAME_LABEL.to_owned(), workload.to_string())]);
+        let mut labels = BTreeMap::new();
+        if self.implicit_name_label {
+            labels.insert(NAME_LABEL.to_owned(), workload.to_string());
+        }
         labels.extend(
             self.labels
                 .iter()

@@ -134,6 +134,11 @@ meta_setters!(
     PersistentVolumeClaim,
     "kubefit::PersistentVolumeClaim::new(\"d\", kubefit::Storage::gibibytes(1))"
 );
+crate::model::patch::patch_setter!(
+    PersistentVolumeClaim,
+    k8s_openapi::api::core::v1::PersistentVolumeClaim,
+    "kubefit::PersistentVolumeClaim::new(\"d\", kubefit::Storage::gibibytes(1))"
+);
 
 crate::model::object::kind!(
     PersistentVolumeClaim,

@@ -143,6 +143,11 @@ impl ResourceQuota {
 }
 
 meta_setters!(ResourceQuota, "kubefit::ResourceQuota::new(\"q\")");
+crate::model::patch::patch_setter!(
+    ResourceQuota,
+    k8s_openapi::api::core::v1::ResourceQuota,
+    "kubefit::ResourceQuota::new(\"q\")"
+);
 
 crate::model::object::kind!(ResourceQuota, "ResourceQuota", 1, |x, ns| {
     crate::model::lowered::K8sObject::ResourceQuota(x.to_k8s(ns))

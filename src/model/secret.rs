@@ -203,6 +203,11 @@ impl Secret {
 }
 
 meta_setters!(Secret, "kubefit::Secret::new(\"creds\")");
+crate::model::patch::patch_setter!(
+    Secret,
+    k8s_openapi::api::core::v1::Secret,
+    "kubefit::Secret::new(\"creds\")"
+);
 
 crate::model::object::kind!(Secret, "Secret", 5, |x, ns| {
     crate::model::lowered::K8sObject::Secret(x.to_k8s(ns))

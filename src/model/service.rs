@@ -264,6 +264,11 @@ impl Service {
 }
 
 meta_setters!(Service, "kubefit::Service::new(\"api\")");
+crate::model::patch::patch_setter!(
+    Service,
+    k8s_openapi::api::core::v1::Service,
+    "kubefit::Service::new(\"api\")"
+);
 
 crate::model::object::kind!(Service, "Service", 7, |x, ns| {
     crate::model::lowered::K8sObject::Service(x.to_k8s(ns))

@@ -78,6 +78,11 @@ impl ServiceAccount {
 }
 
 meta_setters!(ServiceAccount, "kubefit::ServiceAccount::new(\"api\")");
+crate::model::patch::patch_setter!(
+    ServiceAccount,
+    k8s_openapi::api::core::v1::ServiceAccount,
+    "kubefit::ServiceAccount::new(\"api\")"
+);
 
 crate::model::object::kind!(ServiceAccount, "ServiceAccount", 2, |x, ns| {
     crate::model::lowered::K8sObject::ServiceAccount(x.to_k8s(ns))

@@ -83,6 +83,55 @@ impl Stack {
         self
     }
 
+    /// Adds any typed k8s-openapi object: a kind kubefit has no builder for (a `Role`, a
+    /// `PriorityClass`, a `Pod`) or a hand-made one of a kind it has (a `Deployment` from
+    /// another tool), as a [`K8sResource`](crate::K8sResource). It is emitted as given, in
+    /// its kind's place in the apply order and in the stack's namespace when namespaced;
+    /// Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and ConfigMaps are also read
+    /// into the model, so the check and the budget judge them like the builders' own.
+    ///
+    /// ```
+    /// use kubefit::k8s_openapi::api::batch::v1::{Job, JobSpec};
+    /// use kubefit::k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, ResourceRequirements};
+    /// use kubefit::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    /// use kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    ///
+    /// let requests = [("cpu".to_owned(), Quantity("500m".into()))].into();
+    /// let job = Job {
+    ///     metadata: ObjectMeta { name: Some("seed".into()), ..Default::default() },
+    ///     spec: Some(JobSpec {
+    ///         parallelism: Some(3),
+    ///         template: PodTemplateSpec {
+    ///             spec: Some(PodSpec {
+    ///                 containers: vec![Container {
+    ///                     name: "seed".into(),
+    ///                     image: Some("busybox:1.36".into()),
+    ///                     resources: Some(ResourceRequirements { requests: Some(requests), ..Default::default() }),
+    ///                     ..Default::default()
+    ///                 }],
+    ///                 restart_policy: Some("Never".into()),
+    ///                 ..Default::default()
+    ///             }),
+    ///             ..Default::default()
+    ///         },
+    ///         ..Default::default()
+    ///     }),
+    ///     ..Default::default()
+    /// };
+    /// let stack = kubefit::Stack::new("shop").with_k8s(&job);
+    /// let w = &stack.workload_demands()[0];
+    /// assert_eq!((w.object.as_str(), w.counts.peak), ("job/seed", 3));
+    /// assert_eq!(w.pod_requests.cpu, kubefit::Cpu::millis(500));
+    /// ```
+    #[must_use]
+    pub fn with_k8s<T>(self, object: &T) -> Self
+    where
+        T: k8s_openapi::Resource + serde::Serialize,
+        T::Scope: 'static,
+    {
+        self.with(crate::model::k8s_resource::K8sResource::new(object))
+    }
+
     /// Adds a label to every object of the stack (not to selectors).
     ///
     /// ```

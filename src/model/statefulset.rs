@@ -234,6 +234,11 @@ meta_setters!(
     StatefulSet,
     "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"
 );
+crate::model::patch::patch_setter!(
+    StatefulSet,
+    k8s_openapi::api::apps::v1::StatefulSet,
+    "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"
+);
 pod_setters!(
     StatefulSet,
     "kubefit::StatefulSet::new(\"db\", kubefit::Container::new(\"db\", \"postgres:16.4\"))"

@@ -12,14 +12,21 @@ use crate::model::pvc::PersistentVolumeClaim;
 use crate::model::secret::Secret;
 use crate::units::memory::Memory;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum VolumeSource {
-    EmptyDir { size_limit: Option<Memory> },
+    EmptyDir {
+        size_limit: Option<Memory>,
+    },
     ConfigMap(Name),
     Secret(Name),
     Pvc(Name),
     HostPath(String),
+    /// A volume kubefit has no builder for, read back from k8s-openapi: kept whole.
+    Other(Box<K8sVolume>),
 }
+
+/// k8s-openapi's `Volume` holds no floating-point value: its equality is total.
+impl Eq for VolumeSource {}
 
 /// A pod volume, mounted into containers with [`Container::mount`](crate::Container::mount).
 ///
@@ -149,6 +156,7 @@ impl Volume {
             ..Default::default()
         };
         match &self.source {
+            VolumeSource::Other(k) => return (**k).clone(),
             VolumeSource::EmptyDir { size_limit } => {
                 v.empty_dir = Some(EmptyDirVolumeSource {
                     medium: None,

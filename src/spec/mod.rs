@@ -672,6 +672,10 @@ struct VolumeSpec {
     persistent_volume_claim: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     host_path: Option<String>,
+    /// Any other volume, as the API defines it (`projected`, `csi`, `nfs`, a typed
+    /// `hostPath`, …), with its `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    k8s: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -727,6 +731,7 @@ impl PodSpec {
                         secret: None,
                         persistent_volume_claim: None,
                         host_path: None,
+                        k8s: None,
                     };
                     match &v.source {
                         VolumeSource::EmptyDir { size_limit } => {
@@ -738,6 +743,7 @@ impl PodSpec {
                         VolumeSource::Secret(n) => s.secret = Some(n.to_string()),
                         VolumeSource::Pvc(n) => s.persistent_volume_claim = Some(n.to_string()),
                         VolumeSource::HostPath(p) => s.host_path = Some(p.clone()),
+                        VolumeSource::Other(k) => s.k8s = serde_json::to_value(k).ok(),
                     }
                     s
                 })
@@ -793,13 +799,29 @@ impl PodSpec {
                 v.secret.is_some(),
                 v.persistent_volume_claim.is_some(),
                 v.host_path.is_some(),
+                v.k8s.is_some(),
             ]);
             let source = if sources != 1 {
                 errors.push(SpecIssue::new(
                     &format!("{path}.volumes[{i}]"),
-                    "a volume needs exactly one of emptyDir, configMap, secret, persistentVolumeClaim or hostPath",
+                    "a volume needs exactly one of emptyDir, configMap, secret, persistentVolumeClaim, hostPath or k8s",
                 ));
                 continue;
+            } else if let Some(k) = &v.k8s {
+                let mut k = k.clone();
+                if let Some(m) = k.as_object_mut() {
+                    m.insert("name".into(), serde_json::Value::String(v.name.clone()));
+                }
+                match serde_json::from_value::<k8s_openapi::api::core::v1::Volume>(k) {
+                    Ok(k) => VolumeSource::Other(Box::new(k)),
+                    Err(e) => {
+                        errors.push(SpecIssue::new(
+                            &format!("{path}.volumes[{i}].k8s"),
+                            &format!("not a Kubernetes volume: {e}"),
+                        ));
+                        continue;
+                    }
+                }
             } else if let Some(e) = &v.empty_dir {
                 VolumeSource::EmptyDir {
                     size_limit: e.size_limit,
@@ -1207,6 +1229,17 @@ struct ServiceAccountSpec {
     automount_token: bool,
 }
 
+/// An object of a built-in kind as the API defines it, with kubefit's suppressions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct K8sObjectSpec {
+    /// The whole object: apiVersion, kind, metadata, spec…
+    object: serde_json::Value,
+    /// Rule id → reason.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    suppress: BTreeMap<String, String>,
+}
+
 /// An instance of a custom resource: apiVersion, kind, name and its other top-level fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -1452,6 +1485,10 @@ pub struct StackSpec {
     limit_ranges: Vec<LimitRangeSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     custom_objects: Vec<CustomObjectSpec>,
+    /// Objects of built-in kinds kubefit has no builder for (or written by hand), as the
+    /// API defines them: `Stack::with_k8s`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    k8s_objects: Vec<K8sObjectSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     environments: Vec<EnvironmentSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2247,6 +2284,17 @@ impl StackSpec {
             o.body = c.fields.clone().into_iter().collect();
             stack = stack.with(o);
         }
+        for (i, k) in self.k8s_objects.iter().enumerate() {
+            match crate::model::k8s_resource::K8sResource::from_value(k.object.clone()) {
+                Ok(mut r) => {
+                    for (id, reason) in &k.suppress {
+                        r.meta.suppressions_mut().insert(id, reason);
+                    }
+                    stack = stack.with(r);
+                }
+                Err(e) => errors.push(SpecIssue::new(&format!("k8sObjects[{i}].object"), &e)),
+            }
+        }
         for (i, e) in self.environments.iter().enumerate() {
             env_from_spec(e, &mut errors, &format!("environments[{i}]"));
         }
@@ -2445,6 +2493,7 @@ impl StackSpec {
             resource_quotas: Vec::new(),
             limit_ranges: Vec::new(),
             custom_objects: Vec::new(),
+            k8s_objects: Vec::new(),
             environments: envs.iter().map(env_to_spec).collect(),
             platform: platform.map(PlatformSpec::from_platform),
             source: None,
@@ -2625,6 +2674,10 @@ impl StackSpec {
                     }
                     spec.network_policies.push(s);
                 }
+                Object::K8s(k) => spec.k8s_objects.push(K8sObjectSpec {
+                    object: k.spec_value(),
+                    suppress: k.meta.suppressions().to_btree(),
+                }),
                 Object::Custom(c) => spec.custom_objects.push(CustomObjectSpec {
                     api_version: c.api_version.clone(),
                     kind: c.kind.clone(),

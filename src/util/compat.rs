@@ -18,3 +18,20 @@ impl<T> Field<Option<T>> for T {
         Some(self)
     }
 }
+
+/// Reads a field that is either `T` or `Option<T>`, as an `Option<&T>`.
+pub(crate) trait Read<T> {
+    fn read(&self) -> Option<&T>;
+}
+
+impl<T> Read<T> for T {
+    fn read(&self) -> Option<&T> {
+        Some(self)
+    }
+}
+
+impl<T> Read<T> for Option<T> {
+    fn read(&self) -> Option<&T> {
+        self.as_ref()
+    }
+}

@@ -534,8 +534,53 @@ pub fn case(id: &str) -> (Stack, Stack) {
             stack_with(web(good()).suppress("invalid-name", "we like it")),
             ok,
         ),
+        // The escape hatches.
+        "builtin-kind-as-custom" => (
+            ok.clone()
+                .with(CustomObject::new("batch/v1", "Job", "migrate")),
+            ok.with(Job::new("migrate", good()).backoff_limit(2)),
+        ),
+        "unreadable-object" => (
+            ok.clone().with_k8s(&k8s_job("lots")),
+            ok.with_k8s(&k8s_job("100m")),
+        ),
+        "not-modelled" => (
+            ok.clone().with(
+                web(good()).patch(|d: &mut k8s_openapi::api::apps::v1::Deployment| {
+                    let pod = d.spec.template.spec.get_or_insert_default();
+                    pod.priority_class_name = Some("system-cluster-critical".into());
+                }),
+            ),
+            ok,
+        ),
         other => panic!("no test case for rule {other}: add one"),
     }
+}
+
+/// A hardened Job as a k8s-openapi object, its container asking for `cpu`.
+pub fn k8s_job(cpu: &str) -> k8s_openapi::api::batch::v1::Job {
+    let mut job = Job::new("seed", good()).backoff_limit(1);
+    job = job.restart_on_failure();
+    let mut k: k8s_openapi::api::batch::v1::Job = match Stack::new("shop")
+        .with(job)
+        .emit(&kubefit::EmitOptions::new())
+        .unwrap()
+        .documents()[1]
+        .object()
+    {
+        kubefit::K8sObject::Job(j) => (**j).clone(),
+        other => panic!("not a job: {other:?}"),
+    };
+    let pod = k.spec.as_mut().unwrap().template.spec.as_mut().unwrap();
+    let r = pod.containers[0].resources.as_mut().unwrap();
+    for m in [r.requests.as_mut().unwrap(), r.limits.as_mut().unwrap()] {
+        m.insert(
+            "cpu".into(),
+            k8s_openapi::apimachinery::pkg::api::resource::Quantity(cpu.into()),
+        );
+    }
+    k.metadata.namespace = None;
+    k
 }
 
 trait WithImage {

@@ -1,0 +1,307 @@
+//! Any typed k8s-openapi object in a stack: the way through for kinds and fields kubefit has
+//! no builder for, still checked and budgeted.
+
+use std::any::TypeId;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::builtin::builtin_kind;
+use crate::model::lift::{Problems, lift, unmodelled};
+use crate::model::meta::{Meta, meta_setters};
+use crate::model::name::Name;
+use crate::model::object::Object;
+use crate::util::str_map::StrMap;
+
+/// A typed k8s-openapi object (any kind: a `Role`, a hand-made `Deployment`, a `Pod`), kept
+/// as it was given and emitted as it is, in its kind's place in the apply order and in the
+/// stack's namespace when the kind is namespaced.
+///
+/// The check and the fit judge it as far as kubefit understands its kind: Deployments,
+/// StatefulSets, DaemonSets, Jobs, CronJobs and ConfigMaps are read into the builders' own
+/// types, so every rule and the budget apply to them (a with_k8s Job's pods count); the
+/// fields the model has no place for are listed once (`not-modelled`, info), and a value the
+/// API server would refuse (a quantity that does not parse) is an error
+/// (`unreadable-object`). Other kinds are checked for their name and labels, and counted in
+/// one `not-modelled` note.
+///
+/// ```
+/// use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
+/// use kubefit::{K8sResource, Stack};
+///
+/// let role = Role {
+///     metadata: kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+///         name: Some("reader".into()),
+///         ..Default::default()
+///     },
+///     rules: Some(vec![PolicyRule {
+///         api_groups: Some(vec!["".into()]),
+///         resources: Some(vec!["configmaps".into()]),
+///         verbs: vec!["get".into()],
+///         ..Default::default()
+///     }]),
+/// };
+/// let r = K8sResource::new(&role);
+/// assert_eq!((r.kind(), r.api_version()), ("Role", "rbac.authorization.k8s.io/v1"));
+/// let stack = Stack::new("shop").with_k8s(&role);
+/// let yaml = stack.emit(&kubefit::EmitOptions::new())?.to_yaml()?;
+/// assert!(yaml.contains("kind: Role\nmetadata:\n"), "{yaml}");
+/// assert!(yaml.contains("  namespace: shop\n"), "{yaml}");
+/// # Ok::<(), kubefit::EmitError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct K8sResource {
+    pub(crate) api_version: String,
+    pub(crate) kind: String,
+    pub(crate) name: Name,
+    pub(crate) meta: Meta,
+    pub(crate) namespaced: bool,
+    /// The object as given.
+    pub(crate) value: serde_json::Map<String, Value>,
+    /// The object in the model, if its kind is one kubefit reads; or what cannot be read.
+    pub(crate) lifted: Result<Option<Box<Object>>, Problems>,
+    /// Fields of the object the model has no place for.
+    pub(crate) unmodelled: Vec<String>,
+}
+
+impl Eq for K8sResource {}
+
+impl K8sResource {
+    /// Wraps a typed k8s-openapi object; its scope (namespaced or cluster-wide) comes from
+    /// its type.
+    ///
+    /// ```
+    /// use kubefit::k8s_openapi::api::scheduling::v1::PriorityClass;
+    /// let pc = PriorityClass { value: 1000, metadata: kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta { name: Some("high".into()), ..Default::default() }, ..Default::default() };
+    /// let r = kubefit::K8sResource::new(&pc);
+    /// assert_eq!(r.name().as_str(), "high");
+    /// assert!(r.to_value("shop")["metadata"].get("namespace").is_none());
+    /// ```
+    #[must_use]
+    pub fn new<T>(object: &T) -> Self
+    where
+        T: k8s_openapi::Resource + Serialize,
+        T::Scope: 'static,
+    {
+        let namespaced =
+            TypeId::of::<T::Scope>() == TypeId::of::<k8s_openapi::NamespaceResourceScope>();
+        let mut value = match serde_json::to_value(object) {
+            Ok(Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        // k8s-openapi writes apiVersion and kind; make sure of them.
+        value.insert("apiVersion".into(), Value::String(T::API_VERSION.into()));
+        value.insert("kind".into(), Value::String(T::KIND.into()));
+        Self::from_parts(value, namespaced)
+    }
+
+    /// An object of a built-in kind as JSON (a spec's `k8sObjects`, an imported manifest):
+    /// its scope comes from kubefit's table of built-in kinds (unknown kinds of built-in
+    /// groups are taken as namespaced); custom resources are refused (they are
+    /// [`CustomObject`](crate::CustomObject)s).
+    pub(crate) fn from_value(value: Value) -> Result<Self, String> {
+        use crate::model::builtin::{builtin_kind, group_of, is_builtin_group};
+        let Value::Object(map) = value else {
+            return Err("an object needs apiVersion, kind and metadata".to_owned());
+        };
+        let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+        if api_version.is_empty() || kind.is_empty() {
+            return Err("an object needs apiVersion and kind".to_owned());
+        }
+        if !group_of(api_version).is_some_and(is_builtin_group) {
+            return Err(format!(
+                "`{api_version}` {kind} is a custom resource: write it in customObjects"
+            ));
+        }
+        let namespaced = builtin_kind(api_version, kind).is_none_or(|b| b.namespaced);
+        Ok(Self::from_parts(map, namespaced))
+    }
+
+    /// The object as given, with this object's labels and annotations: what a spec holds.
+    pub(crate) fn spec_value(&self) -> Value {
+        let mut value = self.value.clone();
+        if let Some(Value::Object(m)) = value.get_mut("metadata") {
+            let map = |s: &StrMap| {
+                Value::Object(
+                    s.iter()
+                        .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+                        .collect(),
+                )
+            };
+            for (key, s) in [
+                ("labels", &self.meta.labels),
+                ("annotations", self.meta.annotations()),
+            ] {
+                if s.is_empty() {
+                    m.remove(key);
+                } else {
+                    m.insert(key.to_owned(), map(s));
+                }
+            }
+        }
+        Value::Object(value)
+    }
+
+    /// `value` (with apiVersion, kind and metadata) as a resource.
+    pub(crate) fn from_parts(value: serde_json::Map<String, Value>, namespaced: bool) -> Self {
+        let text = |k: &str| {
+            value
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let metadata = value.get("metadata");
+        let map = |k: &str| -> StrMap {
+            metadata
+                .and_then(|m| m.get(k))
+                .and_then(Value::as_object)
+                .map(|m| {
+                    let mut out = StrMap::new();
+                    for (k, v) in m {
+                        out.insert(k, v.as_str().unwrap_or(""));
+                    }
+                    out
+                })
+                .unwrap_or_default()
+        };
+        let meta = Meta::new(map("labels"), map("annotations"), StrMap::new());
+        let name = metadata
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let whole = Value::Object(value.clone());
+        let lifted = lift(&whole).map(|o| o.map(Box::new));
+        let unmodelled = match &lifted {
+            Ok(Some(o)) => {
+                let lowered = serde_json::to_value(o.lower("default")).unwrap_or(Value::Null);
+                unmodelled(&whole, &lowered)
+            }
+            _ => Vec::new(),
+        };
+        K8sResource {
+            api_version: text("apiVersion"),
+            kind: text("kind"),
+            name: Name::from(name),
+            meta,
+            namespaced,
+            value,
+            lifted,
+            unmodelled,
+        }
+    }
+
+    /// The kind.
+    ///
+    /// ```
+    /// let cm = kubefit::k8s_openapi::api::core::v1::ConfigMap::default();
+    /// assert_eq!(kubefit::K8sResource::new(&cm).kind(), "ConfigMap");
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The apiVersion.
+    ///
+    /// ```
+    /// let cm = kubefit::k8s_openapi::api::core::v1::ConfigMap::default();
+    /// assert_eq!(kubefit::K8sResource::new(&cm).api_version(), "v1");
+    /// ```
+    #[must_use]
+    pub fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// The name (`metadata.name`; empty when the object has none, which the check reports).
+    ///
+    /// ```
+    /// let cm = kubefit::k8s_openapi::api::core::v1::ConfigMap::default();
+    /// assert_eq!(kubefit::K8sResource::new(&cm).name().as_str(), "");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The fields of the object kubefit's model has no place for, as paths
+    /// (`spec.template.spec.tolerations`): kept as they are and emitted, but not checked or
+    /// budgeted. Empty for kinds kubefit does not read at all.
+    ///
+    /// ```
+    /// use kubefit::k8s_openapi::api::core::v1::ConfigMap;
+    /// let cm = ConfigMap { immutable: Some(true), ..Default::default() };
+    /// assert_eq!(kubefit::K8sResource::new(&cm).unmodelled_fields(), ["immutable"]);
+    /// ```
+    #[must_use]
+    pub fn unmodelled_fields(&self) -> &[String] {
+        &self.unmodelled
+    }
+
+    /// The object as JSON, in `namespace` when its kind is namespaced, with this object's
+    /// labels and annotations (and kubefit's `managed-by` label) in its metadata.
+    ///
+    /// ```
+    /// let cm = kubefit::k8s_openapi::api::core::v1::ConfigMap::default();
+    /// let v = kubefit::K8sResource::new(&cm).to_value("shop");
+    /// assert_eq!(v["metadata"]["namespace"], "shop");
+    /// assert_eq!(v["metadata"]["labels"]["app.kubernetes.io/managed-by"], "kubefit");
+    /// ```
+    #[must_use]
+    pub fn to_value(&self, namespace: &str) -> Value {
+        let mut value = self.value.clone();
+        let ours = self
+            .meta
+            .object_meta(self.name.as_str(), self.namespaced.then_some(namespace));
+        let ours = match serde_json::to_value(ours) {
+            Ok(Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        let metadata = value
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if let Value::Object(m) = metadata {
+            if !self.namespaced {
+                m.remove("namespace");
+            }
+            for (k, v) in ours {
+                if k == "name" && self.name.as_str().is_empty() {
+                    continue;
+                }
+                m.insert(k, v);
+            }
+        }
+        // apiVersion, kind, metadata first, as every other object is written.
+        let mut out = serde_json::Map::new();
+        for k in ["apiVersion", "kind", "metadata"] {
+            if let Some(v) = value.remove(k) {
+                out.insert(k.to_owned(), v);
+            }
+        }
+        out.extend(value);
+        Value::Object(out)
+    }
+}
+
+meta_setters!(
+    K8sResource,
+    "kubefit::K8sResource::new(&kubefit::k8s_openapi::api::core::v1::ConfigMap { metadata: kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta { name: Some(\"cfg\".into()), ..Default::default() }, ..Default::default() })"
+);
+
+/// A resource's kind is its own; its place in the apply order is its kind's.
+impl crate::model::object::Kind for K8sResource {
+    const ORDER: u8 = 16;
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn rank(&self) -> u8 {
+        builtin_kind(&self.api_version, &self.kind).map_or(Self::ORDER, |b| b.order)
+    }
+    fn lower(&self, namespace: &str) -> crate::model::lowered::K8sObject {
+        crate::model::lowered::K8sObject::Custom(self.to_value(namespace))
+    }
+}
