@@ -114,6 +114,9 @@ pub use model::probe::Probe;
 pub use model::pvc::PersistentVolumeClaim;
 pub use model::resource_quota::ResourceQuota;
 pub use model::resources::Resources;
+pub use model::scheduling::{
+    DnsPolicy, NodeTerm, PodTerm, TaintEffect, Toleration, TopologySpread,
+};
 pub use model::secret::Secret;
 pub use model::secret_value::{SecretSource, SecretValue};
 pub use model::service::Service;

@@ -11,7 +11,7 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 23] = [
+const API_SERVER_RULES: [(&str, &str); 24] = [
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -90,6 +90,10 @@ const API_SERVER_RULES: [(&str, &str); 23] = [
     (
         "selector-mismatch",
         "`selector` does not match template `labels`",
+    ),
+    (
+        "invalid-scheduling",
+        "spec.template.spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
     ),
     (
         "unreadable-object",

@@ -130,13 +130,8 @@ fn d_spec(d: &mut K8sDeployment) -> &mut PodSpec {
 #[test]
 fn patched_fields_outside_the_model_are_noted_once_and_still_emitted() {
     let d = web(Cpu::millis(100)).patch(|d: &mut K8sDeployment| {
-        d_spec(d).tolerations = Some(vec![Toleration {
-            key: Some("dedicated".into()),
-            operator: Some("Exists".into()),
-            effect: Some("NoSchedule".into()),
-            ..Default::default()
-        }]);
-        d_spec(d).priority_class_name = Some("high".into());
+        d_spec(d).share_process_namespace = Some(true);
+        d_spec(d).preemption_policy = Some("Never".into());
     });
     let stack = Stack::new("shop").with(d);
     let report = stack.check();
@@ -144,19 +139,38 @@ fn patched_fields_outside_the_model_are_noted_once_and_still_emitted() {
     assert_eq!(notes.len(), 1, "{report}");
     assert_eq!(notes[0].object, "deployment/web");
     assert!(
-        notes[0].message.contains("spec.template.spec.tolerations")
+        notes[0]
+            .message
+            .contains("spec.template.spec.shareProcessNamespace")
             && notes[0]
                 .message
-                .contains("spec.template.spec.priorityClassName"),
+                .contains("spec.template.spec.preemptionPolicy"),
         "{}",
         notes[0].message
     );
     let yaml = stack.emit(&EmitOptions::new()).unwrap().to_yaml().unwrap();
     assert!(
-        yaml.contains("      tolerations:\n      - effect: NoSchedule\n"),
+        yaml.contains("      shareProcessNamespace: true\n"),
         "{yaml}"
     );
-    assert!(yaml.contains("      priorityClassName: high\n"), "{yaml}");
+    assert!(yaml.contains("      preemptionPolicy: Never\n"), "{yaml}");
+}
+
+#[test]
+fn patched_fields_the_model_knows_are_checked_again() {
+    let d = web(Cpu::millis(100)).patch(|d: &mut K8sDeployment| {
+        d_spec(d).tolerations = Some(vec![Toleration {
+            key: Some("dedicated".into()),
+            operator: Some("Sometimes".into()),
+            ..Default::default()
+        }]);
+    });
+    let report = Stack::new("shop").with(d).check();
+    let e: Vec<_> = report.with_id("invalid-scheduling").collect();
+    assert_eq!(e.len(), 1, "{report}");
+    assert_eq!(e[0].path, "spec.template.spec.tolerations[0].operator");
+    // Read, so not noted as outside the model.
+    assert_eq!(report.with_id("not-modelled").count(), 0, "{report}");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod index;
 pub(crate) mod lint;
 pub(crate) mod report;
 mod schedule;
+mod scheduling;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -492,6 +493,7 @@ impl<'a> Checker<'_, 'a> {
                 format!("replicas is {replicas}"),
             );
         }
+        self.scheduling(pod, object);
         let labels = pod.pod_label_pairs(name);
         for &(k, v) in &labels {
             self.label(k, v, object, "spec.template.metadata.", "labels.");

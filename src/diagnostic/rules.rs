@@ -502,6 +502,22 @@ rule_table! {
         "CustomObject::new(\"traefik.io/v1alpha1\", \"Middleware\", \"redirect\")"
     ),
     rule!(
+        InvalidScheduling,
+        "invalid-scheduling",
+        E,
+        false,
+        Structure,
+        "tolerations, affinity, topology spread and pod classes are as the API defines them",
+        "the api server refuses a pod with an Equal toleration without a key, a node requirement without values, a spread with maxSkew 0 or a dnsPolicy None without dnsConfig; the kubelet cannot pull with a pull secret of the wrong type",
+        "follow the message: e.g. `Toleration::exists(key)` to match any value, `NodeTerm::label_in(key, [values])`",
+        [],
+        [],
+        [],
+        [],
+        "TopologySpread::new(\"kubernetes.io/hostname\", 0)",
+        "TopologySpread::new(\"kubernetes.io/hostname\", 1)"
+    ),
+    rule!(
         BuiltinKindAsCustom,
         "builtin-kind-as-custom",
         E,

@@ -39,13 +39,37 @@ fn container_limits(c: &Container) -> Demand {
 /// max(sum of app containers + sidecars, largest init container + the sidecars started
 /// before it), per resource. kubefit emits sidecars before the other init containers, so
 /// every init container runs beside all sidecars.
+///
+/// Pod-level requests (`spec.resources`, Kubernetes 1.34+) replace that sum for cpu and
+/// memory; unset, they default to the pod-level limits
+/// (k8s.io/component-helpers/resource/helpers.go, `PodRequests` and
+/// `applyPodLevelResources`; pkg/apis/core/v1/defaults.go, `defaultPodRequests`).
 pub(crate) fn pod_requests(pod: &PodTemplate) -> Demand {
-    pod_sum(pod, container_requests)
+    let mut d = pod_sum(pod, container_requests);
+    if let Some(r) = &pod.extra().resources {
+        if let Some(cpu) = r.cpu_request().or(r.cpu_limit()) {
+            d.cpu = cpu;
+        }
+        if let Some(memory) = r.memory_request().or(r.memory_limit()) {
+            d.memory = memory;
+        }
+    }
+    d
 }
 
-/// The same rule applied to limits (a missing limit counts as zero).
+/// The same rule applied to limits (a missing limit counts as zero); pod-level limits
+/// replace the containers' sum.
 pub(crate) fn pod_limits(pod: &PodTemplate) -> Demand {
-    pod_sum(pod, container_limits)
+    let mut d = pod_sum(pod, container_limits);
+    if let Some(r) = &pod.extra().resources {
+        if let Some(cpu) = r.cpu_limit() {
+            d.cpu = cpu;
+        }
+        if let Some(memory) = r.memory_limit() {
+            d.memory = memory;
+        }
+    }
+    d
 }
 
 fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {

@@ -72,7 +72,7 @@ impl K8sResource {
     ///
     /// ```
     /// use kubefit::k8s_openapi::api::scheduling::v1::PriorityClass;
-    /// let pc = PriorityClass { value: 1000, metadata: kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta { name: Some("high".into()), ..Default::default() }, ..Default::default() };
+    /// let pc = PriorityClass { metadata: kubefit::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta { name: Some("high".into()), ..Default::default() }, ..Default::default() };
     /// let r = kubefit::K8sResource::new(&pc);
     /// assert_eq!(r.name().as_str(), "high");
     /// assert!(r.to_value("shop")["metadata"].get("namespace").is_none());

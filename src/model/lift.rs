@@ -34,6 +34,7 @@ use crate::model::port::PortRef;
 use crate::model::probe::{Probe, ProbeAction};
 use crate::model::pvc::PersistentVolumeClaim;
 use crate::model::resources::Resources;
+use crate::model::scheduling::{DnsPolicy, PodExtra, Toleration, TopologySpread};
 use crate::model::statefulset::StatefulSet;
 use crate::model::volume::{Volume, VolumeSource};
 use crate::model::workload::IntOrPercent;
@@ -353,23 +354,41 @@ fn pod(t: &PodTemplateSpec, at: &str, p: &mut Problems) -> PodTemplate {
         }
     }
     let labels = meta.labels.clone().map(StrMap::from).unwrap_or_default();
-    let one_per_node = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.pod_anti_affinity.as_ref())
-        .and_then(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .is_some_and(|terms| {
-            terms.iter().any(|t| {
-                t.topology_key == "kubernetes.io/hostname"
-                    && t.label_selector
-                        .as_ref()
-                        .and_then(|s| s.match_labels.as_ref())
-                        .is_some_and(|m| m.iter().all(|(k, v)| labels.get(k) == Some(v)))
-            })
-        });
+    let mut x = PodExtra::default();
+    let one_per_node = x.read_affinity(spec.affinity.clone().unwrap_or_default(), &labels);
+    x.tolerations = spec
+        .tolerations
+        .clone()
+        .into_iter()
+        .flatten()
+        .map(Toleration)
+        .collect();
+    x.spreads = spec
+        .topology_spread_constraints
+        .clone()
+        .into_iter()
+        .flatten()
+        .map(TopologySpread)
+        .collect();
+    x.priority_class = spec.priority_class_name.clone().map(Name::from);
+    x.runtime_class = spec.runtime_class_name.clone().map(Name::from);
+    x.image_pull_secrets = spec
+        .image_pull_secrets
+        .iter()
+        .flatten()
+        .map(|r| Name::from(r.name.clone()))
+        .collect();
+    x.dns_policy = spec.dns_policy.as_deref().and_then(DnsPolicy::parse);
+    x.supplemental_groups = security.supplemental_groups.clone().unwrap_or_default();
+    x.fs_group = security.fs_group.filter(|g| Some(*g) != pod_uid);
+    x.fs_group_change_policy = match security.fs_group_change_policy.as_deref() {
+        Some("OnRootMismatch") => Some("OnRootMismatch"),
+        Some("Always") => Some("Always"),
+        _ => None,
+    };
+    if spec.resources.is_some() {
+        x.resources = Some(resources(spec.resources.as_ref(), at, p));
+    }
     PodTemplate {
         containers,
         init_containers,
@@ -400,6 +419,7 @@ fn pod(t: &PodTemplateSpec, at: &str, p: &mut Problems) -> PodTemplate {
             .is_some_and(|s| s.type_ == "RuntimeDefault"),
         restart_policy: restart_policy(spec.restart_policy.as_deref()),
         implicit_name_label: false,
+        extra: (x != PodExtra::default()).then(|| Box::new(x)),
     }
 }
 

@@ -27,6 +27,7 @@ pub(crate) mod pvc;
 pub(crate) mod resolve;
 pub(crate) mod resource_quota;
 pub(crate) mod resources;
+pub(crate) mod scheduling;
 pub(crate) mod secret;
 pub(crate) mod secret_value;
 pub(crate) mod service;

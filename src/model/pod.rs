@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Affinity, PodAffinityTerm, PodAntiAffinity, PodSecurityContext, PodSpec, PodTemplateSpec,
-    SeccompProfile,
+    LocalObjectReference, PodSecurityContext, PodSpec, PodTemplateSpec, SeccompProfile,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use crate::model::container::{Container, DEFAULT_UID};
 use crate::model::meta::NAME_LABEL;
 use crate::model::name::Name;
+use crate::model::scheduling::{PodExtra, some};
 use crate::model::volume::Volume;
 use crate::util::str_map::StrMap;
 
@@ -37,6 +37,8 @@ pub(crate) struct PodTemplate {
     /// Whether the pods carry `app.kubernetes.io/name: <workload>` besides their own labels
     /// (what the builders do; objects read back from k8s-openapi have only their own).
     pub(crate) implicit_name_label: bool,
+    /// Scheduling, admission and pod-level fields most pods leave unset.
+    pub(crate) extra: Option<Box<PodExtra>>,
 }
 
 impl PodTemplate {
@@ -59,7 +61,18 @@ impl PodTemplate {
             seccomp_runtime_default: true,
             restart_policy: None,
             implicit_name_label: true,
+            extra: None,
         }
+    }
+
+    /// The rarely set fields (all empty when none is set).
+    pub(crate) fn extra(&self) -> &PodExtra {
+        static NONE: std::sync::LazyLock<PodExtra> = std::sync::LazyLock::new(PodExtra::default);
+        self.extra.as_deref().unwrap_or(&NONE)
+    }
+
+    pub(crate) fn extra_mut(&mut self) -> &mut PodExtra {
+        self.extra.get_or_insert_with(Box::default)
     }
 
     pub(crate) fn selector(&self, workload: &Name) -> BTreeMap<String, String> {
@@ -132,20 +145,24 @@ impl PodTemplate {
         let selector = self.selector(workload);
         let mut init: Vec<_> = self.sidecars.iter().map(|c| c.lower(true)).collect();
         init.extend(self.init_containers.iter().map(|c| c.lower(false)));
-        let affinity = self.one_per_node.then(|| Affinity {
-            pod_anti_affinity: Some(PodAntiAffinity {
-                required_during_scheduling_ignored_during_execution: Some(vec![PodAffinityTerm {
-                    label_selector: Some(LabelSelector {
-                        match_labels: Some(selector.clone()),
-                        match_expressions: None,
-                    }),
-                    topology_key: "kubernetes.io/hostname".to_owned(),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        let x = self.extra();
+        let own = || LabelSelector {
+            match_labels: Some(selector.clone()),
+            match_expressions: None,
+        };
+        let affinity = x.affinity(self.one_per_node.then(own));
+        let spreads = some(
+            x.spreads
+                .iter()
+                .map(|t| {
+                    let mut k = t.to_k8s();
+                    if k.label_selector.is_none() {
+                        k.label_selector = Some(own());
+                    }
+                    k
+                })
+                .collect(),
+        );
         PodTemplateSpec {
             metadata: Some(ObjectMeta {
                 labels: Some(self.pod_labels(workload)),
@@ -163,13 +180,29 @@ impl PodTemplate {
                 node_selector: (!self.node_selector.is_empty())
                     .then(|| self.node_selector.to_btree()),
                 affinity,
+                tolerations: some(x.tolerations.iter().map(|t| t.to_k8s()).collect()),
+                topology_spread_constraints: spreads,
+                priority_class_name: x.priority_class.as_ref().map(Name::to_string),
+                runtime_class_name: x.runtime_class.as_ref().map(Name::to_string),
+                image_pull_secrets: some(
+                    x.image_pull_secrets
+                        .iter()
+                        .map(|n| LocalObjectReference {
+                            name: n.to_string(),
+                        })
+                        .collect(),
+                ),
+                dns_policy: x.dns_policy.map(|d| d.as_str().to_owned()),
+                resources: x.resources.as_ref().and_then(|r| r.to_k8s()),
                 termination_grace_period_seconds: self.termination_grace_seconds,
                 restart_policy: self.restart_policy.map(str::to_owned),
                 security_context: Some(PodSecurityContext {
                     run_as_non_root: Some(self.run_as_user != 0),
                     run_as_user: Some(self.run_as_user),
                     run_as_group: Some(self.run_as_user),
-                    fs_group: Some(self.run_as_user),
+                    fs_group: Some(x.fs_group.unwrap_or(self.run_as_user)),
+                    fs_group_change_policy: x.fs_group_change_policy.map(str::to_owned),
+                    supplemental_groups: some(x.supplemental_groups.clone()),
                     seccomp_profile: self.seccomp_runtime_default.then(|| SeccompProfile {
                         type_: "RuntimeDefault".to_owned(),
                         localhost_profile: None,
@@ -385,6 +418,238 @@ macro_rules! pod_setters {
             #[must_use]
             pub fn termination_grace_period_seconds(mut self, seconds: i64) -> Self {
                 self.pod.termination_grace_seconds = Some(seconds);
+                self
+            }
+
+            /// Lets the pods run on nodes with a matching taint ([`Toleration`](crate::Toleration)).
+            /// A toleration does not attract pods: pair it with a node selector or affinity.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".tolerate(kubefit::Toleration::equal(\"dedicated\", \"search\").effect(kubefit::TaintEffect::NoSchedule));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("tolerations:\n      - effect: NoSchedule\n        key: dedicated\n        operator: Equal\n        value: search\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn tolerate(mut self, toleration: $crate::Toleration) -> Self {
+                self.pod.extra_mut().tolerations.push(toleration);
+                self
+            }
+
+            /// Requires nodes that meet `term` (required node affinity; several terms: any one).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".require_node(kubefit::NodeTerm::new().label_in(\"topology.kubernetes.io/zone\", [\"eu-1a\"]));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn require_node(mut self, term: $crate::NodeTerm) -> Self {
+                self.pod.extra_mut().required_nodes.push(term);
+                self
+            }
+
+            /// Prefers nodes that meet `term`, with `weight` (1–100) against other preferences.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".prefer_node(50, kubefit::NodeTerm::new().label_exists(\"ssd\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("preferredDuringSchedulingIgnoredDuringExecution:\n          - preference:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn prefer_node(mut self, weight: i32, term: $crate::NodeTerm) -> Self {
+                self.pod.extra_mut().preferred_nodes.push((weight, term));
+                self
+            }
+
+            /// Requires each pod to run in the same domain as pods matching `term` (required pod affinity).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".require_pod_affinity(kubefit::PodTerm::new(\"kubernetes.io/hostname\").match_label(\"app\", \"cache\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("podAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn require_pod_affinity(mut self, term: $crate::PodTerm) -> Self {
+                self.pod.extra_mut().pod_rules.push($crate::model::scheduling::PodRule { term, anti: false, weight: None });
+                self
+            }
+
+            /// Prefers, with `weight` (1–100), the domains of pods matching `term`.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".prefer_pod_affinity(20, kubefit::PodTerm::new(\"kubernetes.io/hostname\").match_label(\"app\", \"cache\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("podAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn prefer_pod_affinity(mut self, weight: i32, term: $crate::PodTerm) -> Self {
+                self.pod.extra_mut().pod_rules.push($crate::model::scheduling::PodRule { term, anti: false, weight: Some(weight) });
+                self
+            }
+
+            /// Forbids each pod to share a domain with pods matching `term` (required anti-affinity).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".require_pod_anti_affinity(kubefit::PodTerm::new(\"kubernetes.io/hostname\").match_label(\"app\", \"search\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn require_pod_anti_affinity(mut self, term: $crate::PodTerm) -> Self {
+                self.pod.extra_mut().pod_rules.push($crate::model::scheduling::PodRule { term, anti: true, weight: None });
+                self
+            }
+
+            /// Avoids, with `weight` (1–100), the domains of pods matching `term`.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".prefer_pod_anti_affinity(100, kubefit::PodTerm::new(\"kubernetes.io/hostname\").match_label(\"app\", \"search\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn prefer_pod_anti_affinity(mut self, weight: i32, term: $crate::PodTerm) -> Self {
+                self.pod.extra_mut().pod_rules.push($crate::model::scheduling::PodRule { term, anti: true, weight: Some(weight) });
+                self
+            }
+
+            /// Spreads the pods over a topology ([`TopologySpread`](crate::TopologySpread)); its selector is
+            /// the workload's own pods.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".spread(kubefit::TopologySpread::new(\"kubernetes.io/hostname\", 1));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("topologySpreadConstraints:\n      - labelSelector:\n"), "{yaml}");
+            /// assert!(yaml.contains("whenUnsatisfiable: DoNotSchedule\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn spread(mut self, spread: $crate::TopologySpread) -> Self {
+                self.pod.extra_mut().spreads.push(spread);
+                self
+            }
+
+            /// Sets `priorityClassName`: a PriorityClass in the cluster (the stack's own or declared
+            /// external), which decides who is preempted when nodes are full.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".priority_class(\"high\");")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("priorityClassName: high\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn priority_class(mut self, name: impl Into<$crate::Name>) -> Self {
+                self.pod.extra_mut().priority_class = Some(name.into());
+                self
+            }
+
+            /// Sets `runtimeClassName` (gVisor, Kata, an NVIDIA runtime): a RuntimeClass of the cluster.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".runtime_class(\"gvisor\");")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("runtimeClassName: gvisor\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn runtime_class(mut self, name: impl Into<$crate::Name>) -> Self {
+                self.pod.extra_mut().runtime_class = Some(name.into());
+                self
+            }
+
+            /// Pulls images with the registry credentials of `secret` (type
+            /// `kubernetes.io/dockerconfigjson`; checked to be in the stack).
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".image_pull_secret(&kubefit::Secret::new(\"registry\"));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("imagePullSecrets:\n      - name: registry\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn image_pull_secret(mut self, secret: &$crate::Secret) -> Self {
+                self.pod.extra_mut().image_pull_secrets.push(secret.name().clone());
+                self
+            }
+
+            /// Sets the pod's DNS policy ([`DnsPolicy`](crate::DnsPolicy)); a `hostNetwork` pod that resolves
+            /// Service names needs `ClusterFirstWithHostNet`.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".dns_policy(kubefit::DnsPolicy::ClusterFirstWithHostNet);")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("dnsPolicy: ClusterFirstWithHostNet\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn dns_policy(mut self, policy: $crate::DnsPolicy) -> Self {
+                self.pod.extra_mut().dns_policy = Some(policy);
+                self
+            }
+
+            /// Adds a supplemental group id to every container's processes.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".supplemental_group(44);")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("supplementalGroups:\n        - 44\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn supplemental_group(mut self, gid: i64) -> Self {
+                self.pod.extra_mut().supplemental_groups.push(gid);
+                self
+            }
+
+            /// Sets `fsGroup` (the group that owns mounted volumes) apart from the pod's uid.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".fs_group(2000);")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("fsGroup: 2000\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn fs_group(mut self, gid: i64) -> Self {
+                self.pod.extra_mut().fs_group = Some(gid);
+                self
+            }
+
+            /// Changes volume ownership only when the root of the volume does not already match
+            /// `fsGroup` (`fsGroupChangePolicy: OnRootMismatch`): faster starts on large volumes.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".fs_group_change_on_root_mismatch();")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("fsGroupChangePolicy: OnRootMismatch\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn fs_group_change_on_root_mismatch(mut self) -> Self {
+                self.pod.extra_mut().fs_group_change_policy = Some("OnRootMismatch");
+                self
+            }
+
+            /// Pod-level requests and limits, shared by all containers (Kubernetes 1.34+,
+            /// `PodLevelResources`): the scheduler reserves them instead of the containers' sum.
+            ///
+            /// ```
+            #[doc = concat!("let w = ", $example, ".pod_resources(kubefit::Resources::new().requests(kubefit::Cpu::millis(500), kubefit::Memory::mebibytes(256)));")]
+            /// let yaml = kubefit::Stack::new("shop").with(w).emit(&kubefit::EmitOptions::new().allow_errors(true).plaintext_secrets(true))?.to_yaml()?;
+            /// assert!(yaml.contains("    resources:\n        requests:\n          cpu: 500m\n"), "{yaml}");
+            /// # Ok::<(), kubefit::EmitError>(())
+            /// ```
+            #[must_use]
+            pub fn pod_resources(mut self, resources: $crate::Resources) -> Self {
+                self.pod.extra_mut().resources = Some(resources);
                 self
             }
 

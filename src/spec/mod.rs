@@ -711,7 +711,46 @@ struct PodSpec {
     termination_grace_period_seconds: Option<i64>,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     seccomp_runtime_default: bool,
+    /// As the API defines them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tolerations: Vec<Api<k8s_openapi::api::core::v1::Toleration>>,
+    /// Node affinity, pod affinity and anti-affinity as the API defines them (besides
+    /// `oneReplicaPerNode`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    affinity: Option<Api<k8s_openapi::api::core::v1::Affinity>>,
+    /// As the API defines them; without a `labelSelector`, the workload's own pods.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    topology_spread_constraints: Vec<Api<k8s_openapi::api::core::v1::TopologySpreadConstraint>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority_class_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    runtime_class_name: Option<String>,
+    /// Secret names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    image_pull_secrets: Vec<String>,
+    /// `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dns_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    supplemental_groups: Vec<i64>,
+    /// Defaults to `runAsUser`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fs_group: Option<i64>,
+    /// `OnRootMismatch` or `Always`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fs_group_change_policy: Option<String>,
+    /// Pod-level requests and limits (Kubernetes 1.34+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resources: Option<ResourcesSpec>,
 }
+
+/// A k8s-openapi value in a spec, written as the API defines it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+struct Api<T>(T);
+
+/// The k8s-openapi values kept in a spec hold no floating-point value.
+impl<T: PartialEq> Eq for Api<T> {}
 
 impl PodSpec {
     fn from_pod(p: &PodTemplate) -> Self {
@@ -762,6 +801,36 @@ impl PodSpec {
             node_selector: p.node_selector.to_btree(),
             termination_grace_period_seconds: p.termination_grace_seconds,
             seccomp_runtime_default: p.seccomp_runtime_default,
+            tolerations: p
+                .extra()
+                .tolerations
+                .iter()
+                .map(|t| Api(t.to_k8s()))
+                .collect(),
+            affinity: p.extra().affinity(None).map(Api),
+            topology_spread_constraints: p
+                .extra()
+                .spreads
+                .iter()
+                .map(|t| Api(t.to_k8s()))
+                .collect(),
+            priority_class_name: p.extra().priority_class.as_ref().map(Name::to_string),
+            runtime_class_name: p.extra().runtime_class.as_ref().map(Name::to_string),
+            image_pull_secrets: p
+                .extra()
+                .image_pull_secrets
+                .iter()
+                .map(Name::to_string)
+                .collect(),
+            dns_policy: p.extra().dns_policy.map(|d| d.as_str().to_owned()),
+            supplemental_groups: p.extra().supplemental_groups.clone(),
+            fs_group: p.extra().fs_group,
+            fs_group_change_policy: p.extra().fs_group_change_policy.map(str::to_owned),
+            resources: p
+                .extra()
+                .resources
+                .as_ref()
+                .map(ResourcesSpec::from_resources),
         }
     }
 
@@ -851,6 +920,50 @@ impl PodSpec {
         p.node_selector = self.node_selector.clone().into();
         p.termination_grace_seconds = self.termination_grace_period_seconds;
         p.seccomp_runtime_default = self.seccomp_runtime_default;
+        let mut x = crate::model::scheduling::PodExtra::default();
+        if let Some(a) = &self.affinity {
+            x.read_affinity(a.0.clone(), &crate::util::str_map::StrMap::new());
+        }
+        x.tolerations = self
+            .tolerations
+            .iter()
+            .map(|t| crate::model::scheduling::Toleration(t.0.clone()))
+            .collect();
+        x.spreads = self
+            .topology_spread_constraints
+            .iter()
+            .map(|t| crate::model::scheduling::TopologySpread(t.0.clone()))
+            .collect();
+        x.priority_class = self.priority_class_name.as_deref().map(Name::from);
+        x.runtime_class = self.runtime_class_name.as_deref().map(Name::from);
+        x.image_pull_secrets = self.image_pull_secrets.iter().map(Name::from).collect();
+        if let Some(d) = &self.dns_policy {
+            match crate::model::scheduling::DnsPolicy::parse(d) {
+                Some(d) => x.dns_policy = Some(d),
+                None => errors.push(SpecIssue::new(
+                    &format!("{path}.dnsPolicy"),
+                    &format!("`{d}` is not ClusterFirst, ClusterFirstWithHostNet, Default or None"),
+                )),
+            }
+        }
+        x.supplemental_groups = self.supplemental_groups.clone();
+        x.fs_group = self.fs_group;
+        x.fs_group_change_policy = match self.fs_group_change_policy.as_deref() {
+            None => None,
+            Some("OnRootMismatch") => Some("OnRootMismatch"),
+            Some("Always") => Some("Always"),
+            Some(other) => {
+                errors.push(SpecIssue::new(
+                    &format!("{path}.fsGroupChangePolicy"),
+                    &format!("`{other}` is not OnRootMismatch or Always"),
+                ));
+                None
+            }
+        };
+        x.resources = self.resources.as_ref().map(ResourcesSpec::to_resources);
+        if x != crate::model::scheduling::PodExtra::default() {
+            p.extra = Some(Box::new(x));
+        }
         Some(p)
     }
 }

@@ -534,6 +534,18 @@ pub fn case(id: &str) -> (Stack, Stack) {
             stack_with(web(good()).suppress("invalid-name", "we like it")),
             ok,
         ),
+        "invalid-scheduling" => (
+            ok.clone().with(
+                Job::new("migrate", good())
+                    .backoff_limit(2)
+                    .spread(kubefit::TopologySpread::new("kubernetes.io/hostname", 0)),
+            ),
+            ok.with(
+                Job::new("migrate", good())
+                    .backoff_limit(2)
+                    .spread(kubefit::TopologySpread::new("kubernetes.io/hostname", 1)),
+            ),
+        ),
         // The escape hatches.
         "builtin-kind-as-custom" => (
             ok.clone()
@@ -545,13 +557,15 @@ pub fn case(id: &str) -> (Stack, Stack) {
             ok.with_k8s(&k8s_job("100m")),
         ),
         "not-modelled" => (
-            ok.clone().with(
-                web(good()).patch(|d: &mut k8s_openapi::api::apps::v1::Deployment| {
-                    let pod = d.spec.template.spec.get_or_insert_default();
-                    pod.priority_class_name = Some("system-cluster-critical".into());
-                }),
-            ),
-            ok,
+            ok.clone()
+                .with(Job::new("migrate", good()).backoff_limit(2).patch(
+                    |j: &mut k8s_openapi::api::batch::v1::Job| {
+                        let spec = j.spec.get_or_insert_default();
+                        let pod = spec.template.spec.get_or_insert_default();
+                        pod.share_process_namespace = Some(true);
+                    },
+                )),
+            ok.with(Job::new("migrate", good()).backoff_limit(2)),
         ),
         other => panic!("no test case for rule {other}: add one"),
     }

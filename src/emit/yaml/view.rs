@@ -48,9 +48,10 @@ fn covered_meta(meta: &Meta) -> bool {
 }
 
 /// Pods the view writes: every field except the one-replica-per-node anti-affinity. Probes
-/// and volumes are written through their own lowering (small objects), the rest directly.
+/// and volumes are written through their own lowering (small objects), the rest directly;
+/// pods with scheduling or pod-level fields ([`PodExtra`](crate::model::scheduling::PodExtra)) are lowered.
 fn covered_pod(pod: &PodTemplate) -> bool {
-    !pod.one_per_node
+    !pod.one_per_node && pod.extra.is_none()
 }
 
 impl Serialize for View<'_> {
