@@ -112,6 +112,7 @@ pub use model::object::Object;
 pub use model::port::PortRef;
 pub use model::probe::Probe;
 pub use model::pvc::PersistentVolumeClaim;
+pub use model::rbac::{Permission, PriorityClass, Role, RoleBinding};
 pub use model::resource_quota::ResourceQuota;
 pub use model::resources::Resources;
 pub use model::scheduling::{

@@ -3,6 +3,7 @@
 
 mod index;
 pub(crate) mod lint;
+mod rbac;
 pub(crate) mod report;
 mod schedule;
 mod scheduling;
@@ -1112,7 +1113,7 @@ impl Stack {
                     }
                 }
                 // What cannot be read was reported with the notes of the read-back.
-                Object::K8s(_) => {}
+                Object::K8s(k) => c.rbac(k, self.namespace.as_str(), &object),
                 Object::Custom(x) if builtin_kind_of_custom(x).is_some() => {
                     let (builder, k8s) = builtin_kind_of_custom(x).unwrap_or_default();
                     c.push(

@@ -195,6 +195,22 @@ impl Checker<'_, '_> {
                 });
             }
         }
+        // The Priority admission plugin's built-in classes
+        // (plugin/pkg/admission/priority/admission.go).
+        if let Some(p) = &x.priority_class
+            && !matches!(
+                p.as_str(),
+                "system-cluster-critical" | "system-node-critical"
+            )
+            && !self.index.has("PriorityClass", p.as_str())
+        {
+            self.push(
+                RuleId::UnknownPriorityClass,
+                object,
+                &format!("{BASE}.priorityClassName"),
+                format!("priorityclass `{p}` is not in the stack"),
+            );
+        }
         if x.dns_policy == Some(DnsPolicy::None) {
             bad(
                 self,

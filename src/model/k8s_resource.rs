@@ -240,7 +240,8 @@ impl K8sResource {
     }
 
     /// The object as JSON, in `namespace` when its kind is namespaced, with this object's
-    /// labels and annotations (and kubefit's `managed-by` label) in its metadata.
+    /// labels and annotations (and kubefit's `managed-by` label) in its metadata; a
+    /// (Cluster)RoleBinding's ServiceAccount subjects without a namespace get `namespace`.
     ///
     /// ```
     /// let cm = kubefit::k8s_openapi::api::core::v1::ConfigMap::default();
@@ -270,6 +271,20 @@ impl K8sResource {
                     continue;
                 }
                 m.insert(k, v);
+            }
+        }
+        // A binding's ServiceAccount subjects without a namespace are the stack's.
+        if matches!(self.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
+            && let Some(Value::Array(subjects)) = value.get_mut("subjects")
+        {
+            for s in subjects.iter_mut().filter_map(Value::as_object_mut) {
+                let empty = s
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty);
+                if s.get("kind").and_then(Value::as_str) == Some("ServiceAccount") && empty {
+                    s.insert("namespace".into(), Value::String(namespace.to_owned()));
+                }
             }
         }
         // apiVersion, kind, metadata first, as every other object is written.

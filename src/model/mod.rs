@@ -24,6 +24,7 @@ pub(crate) mod pod;
 pub(crate) mod port;
 pub(crate) mod probe;
 pub(crate) mod pvc;
+pub(crate) mod rbac;
 pub(crate) mod resolve;
 pub(crate) mod resource_quota;
 pub(crate) mod resources;

@@ -4,9 +4,9 @@
 use kubefit::{
     ConcurrencyPolicy, ConfigMap, Container, Cpu, CronJob, CustomObject, Deployment, DotEnv,
     Environment, HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, Memory, NetworkPolicy,
-    NodePool, PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Resources,
-    Secret, SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit,
-    Volume,
+    NodePool, PathType, Permission, PersistentVolumeClaim, Platform, PodDisruptionBudget,
+    PriorityClass, Probe, Resources, Role, RoleBinding, Secret, SecretValue, Service,
+    ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
 };
 
 pub const IMAGE: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -544,6 +544,62 @@ pub fn case(id: &str) -> (Stack, Stack) {
                 Job::new("migrate", good())
                     .backoff_limit(2)
                     .spread(kubefit::TopologySpread::new("kubernetes.io/hostname", 1)),
+            ),
+        ),
+        // RBAC and priority classes.
+        "dangling-role" => {
+            let sa = ServiceAccount::new("operator");
+            let role = Role::new("operator")
+                .allow(Permission::on(["apps"], ["deployments"]).verbs(["get", "patch"]));
+            (
+                ok.clone()
+                    .with(sa.clone())
+                    .with(RoleBinding::new("operator", &role).service_account(&sa)),
+                ok.with(sa.clone())
+                    .with(role.clone())
+                    .with(RoleBinding::new("operator", &role).service_account(&sa)),
+            )
+        }
+        "rbac-wildcard" => (
+            ok.clone()
+                .with(Role::new("everything").allow(Permission::on(["*"], ["*"]).verbs(["*"]))),
+            ok.with(Role::new("reader").allow(Permission::on([""], ["configmaps"]).verbs(["get"]))),
+        ),
+        "rbac-cluster-admin" => {
+            let sa = ServiceAccount::new("ops");
+            (
+                ok.clone().with(sa.clone()).with(
+                    RoleBinding::cluster_role("ops", "cluster-admin")
+                        .cluster_wide()
+                        .service_account(&sa),
+                ),
+                ok.with(sa.clone())
+                    .with(RoleBinding::cluster_role("ops", "view").service_account(&sa)),
+            )
+        }
+        "rbac-secrets-access" => (
+            ok.clone().with(
+                Role::new("secret-reader")
+                    .allow(Permission::on([""], ["secrets"]).verbs(["get", "list"])),
+            ),
+            ok.with(
+                Role::new("secret-reader").allow(
+                    Permission::on([""], ["secrets"])
+                        .verbs(["get"])
+                        .names(["app-credentials"]),
+                ),
+            ),
+        ),
+        "unknown-priority-class" => (
+            ok.clone().with(
+                Job::new("migrate", good())
+                    .backoff_limit(2)
+                    .priority_class("batch-high"),
+            ),
+            ok.with(PriorityClass::new("batch-high", 1000)).with(
+                Job::new("migrate", good())
+                    .backoff_limit(2)
+                    .priority_class("batch-high"),
             ),
         ),
         // The escape hatches.
