@@ -92,7 +92,7 @@ pub use fit::platform::{AddOn, NodePool, Platform, PlatformError, Reserved, Tena
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};
 pub use model::autoscaler::HorizontalPodAutoscaler;
 pub use model::config_map::ConfigMap;
-pub use model::container::{Container, DEFAULT_UID};
+pub use model::container::{Container, DEFAULT_UID, Hook};
 pub use model::cron_job::{ConcurrencyPolicy, CronJob};
 pub use model::custom::{
     CustomObject, CustomObjectError, certificate, cluster_secret_store, dapr_component,

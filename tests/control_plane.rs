@@ -11,7 +11,7 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 24] = [
+const API_SERVER_RULES: [(&str, &str); 25] = [
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -94,6 +94,10 @@ const API_SERVER_RULES: [(&str, &str); 24] = [
     (
         "invalid-scheduling",
         "spec.template.spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+    ),
+    (
+        "invalid-extended-resource",
+        "must be a standard resource type or fully qualified",
     ),
     (
         "unreadable-object",

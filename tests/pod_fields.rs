@@ -3,53 +3,86 @@
 //! API server validates it.
 
 use kubefit::{
-    Container, Cpu, Deployment, DnsPolicy, EmitOptions, K8sObject, K8sResource, Memory, NodeTerm,
-    PodTerm, ProcessEnv, Resources, Secret, Stack, StackSpec, TaintEffect, Toleration,
+    Container, Cpu, Deployment, DnsPolicy, EmitOptions, Hook, K8sObject, K8sResource, Memory,
+    NodeTerm, PodTerm, ProcessEnv, Resources, Secret, Stack, StackSpec, TaintEffect, Toleration,
     TopologySpread,
 };
 
+fn every_container_field() -> Container {
+    Container::new("search", "opensearchproject/opensearch:2.17.1")
+        .port("http", 9200)
+        .port("transport", 9300)
+        .host_port("transport", 9300)
+        .pre_stop(Hook::sleep(5))
+        .post_start(Hook::exec(["sh", "-c", "echo up"]))
+        .mount_sub_path(
+            "config",
+            "/usr/share/opensearch/config/opensearch.yml",
+            "opensearch.yml",
+            true,
+        )
+        .resources(
+            Resources::new()
+                .requests(Cpu::millis(250), Memory::mebibytes(512))
+                .extended("example.com/fpga", 1)
+                .hugepages("2Mi", Memory::mebibytes(64)),
+        )
+}
+
+/// A Deployment of `c` with the volume it mounts.
+fn bare(c: Container) -> Deployment {
+    Deployment::new("search", c).volume(kubefit::Volume::config_map(
+        "config",
+        &kubefit::ConfigMap::new("search-config"),
+    ))
+}
+
 fn every_field() -> Deployment {
-    Deployment::new(
-        "search",
-        Container::new("search", "opensearchproject/opensearch:2.17.1"),
-    )
-    .replicas(3)
-    .tolerate(Toleration::equal("dedicated", "search").effect(TaintEffect::NoSchedule))
-    .tolerate(
-        Toleration::exists("node.kubernetes.io/unreachable")
-            .effect(TaintEffect::NoExecute)
-            .for_seconds(30),
-    )
-    .require_node(NodeTerm::new().label_in("kubernetes.io/arch", ["arm64", "amd64"]))
-    .prefer_node(
-        40,
-        NodeTerm::new()
-            .label_exists("ssd")
-            .label_greater_than("gen", 2),
-    )
-    .one_replica_per_node()
-    .require_pod_anti_affinity(
-        PodTerm::new("topology.kubernetes.io/zone").match_label("app", "other"),
-    )
-    .prefer_pod_affinity(
-        10,
-        PodTerm::new("kubernetes.io/hostname").match_label("app", "cache"),
-    )
-    .require_pod_affinity(PodTerm::new("kubernetes.io/hostname").match_label("app", "db"))
-    .prefer_pod_anti_affinity(
-        5,
-        PodTerm::new("kubernetes.io/hostname").match_label("app", "x"),
-    )
-    .spread(TopologySpread::new("kubernetes.io/hostname", 1))
-    .spread(TopologySpread::new("topology.kubernetes.io/zone", 2).schedule_anyway())
-    .priority_class("search-high")
-    .runtime_class("runc")
-    .image_pull_secret(&Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
-    .dns_policy(DnsPolicy::ClusterFirstWithHostNet)
-    .supplemental_group(44)
-    .fs_group(2000)
-    .fs_group_change_on_root_mismatch()
-    .pod_resources(Resources::new().requests(Cpu::millis(500), Memory::mebibytes(512)))
+    bare(every_container_field())
+        .replicas(3)
+        .tolerate(Toleration::equal("dedicated", "search").effect(TaintEffect::NoSchedule))
+        .tolerate(
+            Toleration::exists("node.kubernetes.io/unreachable")
+                .effect(TaintEffect::NoExecute)
+                .for_seconds(30),
+        )
+        .require_node(NodeTerm::new().label_in("kubernetes.io/arch", ["arm64", "amd64"]))
+        .prefer_node(
+            40,
+            NodeTerm::new()
+                .label_exists("ssd")
+                .label_greater_than("gen", 2),
+        )
+        .one_replica_per_node()
+        .require_pod_anti_affinity(
+            PodTerm::new("topology.kubernetes.io/zone").match_label("app", "other"),
+        )
+        .prefer_pod_affinity(
+            10,
+            PodTerm::new("kubernetes.io/hostname").match_label("app", "cache"),
+        )
+        .require_pod_affinity(PodTerm::new("kubernetes.io/hostname").match_label("app", "db"))
+        .prefer_pod_anti_affinity(
+            5,
+            PodTerm::new("kubernetes.io/hostname").match_label("app", "x"),
+        )
+        .spread(TopologySpread::new("kubernetes.io/hostname", 1))
+        .spread(TopologySpread::new("topology.kubernetes.io/zone", 2).schedule_anyway())
+        .priority_class("search-high")
+        .runtime_class("runc")
+        .image_pull_secret(&Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
+        .dns_policy(DnsPolicy::ClusterFirstWithHostNet)
+        .supplemental_group(44)
+        .fs_group(2000)
+        .fs_group_change_on_root_mismatch()
+        .pod_resources(Resources::new().requests(Cpu::millis(500), Memory::mebibytes(512)))
+}
+
+/// What the workloads refer to: the pull secret and the config.
+fn base() -> Stack {
+    Stack::new("shop")
+        .with(Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
+        .with(kubefit::ConfigMap::new("search-config").entry("opensearch.yml", "a: 1"))
 }
 
 fn emit(stack: &Stack) -> String {
@@ -82,6 +115,11 @@ fn every_pod_field_is_written_as_the_api_defines_it() {
         "      topologySpreadConstraints:\n      - labelSelector:\n          matchLabels:\n            app.kubernetes.io/name: search\n        maxSkew: 1\n        topologyKey: kubernetes.io/hostname\n        whenUnsatisfiable: DoNotSchedule\n",
         "        whenUnsatisfiable: ScheduleAnyway\n",
         "      resources:\n        requests:\n          cpu: 500m\n          memory: 512Mi\n",
+        "        - containerPort: 9300\n          hostPort: 9300\n          name: transport\n",
+        "        lifecycle:\n          postStart:\n            exec:\n",
+        "          preStop:\n            sleep:\n              seconds: 5\n",
+        "          subPath: opensearch.yml\n",
+        "            example.com/fpga: \"1\"\n            hugepages-2Mi: 64Mi\n",
     ] {
         assert!(yaml.contains(want), "missing\n{want}\nin\n{yaml}");
     }
@@ -122,9 +160,7 @@ fn every_pod_field_is_read_back_from_k8s_openapi_without_loss() {
 
 #[test]
 fn every_pod_field_round_trips_through_the_spec() {
-    let stack = Stack::new("shop")
-        .with(Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
-        .with(every_field());
+    let stack = base().with(every_field());
     let yaml = StackSpec::from(&stack).to_yaml();
     for key in [
         "tolerations:",
@@ -186,17 +222,39 @@ fn the_api_servers_rules_for_pod_fields_are_checked() {
             every_field().priority_class("High"),
             "spec.template.spec.priorityClassName",
         ),
+        (
+            bare(every_container_field().host_port("nope", 80)),
+            "spec.template.spec.containers[0].ports",
+        ),
+        (bare(every_container_field()).host_network(), ""),
+        (
+            bare(
+                every_container_field()
+                    .resources(Resources::new().hugepages("2Mi", Memory::mebibytes(2))),
+            ),
+            "spec.template.spec.containers[0].resources",
+        ),
+        (
+            bare(
+                every_container_field().resources(
+                    Resources::new()
+                        .requests(Cpu::millis(1), Memory::mebibytes(1))
+                        .extended("kubernetes.io/gpu", 1),
+                ),
+            ),
+            "spec.template.spec.containers[0].resources.limits.kubernetes.io/gpu",
+        ),
     ];
-    let ok = Stack::new("shop")
-        .with(Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
-        .with(every_field())
-        .check();
+    let ok = base().with(every_field()).check();
     assert_eq!(ok.error_count(), 0, "{ok}");
     for (d, path) in cases {
-        let report = Stack::new("shop")
-            .with(Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
-            .with(d)
-            .check();
+        // hostNetwork with equal host and container ports is fine.
+        if path.is_empty() {
+            let report = base().with(d).check();
+            assert_eq!(report.with_id("invalid-port").count(), 0, "{report}");
+            continue;
+        }
+        let report = base().with(d).check();
         let paths: Vec<&str> = report
             .diagnostics()
             .iter()

@@ -115,7 +115,7 @@ fn load_errors() -> Vec<(&'static str, String, &'static str)> {
         ("env with two sources", dep("{name: web, image: nginx, env: [{name: A, value: x, fieldPath: status.podIP}]}"), "exactly one of value"),
         ("env with no source", dep("{name: web, image: nginx, env: [{name: A}]}"), "exactly one of value"),
         ("envFrom empty", dep("{name: web, image: nginx, envFrom: [{}]}"), "exactly one of configMap or secret"),
-        ("udp typo protocol", dep("{name: web, image: nginx, ports: [{name: dns, port: 53, protocol: UPD}]}"), "not TCP or UDP"),
+        ("udp typo protocol", dep("{name: web, image: nginx, ports: [{name: dns, port: 53, protocol: UPD}]}"), "not TCP, UDP or SCTP"),
         ("volume with no source", format!("namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers: [{ok_container}]\n      volumes: [{{name: v}}]\n"), "exactly one of emptyDir"),
         ("volume with two sources", format!("namespace: shop\ndeployments:\n  - name: web\n    pod:\n      containers: [{ok_container}]\n      volumes: [{{name: v, emptyDir: {{}}, hostPath: /x}}]\n"), "exactly one of emptyDir"),
         ("strategy both", format!("namespace: shop\ndeployments:\n  - name: web\n    strategy: {{recreate: true, rollingUpdate: {{maxSurge: 1, maxUnavailable: 0}}}}\n    pod: {{containers: [{ok_container}]}}\n"), "either `recreate: true`"),

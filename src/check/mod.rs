@@ -225,6 +225,7 @@ impl<'a> Checker<'_, 'a> {
         self.name(NameRule::Dns1123Label, &c.name, object, || {
             format!("{base}.name")
         });
+        self.container_extra(c, pod, object, base);
         if c.image.trim().is_empty() {
             self.push(
                 RuleId::MissingImage,
@@ -586,6 +587,100 @@ impl<'a> Checker<'_, 'a> {
                 | VolumeSource::HostPath(_)
                 | VolumeSource::Other(_) => {}
             }
+        }
+    }
+
+    /// Host ports and extended resources, as the API server validates them
+    /// (pkg/apis/core/validation/validation.go: `validateContainerPorts`,
+    /// `AccumulateUniqueHostPorts`, `validateResourceName`, `ValidateResourceRequirements`).
+    fn container_extra(
+        &mut self,
+        c: &Container,
+        pod: &PodTemplate,
+        object: &str,
+        base: ContainerPath,
+    ) {
+        if let Some(x) = &c.extra {
+            for (name, &host) in &x.host_ports {
+                let port = c.ports.iter().position(|p| &p.name == name);
+                let at = |i: usize| format!("{base}.ports[{i}].hostPort");
+                match port {
+                    None => self.push(
+                        RuleId::InvalidPort,
+                        object,
+                        &format!("{base}.ports"),
+                        format!("a host port is set for `{name}`, which is not a port of container `{}`", c.name),
+                    ),
+                    Some(i) if host == 0 => {
+                        self.push(RuleId::InvalidPort, object, &at(i), "host port 0 is not a valid port".to_owned());
+                    }
+                    Some(i) if pod.host_network && host != c.ports[i].number => self.push(
+                        RuleId::InvalidPort,
+                        object,
+                        &at(i),
+                        format!(
+                            "with hostNetwork the host port must be the container port {}, not {host}",
+                            c.ports[i].number
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        let extended = c.resources.extended_resources();
+        let mut hugepages = false;
+        for (name, quantity) in extended {
+            let at = format!("{base}.resources.limits.{name}");
+            let huge = name.starts_with("hugepages-");
+            hugepages |= huge;
+            let bad_name = if huge {
+                name["hugepages-".len()..]
+                    .parse::<crate::units::memory::Memory>()
+                    .is_err()
+            } else {
+                match name.split_once('/') {
+                    Some((domain, rest)) => {
+                        domain == "kubernetes.io"
+                            || domain.ends_with(".kubernetes.io")
+                            || NameRule::LabelKey.validate(name).is_err()
+                            || rest.is_empty()
+                    }
+                    None => true,
+                }
+            };
+            if bad_name {
+                self.push(
+                    RuleId::InvalidExtendedResource,
+                    object,
+                    &at,
+                    format!("`{name}` is not an extended resource (`vendor.example/name`) or huge pages (`hugepages-2Mi`)"),
+                );
+                continue;
+            }
+            match quantity.parse::<crate::units::quantity::Quantity>() {
+                Err(e) => self.push(RuleId::InvalidExtendedResource, object, &at, e.to_string()),
+                Ok(_) if !huge && quantity.parse::<u64>().is_err() => self.push(
+                    RuleId::InvalidExtendedResource,
+                    object,
+                    &at,
+                    format!(
+                        "`{quantity}` of {name}: extended resources are counted in whole units"
+                    ),
+                ),
+                Ok(_) => {}
+            }
+        }
+        let r = &c.resources;
+        if hugepages
+            && r.cpu_request().or(r.cpu_limit()).is_none()
+            && r.memory_request().or(r.memory_limit()).is_none()
+        {
+            self.push(
+                RuleId::InvalidExtendedResource,
+                object,
+                &format!("{base}.resources"),
+                "huge pages need a cpu or memory request beside them".to_owned(),
+            );
         }
     }
 

@@ -518,6 +518,22 @@ rule_table! {
         "TopologySpread::new(\"kubernetes.io/hostname\", 1)"
     ),
     rule!(
+        InvalidExtendedResource,
+        "invalid-extended-resource",
+        E,
+        false,
+        Structure,
+        "extended resources and huge pages are named and counted as the API defines them",
+        "the api server refuses `gpu: 1` (no domain), `nvidia.com/gpu: 0.5` (not a whole unit) and huge pages without a cpu or memory request",
+        "use `Resources::extended(\"vendor.example/name\", n)` or `Resources::hugepages(\"2Mi\", size)` beside cpu or memory requests",
+        [],
+        [],
+        [],
+        [],
+        "Resources::new().extended(\"gpu\", 1)",
+        "Resources::new().extended(\"nvidia.com/gpu\", 1)"
+    ),
+    rule!(
         BuiltinKindAsCustom,
         "builtin-kind-as-custom",
         E,

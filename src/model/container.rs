@@ -108,6 +108,94 @@ pub struct Container {
     pub(crate) privileged: bool,
     pub(crate) add_capabilities: Vec<String>,
     pub(crate) drop_all_capabilities: bool,
+    /// Lifecycle hooks and host ports, which most containers do not have.
+    pub(crate) extra: Option<Box<ContainerExtra>>,
+}
+
+/// The container fields most containers leave unset.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ContainerExtra {
+    pub(crate) post_start: Option<Hook>,
+    pub(crate) pre_stop: Option<Hook>,
+    /// Port name → host port.
+    pub(crate) host_ports: std::collections::BTreeMap<String, u16>,
+}
+
+/// A lifecycle hook: a command, an HTTP GET or a pause, run after a container starts
+/// ([`Container::post_start`]) or before it is stopped ([`Container::pre_stop`]).
+///
+/// ```
+/// let h = kubefit::Hook::sleep(5);
+/// assert_eq!(h.to_k8s().sleep.unwrap().seconds, 5);
+/// let e = kubefit::Hook::exec(["nginx", "-s", "quit"]);
+/// assert_eq!(e.to_k8s().exec.unwrap().command.unwrap()[0], "nginx");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook(pub(crate) k8s_openapi::api::core::v1::LifecycleHandler);
+
+/// k8s-openapi's `LifecycleHandler` holds no floating-point value: its equality is total.
+impl Eq for Hook {}
+
+impl Hook {
+    /// Runs `command` in the container.
+    ///
+    /// ```
+    /// assert!(kubefit::Hook::exec(["true"]).to_k8s().exec.is_some());
+    /// ```
+    #[must_use]
+    pub fn exec<I, S>(command: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Hook(k8s_openapi::api::core::v1::LifecycleHandler {
+            exec: Some(k8s_openapi::api::core::v1::ExecAction {
+                command: Some(command.into_iter().map(Into::into).collect()),
+            }),
+            ..Default::default()
+        })
+    }
+
+    /// Waits `seconds` (no shell needed: what a preStop hook uses to let endpoints drain).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Hook::sleep(10).to_k8s().sleep.unwrap().seconds, 10);
+    /// ```
+    #[must_use]
+    pub fn sleep(seconds: i64) -> Self {
+        Hook(k8s_openapi::api::core::v1::LifecycleHandler {
+            sleep: Some(k8s_openapi::api::core::v1::SleepAction { seconds }),
+            ..Default::default()
+        })
+    }
+
+    /// An HTTP GET of `path` on `port` (a name or a number).
+    ///
+    /// ```
+    /// let h = kubefit::Hook::http("/drain", "http").to_k8s().http_get.unwrap();
+    /// assert_eq!(h.path.as_deref(), Some("/drain"));
+    /// ```
+    #[must_use]
+    pub fn http(path: impl Into<String>, port: impl Into<crate::model::port::PortRef>) -> Self {
+        Hook(k8s_openapi::api::core::v1::LifecycleHandler {
+            http_get: Some(k8s_openapi::api::core::v1::HTTPGetAction {
+                path: Some(path.into()),
+                port: port.into().to_int_or_string(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+
+    /// Lowers to the k8s-openapi type.
+    ///
+    /// ```
+    /// assert!(kubefit::Hook::sleep(1).to_k8s().exec.is_none());
+    /// ```
+    #[must_use]
+    pub fn to_k8s(&self) -> k8s_openapi::api::core::v1::LifecycleHandler {
+        self.0.clone()
+    }
 }
 
 impl Container {
@@ -140,7 +228,79 @@ impl Container {
             privileged: false,
             add_capabilities: Vec::new(),
             drop_all_capabilities: true,
+            extra: None,
         }
+    }
+
+    fn extra_mut(&mut self) -> &mut ContainerExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Runs `hook` right after the container starts.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").post_start(kubefit::Hook::exec(["touch", "/tmp/up"]));
+    /// assert!(c.to_k8s().lifecycle.unwrap().post_start.is_some());
+    /// ```
+    #[must_use]
+    pub fn post_start(mut self, hook: Hook) -> Self {
+        self.extra_mut().post_start = Some(hook);
+        self
+    }
+
+    /// Runs `hook` before the container is sent SIGTERM (within the pod's termination
+    /// grace period) — e.g. `Hook::sleep(5)` so that Services stop sending traffic first.
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").pre_stop(kubefit::Hook::sleep(5));
+    /// assert_eq!(c.to_k8s().lifecycle.unwrap().pre_stop.unwrap().sleep.unwrap().seconds, 5);
+    /// ```
+    #[must_use]
+    pub fn pre_stop(mut self, hook: Hook) -> Self {
+        self.extra_mut().pre_stop = Some(hook);
+        self
+    }
+
+    /// Publishes the container port named `port` on the node's `host_port` (every pod of
+    /// the workload then needs its own node; with `hostNetwork` the two numbers must be
+    /// equal).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("dns", "coredns/coredns:1.11.3").udp_port("dns", 53).host_port("dns", 53);
+    /// assert_eq!(c.to_k8s().ports.unwrap()[0].host_port, Some(53));
+    /// ```
+    #[must_use]
+    pub fn host_port(mut self, port: impl Into<String>, host_port: u16) -> Self {
+        self.extra_mut().host_ports.insert(port.into(), host_port);
+        self
+    }
+
+    /// Mounts the file or directory `sub_path` of the pod volume `volume` at `path`
+    /// (read-only when `read_only`).
+    ///
+    /// ```
+    /// let c = kubefit::Container::new("web", "nginx:1.27").mount_sub_path("conf", "/etc/nginx/nginx.conf", "nginx.conf", true);
+    /// let m = &c.to_k8s().volume_mounts.unwrap()[0];
+    /// assert_eq!((m.sub_path.as_deref(), m.read_only), (Some("nginx.conf"), Some(true)));
+    /// ```
+    #[must_use]
+    pub fn mount_sub_path(
+        mut self,
+        volume: impl Into<String>,
+        path: impl Into<String>,
+        sub_path: impl Into<String>,
+        read_only: bool,
+    ) -> Self {
+        crate::util::few::push(
+            &mut self.mounts,
+            Mount {
+                volume: volume.into(),
+                path: path.into(),
+                read_only,
+                sub_path: Some(sub_path.into()),
+            },
+        );
+        self
     }
 
     /// The container's name.
@@ -628,9 +788,14 @@ impl Container {
                 self.ports
                     .iter()
                     .map(|p| ContainerPort {
-                        name: Some(p.name.clone()),
+                        name: (!p.name.is_empty()).then(|| p.name.clone()),
                         container_port: i32::from(p.number),
                         protocol: Some(p.protocol.to_owned()),
+                        host_port: self
+                            .extra
+                            .as_ref()
+                            .and_then(|x| x.host_ports.get(&p.name))
+                            .map(|&h| i32::from(h)),
                         ..Default::default()
                     })
                     .collect()
@@ -661,6 +826,15 @@ impl Container {
             liveness_probe: self.liveness.as_deref().map(Probe::to_k8s),
             readiness_probe: self.readiness.as_deref().map(Probe::to_k8s),
             startup_probe: self.startup.as_deref().map(Probe::to_k8s),
+            lifecycle: self
+                .extra
+                .as_ref()
+                .filter(|x| x.post_start.is_some() || x.pre_stop.is_some())
+                .map(|x| k8s_openapi::api::core::v1::Lifecycle {
+                    post_start: x.post_start.as_ref().map(Hook::to_k8s),
+                    pre_stop: x.pre_stop.as_ref().map(Hook::to_k8s),
+                    ..Default::default()
+                }),
             volume_mounts: (!self.mounts.is_empty()).then(|| {
                 self.mounts
                     .iter()

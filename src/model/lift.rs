@@ -21,7 +21,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::model::config_map::ConfigMap;
-use crate::model::container::{Container, Env, EnvFrom, EnvValue, Mount, Port};
+use crate::model::container::{
+    Container, ContainerExtra, Env, EnvFrom, EnvValue, Hook, Mount, Port,
+};
 use crate::model::cron_job::{ConcurrencyPolicy, CronJob};
 use crate::model::daemon_set::{DaemonSet, DaemonUpdate};
 use crate::model::deployment::{Deployment, Strategy};
@@ -469,7 +471,17 @@ fn resources(r: Option<&ResourceRequirements>, at: &str, p: &mut Problems) -> Re
     };
     let request = eph(&r.requests, "requests", p);
     let limit = eph(&r.limits, "limits", p);
-    out.with_ephemeral(request, limit)
+    let mut out = out.with_ephemeral(request, limit);
+    // Extended resources and huge pages: the limit, or the request (they must be equal).
+    let standard = ["cpu", "memory", "ephemeral-storage"];
+    for map in [&r.requests, &r.limits] {
+        for (k, q) in map.iter().flatten() {
+            if !standard.contains(&k.as_str()) {
+                out = out.with_extended(k.clone(), q.0.clone());
+            }
+        }
+    }
+    out
 }
 
 fn port_ref(v: &IntOrString) -> PortRef {
@@ -615,7 +627,26 @@ fn container(
         privileged: sc.privileged.unwrap_or(false),
         add_capabilities: caps.add.clone().unwrap_or_default(),
         drop_all_capabilities: caps.drop.iter().flatten().any(|d| d == "ALL"),
+        extra: container_extra(c),
     }
+}
+
+fn container_extra(c: &K8sContainer) -> Option<Box<ContainerExtra>> {
+    let lifecycle = c.lifecycle.clone().unwrap_or_default();
+    let x = ContainerExtra {
+        post_start: lifecycle.post_start.map(Hook),
+        pre_stop: lifecycle.pre_stop.map(Hook),
+        host_ports: c
+            .ports
+            .iter()
+            .flatten()
+            .filter_map(|p| {
+                let host = u16::try_from(p.host_port?).ok()?;
+                Some((p.name.clone().unwrap_or_default(), host))
+            })
+            .collect(),
+    };
+    (x != ContainerExtra::default()).then(|| Box::new(x))
 }
 
 fn volume(v: &K8sVolume) -> Volume {

@@ -28,6 +28,8 @@ pub struct Resources {
     memory_limit: Option<Memory>,
     ephemeral_request: Option<Memory>,
     ephemeral_limit: Option<Memory>,
+    /// Extended resources and huge pages: name → quantity, requested and limited alike.
+    extended: Vec<(String, String)>,
 }
 
 /// Resource names and canonical quantities, sorted by name (`cpu`, `ephemeral-storage`,
@@ -135,6 +137,58 @@ impl Resources {
         self
     }
 
+    /// Requests (and limits: extended resources cannot be overcommitted) `count` of an
+    /// extended resource a device plugin advertises (`nvidia.com/gpu`,
+    /// `squat.ai/serial`, `smarter-devices/ttyacm0`).
+    ///
+    /// ```
+    /// let r = kubefit::Resources::new().extended("nvidia.com/gpu", 1).to_k8s_requirements();
+    /// assert_eq!(r.limits.unwrap()["nvidia.com/gpu"].0, "1");
+    /// ```
+    #[must_use]
+    pub fn extended(self, name: impl Into<String>, count: u64) -> Self {
+        self.with_extended(name.into(), count.to_string())
+    }
+
+    /// Requests (and limits) `size` of huge pages of `page_size` (`2Mi`, `1Gi`):
+    /// `hugepages-2Mi: 512Mi`. The API server wants a cpu or memory request beside them.
+    ///
+    /// ```
+    /// let r = kubefit::Resources::new().hugepages("2Mi", kubefit::Memory::mebibytes(512)).to_k8s_requirements();
+    /// assert_eq!(r.requests.unwrap()["hugepages-2Mi"].0, "512Mi");
+    /// ```
+    #[must_use]
+    pub fn hugepages(self, page_size: &str, size: Memory) -> Self {
+        self.with_extended(format!("hugepages-{page_size}"), size.to_string())
+    }
+
+    pub(crate) fn with_extended(mut self, name: String, quantity: String) -> Self {
+        match self
+            .extended
+            .binary_search_by(|(n, _)| n.as_str().cmp(&name))
+        {
+            Ok(i) => self.extended[i].1 = quantity,
+            Err(i) => self.extended.insert(i, (name, quantity)),
+        }
+        self
+    }
+
+    /// The extended resources and huge pages: name and quantity, sorted by name.
+    pub(crate) fn extended_resources(&self) -> &[(String, String)] {
+        &self.extended
+    }
+
+    /// Lowers to the k8s-openapi type (empty when nothing is set).
+    ///
+    /// ```
+    /// let r = kubefit::Resources::new().requests(kubefit::Cpu::millis(100), kubefit::Memory::mebibytes(64));
+    /// assert_eq!(r.to_k8s_requirements().requests.unwrap()["cpu"].0, "100m");
+    /// ```
+    #[must_use]
+    pub fn to_k8s_requirements(&self) -> ResourceRequirements {
+        self.to_k8s().unwrap_or_default()
+    }
+
     /// The CPU request as written.
     ///
     /// ```
@@ -234,11 +288,14 @@ impl Resources {
         }
         let (requests, limits) = self.canonical();
         let map = |v: Quantities| -> Option<BTreeMap<String, K8sQuantity>> {
-            let m: BTreeMap<_, _> = v
+            let mut m: BTreeMap<_, _> = v
                 .into_iter()
                 .flatten()
                 .map(|(k, q)| (k.to_owned(), K8sQuantity(q.as_str().to_owned())))
                 .collect();
+            for (k, q) in &self.extended {
+                m.insert(k.clone(), K8sQuantity(q.clone()));
+            }
             (!m.is_empty()).then_some(m)
         };
         Some(ResourceRequirements {

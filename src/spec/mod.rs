@@ -187,6 +187,10 @@ struct ResourcesSpec {
     requests: QuantitiesSpec,
     #[serde(default)]
     limits: QuantitiesSpec,
+    /// Extended resources and huge pages (`nvidia.com/gpu: "1"`, `hugepages-2Mi: 512Mi`),
+    /// requested and limited alike.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    extended: BTreeMap<String, String>,
 }
 
 impl ResourcesSpec {
@@ -202,6 +206,7 @@ impl ResourcesSpec {
                 memory: r.memory_limit(),
                 ephemeral_storage: r.ephemeral_storage_limit(),
             },
+            extended: r.extended_resources().iter().cloned().collect(),
         }
     }
     fn to_resources(&self) -> Resources {
@@ -218,10 +223,14 @@ impl ResourcesSpec {
         if let Some(m) = self.limits.memory {
             r = r.memory_limit_of(m);
         }
-        r.with_ephemeral(
+        let mut r = r.with_ephemeral(
             self.requests.ephemeral_storage,
             self.limits.ephemeral_storage,
-        )
+        );
+        for (k, q) in &self.extended {
+            r = r.with_extended(k.clone(), q.clone());
+        }
+        r
     }
     fn is_empty(&self) -> bool {
         *self == ResourcesSpec::default()
@@ -379,9 +388,12 @@ impl ProbeSpec {
 struct ContainerPortSpec {
     name: String,
     port: u16,
-    /// `TCP` (default) or `UDP`.
+    /// `TCP` (default), `UDP` or `SCTP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     protocol: Option<String>,
+    /// The node port it is also published on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -392,6 +404,9 @@ struct MountSpec {
     path: String,
     #[serde(default, skip_serializing_if = "is_false")]
     read_only: bool,
+    /// A file or directory inside the volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub_path: Option<String>,
 }
 
 /// Opt-outs of the hardened defaults.
@@ -460,6 +475,12 @@ struct ContainerSpec {
     mounts: Vec<MountSpec>,
     #[serde(default, skip_serializing_if = "is_default_security")]
     security: SecuritySpec,
+    /// A lifecycle hook as the API defines it (`exec`, `httpGet`, `sleep`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    post_start: Option<Api<k8s_openapi::api::core::v1::LifecycleHandler>>,
+    /// A lifecycle hook as the API defines it (`exec`, `httpGet`, `sleep`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pre_stop: Option<Api<k8s_openapi::api::core::v1::LifecycleHandler>>,
 }
 
 fn is_default_security(s: &SecuritySpec) -> bool {
@@ -482,6 +503,11 @@ impl ContainerSpec {
                     name: p.name.clone(),
                     port: p.number,
                     protocol: (p.protocol != "TCP").then(|| p.protocol.to_owned()),
+                    host_port: c
+                        .extra
+                        .as_ref()
+                        .and_then(|x| x.host_ports.get(&p.name))
+                        .copied(),
                 })
                 .collect(),
             env: c
@@ -539,6 +565,7 @@ impl ContainerSpec {
                     volume: m.volume.clone(),
                     path: m.path.clone(),
                     read_only: m.read_only,
+                    sub_path: m.sub_path.clone(),
                 })
                 .collect(),
             security: SecuritySpec {
@@ -549,6 +576,16 @@ impl ContainerSpec {
                 add_capabilities: c.add_capabilities.clone(),
                 drop_all_capabilities: c.drop_all_capabilities,
             },
+            post_start: c
+                .extra
+                .as_ref()
+                .and_then(|x| x.post_start.as_ref())
+                .map(|h| Api(h.to_k8s())),
+            pre_stop: c
+                .extra
+                .as_ref()
+                .and_then(|x| x.pre_stop.as_ref())
+                .map(|h| Api(h.to_k8s())),
         }
     }
 
@@ -562,14 +599,25 @@ impl ContainerSpec {
             c = match p.protocol.as_deref() {
                 None | Some("TCP") => c.port(p.name.clone(), p.port),
                 Some("UDP") => c.udp_port(p.name.clone(), p.port),
+                Some("SCTP") => {
+                    c.ports.push(crate::model::container::Port {
+                        name: p.name.clone(),
+                        number: p.port,
+                        protocol: "SCTP",
+                    });
+                    c
+                }
                 Some(other) => {
                     errors.push(SpecIssue::new(
                         &format!("{path}.ports[{i}].protocol"),
-                        &format!("protocol `{other}` is not TCP or UDP"),
+                        &format!("protocol `{other}` is not TCP, UDP or SCTP"),
                     ));
                     c
                 }
             };
+            if let Some(h) = p.host_port {
+                c = c.host_port(p.name.clone(), h);
+            }
         }
         for (i, e) in self.env.iter().enumerate() {
             let sources = count_set(&[
@@ -632,11 +680,19 @@ impl ContainerSpec {
             .and_then(|p| p.to_probe(errors, &format!("{path}.startupProbe")))
             .map(Box::new);
         for m in &self.mounts {
-            c = if m.read_only {
-                c.mount_read_only(m.volume.clone(), m.path.clone())
-            } else {
-                c.mount(m.volume.clone(), m.path.clone())
+            c = match (&m.sub_path, m.read_only) {
+                (Some(sub), ro) => {
+                    c.mount_sub_path(m.volume.clone(), m.path.clone(), sub.clone(), ro)
+                }
+                (None, true) => c.mount_read_only(m.volume.clone(), m.path.clone()),
+                (None, false) => c.mount(m.volume.clone(), m.path.clone()),
             };
+        }
+        if let Some(h) = &self.post_start {
+            c = c.post_start(crate::model::container::Hook(h.0.clone()));
+        }
+        if let Some(h) = &self.pre_stop {
+            c = c.pre_stop(crate::model::container::Hook(h.0.clone()));
         }
         c.run_as_user = self.security.run_as_user;
         c.read_only_root = self.security.read_only_root_filesystem;

@@ -546,6 +546,12 @@ pub fn case(id: &str) -> (Stack, Stack) {
                     .spread(kubefit::TopologySpread::new("kubernetes.io/hostname", 1)),
             ),
         ),
+        "invalid-extended-resource" => (
+            stack_with(web(good().resources(res().extended("gpu", 1)))),
+            stack_with(web(
+                good().resources(res().hugepages("2Mi", Memory::mebibytes(2)))
+            )),
+        ),
         // RBAC and priority classes.
         "dangling-role" => {
             let sa = ServiceAccount::new("operator");

@@ -51,7 +51,11 @@ fn covered_meta(meta: &Meta) -> bool {
 /// and volumes are written through their own lowering (small objects), the rest directly;
 /// pods with scheduling or pod-level fields ([`PodExtra`](crate::model::scheduling::PodExtra)) are lowered.
 fn covered_pod(pod: &PodTemplate) -> bool {
-    !pod.one_per_node && pod.extra.is_none()
+    !pod.one_per_node
+        && pod.extra.is_none()
+        && pod
+            .all_containers()
+            .all(|(_, c)| c.extra.is_none() && c.resources.extended_resources().is_empty())
 }
 
 impl Serialize for View<'_> {
