@@ -136,5 +136,5 @@ pub use emit::tilt::Tiltfile;
 /// one (see the README).
 pub use k8s_openapi;
 pub use model::statefulset::StatefulSet;
-pub use model::volume::Volume;
+pub use model::volume::{HostPathType, Volume};
 pub use model::workload::{IntOrPercent, WorkloadKind, WorkloadRef};

@@ -39,6 +39,12 @@ fn bare(c: Container) -> Deployment {
 
 fn every_field() -> Deployment {
     bare(every_container_field())
+        .volume(kubefit::Volume::empty_dir("cache").in_memory())
+        .volume(kubefit::Volume::host_path_of_type(
+            "zigbee",
+            "/dev/ttyUSB0",
+            kubefit::HostPathType::CharDevice,
+        ))
         .replicas(3)
         .tolerate(Toleration::equal("dedicated", "search").effect(TaintEffect::NoSchedule))
         .tolerate(
@@ -119,6 +125,8 @@ fn every_pod_field_is_written_as_the_api_defines_it() {
         "        lifecycle:\n          postStart:\n            exec:\n",
         "          preStop:\n            sleep:\n              seconds: 5\n",
         "          subPath: opensearch.yml\n",
+        "      - emptyDir:\n          medium: Memory\n        name: cache\n",
+        "      - hostPath:\n          path: /dev/ttyUSB0\n          type: CharDevice\n        name: zigbee\n",
         "            example.com/fpga: \"1\"\n            hugepages-2Mi: 64Mi\n",
     ] {
         assert!(yaml.contains(want), "missing\n{want}\nin\n{yaml}");

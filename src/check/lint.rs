@@ -307,7 +307,7 @@ fn lint_pod(out: &mut Findings, w: &PodOwner<'_>, object: &str, covered: bool, h
         );
     }
     for (i, v) in pod.volumes.iter().enumerate() {
-        if let VolumeSource::HostPath(p) = &v.source {
+        if let VolumeSource::HostPath(p, _) = &v.source {
             out.push(
                 RuleId::HostPathVolume,
                 object,

@@ -584,7 +584,7 @@ impl<'a> Checker<'_, 'a> {
                     }
                 }
                 VolumeSource::EmptyDir { .. }
-                | VolumeSource::HostPath(_)
+                | VolumeSource::HostPath(..)
                 | VolumeSource::Other(_) => {}
             }
         }

@@ -38,7 +38,7 @@ use crate::model::pvc::PersistentVolumeClaim;
 use crate::model::resources::Resources;
 use crate::model::scheduling::{DnsPolicy, PodExtra, Toleration, TopologySpread};
 use crate::model::statefulset::StatefulSet;
-use crate::model::volume::{Volume, VolumeSource};
+use crate::model::volume::{HostPathType, Volume, VolumeSource};
 use crate::model::workload::IntOrPercent;
 use crate::units::cpu::Cpu;
 use crate::units::memory::{Memory, Storage};
@@ -651,10 +651,15 @@ fn container_extra(c: &K8sContainer) -> Option<Box<ContainerExtra>> {
 
 fn volume(v: &K8sVolume) -> Volume {
     let source = if let Some(e) = &v.empty_dir {
+        let medium = e.medium.as_deref().unwrap_or("");
         match e.size_limit.as_ref().map(|q| q.0.parse::<Memory>()) {
             Some(Err(_)) => VolumeSource::Other(Box::new(v.clone())),
+            _ if !medium.is_empty() && medium != "Memory" => {
+                VolumeSource::Other(Box::new(v.clone()))
+            }
             limit => VolumeSource::EmptyDir {
                 size_limit: limit.and_then(Result::ok),
+                in_memory: medium == "Memory",
             },
         }
     } else if let Some(c) = &v.config_map {
@@ -663,8 +668,13 @@ fn volume(v: &K8sVolume) -> Volume {
         VolumeSource::Secret(Name::from(s))
     } else if let Some(c) = &v.persistent_volume_claim {
         VolumeSource::Pvc(Name::from(c.claim_name.clone()))
-    } else if let Some(h) = v.host_path.as_ref().filter(|h| h.type_.is_none()) {
-        VolumeSource::HostPath(h.path.clone())
+    } else if let Some(h) = v.host_path.as_ref().filter(|h| {
+        h.type_
+            .as_deref()
+            .is_none_or(|t| t.is_empty() || HostPathType::parse(t).is_some())
+    }) {
+        let t = h.type_.as_deref().and_then(HostPathType::parse);
+        VolumeSource::HostPath(h.path.clone(), t)
     } else {
         VolumeSource::Other(Box::new(v.clone()))
     };

@@ -16,17 +16,77 @@ use crate::units::memory::Memory;
 pub(crate) enum VolumeSource {
     EmptyDir {
         size_limit: Option<Memory>,
+        /// `medium: Memory`: a tmpfs, counted against the containers' memory limits.
+        in_memory: bool,
     },
     ConfigMap(Name),
     Secret(Name),
     Pvc(Name),
-    HostPath(String),
+    HostPath(String, Option<HostPathType>),
     /// A volume kubefit has no builder for, read back from k8s-openapi: kept whole.
     Other(Box<K8sVolume>),
 }
 
 /// k8s-openapi's `Volume` holds no floating-point value: its equality is total.
 impl Eq for VolumeSource {}
+
+/// What a `hostPath` volume must be on the node.
+///
+/// ```
+/// assert_eq!(kubefit::HostPathType::CharDevice.as_str(), "CharDevice");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostPathType {
+    /// An existing directory.
+    Directory,
+    /// A directory, created if missing.
+    DirectoryOrCreate,
+    /// An existing file.
+    File,
+    /// A file, created if missing.
+    FileOrCreate,
+    /// A UNIX socket.
+    Socket,
+    /// A character device (serial ports, USB radio sticks).
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+}
+
+impl HostPathType {
+    /// The API's spelling.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::HostPathType::FileOrCreate.as_str(), "FileOrCreate");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostPathType::Directory => "Directory",
+            HostPathType::DirectoryOrCreate => "DirectoryOrCreate",
+            HostPathType::File => "File",
+            HostPathType::FileOrCreate => "FileOrCreate",
+            HostPathType::Socket => "Socket",
+            HostPathType::CharDevice => "CharDevice",
+            HostPathType::BlockDevice => "BlockDevice",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        [
+            HostPathType::Directory,
+            HostPathType::DirectoryOrCreate,
+            HostPathType::File,
+            HostPathType::FileOrCreate,
+            HostPathType::Socket,
+            HostPathType::CharDevice,
+            HostPathType::BlockDevice,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+}
 
 /// A pod volume, mounted into containers with [`Container::mount`](crate::Container::mount).
 ///
@@ -56,7 +116,10 @@ impl Volume {
     pub fn empty_dir(name: impl Into<String>) -> Self {
         Volume {
             name: name.into(),
-            source: VolumeSource::EmptyDir { size_limit: None },
+            source: VolumeSource::EmptyDir {
+                size_limit: None,
+                in_memory: false,
+            },
         }
     }
 
@@ -114,8 +177,44 @@ impl Volume {
     pub fn host_path(name: impl Into<String>, path: impl Into<String>) -> Self {
         Volume {
             name: name.into(),
-            source: VolumeSource::HostPath(path.into()),
+            source: VolumeSource::HostPath(path.into(), None),
         }
+    }
+
+    /// A path of the node that must be of `type_` (a character device for a Zigbee or
+    /// serial stick, a socket for a container runtime); the kubelet refuses to start the
+    /// pod otherwise. Breaks pod isolation; lint rules flag it.
+    ///
+    /// ```
+    /// use kubefit::{HostPathType, Volume};
+    /// let v = Volume::host_path_of_type("zigbee", "/dev/ttyUSB0", HostPathType::CharDevice);
+    /// assert_eq!(v.to_k8s().host_path.unwrap().type_.as_deref(), Some("CharDevice"));
+    /// ```
+    #[must_use]
+    pub fn host_path_of_type(
+        name: impl Into<String>,
+        path: impl Into<String>,
+        type_: HostPathType,
+    ) -> Self {
+        Volume {
+            name: name.into(),
+            source: VolumeSource::HostPath(path.into(), Some(type_)),
+        }
+    }
+
+    /// Makes an `emptyDir` a tmpfs (`medium: Memory`), which counts against the
+    /// containers' memory limits (ignored for other sources).
+    ///
+    /// ```
+    /// let v = kubefit::Volume::empty_dir("cache").in_memory();
+    /// assert_eq!(v.to_k8s().empty_dir.unwrap().medium.as_deref(), Some("Memory"));
+    /// ```
+    #[must_use]
+    pub fn in_memory(mut self) -> Self {
+        if let VolumeSource::EmptyDir { in_memory, .. } = &mut self.source {
+            *in_memory = true;
+        }
+        self
     }
 
     /// Caps an `emptyDir` (ignored for other sources).
@@ -126,7 +225,7 @@ impl Volume {
     /// ```
     #[must_use]
     pub fn size_limit(mut self, limit: Memory) -> Self {
-        if let VolumeSource::EmptyDir { size_limit } = &mut self.source {
+        if let VolumeSource::EmptyDir { size_limit, .. } = &mut self.source {
             *size_limit = Some(limit);
         }
         self
@@ -157,9 +256,12 @@ impl Volume {
         };
         match &self.source {
             VolumeSource::Other(k) => return (**k).clone(),
-            VolumeSource::EmptyDir { size_limit } => {
+            VolumeSource::EmptyDir {
+                size_limit,
+                in_memory,
+            } => {
                 v.empty_dir = Some(EmptyDirVolumeSource {
-                    medium: None,
+                    medium: in_memory.then(|| "Memory".to_owned()),
                     size_limit: size_limit.map(|m| K8sQuantity(m.to_string())),
                     ..Default::default()
                 });
@@ -182,10 +284,10 @@ impl Volume {
                     read_only: None,
                 });
             }
-            VolumeSource::HostPath(p) => {
+            VolumeSource::HostPath(p, t) => {
                 v.host_path = Some(HostPathVolumeSource {
                     path: p.clone(),
-                    type_: None,
+                    type_: t.map(|t| t.as_str().to_owned()),
                 });
             }
         }

@@ -712,6 +712,9 @@ impl ContainerSpec {
 struct EmptyDirSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     size_limit: Option<Memory>,
+    /// A tmpfs (`medium: Memory`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    in_memory: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -728,6 +731,9 @@ struct VolumeSpec {
     persistent_volume_claim: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     host_path: Option<String>,
+    /// What the host path must be: `CharDevice`, `Socket`, `Directory`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host_path_type: Option<String>,
     /// Any other volume, as the API defines it (`projected`, `csi`, `nfs`, a typed
     /// `hostPath`, …), with its `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -826,18 +832,26 @@ impl PodSpec {
                         secret: None,
                         persistent_volume_claim: None,
                         host_path: None,
+                        host_path_type: None,
                         k8s: None,
                     };
                     match &v.source {
-                        VolumeSource::EmptyDir { size_limit } => {
+                        VolumeSource::EmptyDir {
+                            size_limit,
+                            in_memory,
+                        } => {
                             s.empty_dir = Some(EmptyDirSpec {
                                 size_limit: *size_limit,
+                                in_memory: *in_memory,
                             });
                         }
                         VolumeSource::ConfigMap(n) => s.config_map = Some(n.to_string()),
                         VolumeSource::Secret(n) => s.secret = Some(n.to_string()),
                         VolumeSource::Pvc(n) => s.persistent_volume_claim = Some(n.to_string()),
-                        VolumeSource::HostPath(p) => s.host_path = Some(p.clone()),
+                        VolumeSource::HostPath(p, t) => {
+                            s.host_path = Some(p.clone());
+                            s.host_path_type = t.map(|t| t.as_str().to_owned());
+                        }
                         VolumeSource::Other(k) => s.k8s = serde_json::to_value(k).ok(),
                     }
                     s
@@ -950,6 +964,7 @@ impl PodSpec {
             } else if let Some(e) = &v.empty_dir {
                 VolumeSource::EmptyDir {
                     size_limit: e.size_limit,
+                    in_memory: e.in_memory,
                 }
             } else if let Some(n) = &v.config_map {
                 VolumeSource::ConfigMap(Name::from(n.as_str()))
@@ -958,7 +973,20 @@ impl PodSpec {
             } else if let Some(n) = &v.persistent_volume_claim {
                 VolumeSource::Pvc(Name::from(n.as_str()))
             } else {
-                VolumeSource::HostPath(v.host_path.clone().unwrap_or_default())
+                let t = match v.host_path_type.as_deref() {
+                    None => None,
+                    Some(t) => match crate::model::volume::HostPathType::parse(t) {
+                        Some(t) => Some(t),
+                        None => {
+                            errors.push(SpecIssue::new(
+                                &format!("{path}.volumes[{i}].hostPathType"),
+                                &format!("`{t}` is not Directory, DirectoryOrCreate, File, FileOrCreate, Socket, CharDevice or BlockDevice"),
+                            ));
+                            None
+                        }
+                    },
+                };
+                VolumeSource::HostPath(v.host_path.clone().unwrap_or_default(), t)
             };
             p.volumes.push(Volume {
                 name: v.name.clone(),
