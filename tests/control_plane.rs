@@ -11,7 +11,7 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 25] = [
+const API_SERVER_RULES: [(&str, &str); 26] = [
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -98,6 +98,10 @@ const API_SERVER_RULES: [(&str, &str); 25] = [
     (
         "invalid-extended-resource",
         "must be a standard resource type or fully qualified",
+    ),
+    (
+        "invalid-service-type",
+        "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services",
     ),
     (
         "unreadable-object",

@@ -291,3 +291,71 @@ fn a_pull_secret_must_be_in_the_stack_and_of_the_registry_type() {
         e[0].message
     );
 }
+
+#[test]
+fn service_and_statefulset_fields_round_trip_and_are_checked() {
+    use kubefit::{IntOrPercent, Service, StatefulSet};
+    let kafka = StatefulSet::new(
+        "kafka",
+        Container::new("kafka", "apache/kafka:3.8.0").port("broker", 9092),
+    )
+    .replicas(3)
+    .max_unavailable(IntOrPercent::Count(2))
+    .partition(1);
+    let svc = Service::new("kafka-external")
+        .select(&kafka)
+        .port("broker", 9092, "broker")
+        .node_port()
+        .fixed_node_port("broker", 30092)
+        .local_traffic();
+    let stack = Stack::new("shop")
+        .with(kafka.headless_service())
+        .with(svc)
+        .with(kafka.clone());
+    let yaml = emit(&stack);
+    for want in [
+        "  externalTrafficPolicy: Local\n",
+        "    nodePort: 30092\n",
+        "    rollingUpdate:\n      maxUnavailable: 2\n      partition: 1\n",
+    ] {
+        assert!(yaml.contains(want), "missing\n{want}\nin\n{yaml}");
+    }
+    let spec = StackSpec::from(&stack).to_yaml();
+    let back = StackSpec::from_yaml(&spec, "s.yaml")
+        .unwrap()
+        .to_stack(&ProcessEnv)
+        .unwrap();
+    assert_eq!(emit(&back), yaml);
+    // Read back from k8s-openapi: nothing of the StatefulSet is left out.
+    let m = stack.emit(&EmitOptions::new()).unwrap();
+    let sts = m
+        .documents()
+        .iter()
+        .find(|d| d.kind() == "StatefulSet")
+        .unwrap();
+    let K8sObject::StatefulSet(k) = sts.object() else {
+        panic!()
+    };
+    assert!(
+        K8sResource::new(k).unmodelled_fields().is_empty(),
+        "{:?}",
+        K8sResource::new(k).unmodelled_fields()
+    );
+    // maxUnavailable 0 and a ClusterIP Service with a node port are refused.
+    let bad = Stack::new("shop")
+        .with(kafka.headless_service())
+        .with(
+            Service::new("plain")
+                .select(&kafka)
+                .port("broker", 9092, "broker")
+                .fixed_node_port("broker", 30093),
+        )
+        .with(kafka.max_unavailable(IntOrPercent::Count(0)));
+    let report = bad.check();
+    assert_eq!(report.with_id("invalid-rollout").count(), 1, "{report}");
+    assert_eq!(
+        report.with_id("invalid-service-type").count(),
+        1,
+        "{report}"
+    );
+}

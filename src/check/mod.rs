@@ -23,7 +23,7 @@ use crate::model::port::PortRef;
 use crate::model::probe::Probe;
 use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
-use crate::model::workload::WorkloadRef;
+use crate::model::workload::{IntOrPercent, WorkloadRef};
 use crate::util::fast_hash::FastSet;
 
 const RESERVED_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -685,6 +685,34 @@ impl<'a> Checker<'_, 'a> {
     }
 
     fn service(&mut self, svc: &'a crate::model::service::Service, object: &str) {
+        // pkg/apis/core/validation/validation.go, `ValidateService`: node ports and the
+        // external traffic policy need a NodePort or LoadBalancer Service.
+        let external = !svc.headless
+            && matches!(
+                svc.type_,
+                crate::model::service::ServiceType::NodePort
+                    | crate::model::service::ServiceType::LoadBalancer
+            );
+        if !external {
+            for (i, p) in svc.ports.iter().enumerate() {
+                if p.node_port.is_some() {
+                    self.push(
+                        RuleId::InvalidServiceType,
+                        object,
+                        &format!("spec.ports[{i}].nodePort"),
+                        "a node port needs a NodePort or LoadBalancer service".to_owned(),
+                    );
+                }
+            }
+            if svc.local_traffic {
+                self.push(
+                    RuleId::InvalidServiceType,
+                    object,
+                    "spec.externalTrafficPolicy",
+                    "externalTrafficPolicy needs a NodePort or LoadBalancer service".to_owned(),
+                );
+            }
+        }
         if svc.ports.is_empty() && !svc.headless {
             self.push(
                 RuleId::ServiceWithoutPorts,
@@ -1132,6 +1160,30 @@ impl Stack {
                     c.cron_job(cj, &object);
                 }
                 Object::StatefulSet(s) => {
+                    // pkg/apis/apps/validation/validation.go, `ValidateStatefulSetUpdateStrategy`.
+                    let at = "spec.updateStrategy.rollingUpdate";
+                    if let Some(m) = s.max_unavailable {
+                        let zero = match m {
+                            IntOrPercent::Count(n) => n < 1,
+                            IntOrPercent::Percent(p) => p < 1 || p > 100,
+                        };
+                        if zero {
+                            c.push(
+                                RuleId::InvalidRollout,
+                                &object,
+                                &format!("{at}.maxUnavailable"),
+                                format!("maxUnavailable {m} must be at least 1 (or 1%–100%)"),
+                            );
+                        }
+                    }
+                    if let Some(p) = s.partition.filter(|p| *p < 0) {
+                        c.push(
+                            RuleId::InvalidRollout,
+                            &object,
+                            &format!("{at}.partition"),
+                            format!("partition {p} must not be negative"),
+                        );
+                    }
                     for (i, claim) in s.claims.iter().enumerate() {
                         c.name(NameRule::Dns1123Label, claim.name.as_str(), &object, || {
                             format!("spec.volumeClaimTemplates[{i}].metadata.name")

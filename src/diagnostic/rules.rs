@@ -534,6 +534,22 @@ rule_table! {
         "Resources::new().extended(\"nvidia.com/gpu\", 1)"
     ),
     rule!(
+        InvalidServiceType,
+        "invalid-service-type",
+        E,
+        false,
+        Structure,
+        "node ports and externalTrafficPolicy are set on NodePort or LoadBalancer Services",
+        "the api server refuses a ClusterIP Service with a nodePort or an externalTrafficPolicy",
+        "add `.node_port()` or `.load_balancer()`, or drop the setting",
+        [],
+        [],
+        [],
+        [],
+        "Service::new(\"mqtt\").port(\"mqtt\", 1883, 1883).local_traffic()",
+        "Service::new(\"mqtt\").port(\"mqtt\", 1883, 1883).node_port().local_traffic()"
+    ),
+    rule!(
         BuiltinKindAsCustom,
         "builtin-kind-as-custom",
         E,

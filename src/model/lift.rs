@@ -152,6 +152,10 @@ fn deployment(d: &K8sDeployment, p: &mut Problems) -> Object {
 fn statefulset(s: &K8sStatefulSet, p: &mut Problems) -> Object {
     let spec: Option<&StatefulSetSpec> = s.spec.read();
     let spec = spec.cloned().unwrap_or_default();
+    let rolling = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.clone());
     let mut pod = pod(&spec.template, "spec.template.spec", p);
     pod.selector = Some(
         spec.selector
@@ -194,6 +198,11 @@ fn statefulset(s: &K8sStatefulSet, p: &mut Problems) -> Object {
         service_name: Name::from(spec.service_name.clone().unwrap_or_default()),
         claims,
         parallel: spec.pod_management_policy.as_deref() == Some("Parallel"),
+        max_unavailable: rolling
+            .as_ref()
+            .and_then(|r| r.max_unavailable.as_ref())
+            .map(|m| int_or_percent(m, "spec.updateStrategy.rollingUpdate.maxUnavailable", p)),
+        partition: rolling.as_ref().and_then(|r| r.partition),
     })
 }
 

@@ -48,6 +48,8 @@ pub struct Service {
     pub(crate) headless: bool,
     pub(crate) selector: crate::util::str_map::StrMap,
     pub(crate) ports: Vec<ServicePort>,
+    /// `externalTrafficPolicy: Local`.
+    pub(crate) local_traffic: bool,
 }
 
 impl Service {
@@ -66,6 +68,7 @@ impl Service {
             headless: false,
             selector: crate::util::str_map::StrMap::new(),
             ports: Vec::new(),
+            local_traffic: false,
         }
     }
 
@@ -171,6 +174,36 @@ impl Service {
         self
     }
 
+    /// Asks for node port `node_port` (30000–32767 by default) for the port named `port`
+    /// instead of one the cluster picks; needs [`Service::node_port`] or
+    /// [`Service::load_balancer`].
+    ///
+    /// ```
+    /// let svc = kubefit::Service::new("mqtt").port("mqtt", 1883, 1883).node_port().fixed_node_port("mqtt", 31883);
+    /// assert_eq!(svc.to_k8s("shop").spec.unwrap().ports.unwrap()[0].node_port, Some(31883));
+    /// ```
+    #[must_use]
+    pub fn fixed_node_port(mut self, port: &str, node_port: u16) -> Self {
+        for p in self.ports.iter_mut().filter(|p| p.name == port) {
+            p.node_port = Some(node_port);
+        }
+        self
+    }
+
+    /// Keeps external traffic on the node it arrived at (`externalTrafficPolicy: Local`):
+    /// the client's address is preserved, and only nodes running a selected pod answer.
+    /// Needs [`Service::node_port`] or [`Service::load_balancer`].
+    ///
+    /// ```
+    /// let svc = kubefit::Service::new("ingress").load_balancer().local_traffic();
+    /// assert_eq!(svc.to_k8s("shop").spec.unwrap().external_traffic_policy.as_deref(), Some("Local"));
+    /// ```
+    #[must_use]
+    pub fn local_traffic(mut self) -> Self {
+        self.local_traffic = true;
+        self
+    }
+
     /// Makes this a `LoadBalancer` Service (counted against the platform's load balancers).
     ///
     /// ```
@@ -242,6 +275,7 @@ impl Service {
             spec: Some(ServiceSpec {
                 type_: Some(type_.to_owned()),
                 cluster_ip: self.headless.then(|| "None".to_owned()),
+                external_traffic_policy: self.local_traffic.then(|| "Local".to_owned()),
                 selector: (!self.selector.is_empty()).then(|| self.selector.to_btree()),
                 ports: Some(
                     self.ports

@@ -11,7 +11,7 @@ use crate::model::name::Name;
 use crate::model::pod::{PodTemplate, pod_setters, selector_setter};
 use crate::model::pvc::PersistentVolumeClaim;
 use crate::model::service::Service;
-use crate::model::workload::{WorkloadKind, WorkloadRef};
+use crate::model::workload::{IntOrPercent, WorkloadKind, WorkloadRef};
 use crate::util::compat::Field;
 
 /// A StatefulSet: replicas with stable names and their own volumes (databases, brokers).
@@ -47,6 +47,10 @@ pub struct StatefulSet {
     pub(crate) service_name: Name,
     pub(crate) claims: Vec<PersistentVolumeClaim>,
     pub(crate) parallel: bool,
+    /// Rolling update: pods that may be down at once (`MaxUnavailableStatefulSet`, beta
+    /// in 1.35; without the feature gate the API server drops it) and the partition.
+    pub(crate) max_unavailable: Option<IntOrPercent>,
+    pub(crate) partition: Option<i32>,
 }
 
 impl StatefulSet {
@@ -67,6 +71,8 @@ impl StatefulSet {
             replicas: 1,
             claims: Vec::new(),
             parallel: false,
+            max_unavailable: None,
+            partition: None,
         }
     }
 
@@ -157,6 +163,35 @@ impl StatefulSet {
         self
     }
 
+    /// Lets a rolling update replace up to `n` pods at once instead of one
+    /// (`maxUnavailable`; needs the `MaxUnavailableStatefulSet` feature, beta since
+    /// Kubernetes 1.35 — without it the API server drops the field and pods roll one by one).
+    ///
+    /// ```
+    /// let s = kubefit::StatefulSet::new("kafka", kubefit::Container::new("k", "apache/kafka:3.8.0"))
+    ///     .max_unavailable(kubefit::IntOrPercent::Count(2));
+    /// let k = serde_json::to_value(s.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"], 2);
+    /// ```
+    #[must_use]
+    pub fn max_unavailable(mut self, n: IntOrPercent) -> Self {
+        self.max_unavailable = Some(n);
+        self
+    }
+
+    /// Updates only the pods with an ordinal of at least `partition` (a staged rollout).
+    ///
+    /// ```
+    /// let s = kubefit::StatefulSet::new("db", kubefit::Container::new("db", "postgres:16.4")).partition(2);
+    /// let k = serde_json::to_value(s.to_k8s("shop")).unwrap();
+    /// assert_eq!(k["spec"]["updateStrategy"]["rollingUpdate"]["partition"], 2);
+    /// ```
+    #[must_use]
+    pub fn partition(mut self, partition: i32) -> Self {
+        self.partition = Some(partition);
+        self
+    }
+
     /// Whether pods roll one at a time (`OrderedReady`), i.e. without surge.
     ///
     /// ```
@@ -207,7 +242,13 @@ impl StatefulSet {
                 ),
                 update_strategy: Some(StatefulSetUpdateStrategy {
                     type_: Some("RollingUpdate".to_owned()),
-                    rolling_update: None,
+                    rolling_update: (self.max_unavailable.is_some() || self.partition.is_some())
+                        .then(
+                            || k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
+                                max_unavailable: self.max_unavailable.map(IntOrPercent::to_k8s),
+                                partition: self.partition,
+                            },
+                        ),
                 }),
                 selector: LabelSelector {
                     match_labels: Some(self.pod.selector(&self.name)),

@@ -1098,6 +1098,12 @@ struct StatefulSetSpec {
     service_name: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     parallel: bool,
+    /// Pods a rolling update may replace at once (`MaxUnavailableStatefulSet`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_unavailable: Option<CountSpec>,
+    /// Only pods with an ordinal of at least this are updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    partition: Option<i32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     volume_claims: Vec<PvcSpec>,
     pod: PodSpec,
@@ -1296,6 +1302,9 @@ struct ServicePortSpec {
     name: String,
     port: u16,
     target: PortSpec,
+    /// A fixed node port (NodePort and LoadBalancer Services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    node_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -1320,6 +1329,9 @@ struct ServiceSpec {
     selector: BTreeMap<String, String>,
     #[serde(default)]
     ports: Vec<ServicePortSpec>,
+    /// `externalTrafficPolicy: Local`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    local_traffic: bool,
 }
 
 fn cluster_ip() -> ServiceTypeSpec {
@@ -2248,6 +2260,8 @@ impl StackSpec {
                 st.service_name = Name::from(n.as_str());
             }
             st.parallel = s.parallel;
+            st.max_unavailable = s.max_unavailable.as_ref().map(|c| c.0);
+            st.partition = s.partition;
             st.claims = s.volume_claims.iter().map(PvcSpec::to_pvc).collect();
             refs.insert(
                 (WorkloadKind::StatefulSet, s.name.clone()),
@@ -2353,7 +2367,11 @@ impl StackSpec {
             svc.selector = s.selector.clone().into();
             for p in &s.ports {
                 svc = svc.port(p.name.clone(), p.port, PortRef::from(&p.target));
+                if let Some(n) = p.node_port {
+                    svc = svc.fixed_node_port(&p.name, n);
+                }
             }
+            svc.local_traffic = s.local_traffic;
             stack = stack.with(svc);
         }
         for (i, g) in self.ingresses.iter().enumerate() {
@@ -2744,6 +2762,8 @@ impl StackSpec {
                     replicas: s.replicas,
                     service_name: (s.service_name != s.name).then(|| s.service_name.to_string()),
                     parallel: s.parallel,
+                    max_unavailable: s.max_unavailable.map(CountSpec),
+                    partition: s.partition,
                     volume_claims: s.claims.iter().map(PvcSpec::from_pvc).collect(),
                     pod: PodSpec::from_pod(&s.pod),
                 }),
@@ -2803,8 +2823,10 @@ impl StackSpec {
                             name: p.name.clone(),
                             port: p.port,
                             target: (&p.target).into(),
+                            node_port: p.node_port,
                         })
                         .collect(),
+                    local_traffic: s.local_traffic,
                 }),
                 Object::Ingress(i) => spec.ingresses.push(IngressSpec {
                     name: i.name.to_string(),

@@ -552,6 +552,20 @@ pub fn case(id: &str) -> (Stack, Stack) {
                 good().resources(res().hugepages("2Mi", Memory::mebibytes(2)))
             )),
         ),
+        "invalid-service-type" => (
+            ok.clone().with(
+                Service::new("mqtt")
+                    .port("mqtt", 1883, 1883)
+                    .local_traffic(),
+            ),
+            ok.with(
+                Service::new("mqtt")
+                    .port("mqtt", 1883, 1883)
+                    .node_port()
+                    .fixed_node_port("mqtt", 31883)
+                    .local_traffic(),
+            ),
+        ),
         // RBAC and priority classes.
         "dangling-role" => {
             let sa = ServiceAccount::new("operator");

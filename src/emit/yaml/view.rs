@@ -35,7 +35,9 @@ impl<'a> View<'a> {
             Object::Deployment(d) if covered_meta(&d.meta) && covered_pod(&d.pod) => {
                 Some(View::Deployment(d, ns))
             }
-            Object::Service(s) if covered_meta(&s.meta) => Some(View::Service(s, ns)),
+            Object::Service(s) if covered_meta(&s.meta) && !s.local_traffic => {
+                Some(View::Service(s, ns))
+            }
             Object::ConfigMap(c) if covered_meta(&c.meta) => Some(View::ConfigMap(c, ns)),
             _ => None,
         }
