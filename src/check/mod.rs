@@ -1165,7 +1165,7 @@ impl Stack {
                     if let Some(m) = s.max_unavailable {
                         let zero = match m {
                             IntOrPercent::Count(n) => n < 1,
-                            IntOrPercent::Percent(p) => p < 1 || p > 100,
+                            IntOrPercent::Percent(p) => !(1..=100).contains(&p),
                         };
                         if zero {
                             c.push(
