@@ -243,25 +243,21 @@ fn k8s_deployment_spec() -> k8s_openapi::api::apps::v1::DeploymentSpec {
 
 #[test]
 fn kinds_without_a_builder_are_emitted_in_place_and_counted_once() {
-    let rule = PolicyRule {
-        api_groups: Some(vec![String::new()]),
-        resources: Some(vec!["configmaps".into()]),
-        verbs: vec!["get".into()],
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::storage::v1::StorageClass;
+    let class = StorageClass {
+        metadata: meta("fast"),
+        provisioner: "rancher.io/local-path".into(),
         ..Default::default()
     };
-    let role = Role {
-        metadata: meta("reader"),
-        rules: Some(vec![rule.clone()]),
-    };
-    let cluster_role = ClusterRole {
-        metadata: meta("node-reader"),
-        rules: Some(vec![rule]),
+    let lease = Lease {
+        metadata: meta("leader"),
         ..Default::default()
     };
     let stack = Stack::new("shop")
         .with(web(Cpu::millis(100)))
-        .with_k8s(&role)
-        .with_k8s(&cluster_role);
+        .with_k8s(&lease)
+        .with_k8s(&class);
     let report = stack.check();
     let notes: Vec<_> = report.with_id("not-modelled").collect();
     assert_eq!(notes.len(), 1, "{report}");
@@ -269,22 +265,62 @@ fn kinds_without_a_builder_are_emitted_in_place_and_counted_once() {
     assert!(
         notes[0]
             .message
-            .contains("2 object(s) of kinds ClusterRole (1), Role (1)"),
+            .contains("2 object(s) of kinds Lease (1), StorageClass (1)"),
         "{}",
         notes[0].message
     );
     let m = stack.emit(&EmitOptions::new()).unwrap();
     let kinds: Vec<&str> = m.documents().iter().map(|d| d.kind()).collect();
-    assert_eq!(kinds, ["Namespace", "ClusterRole", "Role", "Deployment"]);
+    // Cluster-wide prerequisites first, coordination objects last.
+    assert_eq!(kinds, ["Namespace", "StorageClass", "Deployment", "Lease"]);
     let yaml = m.to_yaml().unwrap();
-    let cr = &yaml[yaml.find("kind: ClusterRole").unwrap()..yaml.find("kind: Role").unwrap()];
-    assert!(!cr.contains("namespace:"), "{cr}");
+    let sc =
+        &yaml[yaml.find("kind: StorageClass").unwrap()..yaml.find("kind: Deployment").unwrap()];
+    assert!(!sc.contains("namespace:"), "{sc}");
+    assert!(
+        yaml[yaml.find("kind: Lease").unwrap()..].contains("  namespace: shop\n"),
+        "{yaml}"
+    );
     // An invalid name is still an error.
-    let bad = Stack::new("shop").with_k8s(&Role {
+    let bad = Stack::new("shop").with_k8s(&Lease {
         metadata: meta("Bad_Name"),
-        rules: None,
+        ..Default::default()
     });
     assert_eq!(bad.check().with_id("invalid-name").count(), 1);
+}
+
+#[test]
+fn rbac_objects_get_the_rbac_checks_however_they_come_in() {
+    let rule = PolicyRule {
+        api_groups: Some(vec!["*".into()]),
+        resources: Some(vec!["*".into()]),
+        verbs: vec!["*".into()],
+        ..Default::default()
+    };
+    let role = Role {
+        metadata: meta("everything"),
+        rules: Some(vec![rule.clone()]),
+    };
+    let cluster_role = ClusterRole {
+        metadata: meta("node-reader"),
+        rules: Some(vec![rule]),
+        ..Default::default()
+    };
+    let report = Stack::new("shop")
+        .with_k8s(&role)
+        .with_k8s(&cluster_role)
+        .check();
+    assert_eq!(report.with_id("rbac-wildcard").count(), 6, "{report}");
+    // Checked kinds are not "not modelled".
+    assert_eq!(report.with_id("not-modelled").count(), 0, "{report}");
+    // And the builders make the same objects.
+    let built = Stack::new("shop")
+        .with(
+            kubefit::Role::new("everything")
+                .allow(kubefit::Permission::on(["*"], ["*"]).verbs(["*"])),
+        )
+        .check();
+    assert_eq!(built.with_id("rbac-wildcard").count(), 3, "{built}");
 }
 
 #[test]
@@ -334,14 +370,14 @@ fn a_built_in_kind_given_as_a_custom_object_names_the_way_to_write_it() {
 
 #[test]
 fn with_k8s_objects_round_trip_through_the_spec() {
-    let role = Role {
-        metadata: meta("reader"),
-        rules: None,
+    let lease = k8s_openapi::api::coordination::v1::Lease {
+        metadata: meta("leader"),
+        ..Default::default()
     };
     // The note on kinds kubefit does not read is the stack's: suppressed there.
     let stack = Stack::new("shop")
         .suppress("not-modelled", "reviewed by hand")
-        .with(K8sResource::new(&role).label("team", "ops"))
+        .with(K8sResource::new(&lease).label("team", "ops"))
         .with_k8s(&seed_job(2, "100m"));
     let yaml = StackSpec::from(&stack).to_yaml();
     assert!(yaml.contains("k8sObjects:"), "{yaml}");

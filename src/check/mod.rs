@@ -226,6 +226,18 @@ impl<'a> Checker<'_, 'a> {
             format!("{base}.name")
         });
         self.container_extra(c, pod, object, base);
+        // pkg/apis/core/validation/validation.go, `ValidateSecurityContext`.
+        if c.privileged && !c.allow_escalation {
+            self.push(
+                RuleId::InvalidSecurityContext,
+                object,
+                &format!("{base}.securityContext.allowPrivilegeEscalation"),
+                format!(
+                    "container `{}` is privileged but sets allowPrivilegeEscalation: false",
+                    c.name
+                ),
+            );
+        }
         if c.image.trim().is_empty() {
             self.push(
                 RuleId::MissingImage,

@@ -550,6 +550,22 @@ rule_table! {
         "Service::new(\"mqtt\").port(\"mqtt\", 1883, 1883).node_port().local_traffic()"
     ),
     rule!(
+        InvalidSecurityContext,
+        "invalid-security-context",
+        E,
+        false,
+        Structure,
+        "a container's securityContext does not contradict itself",
+        "the api server refuses a privileged container with `allowPrivilegeEscalation: false`",
+        "drop `privileged`, or allow escalation (`Container::privileged` does)",
+        [],
+        [],
+        [],
+        [],
+        "privileged: true, allowPrivilegeEscalation: false (a with_k8s object)",
+        "Container::privileged()"
+    ),
+    rule!(
         BuiltinKindAsCustom,
         "builtin-kind-as-custom",
         E,

@@ -248,3 +248,15 @@ mod tests {
         }
     }
 }
+
+/// Kinds without a builder of their own in the model that kubefit still checks (RBAC,
+/// PriorityClass): not counted as "not modelled".
+pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
+    matches!(
+        (group_of(api_version), kind),
+        (
+            Some("rbac.authorization.k8s.io"),
+            "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
+        ) | (Some("scheduling.k8s.io"), "PriorityClass")
+    )
+}

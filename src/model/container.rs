@@ -720,15 +720,19 @@ impl Container {
         self
     }
 
-    /// Runs the container privileged (full host access). Almost never what you want.
+    /// Runs the container privileged (full host access). Almost never what you want. A
+    /// privileged container can escalate whatever its securityContext says, and the API
+    /// server refuses one that claims otherwise: this also allows privilege escalation.
     ///
     /// ```
     /// let c = kubefit::Container::new("agent", "agent:1").privileged();
-    /// assert_eq!(c.to_k8s().security_context.unwrap().privileged, Some(true));
+    /// let sc = c.to_k8s().security_context.unwrap();
+    /// assert_eq!((sc.privileged, sc.allow_privilege_escalation), (Some(true), Some(true)));
     /// ```
     #[must_use]
     pub fn privileged(mut self) -> Self {
         self.privileged = true;
+        self.allow_escalation = true;
         self
     }
 

@@ -115,6 +115,7 @@ fn note_of(k: &K8sResource, notes: &mut Vec<Note>, unread: &mut BTreeMap<String,
             problems: Vec::new(),
         }),
         Ok(Some(_)) => {}
+        Ok(None) if crate::model::builtin::is_checked_kind(&k.api_version, &k.kind) => {}
         Ok(None) => *unread.entry(k.kind.clone()).or_default() += 1,
         Err(problems) => notes.push(Note {
             object,

@@ -214,6 +214,9 @@ current-context: kubefit
 		"--cert-dir="+filepath.Join(c.dir, "certs"),
 		"--token-auth-file="+tokenFile,
 		"--authorization-mode=RBAC",
+		// As k3s, kubeadm and managed clusters run it: without it no privileged container is
+		// admitted at all, whatever the namespace's Pod Security level.
+		"--allow-privileged=true",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file="+keyFile,
 		"--service-account-signing-key-file="+keyFile,

@@ -566,6 +566,16 @@ pub fn case(id: &str) -> (Stack, Stack) {
                     .local_traffic(),
             ),
         ),
+        "invalid-security-context" => (
+            stack_with(
+                web(good()).patch(|d: &mut k8s_openapi::api::apps::v1::Deployment| {
+                    let pod = d.spec.template.spec.get_or_insert_default();
+                    let sc = pod.containers[0].security_context.get_or_insert_default();
+                    sc.privileged = Some(true);
+                }),
+            ),
+            ok,
+        ),
         // RBAC and priority classes.
         "dangling-role" => {
             let sa = ServiceAccount::new("operator");
