@@ -225,6 +225,18 @@ pub(crate) fn builtin_kind(api_version: &str, kind: &str) -> Option<BuiltinKind>
         .copied()
 }
 
+/// Kinds without a builder of their own in the model that kubefit still checks (RBAC,
+/// PriorityClass): not counted as "not modelled".
+pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
+    matches!(
+        (group_of(api_version), kind),
+        (
+            Some("rbac.authorization.k8s.io"),
+            "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
+        ) | (Some("scheduling.k8s.io"), "PriorityClass")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,16 +259,4 @@ mod tests {
             assert!(is_builtin_group(b.group), "{}", b.kind);
         }
     }
-}
-
-/// Kinds without a builder of their own in the model that kubefit still checks (RBAC,
-/// PriorityClass): not counted as "not modelled".
-pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
-    matches!(
-        (group_of(api_version), kind),
-        (
-            Some("rbac.authorization.k8s.io"),
-            "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
-        ) | (Some("scheduling.k8s.io"), "PriorityClass")
-    )
 }

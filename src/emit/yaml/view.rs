@@ -568,9 +568,12 @@ struct ContainerPort<'a>(&'a crate::model::container::Port);
 impl Serialize for ContainerPort<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.0;
-        let mut st = s.serialize_struct("ContainerPort", 3)?;
+        let mut st = s.serialize_struct("ContainerPort", 2 + usize::from(!p.name.is_empty()))?;
         st.serialize_field("containerPort", &i32::from(p.number))?;
-        st.serialize_field("name", &p.name)?;
+        // An unnamed port has no `name`, as the lowering writes it.
+        if !p.name.is_empty() {
+            st.serialize_field("name", &p.name)?;
+        }
         st.serialize_field("protocol", p.protocol)?;
         st.end()
     }
