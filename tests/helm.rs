@@ -97,3 +97,26 @@ fn go_template_text_in_objects_passes_through() {
     let templated = common::helm_round_trip(&stack, &EmitOptions::new(), dir.path());
     assert!(templated.contains("{{ .Labels.alertname }}"));
 }
+
+#[test]
+fn two_workloads_the_values_would_key_alike_are_refused() {
+    use kubefit::{Container, Deployment, EmitError, EmitOptions, HelmChart, Job, Stack};
+    let stack = Stack::new("shop")
+        .with(Deployment::new(
+            "migrate",
+            Container::new("a", "nginx:1.27"),
+        ))
+        .with(Job::new("migrate", Container::new("b", "busybox:1.36")));
+    let err = HelmChart::new(&stack, &EmitOptions::new()).unwrap_err();
+    assert!(matches!(err, EmitError::Unsupported { .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("job/migrate") && text.contains("deployment/migrate"),
+        "{text}"
+    );
+    // Distinct names are fine.
+    let ok = Stack::new("shop")
+        .with(Deployment::new("web", Container::new("a", "nginx:1.27")))
+        .with(Job::new("migrate", Container::new("b", "busybox:1.36")));
+    assert!(HelmChart::new(&ok, &EmitOptions::new()).is_ok());
+}

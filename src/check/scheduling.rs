@@ -211,6 +211,18 @@ impl Checker<'_, '_> {
                 format!("priorityclass `{p}` is not in the stack"),
             );
         }
+        // The RuntimeClass admission plugin refuses pods naming a class the cluster lacks
+        // (plugin/pkg/admission/runtimeclass/admission.go).
+        if let Some(r) = &x.runtime_class
+            && !self.index.has("RuntimeClass", r.as_str())
+        {
+            self.push(
+                RuleId::UnknownRuntimeClass,
+                object,
+                &format!("{BASE}.runtimeClassName"),
+                format!("runtimeclass `{r}` is not in the stack"),
+            );
+        }
         if x.dns_policy == Some(DnsPolicy::None) {
             bad(
                 self,

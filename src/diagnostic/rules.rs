@@ -710,6 +710,22 @@ rule_table! {
         "stack.with(PriorityClass::new(\"high\", 1000)).with(d.priority_class(\"high\"))"
     ),
     rule!(
+        UnknownRuntimeClass,
+        "unknown-runtime-class",
+        W,
+        true,
+        Reference,
+        "a pod's RuntimeClass is in the stack or declared to be in the cluster",
+        "the RuntimeClass admission plugin refuses pods that name a RuntimeClass the cluster does not have: the controller creates none",
+        "add the RuntimeClass with Stack::with_k8s, or suppress with a reason if the cluster has it (k3s ships `nvidia`, gVisor installs `gvisor`)",
+        [],
+        [],
+        [],
+        [],
+        "d.runtime_class(\"gvisor\") // no RuntimeClass gvisor",
+        "stack.with_k8s(&runtime_class).with(d.runtime_class(\"gvisor\"))"
+    ),
+    rule!(
         DanglingServiceAccount,
         "dangling-service-account",
         E,

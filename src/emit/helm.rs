@@ -430,6 +430,8 @@ impl HelmChart {
     pub fn new(stack: &Stack, options: &EmitOptions) -> Result<Self, EmitError> {
         let manifests = stack.emit(options)?;
         let mut workloads = Map::new();
+        // Workload name → `kind/name`, to refuse two workloads the values would key alike.
+        let mut owners: std::collections::BTreeMap<String, String> = Default::default();
         let mut templates = Vec::new();
         for (file, doc) in manifests
             .file_names()
@@ -453,6 +455,15 @@ impl HelmChart {
                     | K8sObject::Job(_)
                     | K8sObject::CronJob(_)
             ) {
+                if let Some(first) = owners.insert(doc.name().to_owned(), what.clone()) {
+                    return Err(EmitError::Unsupported {
+                        object: what,
+                        reason: format!(
+                            "the chart's values are keyed by workload name, and {first} is named `{}` too: rename one",
+                            doc.name()
+                        ),
+                    });
+                }
                 let values = punch_holes(doc.name(), &mut value, &mut holes, &sentinel);
                 workloads.insert(
                     doc.name().to_owned(),

@@ -354,6 +354,15 @@ pub enum EmitError {
         /// The I/O error.
         source: io::Error,
     },
+    /// The output format cannot hold the stack as it is (two workloads that a Helm chart's
+    /// values would key alike); nothing was built.
+    #[error("{object}: {reason}")]
+    Unsupported {
+        /// The object, as `kind/name`.
+        object: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// Writing to the stream given to [`Stack::write_yaml`] failed (what was written before
     /// stays written: a stream cannot be rolled back).
     #[error("cannot write the output stream: {0}")]

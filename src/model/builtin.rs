@@ -225,8 +225,9 @@ pub(crate) fn builtin_kind(api_version: &str, kind: &str) -> Option<BuiltinKind>
         .copied()
 }
 
-/// Kinds without a builder of their own in the model that kubefit still checks (RBAC,
-/// PriorityClass): not counted as "not modelled".
+/// Kinds without a builder of their own in the model that kubefit still checks (RBAC;
+/// PriorityClass and RuntimeClass, which pods' references resolve to): not counted as "not
+/// modelled".
 pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
     matches!(
         (group_of(api_version), kind),
@@ -234,6 +235,7 @@ pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
             Some("rbac.authorization.k8s.io"),
             "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
         ) | (Some("scheduling.k8s.io"), "PriorityClass")
+            | (Some("node.k8s.io"), "RuntimeClass")
     )
 }
 

@@ -632,6 +632,28 @@ pub fn case(id: &str) -> (Stack, Stack) {
                     .priority_class("batch-high"),
             ),
         ),
+        "unknown-runtime-class" => {
+            let runc = k8s_openapi::api::node::v1::RuntimeClass {
+                metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                    name: Some("runc-plain".into()),
+                    ..Default::default()
+                },
+                handler: "runc".into(),
+                ..Default::default()
+            };
+            (
+                ok.clone().with(
+                    Job::new("migrate", good())
+                        .backoff_limit(2)
+                        .runtime_class("runc-plain"),
+                ),
+                ok.with_k8s(&runc).with(
+                    Job::new("migrate", good())
+                        .backoff_limit(2)
+                        .runtime_class("runc-plain"),
+                ),
+            )
+        }
         // The escape hatches.
         "builtin-kind-as-custom" => (
             ok.clone()
