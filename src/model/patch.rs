@@ -85,10 +85,11 @@ macro_rules! patch_setter {
             /// Changes the lowered k8s-openapi object, for fields kubefit does not model yet.
             ///
             /// Patches run, in the order they were added, every time the object is lowered:
-            /// every output (YAML, JSON, Kustomize, Helm) carries them. The check and the fit
-            /// judge the patched object: it is read back into the model (what kubefit models
-            /// of it is checked and budgeted again — a patched container's resources count),
-            /// and the fields kubefit does not model are listed once as `not-modelled`.
+            /// every output (YAML, JSON, Kustomize, Helm) carries them. A patched Deployment,
+            /// StatefulSet, DaemonSet, Job, CronJob or ConfigMap is read back into the model,
+            /// so the check and the fit judge the patched object (a patched container's
+            /// resources count) and the fields kubefit does not model are listed once as
+            /// `not-modelled`; other kinds are checked as built, before the patch.
             ///
             /// ```
             #[doc = concat!("let x = ", $example, ".patch(|o: &mut ", stringify!($k8s), "| {")]
