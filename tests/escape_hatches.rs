@@ -397,3 +397,35 @@ fn with_k8s_objects_round_trip_through_the_spec() {
     );
     assert!(emit(&back).contains("    team: ops\n"));
 }
+
+#[test]
+fn a_selector_by_expressions_is_kept_and_noted_not_refused() {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
+    let mut spec = k8s_deployment_spec();
+    spec.selector = LabelSelector {
+        match_labels: None,
+        match_expressions: Some(vec![LabelSelectorRequirement {
+            key: "app".into(),
+            operator: "In".into(),
+            values: Some(vec!["api".into()]),
+        }]),
+    };
+    let d = K8sDeployment {
+        metadata: meta("api"),
+        spec,
+        ..Default::default()
+    };
+    let r = K8sResource::new(&d);
+    assert!(
+        r.unmodelled_fields()
+            .iter()
+            .any(|f| f == "spec.selector.matchExpressions"),
+        "{:?}",
+        r.unmodelled_fields()
+    );
+    let report = Stack::new("shop")
+        .with(ConfigMap::new("settings").entry("mode", "fast"))
+        .with_k8s(&d)
+        .check();
+    assert_eq!(report.with_id("selector-mismatch").count(), 0, "{report}");
+}

@@ -93,6 +93,20 @@ fn meta_of(meta: &ObjectMeta) -> Meta {
     Meta::new(map(&meta.labels), map(&meta.annotations), StrMap::new())
 }
 
+/// A workload's selector in the model's terms: its `matchLabels`; one that selects by
+/// `matchExpressions` only is taken to select its own pods (the expressions are kept as given
+/// and listed as not modelled).
+fn selector_of(
+    s: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    pod_labels: &StrMap,
+) -> StrMap {
+    match &s.match_labels {
+        Some(m) if !m.is_empty() => StrMap::from(m.clone()),
+        _ if s.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) => pod_labels.clone(),
+        _ => StrMap::new(),
+    }
+}
+
 fn int_or_percent(v: &IntOrString, path: &str, p: &mut Problems) -> IntOrPercent {
     match v {
         IntOrString::Int(n) => IntOrPercent::Count(*n),
@@ -133,13 +147,7 @@ fn deployment(d: &K8sDeployment, p: &mut Problems) -> Object {
         }
     };
     let mut pod = pod(&spec.template, "spec.template.spec", p);
-    pod.selector = Some(
-        spec.selector
-            .match_labels
-            .clone()
-            .map(StrMap::from)
-            .unwrap_or_default(),
-    );
+    pod.selector = Some(selector_of(&spec.selector, &pod.labels));
     Object::Deployment(Deployment {
         name: name_of(&d.metadata),
         meta: meta_of(&d.metadata),
@@ -157,13 +165,7 @@ fn statefulset(s: &K8sStatefulSet, p: &mut Problems) -> Object {
         .as_ref()
         .and_then(|u| u.rolling_update.clone());
     let mut pod = pod(&spec.template, "spec.template.spec", p);
-    pod.selector = Some(
-        spec.selector
-            .match_labels
-            .clone()
-            .map(StrMap::from)
-            .unwrap_or_default(),
-    );
+    pod.selector = Some(selector_of(&spec.selector, &pod.labels));
     let claims = spec
         .volume_claim_templates
         .iter()
@@ -229,13 +231,7 @@ fn daemon_set(d: &K8sDaemonSet, p: &mut Problems) -> Object {
         }
     };
     let mut pod = pod(&spec.template, "spec.template.spec", p);
-    pod.selector = Some(
-        spec.selector
-            .match_labels
-            .clone()
-            .map(StrMap::from)
-            .unwrap_or_default(),
-    );
+    pod.selector = Some(selector_of(&spec.selector, &pod.labels));
     Object::DaemonSet(DaemonSet {
         name: name_of(&d.metadata),
         meta: meta_of(&d.metadata),
@@ -251,18 +247,16 @@ fn job(meta: &ObjectMeta, spec: Option<&JobSpec>, at: &str, p: &mut Problems) ->
     // Without a selector the API server generates one and labels the pods to match
     // (`batch.kubernetes.io/controller-uid`, `batch.kubernetes.io/job-name`;
     // pkg/registry/batch/job/strategy.go, `generateSelectorIfNeeded`).
-    pod.selector = Some(
-        match spec.selector.as_ref().and_then(|s| s.match_labels.clone()) {
-            Some(s) => StrMap::from(s),
-            None => {
-                let name = meta.name.as_deref().unwrap_or_default();
-                pod.labels.insert("batch.kubernetes.io/job-name", name);
-                let mut s = StrMap::new();
-                s.insert("batch.kubernetes.io/job-name", name);
-                s
-            }
-        },
-    );
+    pod.selector = Some(match spec.selector.as_ref() {
+        Some(s) => selector_of(s, &pod.labels),
+        None => {
+            let name = meta.name.as_deref().unwrap_or_default();
+            pod.labels.insert("batch.kubernetes.io/job-name", name);
+            let mut s = StrMap::new();
+            s.insert("batch.kubernetes.io/job-name", name);
+            s
+        }
+    });
     Job {
         name: name_of(meta),
         meta: meta_of(meta),
