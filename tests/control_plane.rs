@@ -300,7 +300,7 @@ fn workloads(docs: &[serde_json::Value]) -> Workloads {
             .unwrap_or_default()
             .to_owned();
         match kind {
-            "Deployment" | "StatefulSet" => workloads.push((kind.to_owned(), name)),
+            "Deployment" | "StatefulSet" | "DaemonSet" => workloads.push((kind.to_owned(), name)),
             "HorizontalPodAutoscaler" => autoscalers.push((
                 d["spec"]["scaleTargetRef"]["kind"]
                     .as_str()
@@ -467,7 +467,7 @@ fn table(rows: &[Comparison]) -> String {
     t
 }
 
-/// Every example on its own platform: the scheduler places what kubefit says fits in steady
+/// Every example (Mastodon included) on its own platform: the scheduler places what kubefit says fits in steady
 /// state, and leaves Pending what kubefit says does not. The rollout and peak columns are
 /// reported (tests/README.md), not asserted: kubefit's rollout rule is stricter than the
 /// Deployment controller's (the fit-fidelity issue).
@@ -517,9 +517,10 @@ impl Gen {
 }
 
 /// Generated stack `i` and its platform: one to three Deployments or StatefulSets with
-/// requests, limit-only containers, init containers, HPAs and rollout strategies, on one to
-/// three nodes sized around the stack's steady-state requests (from 10 % short to 80 % spare),
-/// so that many verdicts are close.
+/// requests, limit-only containers, init containers, HPAs and rollout strategies, and in one
+/// stack of four a DaemonSet (one pod per node, by the DaemonSet controller), on one to three
+/// nodes sized around the stack's steady-state requests (from 10 % short to 80 % spare), so
+/// that many verdicts are close.
 fn generated(i: u64) -> (Stack, kubefit::Platform) {
     use kubefit::{
         Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Memory, NodePool,
@@ -589,6 +590,13 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
         }
     }
     let nodes = g.pick(1, 3, 1);
+    if g.next(4) == 0 {
+        let (agent, (cpu, memory)) = container(&mut g, "agent");
+        total_cpu += cpu * nodes;
+        total_memory += memory * nodes;
+        largest = (largest.0.max(cpu), largest.1.max(memory));
+        stack = stack.with(kubefit::DaemonSet::new("agent", agent));
+    }
     let factor = g.pick(90, 180, 10);
     let size = |total: u64, largest: u64, step: u64| {
         let share = (total * factor / 100).div_ceil(nodes);
