@@ -429,3 +429,83 @@ fn a_selector_by_expressions_is_kept_and_noted_not_refused() {
         .check();
     assert_eq!(report.with_id("selector-mismatch").count(), 0, "{report}");
 }
+
+#[test]
+fn a_bare_pod_is_checked_at_its_own_paths_and_budgeted() {
+    use k8s_openapi::api::core::v1::Pod;
+    let pod = |cpu: &str| Pod {
+        metadata: ObjectMeta {
+            labels: Some([("app".to_owned(), "probe".to_owned())].into()),
+            ..meta("probe")
+        },
+        spec: Some(PodSpec {
+            containers: vec![K8sContainer {
+                name: "probe".into(),
+                image: Some("busybox:1.36".into()),
+                resources: Some(requests(cpu, "64Mi")),
+                env: Some(vec![k8s_openapi::api::core::v1::EnvVar {
+                    name: "CFG".into(),
+                    value_from: Some(k8s_openapi::api::core::v1::EnvVarSource {
+                        config_map_key_ref: Some(
+                            k8s_openapi::api::core::v1::ConfigMapKeySelector {
+                                name: "missing".into(),
+                                key: "a".into(),
+                                ..Default::default()
+                            },
+                        ),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }],
+            restart_policy: Some("Never".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let base = Stack::new("shop").with(web(Cpu::millis(500)));
+    let small = base.clone().with_k8s(&pod("100m"));
+    let demands = small.workload_demands();
+    let p = demands
+        .iter()
+        .find(|w| w.object == "pod/probe")
+        .expect("the pod is budgeted");
+    assert_eq!(p.counts.steady, 1);
+    assert_eq!(p.pod_requests.cpu, Cpu::millis(100));
+    // Checked like any workload's pod, at the Pod's own paths.
+    let report = small.check();
+    let dangling = report
+        .diagnostics()
+        .iter()
+        .find(|d| d.object == "pod/probe" && d.id == "dangling-config-map")
+        .unwrap_or_else(|| panic!("{report}"));
+    assert_eq!(
+        dangling.path,
+        "spec.containers[0].env[0].valueFrom.configMapKeyRef"
+    );
+    assert!(
+        !report
+            .diagnostics()
+            .iter()
+            .any(|d| d.object == "pod/probe" && d.path.starts_with("spec.template")),
+        "{report}"
+    );
+    // Not counted among the kinds kubefit does not read.
+    assert!(
+        !report
+            .diagnostics()
+            .iter()
+            .any(|d| d.id == "not-modelled" && d.message.contains("Pod")),
+        "{report}"
+    );
+    // A pod too large for any node changes the verdict, and the finding points into it.
+    let big = base.with_k8s(&pod("8"));
+    let fit = big.fit(&platform());
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit, "{fit}");
+    let d = &fit.diagnostics()[0];
+    assert_eq!(
+        (d.object.as_str(), d.path.as_str()),
+        ("pod/probe", "spec.containers[*].resources.requests")
+    );
+}

@@ -435,6 +435,9 @@ impl Stack {
                 }
                 crate::check::cron_paths(&mut out.out[first..]);
             }
+            if w.kind == crate::model::workload::WorkloadKind::Pod {
+                crate::check::pod_paths(&mut out.out[first..]);
+            }
         }
         out.out
     }

@@ -1317,8 +1317,10 @@ impl Stack {
                 | Object::ResourceQuota(_)
                 | Object::LimitRange(_) => {}
             }
-            if matches!(o, Object::CronJob(_)) {
-                cron_paths(&mut c.out[first_finding..]);
+            match o {
+                Object::CronJob(_) => cron_paths(&mut c.out[first_finding..]),
+                Object::K8s(k) if k.pod.is_some() => pod_paths(&mut c.out[first_finding..]),
+                _ => {}
             }
         }
         c.out
@@ -1370,6 +1372,18 @@ pub(crate) fn cron_paths(out: &mut [Diagnostic]) {
     for d in out {
         if let Some(rest) = d.path.strip_prefix("spec.template.") {
             d.path = format!("spec.jobTemplate.spec.template.{rest}");
+        }
+    }
+}
+
+/// A bare Pod's spec sits at `spec`, its labels at `metadata`: its findings, written with the
+/// path every workload's template has, are moved there.
+pub(crate) fn pod_paths(out: &mut [Diagnostic]) {
+    for d in out {
+        if let Some(rest) = d.path.strip_prefix("spec.template.spec.") {
+            d.path = format!("spec.{rest}");
+        } else if let Some(rest) = d.path.strip_prefix("spec.template.") {
+            d.path = rest.to_owned();
         }
     }
 }

@@ -451,6 +451,8 @@ impl Stack {
                     owner,
                     if owner.starts_with("cronjob/") {
                         "spec.jobTemplate.spec.template.spec.containers[*].resources.requests"
+                    } else if owner.starts_with("pod/") {
+                        "spec.containers[*].resources.requests"
                     } else {
                         "spec.template.spec.containers[*].resources.requests"
                     },

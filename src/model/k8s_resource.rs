@@ -7,10 +7,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::builtin::builtin_kind;
-use crate::model::lift::{Problems, lift, unmodelled};
+use crate::model::lift::{Problems, bare_pod, lift, unmodelled};
 use crate::model::meta::{Meta, meta_setters};
 use crate::model::name::Name;
 use crate::model::object::Object;
+use crate::model::pod::PodTemplate;
 use crate::util::str_map::StrMap;
 
 /// A typed k8s-openapi object (any kind: a `Role`, a hand-made `Deployment`, a `Pod`), kept
@@ -19,7 +20,9 @@ use crate::util::str_map::StrMap;
 ///
 /// The check and the fit judge it as far as kubefit understands its kind: Deployments,
 /// StatefulSets, DaemonSets, Jobs, CronJobs and ConfigMaps are read into the builders' own
-/// types, so every rule and the budget apply to them (a with_k8s Job's pods count); the
+/// types, so every rule and the budget apply to them (a with_k8s Job's pods count); a bare
+/// `v1` Pod is checked as a workload's pod (at `spec.containers[…]`) and budgeted as one pod
+/// in every scenario; the
 /// fields the model has no place for are listed once (`not-modelled`, info), and a value the
 /// API server would refuse (a quantity that does not parse) is an error
 /// (`unreadable-object`). Other kinds are checked for their name and labels, and counted in
@@ -62,6 +65,8 @@ pub struct K8sResource {
     pub(crate) lifted: Result<Option<Box<Object>>, Problems>,
     /// Fields of the object the model has no place for.
     pub(crate) unmodelled: Vec<String>,
+    /// A bare Pod's template: the pod the check and the budget judge.
+    pub(crate) pod: Option<Box<PodTemplate>>,
 }
 
 impl Eq for K8sResource {}
@@ -172,14 +177,30 @@ impl K8sResource {
             .and_then(Value::as_str)
             .unwrap_or("");
         let whole = Value::Object(value.clone());
-        let lifted = lift(&whole).map(|o| o.map(Box::new));
-        let unmodelled = match &lifted {
+        let mut lifted = lift(&whole).map(|o| o.map(Box::new));
+        let mut unmodelled = match &lifted {
             Ok(Some(o)) => {
                 let lowered = serde_json::to_value(o.lower("default")).unwrap_or(Value::Null);
                 unmodelled(&whole, &lowered)
             }
             _ => Vec::new(),
         };
+        let pod = match bare_pod(&whole) {
+            Ok(pod) => pod.map(Box::new),
+            Err(problems) => {
+                lifted = Err(problems);
+                None
+            }
+        };
+        if let Some(p) = &pod {
+            // Compared as the Pod's own spec, so the paths are the Pod's.
+            let lowered = serde_json::to_value(p.to_k8s(&Name::from(name))).unwrap_or(Value::Null);
+            let original =
+                serde_json::json!({ "spec": whole.get("spec").cloned().unwrap_or(Value::Null) });
+            let again =
+                serde_json::json!({ "spec": lowered.get("spec").cloned().unwrap_or(Value::Null) });
+            unmodelled = crate::model::lift::unmodelled(&original, &again);
+        }
         K8sResource {
             api_version: text("apiVersion"),
             kind: text("kind"),
@@ -189,6 +210,7 @@ impl K8sResource {
             value,
             lifted,
             unmodelled,
+            pod,
         }
     }
 

@@ -12,8 +12,8 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::batch::v1::{CronJob as K8sCronJob, CronJobSpec, Job as K8sJob, JobSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap as K8sConfigMap, Container as K8sContainer, PodTemplateSpec, Probe as K8sProbe,
-    ResourceRequirements, Volume as K8sVolume,
+    ConfigMap as K8sConfigMap, Container as K8sContainer, Pod as K8sPod, PodTemplateSpec,
+    Probe as K8sProbe, ResourceRequirements, Volume as K8sVolume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -73,6 +73,29 @@ pub(crate) fn lift(value: &Value) -> Result<Option<Object>, Problems> {
     } else {
         Err(p)
     }
+}
+
+/// A bare `v1` Pod's template, if `value` is one: the pod the check and the budget judge
+/// (it runs as given, one pod, in every scenario); `Err` with every field that cannot be
+/// read. Its paths are the Pod's own (`spec.containers[0]…`).
+pub(crate) fn bare_pod(value: &Value) -> Result<Option<PodTemplate>, Problems> {
+    if value["apiVersion"].as_str() != Some("v1") || value["kind"].as_str() != Some("Pod") {
+        return Ok(None);
+    }
+    let k: K8sPod = read(value)?;
+    let mut p = Problems::new();
+    let mut metadata = k.metadata;
+    // The template keeps the pod's labels and annotations, not its identity.
+    metadata.name = None;
+    metadata.namespace = None;
+    let t = PodTemplateSpec {
+        metadata: Some(metadata),
+        spec: k.spec,
+    };
+    let mut pod = pod(&t, "spec", &mut p);
+    // A bare pod is selected by nothing but its own labels.
+    pod.selector = Some(pod.labels.clone());
+    if p.is_empty() { Ok(Some(pod)) } else { Err(p) }
 }
 
 fn read<T: DeserializeOwned>(value: &Value) -> Result<T, Problems> {

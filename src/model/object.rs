@@ -234,6 +234,11 @@ impl Object {
                 &*c.job.pod,
                 PodCount::Running(c.job.params.running()),
             ),
+            // A bare Pod runs as given: one pod.
+            Object::K8s(k) => match &k.pod {
+                Some(pod) => (WorkloadKind::Pod, &k.name, &**pod, PodCount::Running(1)),
+                None => return None,
+            },
             _ => return None,
         };
         Some(PodOwner {

@@ -108,13 +108,15 @@ impl Stack {
 
 fn note_of(k: &K8sResource, notes: &mut Vec<Note>, unread: &mut BTreeMap<String, usize>) {
     let object = format!("{}/{}", k.kind.to_lowercase(), k.name);
+    let read = k.pod.is_some() || matches!(k.lifted, Ok(Some(_)));
     match &k.lifted {
-        Ok(Some(_)) if !k.unmodelled.is_empty() => notes.push(Note {
+        Ok(_) if read && !k.unmodelled.is_empty() => notes.push(Note {
             object,
             unmodelled: k.unmodelled.clone(),
             problems: Vec::new(),
         }),
         Ok(Some(_)) => {}
+        Ok(None) if read => {}
         Ok(None) if crate::model::builtin::is_checked_kind(&k.api_version, &k.kind) => {}
         Ok(None) => *unread.entry(k.kind.clone()).or_default() += 1,
         Err(problems) => notes.push(Note {

@@ -26,6 +26,9 @@ pub enum WorkloadKind {
     Job,
     /// `batch/v1` CronJob.
     CronJob,
+    /// A bare `v1` Pod ([`Stack::with_k8s`](crate::Stack::with_k8s)): no controller
+    /// replaces it.
+    Pod,
 }
 
 impl WorkloadKind {
@@ -37,6 +40,7 @@ impl WorkloadKind {
             WorkloadKind::DaemonSet => "DaemonSet",
             WorkloadKind::Job => "Job",
             WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::Pod => "Pod",
         }
     }
 
