@@ -1494,6 +1494,22 @@ rule_table! {
         "api.replicas(3)"
     ),
     rule!(
+        RolloutPodsPending,
+        "rollout-pods-pending",
+        I,
+        true,
+        Budget,
+        "while every pod template changes, the surge pods that exist at once are placed at once",
+        "surge pods beyond the room wait pending until old pods go; the rollout completes, more slowly",
+        "keep headroom for maxSurge, or lower it",
+        [],
+        [],
+        [],
+        [],
+        "api.replicas(3).rolling_update(IntOrPercent::Count(3), IntOrPercent::Count(1)) // room for one",
+        "api.replicas(3).rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(1))"
+    ),
+    rule!(
         BeyondClusterLimits,
         "beyond-cluster-limits",
         E,

@@ -90,7 +90,22 @@ fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
         .fold(app, Demand::max)
 }
 
-/// How many pods of a workload exist in each situation.
+/// How many pods of a workload exist in each situation, by the controllers' arithmetic.
+///
+/// - **steady**: `spec.replicas` clamped into the autoscaler's `[minReplicas, maxReplicas]`;
+///   a target at 0 replicas disables its autoscaler
+///   (pkg/controller/podautoscaler/horizontal.go, `reconcileAutoscaler`).
+/// - **rollout**: the most pods at once while the pod template changes: a Deployment's new
+///   ReplicaSet grows by at most `min(maxSurge, replicas)` beside the old one
+///   (pkg/controller/deployment/util/deployment_util.go, `NewRSNewReplicas`); a Recreate
+///   Deployment, a StatefulSet and a DaemonSet without surge replace pods in place.
+/// - **rollout_needs**: the pods beyond steady that must be placed *at once* for the rollout
+///   to finish. A RollingUpdate whose maxUnavailable resolves to 0 (rounded down;
+///   `ResolveFenceposts`) keeps every old pod until a new one is ready, so it needs room for
+///   one new pod; with maxUnavailable ≥ 1 old pods go first and it needs none
+///   (pkg/controller/deployment/rolling.go, `reconcileOldReplicaSets`). A surging DaemonSet
+///   needs one more pod on every node it runs on.
+/// - **scaled**, **peak**, **peak_needs**: the same at the autoscaler's maximum.
 ///
 /// ```
 /// use kubefit::{Container, Deployment, HorizontalPodAutoscaler, Stack};
@@ -98,17 +113,91 @@ fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
 /// let hpa = HorizontalPodAutoscaler::new(&api, 2, 6).cpu_utilization(70);
 /// let c = Stack::new("shop").with(api).with(hpa).workload_demands()[0].counts;
 /// // maxSurge 25% rounds up: 1 pod beside 2 replicas, 2 beside the autoscaler's 6.
-/// assert_eq!((c.steady, c.rollout, c.peak), (2, 3, 8));
+/// assert_eq!((c.steady, c.rollout, c.scaled, c.peak), (2, 3, 6, 8));
+/// // kubefit's default maxUnavailable is 0: one new pod must fit beside the old ones.
+/// assert_eq!((c.rollout_needs, c.peak_needs), (1, 1));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ReplicaCounts {
-    /// Normal operation: max(replicas, HPA minReplicas).
+    /// Normal operation: replicas clamped into the autoscaler's bounds.
     pub steady: u32,
-    /// During a rolling update from steady state: steady + maxSurge.
+    /// The most pods at once while the pod template changes: steady + min(maxSurge, steady).
     pub rollout: u32,
-    /// Worst case: max(replicas, HPA maxReplicas) + maxSurge.
+    /// Pods beyond `steady` a rollout must place at once to finish (0 or 1; per node for a
+    /// DaemonSet).
+    pub rollout_needs: u32,
+    /// At the autoscaler's maximum, before a rollout (`steady` without one).
+    pub scaled: u32,
+    /// Worst case: the most pods at once while the template changes at the maximum.
     pub peak: u32,
+    /// Pods beyond `scaled` a rollout at the maximum must place at once.
+    pub peak_needs: u32,
+}
+
+impl ReplicaCounts {
+    /// The same count for every situation (a Job's running pods, a bare Pod).
+    pub(crate) fn fixed(n: u32) -> Self {
+        ReplicaCounts {
+            steady: n,
+            rollout: n,
+            rollout_needs: 0,
+            scaled: n,
+            peak: n,
+            peak_needs: 0,
+        }
+    }
+
+    /// Every count times `n` (a DaemonSet's per-node counts times its nodes).
+    pub(crate) fn times(self, n: u32) -> Self {
+        ReplicaCounts {
+            steady: self.steady.saturating_mul(n),
+            rollout: self.rollout.saturating_mul(n),
+            rollout_needs: self.rollout_needs.saturating_mul(n),
+            scaled: self.scaled.saturating_mul(n),
+            peak: self.peak.saturating_mul(n),
+            peak_needs: self.peak_needs.saturating_mul(n),
+        }
+    }
+}
+
+/// How a workload replaces its pods when the template changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rollout {
+    /// Old pods go before new ones start (Recreate, StatefulSets, DaemonSets without surge,
+    /// Jobs).
+    InPlace,
+    /// A Deployment's RollingUpdate.
+    Rolling {
+        max_surge: crate::model::workload::IntOrPercent,
+        max_unavailable: crate::model::workload::IntOrPercent,
+    },
+}
+
+impl Rollout {
+    /// (pods at once beyond `desired`, pods that must fit at once beyond `desired`) for a
+    /// workload of `desired` replicas: `ResolveFenceposts` (surge rounds up, unavailable
+    /// down, both 0 makes unavailable 1), capped by `NewRSNewReplicas`.
+    pub(crate) fn extra(self, desired: u32) -> (u32, u32) {
+        match self {
+            Rollout::InPlace => (0, 0),
+            Rollout::Rolling {
+                max_surge,
+                max_unavailable,
+            } => {
+                let n = i32::try_from(desired).unwrap_or(i32::MAX);
+                let mut surge = max_surge.resolve(n, true).max(0);
+                let mut unavailable = max_unavailable.resolve(n, false).max(0);
+                if surge == 0 && unavailable == 0 {
+                    unavailable = 1;
+                    surge = 0;
+                }
+                let surge = u32::try_from(surge).unwrap_or(0).min(desired);
+                let needs = u32::from(desired > 0 && unavailable == 0 && surge > 0);
+                (surge, needs)
+            }
+        }
+    }
 }
 
 /// One workload's demand.
@@ -179,49 +268,57 @@ impl Stack {
             o.reference_into(&mut reference);
             let (counts, per_node) = match w.count {
                 PodCount::Replicas(replicas) => {
-                    // StatefulSets replace pods in place: no surge.
-                    let surge = match o {
+                    let rollout = match o {
                         Object::Deployment(d) => match &d.strategy {
-                            Strategy::RollingUpdate { max_surge, .. } => Some(*max_surge),
-                            Strategy::Recreate => None,
+                            Strategy::RollingUpdate {
+                                max_surge,
+                                max_unavailable,
+                            } => Rollout::Rolling {
+                                max_surge: *max_surge,
+                                max_unavailable: *max_unavailable,
+                            },
+                            Strategy::Recreate => Rollout::InPlace,
                         },
-                        _ => None,
+                        // StatefulSets delete a pod before recreating it: no surge.
+                        _ => Rollout::InPlace,
                     };
-                    let (min, max) = hpa
-                        .get(&(w.kind.as_str(), name.as_str()))
-                        .copied()
-                        .unwrap_or((replicas, replicas));
-                    let steady = replicas.max(min);
-                    let peak_replicas = replicas.max(max);
-                    let surge_of = |n: i32| surge.map_or(0, |s| s.resolve(n, true).max(0));
+                    let replicas = clamp(replicas);
+                    let (steady, scaled) = match hpa.get(&(w.kind.as_str(), name.as_str())) {
+                        // A target at 0 replicas disables its autoscaler.
+                        Some(_) if replicas == 0 => (0, 0),
+                        Some(&(min, max)) => {
+                            let (min, max) = (clamp(min), clamp(max));
+                            (replicas.clamp(min.min(max), max), max)
+                        }
+                        None => (replicas, replicas),
+                    };
+                    let (surge, needs) = rollout.extra(steady);
+                    let (peak_surge, peak_needs) = rollout.extra(scaled);
                     let counts = ReplicaCounts {
-                        steady: clamp(steady),
-                        rollout: clamp(steady.saturating_add(surge_of(steady))),
-                        peak: clamp(peak_replicas.saturating_add(surge_of(peak_replicas))),
+                        steady,
+                        rollout: steady.saturating_add(surge),
+                        rollout_needs: needs,
+                        scaled,
+                        peak: scaled.saturating_add(peak_surge),
+                        peak_needs,
                     };
                     (counts, false)
                 }
-                // Per node: one pod, two while a surging rollout replaces it. The fit counts
-                // the nodes.
+                // Per node: one pod; with surge, a second one that must fit beside it. The
+                // fit counts the nodes.
                 PodCount::PerNode { surge } => {
                     let during = if surge { 2 } else { 1 };
                     let counts = ReplicaCounts {
-                        steady: 1,
                         rollout: during,
+                        rollout_needs: during - 1,
                         peak: during,
+                        peak_needs: during - 1,
+                        ..ReplicaCounts::fixed(1)
                     };
                     (counts, true)
                 }
                 // Running while the Job runs, which may be at any time.
-                PodCount::Running(n) => {
-                    let n = clamp(n);
-                    let counts = ReplicaCounts {
-                        steady: n,
-                        rollout: n,
-                        peak: n,
-                    };
-                    (counts, false)
-                }
+                PodCount::Running(n) => (ReplicaCounts::fixed(clamp(n)), false),
             };
             let largest_memory_limit = pod
                 .containers

@@ -21,6 +21,8 @@ use crate::units::cpu::Cpu;
 use crate::units::memory::{Memory, Storage};
 
 use place::{MAX_NODES, MAX_PODS, group_unplaced, place};
+use rollout::{Cause, Outcome, rollout_of};
+mod rollout;
 mod search;
 
 /// The three answers to "does it fit?".
@@ -240,6 +242,17 @@ fn human(m: Memory) -> String {
     format!("{b}")
 }
 
+/// Where a workload's pod requests are.
+fn requests_path(owner: &str) -> &'static str {
+    if owner.starts_with("cronjob/") {
+        "spec.jobTemplate.spec.template.spec.containers[*].resources.requests"
+    } else if owner.starts_with("pod/") {
+        "spec.containers[*].resources.requests"
+    } else {
+        "spec.template.spec.containers[*].resources.requests"
+    }
+}
+
 fn permille(part: u64, whole: u64) -> u64 {
     if whole == 0 {
         return if part == 0 { 0 } else { u64::MAX };
@@ -312,11 +325,7 @@ impl Stack {
                     all
                 };
                 let n = u32::try_from(n).unwrap_or(u32::MAX);
-                w.counts = ReplicaCounts {
-                    steady: w.counts.steady.saturating_mul(n),
-                    rollout: w.counts.rollout.saturating_mul(n),
-                    peak: w.counts.peak.saturating_mul(n),
-                };
+                w.counts = w.counts.times(n);
             }
         }
         let addon_labels: Vec<String> = platform
@@ -324,9 +333,9 @@ impl Stack {
             .iter()
             .map(|a| format!("addon/{}", a.name()))
             .collect();
-        // One list of pods, refilled for each scenario.
+        // One list of pods, refilled for each placement.
         let mut pods = Vec::new();
-        let mut place = |scenario, count| {
+        let mut place = |scenario: &str, count: &dyn Fn(usize, &ReplicaCounts) -> u32| {
             place(
                 scenario,
                 platform,
@@ -354,6 +363,7 @@ impl Stack {
         let mut diags = Vec::new();
         let platform_object = format!("platform/{}", platform.name());
         let beyond = node_count > MAX_NODES || peak_pods > MAX_PODS;
+        let mut transient: Vec<(String, usize)> = Vec::new();
         let (steady, rollout, peak) = if beyond {
             // Blame the platform for its nodes, or the workload with the most pods.
             let largest = demands.iter().max_by_key(|w| w.counts.peak);
@@ -391,17 +401,70 @@ impl Stack {
             };
             (
                 empty("steady", |c| c.steady),
-                empty("rollout", |c| c.rollout),
-                empty("peak", |c| c.peak),
+                Outcome::placed(empty("rollout", |c| c.rollout)),
+                Outcome::placed(empty("peak", |c| c.peak)),
             )
         } else {
-            (
-                place("steady", |c| c.steady),
-                place("rollout", |c| c.rollout),
-                place("peak", |c| c.peak),
-            )
+            let steady = place("steady", &|_, c| c.steady);
+            let (rollout, peak) = if steady.unplaced.is_empty() {
+                let rollout = rollout_of(
+                    &mut place,
+                    &demands,
+                    "rollout",
+                    |c| c.steady,
+                    |c| c.rollout_needs,
+                    false,
+                );
+                // Without an autoscaler that raises a count, the peak is the rollout.
+                let peak = if demands.iter().all(|w| {
+                    w.counts.scaled == w.counts.steady
+                        && w.counts.peak_needs == w.counts.rollout_needs
+                }) {
+                    Outcome {
+                        placement: Placement {
+                            scenario: "peak".to_owned(),
+                            ..rollout.placement.clone()
+                        },
+                        // Reported once, for the rollout.
+                        stalled: Vec::new(),
+                    }
+                } else {
+                    rollout_of(
+                        &mut place,
+                        &demands,
+                        "peak",
+                        |c| c.scaled,
+                        |c| c.peak_needs,
+                        true,
+                    )
+                };
+                (rollout, peak)
+            } else {
+                // Nothing more is placed when steady state already does not fit.
+                let not_placed = |scenario: &str| {
+                    Outcome::placed(Placement {
+                        scenario: scenario.to_owned(),
+                        ..steady.clone()
+                    })
+                };
+                (not_placed("rollout"), not_placed("peak"))
+            };
+            // Pods that exist at once while every template changes but need not all be
+            // placed: Pending for a while, then placed as old pods go.
+            if rollout.stalled.is_empty()
+                && demands
+                    .iter()
+                    .any(|w| w.counts.rollout > w.counts.steady + w.counts.rollout_needs)
+            {
+                let surge = place("surge", &|_, c| c.rollout);
+                for (owner, count, _) in group_unplaced(&surge.unplaced) {
+                    if let Some(w) = demands.iter().find(|w| w.object == owner) {
+                        transient.push((w.object.clone(), count));
+                    }
+                }
+            }
+            (steady, rollout, peak)
         };
-
         let mut capacity = Demand::default();
         let mut allocatable = Demand::default();
         let mut boot = Storage::ZERO;
@@ -432,38 +495,72 @@ impl Stack {
                     )));
             }
         }
-        // Each scenario's pods include the one before it (steady ⊆ rollout ⊆ peak), so only
-        // the first scenario that leaves pods unplaced is reported: its finding names the
-        // cause (the requests, the surge, the autoscaler's maximum).
-        let mut earlier_unplaced = false;
-        for (placement, rule) in [
-            (&steady, RuleId::DoesNotFit),
+        // Steady state first: when it does not fit, the rollout and the peak are not judged.
+        // Then each stalled rollout, and the peak, blaming the workload whose rollout or
+        // autoscaler is the cause.
+        for (owner, count, first) in group_unplaced(&steady.unplaced) {
+            diags.push(Diagnostic::of(
+                RuleId::DoesNotFit,
+                owner,
+                requests_path(owner),
+                format!(
+                    "{count} pod(s) cannot be placed in the steady scenario; on the closest node ({}): {}",
+                    first.best_node,
+                    first.lacking.join(", ")
+                ),
+            ));
+        }
+        for (outcome, rule) in [
             (&rollout, RuleId::DoesNotFitDuringRollout),
             (&peak, RuleId::DoesNotFitAtPeak),
         ] {
-            if earlier_unplaced {
-                break;
-            }
-            earlier_unplaced = !placement.unplaced.is_empty();
-            for (owner, count, first) in group_unplaced(&placement.unplaced) {
-                diags.push(Diagnostic::of(
-                    rule,
-                    owner,
-                    if owner.starts_with("cronjob/") {
-                        "spec.jobTemplate.spec.template.spec.containers[*].resources.requests"
-                    } else if owner.starts_with("pod/") {
-                        "spec.containers[*].resources.requests"
-                    } else {
-                        "spec.template.spec.containers[*].resources.requests"
-                    },
-                    format!(
-                        "{count} pod(s) cannot be placed in the {} scenario; on the closest node ({}): {}",
-                        placement.scenario,
-                        first.best_node,
-                        first.lacking.join(", ")
+            for stall in &outcome.stalled {
+                let at = if outcome.placement.scenario == "peak" {
+                    " at the autoscalers' maximum"
+                } else {
+                    ""
+                };
+                let (path, message) = match stall.cause {
+                    Cause::Surge if stall.object.starts_with("daemonset/") => (
+                        "spec.updateStrategy.rollingUpdate.maxSurge",
+                        format!(
+                            "the rollout{at} stalls: a surging daemonset starts each new pod beside the old one on its node, and {} pod(s) find no room; on the closest node ({}): {}; drop maxSurge (maxUnavailable 1 replaces pods in place) or free room on every node",
+                            stall.count,
+                            stall.first.best_node,
+                            stall.first.lacking.join(", ")
+                        ),
                     ),
-                ));
+                    Cause::Surge => (
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        format!(
+                            "the rollout{at} stalls: maxUnavailable resolves to 0, so every old pod stays until a new one is ready, and no node has room for one new pod beside them; on the closest node ({}): {}; set maxUnavailable to 1 (or 25% of at least 4 replicas), use Recreate, or free room for one pod",
+                            stall.first.best_node,
+                            stall.first.lacking.join(", ")
+                        ),
+                    ),
+                    Cause::Scaled => (
+                        "spec.replicas",
+                        format!(
+                            "at its autoscaler's maxReplicas ({} pods) the stack's pods cannot all be placed: {} pod(s) left out; on the closest node ({}): {}; lower maxReplicas or the requests, or add capacity",
+                            stall.scaled,
+                            stall.count,
+                            stall.first.best_node,
+                            stall.first.lacking.join(", ")
+                        ),
+                    ),
+                };
+                diags.push(Diagnostic::of(rule, &stall.object, path, message));
             }
+        }
+        for (owner, count) in &transient {
+            diags.push(Diagnostic::of(
+                RuleId::RolloutPodsPending,
+                owner,
+                "spec.strategy.rollingUpdate.maxSurge",
+                format!(
+                    "while every pod template changes, {count} new pod(s) of {owner} wait pending until old pods are gone; the rollout still completes"
+                ),
+            ));
         }
         let claimed = self.claimed_storage();
         if let Some(budget) = platform.block_storage_budget() {
@@ -532,7 +629,10 @@ impl Stack {
         }
         let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
             Verdict::DoesNotFit
-        } else if !rollout.unplaced.is_empty() || !peak.unplaced.is_empty() {
+        } else if !rollout.stalled.is_empty()
+            || !peak.stalled.is_empty()
+            || !peak.placement.unplaced.is_empty()
+        {
             Verdict::FitsSteadyStateOnly
         } else {
             Verdict::Fits
@@ -555,11 +655,15 @@ impl Stack {
                 }
             })
             .collect();
-        let addon_peak = peak.nodes.iter().fold(Demand::default(), |a, n| Demand {
-            cpu: a.cpu + n.requested.cpu,
-            memory: a.memory + n.requested.memory,
-            ephemeral_storage: a.ephemeral_storage + n.requested.ephemeral_storage,
-        });
+        let addon_peak = peak
+            .placement
+            .nodes
+            .iter()
+            .fold(Demand::default(), |a, n| Demand {
+                cpu: a.cpu + n.requested.cpu,
+                memory: a.memory + n.requested.memory,
+                ephemeral_storage: a.ephemeral_storage + n.requested.ephemeral_storage,
+            });
         FitReport {
             platform: platform.name().to_owned(),
             source: platform.source().to_owned(),
@@ -579,7 +683,7 @@ impl Stack {
             cpu_limit_overcommit_percent: cpu_over,
             memory_limit_overcommit_percent: mem_over,
             workloads,
-            placements: vec![steady, rollout, peak],
+            placements: vec![steady, rollout.placement, peak.placement],
             allowances: Allowances {
                 claimed_storage: claimed,
                 boot_volumes: boot,

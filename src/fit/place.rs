@@ -230,11 +230,11 @@ pub(super) fn with_per_node_pods(
     platform: &Platform,
     labels: &[String],
     demands: &[WorkloadDemand],
-    count: fn(&ReplicaCounts) -> u32,
+    count: &dyn Fn(usize, &ReplicaCounts) -> u32,
 ) -> (Vec<Node>, Vec<Unplaced>, u32) {
     let (mut nodes, mut unplaced, mut total_pods) = with_per_node_addons(platform, labels);
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| w.per_node) {
-        let per_node = if count(&w.counts) > w.counts.steady {
+        let per_node = if count(i, &w.counts) > w.counts.steady {
             2
         } else {
             1
@@ -312,7 +312,7 @@ pub(super) fn place<'a>(
     demands: &'a [WorkloadDemand],
     addon_labels: &'a [String],
     pods: &mut Vec<PodToPlace<'a>>,
-    count: fn(&ReplicaCounts) -> u32,
+    count: &dyn Fn(usize, &ReplicaCounts) -> u32,
 ) -> Placement {
     let (mut nodes, mut unplaced, mut total_pods) =
         with_per_node_pods(platform, addon_labels, demands, count);
@@ -333,7 +333,7 @@ pub(super) fn place<'a>(
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
-        for r in 0..count(&w.counts) {
+        for r in 0..count(i, &w.counts) {
             pods.push(PodToPlace {
                 owner: &w.object,
                 replica: Some(r),

@@ -481,6 +481,21 @@ pub fn case(id: &str) -> (Stack, Stack) {
             };
             (big(2), big(1))
         }
+        "rollout-pods-pending" => {
+            // One node of 2 cores: three 500m pods, then three surge pods (one waits) or one.
+            let surge = |n| {
+                stack_with(
+                    web(good().resources(
+                        Resources::new()
+                            .requests(Cpu::millis(500), Memory::mebibytes(128))
+                            .limits(Cpu::millis(500), Memory::mebibytes(256)),
+                    ))
+                    .replicas(3)
+                    .rolling_update(IntOrPercent::Count(n), IntOrPercent::Count(1)),
+                )
+            };
+            (surge(3), surge(1))
+        }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
         "tenancy-limit-exceeded" => (ok.clone(), ok),
         "block-storage-exceeded" => (
@@ -745,6 +760,13 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
                 .load_balancers(1);
             (one.clone(), one)
         }
+        "rollout-pods-pending" => {
+            let one = Platform::new("lab", "one node", "2026-12").pool(
+                NodePool::new("a", 1, Cpu::cores(2), Memory::gibibytes(8))
+                    .reserved(kubefit::Reserved::none()),
+            );
+            (one.clone(), one)
+        }
         "does-not-fit-during-rollout" => {
             let two = Platform::new("lab", "two nodes", "2026-11").pool(NodePool::new(
                 "a",
@@ -759,10 +781,11 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 10] = [
+pub const BUDGET_RULES: [&str; 11] = [
     "does-not-fit",
     "does-not-fit-at-peak",
     "does-not-fit-during-rollout",
+    "rollout-pods-pending",
     "beyond-cluster-limits",
     "tenancy-limit-exceeded",
     "block-storage-exceeded",
