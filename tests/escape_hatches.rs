@@ -34,6 +34,31 @@ fn requests(cpu: &str, memory: &str) -> ResourceRequirements {
     }
 }
 
+/// A container security context the `restricted` Pod Security level admits.
+fn restricted() -> k8s_openapi::api::core::v1::SecurityContext {
+    k8s_openapi::api::core::v1::SecurityContext {
+        allow_privilege_escalation: Some(false),
+        capabilities: Some(k8s_openapi::api::core::v1::Capabilities {
+            drop: Some(vec!["ALL".into()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The pod half of it: non-root, RuntimeDefault seccomp.
+fn restricted_pod() -> k8s_openapi::api::core::v1::PodSecurityContext {
+    k8s_openapi::api::core::v1::PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(10001),
+        seccomp_profile: Some(k8s_openapi::api::core::v1::SeccompProfile {
+            type_: "RuntimeDefault".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 fn seed_job(parallelism: i32, cpu: &str) -> K8sJob {
     K8sJob {
         metadata: meta("seed"),
@@ -45,8 +70,10 @@ fn seed_job(parallelism: i32, cpu: &str) -> K8sJob {
                         name: "seed".into(),
                         image: Some("busybox:1.36".into()),
                         resources: Some(requests(cpu, "64Mi")),
+                        security_context: Some(restricted()),
                         ..Default::default()
                     }],
+                    security_context: Some(restricted_pod()),
                     restart_policy: Some("Never".into()),
                     ..Default::default()
                 }),

@@ -322,8 +322,9 @@ fn absurd_counts_are_answered_without_simulating_them() {
     assert_eq!(fit.verdict(), Verdict::DoesNotFit);
     let d = &fit.diagnostics()[0];
     assert_eq!(d.id, "beyond-cluster-limits");
-    // The replicas plus the platform's add-ons, counted, not simulated.
-    assert!(d.message.starts_with("214748365"), "{}", d.message);
+    // The replicas, their 25% surge (rounded up) and the platform's add-ons, counted, not
+    // simulated: 2147483647 + 536870912 + 4.
+    assert!(d.message.starts_with("2684354563 "), "{}", d.message);
     assert!(d.message.contains("pods at peak"), "{}", d.message);
 
     let hpa = HorizontalPodAutoscaler::new(&big.clone().replicas(1), 1, i32::MAX);

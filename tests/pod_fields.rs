@@ -85,8 +85,11 @@ fn every_field() -> Deployment {
 }
 
 /// What the workloads refer to: the pull secret and the config.
+/// A home lab's namespace: its pods use host paths and host ports, which only the
+/// `privileged` Pod Security level admits.
 fn base() -> Stack {
     Stack::new("shop")
+        .pod_security("privileged")
         .with(Secret::new("registry").type_("kubernetes.io/dockerconfigjson"))
         .with(kubefit::ConfigMap::new("search-config").entry("opensearch.yml", "a: 1"))
 }

@@ -3,6 +3,7 @@
 
 mod index;
 pub(crate) mod lint;
+mod pod_security;
 mod rbac;
 pub(crate) mod report;
 mod schedule;
@@ -1039,6 +1040,7 @@ impl Stack {
         let stack = &*resolved.stack;
         let mut out = stack.raw_diagnostics(threads, errors_only);
         out.extend(read_back_diagnostics(self, &resolved));
+        out.extend(self.pod_security_diagnostics());
         stack.apply_suppressions(&mut out);
         out
     }

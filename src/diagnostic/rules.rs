@@ -1494,6 +1494,22 @@ rule_table! {
         "api.replicas(3)"
     ),
     rule!(
+        PodSecurityRefused,
+        "pod-security-refused",
+        E,
+        false,
+        Structure,
+        "pods meet their namespace's pod security enforce level (baseline, restricted)",
+        "the api server's PodSecurity admission refuses every pod of the workload: it is created, its pods never are",
+        "meet the level's checks, or lower the level with Stack::pod_security for a namespace that needs it",
+        [],
+        [],
+        [],
+        [],
+        "Deployment::new(\"web\", Container::new(\"web\", \"nginx:1.27\").privileged())",
+        "Stack::new(\"shop\").pod_security(\"privileged\").with(privileged_deployment)"
+    ),
+    rule!(
         RolloutPodsPending,
         "rollout-pods-pending",
         I,

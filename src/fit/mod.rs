@@ -413,7 +413,7 @@ impl Stack {
                     "rollout",
                     |c| c.steady,
                     |c| c.rollout_needs,
-                    false,
+                    Some(&steady),
                 );
                 // Without an autoscaler that raises a count, the peak is the rollout.
                 let peak = if demands.iter().all(|w| {
@@ -435,7 +435,7 @@ impl Stack {
                         "peak",
                         |c| c.scaled,
                         |c| c.peak_needs,
-                        true,
+                        None,
                     )
                 };
                 (rollout, peak)

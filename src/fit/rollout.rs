@@ -69,14 +69,23 @@ pub(super) fn rollout_of<'a>(
     scenario: &str,
     base: fn(&ReplicaCounts) -> u32,
     needs: fn(&ReplicaCounts) -> u32,
-    scaled: bool,
+    base_placement: Option<&Placement>,
 ) -> Outcome {
     let together = place(scenario, &|_, c| base(c) + needs(c));
     if together.unplaced.is_empty() {
         return Outcome::placed(together);
     }
+    let scaled = base_placement.is_none();
+    let placed_alone;
+    let base_placement = match base_placement {
+        Some(p) => p,
+        None => {
+            placed_alone = place(scenario, &|_, c| base(c));
+            &placed_alone
+        }
+    };
     if scaled {
-        let alone = place(scenario, &|_, c| base(c));
+        let alone = base_placement.clone();
         if let Some(first) = alone.unplaced.first() {
             let count = alone.unplaced.len();
             let mut stalled: Vec<Stall> = demands
@@ -155,14 +164,24 @@ pub(super) fn rollout_of<'a>(
                 let one = place(scenario, &|j, c| {
                     base(c) + if j == i { needs(c) } else { 0 }
                 });
-                let a = one
-                    .unplaced
-                    .first()
-                    .cloned()
-                    .map(|u| (one.unplaced.len(), u));
-                if a.is_some() {
-                    unplaced.extend(one.unplaced);
+                // Said of this workload's own new pod: its own entry when the placement left
+                // it out, else the node closest to holding it beside everyone's pods.
+                let a = (!one.unplaced.is_empty()).then(|| {
+                    let mut own: Vec<Unplaced> = one
+                        .unplaced
+                        .iter()
+                        .filter(|u| u.pod.split(['#', '@']).next() == Some(w.object.as_str()))
+                        .cloned()
+                        .collect();
+                    if own.is_empty() {
+                        own.push(closest(&base_placement.nodes, w));
+                    }
+                    own
+                });
+                if let Some(own) = &a {
+                    unplaced.extend(own.iter().cloned());
                 }
+                let a = a.map(|own| (own.len(), own[0].clone()));
                 if w.per_node {
                     seen_selectors.insert(i);
                 } else {
@@ -187,5 +206,54 @@ pub(super) fn rollout_of<'a>(
             ..together
         },
         stalled,
+    }
+}
+
+/// The node closest to holding one more pod of `w` beside a placement's pods, and what it
+/// lacks there.
+fn closest(nodes: &[crate::fit::NodeUsage], w: &WorkloadDemand) -> Unplaced {
+    let lacking = |n: &crate::fit::NodeUsage| {
+        let mut out = Vec::new();
+        let free_cpu = n.allocatable.cpu.saturating_sub(n.requested.cpu);
+        if w.pod_requests.cpu > free_cpu {
+            out.push(format!(
+                "cpu short by {} (needs {}, {free_cpu} free)",
+                w.pod_requests.cpu.saturating_sub(free_cpu),
+                w.pod_requests.cpu
+            ));
+        }
+        let free_mem = n.allocatable.memory.saturating_sub(n.requested.memory);
+        if w.pod_requests.memory > free_mem {
+            out.push(format!(
+                "memory short by {} (needs {}, {free_mem} free)",
+                w.pod_requests.memory.saturating_sub(free_mem),
+                w.pod_requests.memory
+            ));
+        }
+        if n.pods >= n.max_pods {
+            out.push(format!("pod slots (maxPods {} reached)", n.max_pods));
+        }
+        if out.is_empty() {
+            out.push(if w.one_per_node {
+                "a free node (one replica per node)".to_owned()
+            } else {
+                "room once the other pods are placed".to_owned()
+            });
+        }
+        out
+    };
+    let best = nodes.iter().min_by_key(|n| {
+        (
+            lacking(n).len(),
+            std::cmp::Reverse(n.allocatable.cpu.saturating_sub(n.requested.cpu)),
+        )
+    });
+    Unplaced {
+        pod: format!("{}#new", w.object),
+        best_node: best.map(|n| n.node.clone()).unwrap_or_default(),
+        lacking: best.map_or_else(
+            || vec!["a node (the platform has none)".to_owned()],
+            lacking,
+        ),
     }
 }

@@ -93,6 +93,10 @@ pub fn case(id: &str) -> (Stack, Stack) {
             (stack_with(web(good().allow_privilege_escalation())), ok)
         }
         "privileged-container" => (stack_with(web(good().privileged())), ok),
+        "pod-security-refused" => (
+            stack_with(web(good().privileged())),
+            stack_with(web(good().privileged())).pod_security("privileged"),
+        ),
         "capabilities-not-dropped" => (stack_with(web(good().keep_default_capabilities())), ok),
         "dangerous-capability" => (
             stack_with(web(good().add_capability("NET_ADMIN"))),
