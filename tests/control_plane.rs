@@ -11,7 +11,11 @@ use kubefit::{EmitOptions, Severity, Stack};
 
 /// The error rules the API server enforces itself, with a fragment of what it answers to the
 /// rule's bad stack (tests/common/cases.rs). Listed in tests/README.md.
-const API_SERVER_RULES: [(&str, &str); 27] = [
+const API_SERVER_RULES: [(&str, &str); 28] = [
+    (
+        "pod-security-refused",
+        "privileged (container \"web\" must not set securityContext.privileged=true)",
+    ),
     (
         "invalid-name",
         "a lowercase RFC 1123 subdomain must consist of",
@@ -258,6 +262,9 @@ struct Comparison {
     /// Pods a controller could not create in any scenario (admission: ResourceQuota,
     /// LimitRange, Pod Security), from the controllers' warning events.
     refused: Vec<String>,
+    /// Whether kubefit warned that the default scheduler may strand a pod
+    /// (`scheduler-may-strand`).
+    warned: bool,
 }
 
 fn pending(settled: &serde_json::Value) -> Vec<String> {
@@ -328,6 +335,7 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
     let steady_fits = !has("does-not-fit");
     let rollout_fits = steady_fits && !has("does-not-fit-during-rollout");
     let peak_fits = rollout_fits && !has("does-not-fit-at-peak");
+    let warned = has("scheduler-may-strand");
 
     let yaml = stack
         .emit(
@@ -406,6 +414,7 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
             .filter(|w| w.contains("FailedCreate") || w.contains("ReplicaFailure"))
             .map(str::to_owned)
             .collect(),
+        warned,
     }
 }
 
@@ -710,6 +719,25 @@ fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
     println!(
         "greedy strandings (kubefit fits, the scheduler leaves pods Pending for room): {}",
         stranded.len()
+    );
+    // In steady state kubefit must have said that the scheduler may not find the placement.
+    let unwarned: Vec<&str> = stranded
+        .iter()
+        .filter(|c| c.steady.kubefit_fits && !c.steady.cluster_fits() && !c.warned)
+        .map(|c| c.name.as_str())
+        .collect();
+    let steady_strandings = stranded
+        .iter()
+        .filter(|c| c.steady.kubefit_fits && !c.steady.cluster_fits())
+        .count();
+    println!(
+        "steady-state strandings kubefit warned about (scheduler-may-strand): {} of {steady_strandings}; stacks warned about: {}",
+        steady_strandings - unwarned.len(),
+        rows.iter().filter(|c| c.warned).count()
+    );
+    assert!(
+        unwarned.is_empty(),
+        "the scheduler stranded pods in steady state where kubefit did not warn: {unwarned:?}\n{table}"
     );
 }
 

@@ -226,3 +226,44 @@ fn one_replica_per_node_on_every_node_stalls_a_strict_rollout() {
         Verdict::Fits
     );
 }
+
+/// The default scheduler places pods one at a time and spreads them (NodeResourcesFit
+/// LeastAllocated, PodTopologySpread's system defaults): two 650m pods land on both nodes,
+/// and a 1000m pod arriving after them finds 850m on each, although a placement exists
+/// (`pkg/scheduler/framework/plugins/noderesources/least_allocated.go`,
+/// `podtopologyspread/scoring.go`). Measured on the real scheduler: tests/README.md, gen-48.
+#[test]
+fn the_default_scheduler_can_strand_a_pod_a_placement_exists_for() {
+    let stack = Stack::new("x")
+        .with(
+            Deployment::new("small", c("small", 650))
+                .replicas(2)
+                .recreate(),
+        )
+        .with(StatefulSet::new("big", c("big", 1000)));
+    let fit = stack.fit(&lab(2, 1500));
+    // A placement exists: the verdict stays "fits" …
+    assert_eq!(fit.verdict(), Verdict::Fits, "{fit}");
+    assert!(fit.placements()[0].unplaced.is_empty());
+    // … and the report warns that the scheduler may not find it.
+    let warning = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "scheduler-may-strand")
+        .unwrap_or_else(|| panic!("{fit}"));
+    assert_eq!(warning.object, "statefulset/big");
+    assert!(
+        warning.message.contains("cpu short by 150m"),
+        "{}",
+        warning.message
+    );
+    // With room for greed, no warning.
+    let roomy = stack.fit(&lab(2, 1700));
+    assert!(
+        !roomy
+            .diagnostics()
+            .iter()
+            .any(|d| d.id == "scheduler-may-strand"),
+        "{roomy}"
+    );
+}

@@ -1510,6 +1510,22 @@ rule_table! {
         "Stack::new(\"shop\").pod_security(\"privileged\").with(privileged_deployment)"
     ),
     rule!(
+        SchedulerMayStrand,
+        "scheduler-may-strand",
+        W,
+        true,
+        Budget,
+        "the default scheduler, placing pods one at a time and spreading them, places every pod",
+        "the scheduler never moves a placed pod: a large pod that arrives after the small ones were spread stays pending although a tighter placement exists",
+        "give the large pods a higher PriorityClass (placed first, and may preempt), pin them with node affinity, or keep more headroom",
+        [],
+        [],
+        [],
+        [],
+        "two 1500m nodes; a 1000m pod arriving after two 650m pods",
+        "the 1000m pod with a higher priorityClassName"
+    ),
+    rule!(
         RolloutPodsPending,
         "rollout-pods-pending",
         I,

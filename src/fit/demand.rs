@@ -235,6 +235,9 @@ pub struct WorkloadDemand {
     /// Containers of one pod without (cpu request, memory request, cpu limit, memory limit).
     #[serde(skip)]
     pub(crate) missing: [u64; 4],
+    /// Its place in the apply order (pods arrive at the scheduler roughly in it).
+    #[serde(skip)]
+    pub(crate) rank: u8,
 }
 
 impl Stack {
@@ -364,6 +367,7 @@ impl Stack {
                     .get("kubernetes.io/arch")
                     .map(str::to_owned),
                 missing,
+                rank: o.order(),
             });
         }
         out

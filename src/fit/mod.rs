@@ -23,6 +23,7 @@ use crate::units::memory::{Memory, Storage};
 use place::{MAX_NODES, MAX_PODS, group_unplaced, place};
 use rollout::{Cause, Outcome, rollout_of};
 mod rollout;
+mod scheduler;
 mod search;
 
 /// The three answers to "does it fit?".
@@ -551,6 +552,28 @@ impl Stack {
                 };
                 diags.push(Diagnostic::of(rule, &stall.object, path, message));
             }
+        }
+        // A placement exists; the default scheduler may still not find it.
+        let steps = u64::from(steady.pods).saturating_mul(node_count);
+        if !beyond
+            && steady.unplaced.is_empty()
+            && steps <= scheduler::MAX_STEPS
+            && let Some((w, order, lacking)) = scheduler::strands(platform, &demands, &addon_labels)
+        {
+            let owner = &demands[w].object;
+            let order = match order {
+                scheduler::Order::Emitted => "in the order they are applied",
+                scheduler::Order::Reversed => "in the reverse of the apply order",
+                scheduler::Order::SmallestFirst => "smallest first",
+            };
+            diags.push(Diagnostic::of(
+                    RuleId::SchedulerMayStrand,
+                    owner,
+                    requests_path(owner),
+                    format!(
+                        "a placement of every pod exists, but the default scheduler places pods one at a time and spreads them: with pods arriving {order} it leaves a pod of {owner} pending ({lacking}); give {owner} a higher priorityClassName so it is placed (and may preempt) first, pin it with a node affinity, or keep more headroom"
+                    ),
+                ));
         }
         for (owner, count) in &transient {
             diags.push(Diagnostic::of(

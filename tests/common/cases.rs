@@ -500,6 +500,31 @@ pub fn case(id: &str) -> (Stack, Stack) {
             };
             (surge(3), surge(1))
         }
+        "scheduler-may-strand" => {
+            // Two nodes of 1500m: two 650m pods spread over both, then a 1000m pod.
+            let small = |cpu| {
+                Deployment::new(
+                    "small",
+                    good().resources(
+                        Resources::new()
+                            .requests(Cpu::millis(cpu), Memory::mebibytes(128))
+                            .limits(Cpu::millis(cpu), Memory::mebibytes(256)),
+                    ),
+                )
+                .replicas(2)
+                .recreate()
+            };
+            let big = web(good().resources(
+                Resources::new()
+                    .requests(Cpu::millis(1000), Memory::mebibytes(128))
+                    .limits(Cpu::millis(1000), Memory::mebibytes(256)),
+            ))
+            .recreate();
+            (
+                stack_with(big.clone()).with(small(650)),
+                stack_with(big).with(small(400)),
+            )
+        }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
         "tenancy-limit-exceeded" => (ok.clone(), ok),
         "block-storage-exceeded" => (
@@ -764,6 +789,13 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
                 .load_balancers(1);
             (one.clone(), one)
         }
+        "scheduler-may-strand" => {
+            let two = Platform::new("lab", "two nodes", "2026-12").pool(
+                NodePool::new("a", 2, Cpu::millis(1500), Memory::gibibytes(8))
+                    .reserved(kubefit::Reserved::none()),
+            );
+            (two.clone(), two)
+        }
         "rollout-pods-pending" => {
             let one = Platform::new("lab", "one node", "2026-12").pool(
                 NodePool::new("a", 1, Cpu::cores(2), Memory::gibibytes(8))
@@ -785,8 +817,9 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 11] = [
+pub const BUDGET_RULES: [&str; 12] = [
     "does-not-fit",
+    "scheduler-may-strand",
     "does-not-fit-at-peak",
     "does-not-fit-during-rollout",
     "rollout-pods-pending",
