@@ -267,3 +267,20 @@ fn the_default_scheduler_can_strand_a_pod_a_placement_exists_for() {
         "{roomy}"
     );
 }
+
+/// While pods are left out the report shows no headroom but the pool's shortfall, in one
+/// line: three 600m pods on two 1000m nodes are short by 0 in total (fragmented), four are
+/// short by 400m.
+#[test]
+fn the_report_states_the_pools_shortfall_not_a_headroom() {
+    let stack =
+        |n| Stack::new("x").with(Deployment::new("web", c("web", 600)).replicas(n).recreate());
+    let three = stack(3).fit(&lab(2, 1000)).to_string();
+    assert!(three.contains("headroom: none — the steady scenario leaves 1 pod(s) unplaced; the pool has the room in total, but no single node has enough for them"), "{three}");
+    let four = stack(4).fit(&lab(2, 1000)).to_string();
+    assert!(
+        four.contains("the pool is short by 400m cpu / 0 memory"),
+        "{four}"
+    );
+    assert!(!four.contains("headroom at worst case"), "{four}");
+}

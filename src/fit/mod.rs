@@ -76,6 +76,8 @@ pub struct Unplaced {
     pub best_node: String,
     /// What it lacks there, e.g. `cpu short by 150m`.
     pub lacking: Vec<String>,
+    /// What the pod requests.
+    pub requests: Demand,
 }
 
 /// One node after placement.
@@ -909,12 +911,43 @@ impl fmt::Display for FitReport {
             self.cpu_limit_overcommit_percent,
             self.memory_limit_overcommit_percent,
         )?;
-        writeln!(
-            f,
-            "  headroom at worst case: {} cpu / {} memory",
-            self.headroom.cpu,
-            human(self.headroom.memory)
-        )?;
+        // No headroom while pods are left out: the pool's real shortfall instead.
+        match self.placements.iter().find(|p| !p.unplaced.is_empty()) {
+            Some(p) => {
+                let wanted = p.unplaced.iter().fold(
+                    p.nodes
+                        .iter()
+                        .fold(Demand::default(), |a, n| a.add(n.requested)),
+                    |a, u| a.add(u.requests),
+                );
+                let have = p
+                    .nodes
+                    .iter()
+                    .fold(Demand::default(), |a, n| a.add(n.allocatable));
+                let (cpu, memory) = (
+                    wanted.cpu.saturating_sub(have.cpu),
+                    wanted.memory.saturating_sub(have.memory),
+                );
+                let short = if cpu == Cpu::ZERO && memory == Memory::ZERO {
+                    "the pool has the room in total, but no single node has enough for them"
+                        .to_owned()
+                } else {
+                    format!("the pool is short by {cpu} cpu / {} memory", human(memory))
+                };
+                writeln!(
+                    f,
+                    "  headroom: none — the {} scenario leaves {} pod(s) unplaced; {short}",
+                    p.scenario,
+                    p.unplaced.len()
+                )?;
+            }
+            None => writeln!(
+                f,
+                "  headroom at worst case: {} cpu / {} memory",
+                self.headroom.cpu,
+                human(self.headroom.memory)
+            )?,
+        }
         writeln!(f, "\nnodes (worst case, requests incl. add-ons)")?;
         writeln!(
             f,

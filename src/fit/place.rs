@@ -257,6 +257,7 @@ pub(super) fn with_per_node_pods(
                     place_on(node, &pod);
                 } else {
                     unplaced.push(Unplaced {
+                        requests: pod.req,
                         lacking: shortfall(node, &pod),
                         pod: format!("{}@{}", w.object, node.name),
                         best_node: node.name.clone(),
@@ -292,6 +293,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 place_on(node, &pod);
             } else {
                 unplaced.push(Unplaced {
+                    requests: pod.req,
                     lacking: shortfall(node, &pod),
                     pod: pod.label(),
                     best_node: node.name.clone(),
@@ -411,6 +413,7 @@ pub(super) fn place<'a>(
                     pod: pod.label(),
                     best_node,
                     lacking,
+                    requests: pod.req,
                 });
             }
         }

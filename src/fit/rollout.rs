@@ -153,6 +153,7 @@ pub(super) fn rollout_of<'a>(
             None if answers.len() + seen_selectors.len() >= ONE_BY_ONE => Some((
                 0,
                 Unplaced {
+                    requests: w.pod_requests,
                     pod: w.object.clone(),
                     best_node: String::new(),
                     lacking: vec![format!(
@@ -249,6 +250,7 @@ fn closest(nodes: &[crate::fit::NodeUsage], w: &WorkloadDemand) -> Unplaced {
         )
     });
     Unplaced {
+        requests: w.pod_requests,
         pod: format!("{}#new", w.object),
         best_node: best.map(|n| n.node.clone()).unwrap_or_default(),
         lacking: best.map_or_else(
