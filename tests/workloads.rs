@@ -5,8 +5,8 @@ mod common;
 
 use kubefit::{
     ConcurrencyPolicy, Container, Cpu, CronJob, DaemonSet, Deployment, EmitOptions,
-    HorizontalPodAutoscaler, IntOrPercent, Job, Memory, NodePool, POOL_LABEL, Platform, Resources,
-    Stack, Verdict,
+    HorizontalPodAutoscaler, IntOrPercent, Job, Memory, NodePool, NodeTerm, POOL_LABEL, Platform,
+    Resources, Stack, Taint, TaintEffect, Toleration, Verdict,
 };
 
 fn sized(name: &str, cpu: u64) -> Container {
@@ -255,4 +255,173 @@ fn environments_override_every_kind_and_compose_runs_jobs_once() {
         text.contains("# CronJobs are not scheduled by Compose"),
         "{text}"
     );
+}
+
+/// A platform with a plain pool and a tainted, labelled one.
+fn tainted_pools() -> Platform {
+    Platform::new("lab", "test", "2026-12")
+        .without_addons()
+        .pool(NodePool::new(
+            "general",
+            1,
+            Cpu::cores(1),
+            Memory::gibibytes(2),
+        ))
+        .pool(
+            NodePool::new("search", 2, Cpu::cores(2), Memory::gibibytes(4))
+                .label("dedicated", "search")
+                .taint(Taint::new("dedicated", "search", TaintEffect::NoSchedule)),
+        )
+}
+
+// pkg/scheduler/framework/plugins/nodeaffinity (Filter: nodeSelector and required terms) and
+// tainttoleration (Filter: NoSchedule and NoExecute taints must be tolerated).
+#[test]
+fn pods_go_only_where_their_selector_affinity_and_tolerations_let_them() {
+    let platform = tainted_pools();
+    let pinned = |d: Deployment| Stack::new("ops").with(d).fit(&platform);
+
+    // A label no node carries: nothing can take the pod.
+    let nowhere = pinned(Deployment::new("app", sized("app", 100)).node_selector("disk", "ssd"));
+    assert_eq!(nowhere.verdict(), Verdict::DoesNotFit, "{nowhere}");
+    let d = nowhere
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .expect("a finding");
+    assert!(
+        d.message.contains("node labels disk=ssd (nodeSelector)"),
+        "{}",
+        d.message
+    );
+
+    // The search pool's label without its toleration: the taint keeps the pod off.
+    let untolerated = pinned(
+        Deployment::new("search", sized("search", 100)).node_selector("dedicated", "search"),
+    );
+    assert_eq!(untolerated.verdict(), Verdict::DoesNotFit, "{untolerated}");
+    let d = untolerated
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .expect("a finding");
+    assert!(
+        d.message
+            .contains("a toleration for taint dedicated=search:NoSchedule"),
+        "{}",
+        d.message
+    );
+
+    // With the toleration it lands on the search pool, and only there.
+    let tolerated = pinned(
+        Deployment::new("search", sized("search", 900))
+            .replicas(2)
+            .node_selector("dedicated", "search")
+            .tolerate(Toleration::equal("dedicated", "search")),
+    );
+    assert_eq!(tolerated.verdict(), Verdict::Fits, "{tolerated}");
+    let steady = &tolerated.placements()[0];
+    let general = steady
+        .nodes
+        .iter()
+        .find(|n| n.node == "general-0")
+        .expect("the general node");
+    assert_eq!(
+        (general.pods, general.requested.cpu),
+        (0, Cpu::ZERO),
+        "{tolerated}"
+    );
+
+    // Required node affinity: the general pool only has 1 core, so 2 × 600m do not fit there,
+    // while a pod that may go anywhere untainted has the same single node.
+    let affine = pinned(
+        Deployment::new("web", sized("web", 600))
+            .replicas(2)
+            .require_node(NodeTerm::new().label_in(POOL_LABEL, ["general"])),
+    );
+    assert_eq!(affine.verdict(), Verdict::DoesNotFit, "{affine}");
+    let anywhere = pinned(Deployment::new("web", sized("web", 600)).replicas(2));
+    assert_eq!(
+        anywhere.verdict(),
+        Verdict::DoesNotFit,
+        "untolerated pods cannot use the tainted pool either: {anywhere}"
+    );
+    let tolerating = pinned(
+        Deployment::new("web", sized("web", 600))
+            .replicas(2)
+            .tolerate(Toleration::exists("dedicated")),
+    );
+    assert_eq!(tolerating.verdict(), Verdict::Fits, "{tolerating}");
+}
+
+// pkg/controller/daemon (nodeShouldRunDaemonPod: the same node affinity and taint filters).
+#[test]
+fn a_daemonset_skips_tainted_nodes_unless_it_tolerates_them() {
+    let count = |ds: DaemonSet| {
+        Stack::new("ops").with(ds).fit(&tainted_pools()).workloads()[0]
+            .counts
+            .steady
+    };
+    assert_eq!(count(DaemonSet::new("agent", sized("agent", 100))), 1);
+    assert_eq!(
+        count(
+            DaemonSet::new("agent", sized("agent", 100))
+                .tolerate(Toleration::exists("dedicated").effect(TaintEffect::NoSchedule))
+        ),
+        3
+    );
+    // PreferNoSchedule does not filter.
+    let soft = Platform::new("soft", "test", "2026-12")
+        .without_addons()
+        .pool(
+            NodePool::new("n", 2, Cpu::cores(1), Memory::gibibytes(2)).taint(Taint::new(
+                "spot",
+                "",
+                TaintEffect::PreferNoSchedule,
+            )),
+        );
+    let fit = Stack::new("ops")
+        .with(DaemonSet::new("agent", sized("agent", 100)))
+        .fit(&soft);
+    assert_eq!(fit.workloads()[0].counts.steady, 2);
+}
+
+#[test]
+fn the_nodes_a_platform_describes_carry_its_pools_labels_and_taints() {
+    let nodes = tainted_pools().nodes();
+    assert_eq!(nodes.len(), 3);
+    let search = &nodes[1];
+    let labels = search.metadata.labels.as_ref().expect("labels");
+    assert_eq!(labels["dedicated"], "search");
+    assert_eq!(labels[POOL_LABEL], "search");
+    assert_eq!(labels["kubernetes.io/hostname"], "search-0");
+    let taints = search
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .expect("taints");
+    assert_eq!(taints.len(), 1);
+    assert_eq!(
+        (
+            taints[0].key.as_str(),
+            taints[0].value.as_deref(),
+            taints[0].effect.as_str()
+        ),
+        ("dedicated", Some("search"), "NoSchedule")
+    );
+    assert!(
+        nodes[0]
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_ref())
+            .is_none()
+    );
+    // The platform YAML reads them back.
+    let yaml = "name: lab\nsource: test\nchecked: 2026-12\naddons: []\npools:\n- name: search\n  count: 1\n  cpu: '2'\n  memory: 4Gi\n  labels:\n    dedicated: search\n  taints:\n  - key: dedicated\n    value: search\n    effect: NoSchedule\n";
+    let p = Platform::from_yaml(yaml).expect("a platform");
+    assert_eq!(
+        p.pools()[0].taints()[0].to_string(),
+        "dedicated=search:NoSchedule"
+    );
+    assert_eq!(p.pools()[0].labels()["dedicated"], "search");
 }

@@ -200,6 +200,28 @@ impl Rollout {
     }
 }
 
+/// Where a workload's pods may run: the scheduler's node filters beyond room
+/// (nodeSelector, required node affinity, taints and tolerations).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Constraints {
+    pub(crate) selector: BTreeMap<String, String>,
+    pub(crate) required: Vec<crate::model::scheduling::NodeTerm>,
+    pub(crate) tolerations: Vec<crate::model::scheduling::Toleration>,
+    /// Tolerates every taint (per-node add-ons).
+    pub(crate) tolerate_all: bool,
+}
+
+// Tolerations and node terms compare field by field; none holds a float.
+impl Eq for Constraints {}
+
+/// The constraints of pods that tolerate every taint and go anywhere.
+pub(crate) static ANYWHERE: Constraints = Constraints {
+    selector: BTreeMap::new(),
+    required: Vec::new(),
+    tolerations: Vec::new(),
+    tolerate_all: true,
+};
+
 /// One workload's demand.
 ///
 /// ```
@@ -225,9 +247,9 @@ pub struct WorkloadDemand {
     /// Whether the counts are per node (a DaemonSet): [`Stack::workload_demands`] gives
     /// them for one node, [`Stack::fit`] multiplies them by the nodes the pods can land on.
     pub per_node: bool,
-    /// A DaemonSet's node selector, which decides its nodes.
+    /// Where its pods may run (and a DaemonSet's nodes).
     #[serde(skip)]
-    pub(crate) node_selector: BTreeMap<String, String>,
+    pub(crate) constraints: Constraints,
     /// The largest memory limit of any one container (OOM check).
     pub largest_memory_limit: Memory,
     /// Whether the pods only run on nodes of this architecture (`kubernetes.io/arch`).
@@ -352,10 +374,11 @@ impl Stack {
             out.push(WorkloadDemand {
                 object: reference.clone(),
                 per_node,
-                node_selector: if per_node {
-                    pod.node_selector.to_btree()
-                } else {
-                    BTreeMap::new()
+                constraints: Constraints {
+                    selector: pod.node_selector.to_btree(),
+                    required: pod.extra().required_nodes.clone(),
+                    tolerations: pod.extra().tolerations.clone(),
+                    tolerate_all: false,
                 },
                 pod_requests: pod_requests(pod),
                 pod_limits: pod_limits(pod),

@@ -322,7 +322,7 @@ impl Stack {
                 let n = if all <= MAX_NODES {
                     nodes
                         .iter()
-                        .filter(|node| place::node_has_labels(node, &w.node_selector))
+                        .filter(|node| place::admits(node, Some(&w.constraints)))
                         .count() as u64
                 } else {
                     all

@@ -109,22 +109,27 @@ impl Platform {
         for pool in self.pools() {
             for i in 0..pool.count() {
                 let name = format!("{}-{i}", pool.name());
-                let labels = BTreeMap::from([
-                    (
-                        "kubernetes.io/arch".to_owned(),
-                        pool.architecture().to_owned(),
-                    ),
-                    ("kubernetes.io/hostname".to_owned(), name.clone()),
-                    ("kubernetes.io/os".to_owned(), "linux".to_owned()),
-                    (POOL_LABEL.to_owned(), pool.name().to_owned()),
-                ]);
+                let labels = pool.node_labels(&name);
                 nodes.push(Node {
                     metadata: ObjectMeta {
                         name: Some(name),
                         labels: Some(labels),
                         ..ObjectMeta::default()
                     },
-                    spec: Some(NodeSpec::default()),
+                    spec: Some(NodeSpec {
+                        taints: (!pool.taints().is_empty()).then(|| {
+                            pool.taints()
+                                .iter()
+                                .map(|t| k8s_openapi::api::core::v1::Taint {
+                                    key: t.key.clone(),
+                                    value: (!t.value.is_empty()).then(|| t.value.clone()),
+                                    effect: t.effect.as_str().to_owned(),
+                                    ..Default::default()
+                                })
+                                .collect()
+                        }),
+                        ..NodeSpec::default()
+                    }),
                     status: Some(NodeStatus {
                         capacity: Some(resource_list(pool, false)),
                         allocatable: Some(resource_list(pool, true)),

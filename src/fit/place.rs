@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::fit::demand::{ReplicaCounts, WorkloadDemand};
+use crate::fit::demand::{ANYWHERE, Constraints, ReplicaCounts, WorkloadDemand};
 use crate::fit::platform::Platform;
 use crate::fit::search;
 use crate::fit::{NodeUsage, Placement, Unplaced};
@@ -22,6 +22,10 @@ pub(super) struct Node {
     pub(super) pods: u32,
     pub(super) max_pods: u32,
     pub(super) workloads: BTreeSet<usize>,
+    /// Every label of the node (arch, os, hostname, pool, the pool's own).
+    pub(super) labels: std::sync::Arc<std::collections::BTreeMap<String, String>>,
+    /// Its pool's taints.
+    pub(super) taints: std::sync::Arc<[crate::fit::platform::Taint]>,
 }
 
 /// A pod to place. Its label (`deployment/api#3`, `addon/coredns`) is spelled out only when
@@ -35,6 +39,8 @@ pub(super) struct PodToPlace<'a> {
     pub(super) one_per_node: bool,
     pub(super) arch: Option<&'a str>,
     pub(super) req: Demand,
+    /// Where it may run; `None`: anywhere without a taint it would need to tolerate.
+    pub(super) constraints: Option<&'a Constraints>,
 }
 
 impl PodToPlace<'_> {
@@ -90,9 +96,13 @@ pub(super) const MAX_PODS: u64 = 150_000;
 pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
     let mut nodes = Vec::new();
     for pool in platform.pools() {
+        let taints: std::sync::Arc<[crate::fit::platform::Taint]> = pool.taints().into();
         for i in 0..pool.count() {
+            let name = format!("{}-{i}", pool.name());
             nodes.push(Node {
-                name: format!("{}-{i}", pool.name()),
+                labels: std::sync::Arc::new(pool.node_labels(&name)),
+                taints: taints.clone(),
+                name,
                 pool: pool.name().to_owned(),
                 arch: pool.architecture().to_owned(),
                 alloc: Demand {
@@ -156,6 +166,29 @@ pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
     {
         lacking.push("a free node (one replica per node)".to_owned());
     }
+    let c = pod.constraints.unwrap_or(&NOWHERE_SPECIAL);
+    let missing: Vec<String> = c
+        .selector
+        .iter()
+        // The architecture has its own line above.
+        .filter(|(k, v)| k.as_str() != "kubernetes.io/arch" && node.labels.get(*k) != Some(*v))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !missing.is_empty() {
+        lacking.push(format!("node labels {} (nodeSelector)", missing.join(", ")));
+    }
+    if !c.required.is_empty() && !c.required.iter().any(|t| t.matches(&node.labels)) {
+        lacking.push("labels its required node affinity asks for".to_owned());
+    }
+    if !c.tolerate_all {
+        for t in node
+            .taints
+            .iter()
+            .filter(|t| t.filters() && !t.tolerated_by(&c.tolerations))
+        {
+            lacking.push(format!("a toleration for taint {t}"));
+        }
+    }
     lacking
 }
 
@@ -172,6 +205,7 @@ pub(super) fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
         node.pods >= node.max_pods,
         pod.arch.is_some_and(|a| a != node.arch),
         pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
+        !admits(node, pod.constraints),
     ]
     .iter()
     .filter(|b| **b)
@@ -190,6 +224,7 @@ pub(super) fn fits(node: &Node, pod: &PodToPlace) -> bool {
         && node.pods < node.max_pods
         && pod.arch.is_none_or(|a| a == node.arch)
         && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
+        && admits(node, pod.constraints)
 }
 
 pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
@@ -213,14 +248,32 @@ pub(super) fn node_has_labels(
     node: &Node,
     selector: &std::collections::BTreeMap<String, String>,
 ) -> bool {
-    selector.iter().all(|(k, v)| match k.as_str() {
-        "kubernetes.io/arch" => *v == node.arch,
-        "kubernetes.io/os" => v == "linux",
-        "kubernetes.io/hostname" => *v == node.name,
-        crate::fit::nodes::POOL_LABEL => *v == node.pool,
-        _ => false,
-    })
+    selector
+        .iter()
+        .all(|(k, v)| node.labels.get(k).is_some_and(|l| l == v))
 }
+
+/// Whether the scheduler's node filters beyond room let a pod with `c` onto `node`:
+/// nodeSelector, required node affinity (any term), taints with effect NoSchedule or
+/// NoExecute tolerated (pkg/scheduler/framework/plugins/nodeaffinity, tainttoleration).
+pub(super) fn admits(node: &Node, c: Option<&Constraints>) -> bool {
+    let c = c.unwrap_or(&NOWHERE_SPECIAL);
+    node_has_labels(node, &c.selector)
+        && (c.required.is_empty() || c.required.iter().any(|t| t.matches(&node.labels)))
+        && (c.tolerate_all
+            || node
+                .taints
+                .iter()
+                .all(|t| !t.filters() || t.tolerated_by(&c.tolerations)))
+}
+
+/// The constraints of a pod that names none and tolerates nothing.
+static NOWHERE_SPECIAL: Constraints = Constraints {
+    selector: std::collections::BTreeMap::new(),
+    required: Vec::new(),
+    tolerations: Vec::new(),
+    tolerate_all: false,
+};
 
 /// The platform's nodes with the per-node pods placed on every node they can land on — the
 /// per-node add-ons, then each DaemonSet's pods (`count` of its per-node counts: one, or two
@@ -239,10 +292,7 @@ pub(super) fn with_per_node_pods(
         } else {
             1
         };
-        for node in nodes
-            .iter_mut()
-            .filter(|n| node_has_labels(n, &w.node_selector))
-        {
+        for node in nodes.iter_mut().filter(|n| admits(n, Some(&w.constraints))) {
             for _ in 0..per_node {
                 let pod = PodToPlace {
                     owner: &w.object,
@@ -251,6 +301,7 @@ pub(super) fn with_per_node_pods(
                     one_per_node: false,
                     arch: None,
                     req: w.pod_requests,
+                    constraints: Some(&w.constraints),
                 };
                 total_pods += 1;
                 if fits(node, &pod) {
@@ -287,6 +338,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 one_per_node: false,
                 arch: None,
                 req: Demand::new(addon.cpu(), addon.memory()),
+                constraints: Some(&ANYWHERE),
             };
             total_pods += 1;
             if fits(node, &pod) {
@@ -332,6 +384,7 @@ pub(super) fn place<'a>(
                 one_per_node: false,
                 arch: None,
                 req: Demand::new(a.cpu(), a.memory()),
+                constraints: None,
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
@@ -343,6 +396,7 @@ pub(super) fn place<'a>(
                 one_per_node: w.one_per_node,
                 arch: w.arch.as_deref(),
                 req: w.pod_requests,
+                constraints: Some(&w.constraints),
             });
         }
     }
@@ -474,6 +528,7 @@ mod tests {
             one_per_node: false,
             arch: None,
             req: Demand::default(),
+            constraints: None,
         }
     }
 

@@ -215,6 +215,79 @@ pub struct NodePool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The tenancy limit these nodes count against.
     tenancy_pool: Option<String>,
+    /// Labels every node of the pool carries (beside arch, os, hostname and the pool label).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    labels: std::collections::BTreeMap<String, String>,
+    /// Taints every node of the pool carries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    taints: Vec<Taint>,
+}
+
+/// A node taint, `key=value:effect`: pods without a matching toleration are not scheduled
+/// there (`NoSchedule`, `NoExecute`) or only when nothing else fits (`PreferNoSchedule`).
+///
+/// ```
+/// let t = kubefit::Taint::new("dedicated", "search", kubefit::TaintEffect::NoSchedule);
+/// assert_eq!(t.to_string(), "dedicated=search:NoSchedule");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Taint {
+    /// The taint's key.
+    pub key: String,
+    /// Its value (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    /// What it does to pods that do not tolerate it.
+    pub effect: crate::model::scheduling::TaintEffect,
+}
+
+impl Taint {
+    /// A taint `key=value:effect`.
+    ///
+    /// ```
+    /// let t = kubefit::Taint::new("gpu", "", kubefit::TaintEffect::NoExecute);
+    /// assert_eq!(t.to_string(), "gpu:NoExecute");
+    /// ```
+    #[must_use]
+    pub fn new(
+        key: impl Into<String>,
+        value: impl Into<String>,
+        effect: crate::model::scheduling::TaintEffect,
+    ) -> Self {
+        Taint {
+            key: key.into(),
+            value: value.into(),
+            effect,
+        }
+    }
+
+    /// Whether the scheduler keeps pods that do not tolerate it off the node
+    /// (`NoSchedule`, `NoExecute`; pkg/scheduler/framework/plugins/tainttoleration).
+    pub(crate) fn filters(&self) -> bool {
+        self.effect != crate::model::scheduling::TaintEffect::PreferNoSchedule
+    }
+
+    /// Whether any of `tolerations` tolerates it.
+    pub(crate) fn tolerated_by(
+        &self,
+        tolerations: &[crate::model::scheduling::Toleration],
+    ) -> bool {
+        tolerations
+            .iter()
+            .any(|t| t.tolerates(&self.key, &self.value, self.effect))
+    }
+}
+
+impl std::fmt::Display for Taint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() {
+            write!(f, "{}:{}", self.key, self.effect.as_str())
+        } else {
+            write!(f, "{}={}:{}", self.key, self.value, self.effect.as_str())
+        }
+    }
 }
 
 fn default_max_pods() -> u32 {
@@ -245,7 +318,70 @@ impl NodePool {
             boot_volume: None,
             reserved: Reserved::kubelet_defaults(),
             tenancy_pool: None,
+            labels: std::collections::BTreeMap::new(),
+            taints: Vec::new(),
         }
+    }
+
+    /// Adds a label every node of the pool carries, for pods' `nodeSelector` and node
+    /// affinity.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("gpu", 1, kubefit::Cpu::cores(4), kubefit::Memory::gibibytes(16))
+    ///     .label("accelerator", "t4");
+    /// assert_eq!(p.labels()["accelerator"], "t4");
+    /// ```
+    #[must_use]
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a taint every node of the pool carries: only pods that tolerate it land there.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, NodePool, Taint, TaintEffect};
+    /// let p = NodePool::new("search", 1, Cpu::cores(4), Memory::gibibytes(16))
+    ///     .taint(Taint::new("dedicated", "search", TaintEffect::NoSchedule));
+    /// assert_eq!(p.taints()[0].to_string(), "dedicated=search:NoSchedule");
+    /// ```
+    #[must_use]
+    pub fn taint(mut self, taint: Taint) -> Self {
+        self.taints.push(taint);
+        self
+    }
+
+    /// Every label a node of the pool named `node` carries: architecture, os, hostname, the
+    /// pool label ([`POOL_LABEL`](crate::POOL_LABEL)) and the pool's own.
+    pub(crate) fn node_labels(&self, node: &str) -> std::collections::BTreeMap<String, String> {
+        let mut labels = self.labels.clone();
+        labels.insert("kubernetes.io/arch".to_owned(), self.arch.clone());
+        labels.insert("kubernetes.io/hostname".to_owned(), node.to_owned());
+        labels.insert("kubernetes.io/os".to_owned(), "linux".to_owned());
+        labels.insert(crate::fit::nodes::POOL_LABEL.to_owned(), self.name.clone());
+        labels
+    }
+
+    /// The pool's own labels.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert!(p.labels().is_empty());
+    /// ```
+    #[must_use]
+    pub fn labels(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.labels
+    }
+
+    /// The pool's taints.
+    ///
+    /// ```
+    /// let p = kubefit::NodePool::new("a", 1, kubefit::Cpu::cores(1), kubefit::Memory::gibibytes(1));
+    /// assert!(p.taints().is_empty());
+    /// ```
+    #[must_use]
+    pub fn taints(&self) -> &[Taint] {
+        &self.taints
     }
 
     /// Sets the node-local (ephemeral) storage capacity.

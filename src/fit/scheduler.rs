@@ -82,6 +82,7 @@ fn simulate(
             one_per_node: false,
             arch: None,
             req: Demand::new(a.cpu(), a.memory()),
+            constraints: None,
         })
         .collect();
     let mut workloads: Vec<usize> = (0..demands.len())
@@ -106,6 +107,7 @@ fn simulate(
                 one_per_node: w.one_per_node,
                 arch: w.arch.as_deref(),
                 req: w.pod_requests,
+                constraints: Some(&w.constraints),
             });
         }
     }

@@ -66,11 +66,23 @@ pub(super) fn search(nodes: &[Node], pods: &[PodToPlace<'_>]) -> Outcome {
     if pods.len() > MAX_PODS {
         return Outcome::Undecided;
     }
-    let mut shape_of: Vec<(Demand, &str, u32)> = Vec::new();
+    // Nodes of one shape are interchangeable: same room, architecture, pod slots, and the
+    // same labels and taints (one pool; one node when a pod names a hostname).
+    let by_host = pods.iter().any(|p| {
+        p.constraints.is_some_and(|c| {
+            c.selector.contains_key("kubernetes.io/hostname") || !c.required.is_empty()
+        })
+    });
+    let mut shape_of: Vec<(Demand, &str, u32, &str)> = Vec::new();
     let shapes = nodes
         .iter()
         .map(|n| {
-            let shape = (n.alloc, n.arch.as_str(), n.max_pods);
+            let group = if by_host {
+                n.name.as_str()
+            } else {
+                n.pool.as_str()
+            };
+            let shape = (n.alloc, n.arch.as_str(), n.max_pods, group);
             shape_of
                 .iter()
                 .position(|s| *s == shape)
@@ -251,6 +263,8 @@ mod tests {
                 pods: 0,
                 max_pods,
                 workloads: Default::default(),
+                labels: Default::default(),
+                taints: Vec::new().into(),
             })
             .collect()
     }
@@ -266,6 +280,7 @@ mod tests {
                 one_per_node: workload < 2,
                 arch: arm_only.then_some("arm64"),
                 req: Demand::new(Cpu::millis(cpu), Memory::bytes(mem)),
+                constraints: None,
             })
             .collect()
     }

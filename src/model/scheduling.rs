@@ -21,7 +21,19 @@ use crate::util::str_map::StrMap;
 /// ```
 /// assert_eq!(kubefit::TaintEffect::NoSchedule.as_str(), "NoSchedule");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[non_exhaustive]
 pub enum TaintEffect {
     /// New pods are not scheduled there.
