@@ -124,6 +124,7 @@ pub use model::service::Service;
 pub use model::service_account::ServiceAccount;
 pub use model::stack::Stack;
 pub use spec::dotenv::{DotEnv, DotEnvError, ProcessEnv};
+pub use spec::manifests::ImportError;
 pub use spec::{SpecError, SpecIssue, StackSpec};
 pub use units::cpu::{Cpu, CpuError};
 pub use units::demand::Demand;

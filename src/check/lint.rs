@@ -373,24 +373,45 @@ pub(crate) fn secret_in_value(v: &str) -> bool {
 
 impl Stack {
     /// The lint diagnostics; only those of error severity when `errors_only` is set.
+    ///
+    /// NetworkPolicies and PodDisruptionBudgets count by their pod selectors, the builders'
+    /// and the k8s-openapi ones alike.
     pub(crate) fn lint(&self, errors_only: bool) -> Vec<Diagnostic> {
         let mut out = Findings {
             out: Vec::new(),
             errors_only,
         };
         // Which pod label sets NetworkPolicies select (an empty selector selects all).
-        let mut selectors: Vec<Option<&BTreeMap<String, String>>> = Vec::new();
+        let mut selectors: Vec<Option<std::borrow::Cow<'_, BTreeMap<String, String>>>> = Vec::new();
         let mut pdb_targets = Vec::new();
+        let mut pdb_selectors: Vec<Option<BTreeMap<String, String>>> = Vec::new();
         for o in &self.objects {
             match o {
                 Object::NetworkPolicy(p) => selectors.push(match &*p.rule {
                     PolicyRule::DenyAll | PolicyRule::FromNamespace { to: None, .. } => None,
-                    PolicyRule::FromNamespace { to: Some(w), .. } => Some(&w.selector),
-                    PolicyRule::Between { to, .. } => Some(&to.selector),
+                    PolicyRule::FromNamespace { to: Some(w), .. } => {
+                        Some(std::borrow::Cow::Borrowed(&w.selector))
+                    }
+                    PolicyRule::Between { to, .. } => {
+                        Some(std::borrow::Cow::Borrowed(&to.selector))
+                    }
                 }),
                 Object::PodDisruptionBudget(p) => {
                     pdb_targets.push((p.target.kind, p.target.name.clone()));
                 }
+                // Given as k8s-openapi objects (imported, with_k8s): by their selectors.
+                Object::K8s(k) => match (k.api_version.as_str(), k.kind.as_str()) {
+                    ("networking.k8s.io/v1", "NetworkPolicy") => {
+                        selectors.push(
+                            raw_selector(&k.value["spec"]["podSelector"])
+                                .map(std::borrow::Cow::Owned),
+                        );
+                    }
+                    ("policy/v1", "PodDisruptionBudget") => {
+                        pdb_selectors.push(raw_selector(&k.value["spec"]["selector"]));
+                    }
+                    _ => {}
+                },
                 _ => {}
             }
         }
@@ -410,7 +431,17 @@ impl Stack {
                 continue;
             };
             o.reference_into(&mut object);
-            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == w.kind && n == w.name);
+            let has_pdb = pdb_targets.iter().any(|(k, n)| *k == w.kind && n == w.name)
+                || (!pdb_selectors.is_empty() && {
+                    let labels = w.pod.pod_label_pairs(w.name);
+                    pdb_selectors.iter().any(|sel| {
+                        sel.iter().flatten().all(|(k, v)| {
+                            labels
+                                .iter()
+                                .any(|(l, lv)| *l == k.as_str() && *lv == v.as_str())
+                        })
+                    })
+                });
             let first = out.out.len();
             lint_pod(
                 &mut out,
@@ -441,4 +472,20 @@ impl Stack {
         }
         out.out
     }
+}
+
+/// A label selector given as JSON (`matchLabels`), `None` when it selects every pod (empty) —
+/// or selects by `matchExpressions`, which the lints take as covering: they only say when
+/// nothing covers a workload.
+fn raw_selector(selector: &serde_json::Value) -> Option<BTreeMap<String, String>> {
+    let expressions = selector["matchExpressions"]
+        .as_array()
+        .is_some_and(|e| !e.is_empty());
+    let labels: BTreeMap<String, String> = selector["matchLabels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()))
+        .collect();
+    (!expressions && !labels.is_empty()).then_some(labels)
 }

@@ -84,9 +84,22 @@ fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
         .map(f)
         .fold(Demand::default(), Demand::add)
         .add(sidecars);
+    // Each init container runs beside the sidecars started before it
+    // (pkg/api/v1/resource/helpers.go, `AggregateContainerRequests`).
+    let before = pod.extra().sidecars_before.as_deref();
     pod.init_containers
         .iter()
-        .map(|c| f(c).add(sidecars))
+        .enumerate()
+        .map(|(i, c)| {
+            let started = match before.and_then(|b| b.get(i)) {
+                Some(n) => pod.sidecars[..(*n).min(pod.sidecars.len())]
+                    .iter()
+                    .map(f)
+                    .fold(Demand::default(), Demand::add),
+                None => sidecars,
+            };
+            f(c).add(started)
+        })
         .fold(app, Demand::max)
 }
 

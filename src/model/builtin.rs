@@ -236,6 +236,9 @@ pub(crate) fn is_checked_kind(api_version: &str, kind: &str) -> bool {
             "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding"
         ) | (Some("scheduling.k8s.io"), "PriorityClass")
             | (Some("node.k8s.io"), "RuntimeClass")
+            // The lints read their selectors.
+            | (Some("networking.k8s.io"), "NetworkPolicy")
+            | (Some("policy"), "PodDisruptionBudget")
     )
 }
 

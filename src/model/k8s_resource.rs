@@ -52,7 +52,7 @@ use crate::util::str_map::StrMap;
 /// assert!(yaml.contains("  namespace: shop\n"), "{yaml}");
 /// # Ok::<(), kubefit::EmitError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct K8sResource {
     pub(crate) api_version: String,
     pub(crate) kind: String,
@@ -67,9 +67,49 @@ pub struct K8sResource {
     pub(crate) unmodelled: Vec<String>,
     /// A bare Pod's template: the pod the check and the budget judge.
     pub(crate) pod: Option<Box<PodTemplate>>,
+    /// Read from text (a spec, imported manifests): its fields are written in the order
+    /// they were read, not with metadata moved up.
+    pub(crate) as_read: bool,
 }
 
 impl Eq for K8sResource {}
+
+/// A Secret's `data` and `stringData` values are never shown.
+///
+/// ```
+/// let s: kubefit::k8s_openapi::api::core::v1::Secret = serde_json::from_value(serde_json::json!({
+///     "metadata": {"name": "db"}, "stringData": {"password": "hunter2"}
+/// }))?;
+/// let debug = format!("{:?}", kubefit::K8sResource::new(&s));
+/// assert!(!debug.contains("hunter2") && debug.contains("password"), "{debug}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl std::fmt::Debug for K8sResource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut value = self.value.clone();
+        if self.kind == "Secret" {
+            for key in ["data", "stringData"] {
+                if let Some(Value::Object(m)) = value.get_mut(key) {
+                    for v in m.values_mut() {
+                        *v = Value::String("<redacted>".to_owned());
+                    }
+                }
+            }
+        }
+        f.debug_struct("K8sResource")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("meta", &self.meta)
+            .field("namespaced", &self.namespaced)
+            .field("value", &value)
+            .field("lifted", &self.lifted)
+            .field("unmodelled", &self.unmodelled)
+            .field("pod", &self.pod)
+            .field("as_read", &self.as_read)
+            .finish()
+    }
+}
 
 impl K8sResource {
     /// Wraps a typed k8s-openapi object; its scope (namespaced or cluster-wide) comes from
@@ -120,7 +160,9 @@ impl K8sResource {
             ));
         }
         let namespaced = builtin_kind(api_version, kind).is_none_or(|b| b.namespaced);
-        Ok(Self::from_parts(map, namespaced))
+        let mut r = Self::from_parts(map, namespaced);
+        r.as_read = true;
+        Ok(r)
     }
 
     /// The object as given, with this object's labels and annotations: what a spec holds.
@@ -181,7 +223,10 @@ impl K8sResource {
         let mut unmodelled = match &lifted {
             Ok(Some(o)) => {
                 let lowered = serde_json::to_value(o.lower("default")).unwrap_or(Value::Null);
-                unmodelled(&whole, &lowered)
+                let mut left_out = unmodelled(&whole, &lowered);
+                // A Secret's stringData is read into its data, as the API server merges it.
+                left_out.retain(|p| !(p == "stringData" && matches!(**o, Object::Secret(_))));
+                left_out
             }
             _ => Vec::new(),
         };
@@ -211,6 +256,7 @@ impl K8sResource {
             lifted,
             unmodelled,
             pod,
+            as_read: false,
         }
     }
 
@@ -308,6 +354,9 @@ impl K8sResource {
                     s.insert("namespace".into(), Value::String(namespace.to_owned()));
                 }
             }
+        }
+        if self.as_read {
+            return Value::Object(value);
         }
         // apiVersion, kind, metadata first, as every other object is written.
         let mut out = serde_json::Map::new();

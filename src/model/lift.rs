@@ -28,6 +28,7 @@ use crate::model::cron_job::{ConcurrencyPolicy, CronJob};
 use crate::model::daemon_set::{DaemonSet, DaemonUpdate};
 use crate::model::deployment::{Deployment, Strategy};
 use crate::model::job::{Job, JobParams};
+use crate::model::lift_around as around;
 use crate::model::meta::Meta;
 use crate::model::name::Name;
 use crate::model::object::Object;
@@ -66,6 +67,20 @@ pub(crate) fn lift(value: &Value) -> Result<Option<Object>, Problems> {
         }),
         ("batch/v1", "CronJob") => read::<K8sCronJob>(value).map(|c| cron_job(&c, &mut p)),
         ("v1", "ConfigMap") => read::<K8sConfigMap>(value).map(|c| config_map(&c)),
+        ("v1", "Service") => match read(value).map(|s| around::service(&s, &mut p))? {
+            Some(o) => Ok(o),
+            None => return Ok(None),
+        },
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
+            match read(value).map(|h| around::autoscaler(&h))? {
+                Some(o) => Ok(o),
+                None => return Ok(None),
+            }
+        }
+        ("v1", "PersistentVolumeClaim") => read(value).map(|c| around::claim(&c, &mut p)),
+        ("v1", "ServiceAccount") => read(value).map(|s| around::service_account(&s)),
+        ("v1", "Secret") => read(value).map(|s| around::secret(&s)),
+        ("networking.k8s.io/v1", "Ingress") => read(value).map(|i| around::ingress(&i)),
         _ => return Ok(None),
     }?;
     if p.is_empty() {
@@ -106,11 +121,11 @@ fn read<T: DeserializeOwned>(value: &Value) -> Result<T, Problems> {
     })
 }
 
-fn name_of(meta: &ObjectMeta) -> Name {
+pub(crate) fn name_of(meta: &ObjectMeta) -> Name {
     Name::from(meta.name.clone().unwrap_or_default())
 }
 
-fn meta_of(meta: &ObjectMeta) -> Meta {
+pub(crate) fn meta_of(meta: &ObjectMeta) -> Meta {
     let map =
         |m: &Option<BTreeMap<String, String>>| m.clone().map(StrMap::from).unwrap_or_default();
     Meta::new(map(&meta.labels), map(&meta.annotations), StrMap::new())
@@ -367,6 +382,7 @@ fn pod(t: &PodTemplateSpec, at: &str, p: &mut Problems) -> PodTemplate {
         .collect();
     let mut sidecars = Vec::new();
     let mut init_containers = Vec::new();
+    let mut sidecars_before = Vec::new();
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         let lifted = container(
             c,
@@ -378,11 +394,15 @@ fn pod(t: &PodTemplateSpec, at: &str, p: &mut Problems) -> PodTemplate {
         if c.restart_policy.as_deref() == Some("Always") {
             sidecars.push(lifted);
         } else {
+            sidecars_before.push(sidecars.len());
             init_containers.push(lifted);
         }
     }
     let labels = meta.labels.clone().map(StrMap::from).unwrap_or_default();
     let mut x = PodExtra::default();
+    if sidecars_before.iter().any(|n| *n < sidecars.len()) {
+        x.sidecars_before = Some(sidecars_before);
+    }
     let one_per_node = x.read_affinity(spec.affinity.clone().unwrap_or_default(), &labels);
     x.tolerations = spec
         .tolerations
@@ -731,6 +751,22 @@ const IGNORED: &[&str] = &[
     "metadata.selfLink",
 ];
 
+/// A value that says what leaving the field out says: null, `{}`, `[]`, or `false` for the
+/// pod and container flags whose default is false (`hostNetwork: false`, as Helm charts
+/// write it, is not a field the model leaves out).
+fn is_default(key: &str, v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Bool(false) => matches!(
+            key,
+            "hostNetwork" | "hostPID" | "hostIPC" | "privileged" | "stdin" | "tty"
+        ),
+        _ => false,
+    }
+}
+
 fn diff(a: &Value, b: &Value, path: String, out: &mut Vec<String>) {
     if IGNORED.contains(&path.as_str()) {
         return;
@@ -745,7 +781,7 @@ fn diff(a: &Value, b: &Value, path: String, out: &mut Vec<String>) {
                 };
                 match b.get(k) {
                     Some(w) => diff(v, w, p, out),
-                    None if v.is_null() => {}
+                    None if is_default(k, v) => {}
                     None if !IGNORED.contains(&p.as_str()) => out.push(p),
                     None => {}
                 }

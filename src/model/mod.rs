@@ -13,6 +13,7 @@ pub(crate) mod ingress;
 pub(crate) mod job;
 pub(crate) mod k8s_resource;
 pub(crate) mod lift;
+pub(crate) mod lift_around;
 pub(crate) mod limit_range;
 pub(crate) mod lowered;
 pub(crate) mod meta;

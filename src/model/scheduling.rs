@@ -560,6 +560,10 @@ pub(crate) struct PodExtra {
     pub(crate) fs_group_change_policy: Option<&'static str>,
     /// Pod-level requests and limits (Kubernetes 1.34+, `PodLevelResources`).
     pub(crate) resources: Option<Resources>,
+    /// For each init container, how many sidecars start before it, when they do not all
+    /// (a pod read as given, with an init container listed before a sidecar); `None`: every
+    /// sidecar first, as the builders write them.
+    pub(crate) sidecars_before: Option<Vec<usize>>,
 }
 
 /// `None` for an empty list, as the API writes an absent field.

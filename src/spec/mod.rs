@@ -2,6 +2,7 @@
 //! JSON Schema for editors and CI.
 
 pub(crate) mod dotenv;
+pub(crate) mod manifests;
 
 use std::collections::BTreeMap;
 use std::fmt;
