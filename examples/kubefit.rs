@@ -31,13 +31,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a spec: structure, lints and (with a platform) the budget.
+    /// Check a spec or manifests: structure, lints and (with a platform) the budget.
     Check {
         /// The stack spec (YAML).
-        spec: PathBuf,
-        /// A built-in platform (see `platforms`), overriding the spec's.
+        #[arg(required_unless_present = "file")]
+        spec: Option<PathBuf>,
+        /// Manifests to check instead of a spec (Helm or Kustomize output, YAML in git): a
+        /// file, a directory of .yaml/.yml/.json files, or `-` for standard input.
+        #[arg(short = 'f', long = "file", conflicts_with_all = ["spec", "env"])]
+        file: Option<PathBuf>,
+        /// A built-in platform (see `platforms`) or a platform YAML file, overriding the spec's.
         #[arg(long)]
         platform: Option<String>,
+        /// The cluster's nodes as the platform: the output of `kubectl get nodes -o json`.
+        #[arg(long, conflicts_with = "platform")]
+        nodes: Option<PathBuf>,
         /// Check this environment of the spec.
         #[arg(long)]
         env: Option<String>,
@@ -160,6 +168,37 @@ fn pick_env<'a>(envs: &'a [Environment], name: &str) -> Result<&'a Environment, 
     })
 }
 
+/// Manifests from a file, a directory or `-` (standard input).
+fn import(path: &Path) -> Result<Stack, Failure> {
+    let named = |e: kubefit::ImportError| Failure::Usage(e.to_string());
+    if path == Path::new("-") {
+        Stack::from_manifests(std::io::stdin().lock()).map_err(named)
+    } else if path.is_dir() {
+        Stack::from_manifests_dir(path).map_err(named)
+    } else {
+        let f = std::fs::File::open(path)
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+        Stack::from_manifests(f).map_err(|e| {
+            // Name the file, not standard input.
+            Failure::Usage(
+                e.to_string()
+                    .replacen("-: ", &format!("{}: ", path.display()), 1),
+            )
+        })
+    }
+}
+
+/// A built-in platform's name, or a platform YAML file.
+fn platform_arg(arg: &str) -> Result<Platform, Failure> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{arg}: {e}")))?;
+        return Platform::from_yaml(&text).map_err(|e| Failure::Usage(format!("{arg}: {e}")));
+    }
+    builtin(arg)
+}
+
 fn builtin(name: &str) -> Result<Platform, Failure> {
     Platform::builtin()
         .into_iter()
@@ -175,14 +214,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Check {
             spec,
+            file,
             platform,
+            nodes,
             env,
             json,
         } => {
-            let (_, stack, envs, spec_platform) = load(&spec)?;
-            let platform = match platform {
-                Some(p) => Some(builtin(&p)?),
-                None => spec_platform,
+            let (stack, envs, spec_platform) = match (&spec, &file) {
+                (_, Some(f)) => (import(f)?, Vec::new(), None),
+                (Some(spec), None) => {
+                    let (_, stack, envs, platform) = load(spec)?;
+                    (stack, envs, platform)
+                }
+                (None, None) => {
+                    return Err(Failure::Usage("give a spec or -f MANIFESTS".to_owned()));
+                }
+            };
+            let platform = match (platform, nodes) {
+                (Some(p), _) => Some(platform_arg(&p)?),
+                (None, Some(n)) => {
+                    let text = std::fs::read_to_string(&n)
+                        .map_err(|e| Failure::Usage(format!("{}: {e}", n.display())))?;
+                    Some(
+                        Platform::from_nodes(&text)
+                            .map_err(|e| Failure::Usage(format!("{}: {e}", n.display())))?,
+                    )
+                }
+                (None, None) => spec_platform,
             };
             let report = match env {
                 Some(name) => {
@@ -264,12 +322,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Nodes { spec, platform } => {
             let platform = match (platform, spec) {
-                (Some(p), _) if Path::new(&p).is_file() => {
-                    let text = std::fs::read_to_string(&p)
-                        .map_err(|e| Failure::Usage(format!("{p}: {e}")))?;
-                    Platform::from_yaml(&text).map_err(|e| Failure::Usage(format!("{p}: {e}")))?
-                }
-                (Some(p), _) => builtin(&p)?,
+                (Some(p), _) => platform_arg(&p)?,
                 (None, Some(spec)) => load(&spec)?.3.ok_or_else(|| {
                     Failure::Usage(format!(
                         "{} names no platform: pass --platform",

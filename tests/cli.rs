@@ -227,3 +227,92 @@ fn platforms_and_schema() {
         kubefit::Platform::json_schema()
     );
 }
+
+/// `check -f` on manifests kubefit did not write (a file, a directory, standard input), with a
+/// platform by name, from a YAML file or from the cluster's nodes (`kubectl get nodes -o json`).
+#[test]
+fn check_reads_manifests_from_a_file_a_directory_and_standard_input() {
+    let dir = setup();
+    let chart = common::repo_root().join("tests/corpus/traefik.yaml");
+    let chart = chart.to_str().unwrap();
+    let run = kubefit(
+        &["check", "-f", chart, "--platform", "oci-always-free"],
+        dir.path(),
+    );
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.contains("kubefit check: stack traefik"), "{out}");
+    assert!(out.contains("verdict: FITS"), "{out}");
+    assert!(out.contains("deployment/traefik"), "{out}");
+    assert!(
+        out.contains("not modelled: 1 object(s) of kinds IngressClass (1)"),
+        "{out}"
+    );
+
+    // A directory, and a platform from the cluster's nodes: one too small for the pods.
+    let manifests = dir.path().join("manifests");
+    std::fs::create_dir(&manifests).unwrap();
+    std::fs::write(
+        manifests.join("app.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big, namespace: shop}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: big}}\n  template:\n    metadata: {labels: {app: big}}\n    spec:\n      containers:\n      - {name: big, image: busybox:1.36, resources: {requests: {cpu: '1', memory: 1Gi}}}\n",
+    )
+    .unwrap();
+    let nodes = dir.path().join("nodes.json");
+    std::fs::write(
+        &nodes,
+        r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labels":{"kubernetes.io/arch":"amd64"}},"status":{"capacity":{"cpu":"2","memory":"4Gi","pods":"110"},"allocatable":{"cpu":"1500m","memory":"3Gi","pods":"110"}}}]}"#,
+    )
+    .unwrap();
+    let run = kubefit(
+        &["check", "-f", "manifests", "--nodes", "nodes.json"],
+        dir.path(),
+    );
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{out}");
+    assert!(out.contains("verdict: DOES NOT FIT"), "{out}");
+    assert!(out.contains("n1-0"), "{out}");
+
+    // Standard input, with a platform YAML file.
+    std::fs::write(
+        dir.path().join("platform.yaml"),
+        "name: lab\nsource: test\nchecked: 2026-12\npools:\n- {name: w, count: 2, cpu: '2', memory: 4Gi}\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO"))
+        .arg("run")
+        .arg("--manifest-path")
+        .arg(common::repo_root().join("Cargo.toml"))
+        .args(["--quiet", "--example", "kubefit", "--"])
+        .args(["check", "-f", "-", "--platform", "platform.yaml", "--json"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(manifests.join("app.yaml")).unwrap())
+        .unwrap();
+    let run = child.wait_with_output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["stack"], "shop");
+    assert_eq!(json["fit"]["platform"], "lab", "{json:#}");
+    assert!(run.status.success(), "{json:#}");
+
+    // Unreadable input names the file and the document.
+    std::fs::write(dir.path().join("broken.json"), "{\"kind\": ").unwrap();
+    let run = kubefit(&["check", "-f", "broken.json"], dir.path());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("broken.json: document 1: not yaml or json kubectl can read"),
+        "{err}"
+    );
+}

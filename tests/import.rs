@@ -223,3 +223,49 @@ fn the_public_charts_import_with_every_object_accounted_for_and_the_same_request
         "{summary:#?}"
     );
 }
+
+/// `Platform::from_nodes` reads what `Platform::nodes()` writes (the shape of `kubectl get
+/// nodes -o json`): every node's allocatable, pod limit, architecture, labels and taints.
+#[test]
+fn a_platform_reads_back_from_its_nodes() {
+    use kubefit::{Cpu, Memory, NodePool, Taint, TaintEffect};
+    let tainted = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("gpu", 2, Cpu::cores(8), Memory::gibibytes(32))
+            .arch("arm64")
+            .max_pods(64)
+            .label("accelerator", "t4")
+            .taint(Taint::new("gpu", "", TaintEffect::NoSchedule)),
+    );
+    for platform in Platform::builtin().into_iter().chain([tainted]) {
+        let nodes = platform.nodes();
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": nodes});
+        let read = Platform::from_nodes(&list.to_string())
+            .unwrap_or_else(|e| panic!("{}: {e}", platform.name()));
+        let expected: Vec<_> = platform
+            .pools()
+            .iter()
+            .flat_map(|p| (0..p.count()).map(move |_| p))
+            .collect();
+        assert_eq!(read.pools().len(), expected.len(), "{}", platform.name());
+        for (got, want) in read.pools().iter().zip(expected) {
+            let at = format!("{} {}", platform.name(), got.name());
+            assert_eq!(got.allocatable_cpu(), want.allocatable_cpu(), "{at}");
+            assert_eq!(got.allocatable_memory(), want.allocatable_memory(), "{at}");
+            assert_eq!(got.max_pods_per_node(), want.max_pods_per_node(), "{at}");
+            assert_eq!(got.architecture(), want.architecture(), "{at}");
+            assert_eq!(got.labels(), want.labels(), "{at}");
+            assert_eq!(got.taints(), want.taints(), "{at}");
+        }
+    }
+    let e = Platform::from_nodes(r#"{"kind": "List", "items": []}"#).unwrap_err();
+    assert!(e.to_string().contains("no nodes: the list is empty"), "{e}");
+    let e = Platform::from_nodes(
+        r#"[{"metadata": {"name": "n"}, "status": {"capacity": {"cpu": "2"}}}]"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("items[0] (n): status.allocatable: no cpu; the node must report it"),
+        "{e}"
+    );
+}

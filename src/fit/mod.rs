@@ -3,6 +3,7 @@
 //! the worst case.
 
 pub(crate) mod demand;
+mod from_nodes;
 mod guard_rails;
 pub(crate) mod nodes;
 mod place;

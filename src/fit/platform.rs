@@ -844,6 +844,13 @@ pub struct PlatformError {
 }
 
 impl PlatformError {
+    pub(crate) fn new(message: String) -> Self {
+        PlatformError {
+            message,
+            source: None,
+        }
+    }
+
     fn from_yaml_error<E: std::error::Error + Send + Sync + 'static>(e: E) -> Self {
         PlatformError {
             message: e.to_string(),
