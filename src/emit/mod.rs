@@ -1280,6 +1280,12 @@ fn merge_meta(
             .filter(|k| k.starts_with("checkov.io/skip"))
             .count();
         for (_, v) in checkov_skips {
+            // Already there (an object read back from kubefit's own output): once.
+            if a.iter()
+                .any(|(k, w)| k.starts_with("checkov.io/skip") && w == v)
+            {
+                continue;
+            }
             n += 1;
             a.insert(format!("checkov.io/skip{n}"), v.clone());
         }

@@ -80,6 +80,12 @@ pub(crate) fn lift(value: &Value) -> Result<Option<Object>, Problems> {
         ("v1", "PersistentVolumeClaim") => read(value).map(|c| around::claim(&c, &mut p)),
         ("v1", "ServiceAccount") => read(value).map(|s| around::service_account(&s)),
         ("v1", "Secret") => read(value).map(|s| around::secret(&s)),
+        ("v1", "ResourceQuota") => read(value).map(|q| around::quota(&q)),
+        ("v1", "LimitRange") => match read(value).map(|l| around::limit_range(&l, &mut p))? {
+            Some(o) => Ok(o),
+            None if !p.is_empty() => return Err(p),
+            None => return Ok(None),
+        },
         ("networking.k8s.io/v1", "Ingress") => read(value).map(|i| around::ingress(&i)),
         _ => return Ok(None),
     }?;

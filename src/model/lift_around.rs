@@ -204,3 +204,69 @@ pub(crate) fn ingress(i: &k8s_openapi::api::networking::v1::Ingress) -> Object {
     }
     Object::Ingress(ingress)
 }
+
+/// A ResourceQuota: its `hard` limits as written.
+pub(crate) fn quota(q: &k8s_openapi::api::core::v1::ResourceQuota) -> Object {
+    let mut quota = crate::model::resource_quota::ResourceQuota::new(name_of(&q.metadata));
+    quota.meta = meta_of(&q.metadata);
+    quota.hard = q
+        .spec
+        .as_ref()
+        .and_then(|s| s.hard.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect();
+    Object::ResourceQuota(quota)
+}
+
+/// A LimitRange whose one `Container` item gives cpu and memory together for each of
+/// `defaultRequest`, `default` and `max` (the shape the builder writes); `None` for any other
+/// (kept as given).
+pub(crate) fn limit_range(
+    l: &k8s_openapi::api::core::v1::LimitRange,
+    p: &mut Problems,
+) -> Option<Object> {
+    use crate::units::cpu::Cpu;
+    use crate::units::demand::Demand;
+    use crate::units::memory::Memory;
+    let items = &l.spec.as_ref()?.limits;
+    let [item] = items.as_slice() else {
+        return None;
+    };
+    if item.type_ != "Container" {
+        return None;
+    }
+    let mut demand = |list: &Option<
+        std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    >,
+                      field: &str|
+     -> Result<Option<Demand>, ()> {
+        let Some(list) = list else {
+            return Ok(None);
+        };
+        let (Some(cpu), Some(memory)) = (list.get("cpu"), list.get("memory")) else {
+            return Err(());
+        };
+        if list.len() != 2 {
+            return Err(());
+        }
+        let at = format!("spec.limits[0].{field}");
+        let cpu = cpu.0.parse::<Cpu>().map_err(|e| {
+            p.push((format!("{at}.cpu"), e.to_string()));
+        })?;
+        let memory = memory.0.parse::<Memory>().map_err(|e| {
+            p.push((format!("{at}.memory"), e.to_string()));
+        })?;
+        Ok(Some(Demand::new(cpu, memory)))
+    };
+    let default_request = demand(&item.default_request, "defaultRequest").ok()?;
+    let default_limit = demand(&item.default, "default").ok()?;
+    let max = demand(&item.max, "max").ok()?;
+    let mut range = crate::model::limit_range::LimitRange::new(name_of(&l.metadata));
+    range.meta = meta_of(&l.metadata);
+    range.default_request = default_request;
+    range.default_limit = default_limit;
+    range.max = max;
+    Some(Object::LimitRange(range))
+}

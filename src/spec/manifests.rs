@@ -463,6 +463,16 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
             }
         }
     }
+    // kubefit writes a stack's suppressions as `checkov.io/skipN: CKV_…=reason` on every
+    // object: read them back from the Namespace as the rules they came from.
+    let stack_wide = read
+        .iter()
+        .find(|r| is_namespace(&r.value))
+        .map(|ns| suppressions_of(&ns.value))
+        .unwrap_or_default();
+    for (rule, reason) in &stack_wide {
+        stack = stack.suppress(*rule, reason.as_str());
+    }
     for r in read {
         if is_namespace(&r.value) {
             let level = r
@@ -478,8 +488,15 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
         let api_version = text(&r.value, "apiVersion");
         let group = crate::model::builtin::group_of(&api_version);
         if group.is_some_and(crate::model::builtin::is_builtin_group) {
+            let suppressed = suppressions_of(&r.value);
             match K8sResource::from_value(Value::Object(r.value)) {
-                Ok(k) => stack = stack.with(k),
+                Ok(mut k) => {
+                    // The object's own: those the stack does not already make.
+                    for (rule, reason) in suppressed.iter().filter(|s| !stack_wide.contains(s)) {
+                        k.meta.suppressions_mut().insert(*rule, reason);
+                    }
+                    stack = stack.with(k);
+                }
                 Err(message) => {
                     return Err(ImportError::Object {
                         path: r.path,
@@ -505,4 +522,37 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
         }
     }
     Ok(stack)
+}
+
+/// The rules an object's `checkov.io/skipN: CKV_…=reason` annotations suppress: each rule
+/// whose checkov checks are all skipped there with one reason (what kubefit writes for a
+/// suppression). Suppressions of rules checkov has no check for leave no trace in manifests.
+fn suppressions_of(object: &serde_json::Map<String, Value>) -> Vec<(&'static str, String)> {
+    let skips: Vec<(&str, &str)> = object
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("checkov.io/skip"))
+        .filter_map(|(_, v)| v.as_str()?.split_once('='))
+        .collect();
+    if skips.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for rule in crate::diagnostic::rules::rules() {
+        if rule.checkov.is_empty() {
+            continue;
+        }
+        let reasons: Vec<&str> = rule
+            .checkov
+            .iter()
+            .filter_map(|ck| skips.iter().find(|(c, _)| c == ck).map(|(_, r)| *r))
+            .collect();
+        if reasons.len() == rule.checkov.len() && reasons.windows(2).all(|w| w[0] == w[1]) {
+            out.push((rule.id, reasons[0].to_owned()));
+        }
+    }
+    out
 }
