@@ -1526,6 +1526,22 @@ rule_table! {
         "the 1000m pod with a higher priorityClassName"
     ),
     rule!(
+        NodeNearlyFull,
+        "node-nearly-full",
+        W,
+        true,
+        Budget,
+        "in steady state the pods request at most 90% of the nodes' allocatable cpu and memory (all nodes together)",
+        "above that, however the scheduler spreads the pods, some node is that full and has no room for a restarted pod's replacement, a rollout's new pod or a pod that must move off a drained node: they stay pending",
+        "keep 10% of each node free: lower the requests, spread the pods (a topology spread), or add a node",
+        [],
+        [],
+        [],
+        [],
+        "one 1000m node with 950m of requests",
+        "900m of requests, or a second node"
+    ),
+    rule!(
         RolloutPodsPending,
         "rollout-pods-pending",
         I,

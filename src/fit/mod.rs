@@ -24,6 +24,10 @@ use crate::units::memory::{Memory, Storage};
 use place::{MAX_NODES, MAX_PODS, group_unplaced, place};
 use rollout::{Cause, Outcome, rollout_of};
 mod rollout;
+
+/// Above this share of a node's allocatable cpu or memory in steady state, `node-nearly-full`
+/// warns.
+const NEARLY_FULL_PERCENT: u64 = 90;
 mod scheduler;
 mod search;
 
@@ -577,6 +581,61 @@ impl Stack {
                         "a placement of every pod exists, but the default scheduler places pods one at a time and spreads them: with pods arriving {order} it leaves a pod of {owner} pending ({lacking}); give {owner} a higher priorityClassName so it is placed (and may preempt) first, pin it with a node affinity, or keep more headroom"
                     ),
                 ));
+        }
+        // Nodes that full leave no room for a replacement pod (NEARLY_FULL_PERCENT, the
+        // rule's documented threshold). Judged over all nodes together: kubefit's placement
+        // packs pods tightly, the default scheduler spreads them, so one packed node says
+        // nothing, while requests above 90% of all the allocatable fill some node past it
+        // however the pods are spread.
+        if steady.unplaced.is_empty() && !steady.nodes.is_empty() {
+            let sum = |f: &dyn Fn(&NodeUsage) -> u64| steady.nodes.iter().map(f).sum::<u64>();
+            let cpu = (
+                sum(&|n| n.requested.cpu.as_millis()),
+                sum(&|n| n.allocatable.cpu.as_millis()),
+            );
+            let memory = (
+                sum(&|n| n.requested.memory.as_bytes()),
+                sum(&|n| n.allocatable.memory.as_bytes()),
+            );
+            let over: Vec<String> = [
+                (
+                    "cpu",
+                    cpu,
+                    Cpu::millis(cpu.0).to_string(),
+                    Cpu::millis(cpu.1).to_string(),
+                ),
+                (
+                    "memory",
+                    memory,
+                    Memory::bytes(memory.0).to_string(),
+                    Memory::bytes(memory.1).to_string(),
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, (used, of), _, _)| *of > 0 && used * 100 > of * NEARLY_FULL_PERCENT)
+            .map(|(what, (used, of), u, o)| {
+                format!(
+                    "{}% of the allocatable {what} ({u} of {o})",
+                    used * 100 / of
+                )
+            })
+            .collect();
+            if !over.is_empty() {
+                let nodes = if steady.nodes.len() == 1 {
+                    format!("the node ({})", steady.nodes[0].node)
+                } else {
+                    format!("the {} nodes", steady.nodes.len())
+                };
+                diags.push(Diagnostic::of(
+                    RuleId::NodeNearlyFull,
+                    &platform_object,
+                    "pools",
+                    format!(
+                        "in steady state the pods (add-ons included) request {} of {nodes}, above {NEARLY_FULL_PERCENT}%: a restarted or rescheduled pod, or a rollout's new pod, finds little room",
+                        over.join(" and ")
+                    ),
+                ));
+            }
         }
         for (owner, count) in &transient {
             diags.push(Diagnostic::of(

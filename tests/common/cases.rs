@@ -485,6 +485,21 @@ pub fn case(id: &str) -> (Stack, Stack) {
             };
             (big(2), big(1))
         }
+        "node-nearly-full" => {
+            // One node of 1000m: 950m of requests (95%), or 900m (exactly 90%: not above).
+            let sized = |cpu| {
+                stack_with(
+                    web(good().resources(
+                        Resources::new()
+                            .requests(Cpu::millis(cpu), Memory::mebibytes(128))
+                            .limits(Cpu::millis(cpu), Memory::mebibytes(256)),
+                    ))
+                    .replicas(1)
+                    .recreate(),
+                )
+            };
+            (sized(950), sized(900))
+        }
         "rollout-pods-pending" => {
             // One node of 2 cores: three 500m pods, then three surge pods (one waits) or one.
             let surge = |n| {
@@ -796,6 +811,13 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
             );
             (two.clone(), two)
         }
+        "node-nearly-full" => {
+            let one = Platform::new("lab", "one node", "2026-12").pool(
+                NodePool::new("a", 1, Cpu::millis(1000), Memory::gibibytes(8))
+                    .reserved(kubefit::Reserved::none()),
+            );
+            (one.clone(), one)
+        }
         "rollout-pods-pending" => {
             let one = Platform::new("lab", "one node", "2026-12").pool(
                 NodePool::new("a", 1, Cpu::cores(2), Memory::gibibytes(8))
@@ -817,9 +839,10 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 12] = [
+pub const BUDGET_RULES: [&str; 13] = [
     "does-not-fit",
     "scheduler-may-strand",
+    "node-nearly-full",
     "does-not-fit-at-peak",
     "does-not-fit-during-rollout",
     "rollout-pods-pending",
