@@ -53,17 +53,32 @@ impl Stack {
                 unread,
             };
         }
-        let mut stack = self.clone();
+        // Built object by object: a K8sResource that is replaced by its model is not cloned
+        // (its JSON is most of an imported stack's memory).
+        let mut stack = Stack {
+            namespace: self.namespace.clone(),
+            meta: self.meta.clone(),
+            pod_security: self.pod_security.clone(),
+            objects: Vec::with_capacity(self.objects.len()),
+            threads: self.threads,
+        };
+        for o in &self.objects {
+            stack.objects.push(match o {
+                Object::K8s(k) => match &k.lifted {
+                    Ok(Some(lifted)) => {
+                        let mut lifted = (**lifted).clone();
+                        *lifted.meta_mut() = k.meta.clone();
+                        lifted
+                    }
+                    _ => o.clone(),
+                },
+                o => o.clone(),
+            });
+        }
         let ns = self.namespace.as_str();
         for o in &mut stack.objects {
             match o {
-                Object::K8s(k) => {
-                    if let Ok(Some(lifted)) = &k.lifted {
-                        let mut lifted = (**lifted).clone();
-                        *lifted.meta_mut() = k.meta.clone();
-                        *o = lifted;
-                    }
-                }
+                Object::K8s(_) => {}
                 other if !other.meta().patches().is_empty() => {
                     let meta = other.meta().without_patches();
                     let value = serde_json::to_value(other.lower(ns)).unwrap_or_default();

@@ -291,16 +291,30 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
 }
 
 fn parse(text: &str, path: &Path, out: &mut Vec<Read>) -> Result<(), ImportError> {
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
-    let docs: Vec<Value> =
-        serde_saphyr::from_multiple_with_options(text, options).map_err(|e| {
-            ImportError::Parse {
-                path: path.to_owned(),
-                document: 1,
-                message: e.to_string().lines().next().unwrap_or("").to_owned(),
-            }
-        })?;
+    // A whole cluster's manifests are large (15,002 documents, 10 MB for 5,000 apps): the
+    // parser's size limits grow to the input limit; its alias-expansion guards stay.
+    let options = || {
+        let mut options = serde_saphyr::Options::default();
+        options.with_snippet = false;
+        let mut budget = serde_saphyr::Budget::default();
+        let huge = usize::try_from(MAX_BYTES).unwrap_or(usize::MAX);
+        budget.max_reader_input_bytes = Some(huge);
+        budget.max_documents = huge;
+        budget.max_nodes = huge;
+        budget.max_events = huge;
+        budget.max_total_scalar_bytes = huge;
+        options.budget = Some(budget);
+        options
+    };
+    let threads = crate::util::parallel::threads(None, usize::MAX);
+    let docs: Vec<Value> = crate::util::yaml_split::parse_documents(text, threads, |chunk| {
+        serde_saphyr::from_multiple_with_options(chunk, options())
+    })
+    .map_err(|e| ImportError::Parse {
+        path: path.to_owned(),
+        document: 1,
+        message: e.to_string().lines().next().unwrap_or("").to_owned(),
+    })?;
     for (i, doc) in docs.into_iter().enumerate() {
         push(doc, path, i + 1, out)?;
     }
@@ -473,7 +487,11 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
     for (rule, reason) in &stack_wide {
         stack = stack.suppress(*rule, reason.as_str());
     }
-    for r in read {
+    enum Item {
+        Level(String),
+        Object(Box<crate::model::object::Object>),
+    }
+    let convert = |r: Read| -> Result<Item, ImportError> {
         if is_namespace(&r.value) {
             let level = r
                 .value
@@ -482,43 +500,71 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
                 .and_then(|l| l.get("pod-security.kubernetes.io/enforce"))
                 .and_then(Value::as_str)
                 .unwrap_or("privileged");
-            stack = stack.pod_security(level);
-            continue;
+            return Ok(Item::Level(level.to_owned()));
         }
         let api_version = text(&r.value, "apiVersion");
         let group = crate::model::builtin::group_of(&api_version);
         if group.is_some_and(crate::model::builtin::is_builtin_group) {
             let suppressed = suppressions_of(&r.value);
-            match K8sResource::from_value(Value::Object(r.value)) {
-                Ok(mut k) => {
-                    // The object's own: those the stack does not already make.
-                    for (rule, reason) in suppressed.iter().filter(|s| !stack_wide.contains(s)) {
-                        k.meta.suppressions_mut().insert(*rule, reason);
-                    }
-                    stack = stack.with(k);
+            let mut k = K8sResource::from_value(Value::Object(r.value)).map_err(|message| {
+                ImportError::Object {
+                    path: r.path,
+                    document: r.document,
+                    message,
                 }
-                Err(message) => {
-                    return Err(ImportError::Object {
-                        path: r.path,
-                        document: r.document,
-                        message,
-                    });
-                }
+            })?;
+            // The object's own: those the stack does not already make.
+            for (rule, reason) in suppressed.iter().filter(|s| !stack_wide.contains(s)) {
+                k.meta.suppressions_mut().insert(*rule, reason);
             }
+            Ok(Item::Object(Box::new(k.into())))
         } else {
             let kind = (group.unwrap_or("").to_owned(), text(&r.value, "kind"));
             let scoped = cluster_kinds.contains(&kind)
                 || (any_namespaced && metadata_text(&r.value, "namespace").is_empty());
-            match CustomObject::from_serialize(&Value::Object(r.value)) {
-                Ok(o) => stack = stack.with(if scoped { o.cluster_scoped() } else { o }),
-                Err(e) => {
-                    return Err(ImportError::Object {
-                        path: r.path,
-                        document: r.document,
-                        message: e.to_string(),
-                    });
+            let o = CustomObject::from_serialize(&Value::Object(r.value)).map_err(|e| {
+                ImportError::Object {
+                    path: r.path,
+                    document: r.document,
+                    message: e.to_string(),
                 }
-            }
+            })?;
+            Ok(Item::Object(Box::new(
+                if scoped { o.cluster_scoped() } else { o }.into(),
+            )))
+        }
+    };
+    // Reading each object into the model is independent of the others: large inputs are
+    // read on several threads, in order.
+    let threads =
+        crate::util::parallel::threads(None, read.len() / crate::util::parallel::CHECK_FROM);
+    let items: Vec<Result<Item, ImportError>> = if threads < 2 {
+        read.into_iter().map(convert).collect()
+    } else {
+        let per = read.len().div_ceil(threads);
+        let mut chunks: Vec<Vec<Read>> = Vec::new();
+        let mut read = read.into_iter().peekable();
+        while read.peek().is_some() {
+            chunks.push(read.by_ref().take(per).collect());
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let convert = &convert;
+                    s.spawn(move || chunk.into_iter().map(convert).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    for item in items {
+        match item? {
+            Item::Level(level) => stack = stack.pod_security(level),
+            Item::Object(o) => stack = stack.with(*o),
         }
     }
     Ok(stack)

@@ -7,3 +7,4 @@ pub(crate) mod few;
 pub(crate) mod parallel;
 pub(crate) mod spelled;
 pub(crate) mod str_map;
+pub(crate) mod yaml_split;
