@@ -418,35 +418,10 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
     }
 }
 
-/// Any secret the spec asks for: the scheduling proof needs the objects, not the values.
-struct Placeholder;
-
-impl kubefit::SecretSource for Placeholder {
-    fn secret(&self, _var: &str) -> Option<kubefit::SecretValue> {
-        Some(kubefit::SecretValue::new("placeholder"))
-    }
-}
-
-/// The stack and platform an example exports (`--export-spec`), as a user would load them.
+/// The stack and platform an example exports (`--export-spec`), as a user would load them
+/// (any secret it asks for is a placeholder: the proof needs the objects, not the values).
 fn example(name: &str) -> (Stack, Option<kubefit::Platform>) {
-    let dir = common::scratch();
-    let spec = dir.path().join("spec.yaml");
-    let out = dir.path().join("out");
-    let run = common::run_example(
-        name,
-        [
-            "--export-spec".as_ref(),
-            spec.as_os_str(),
-            "--out".as_ref(),
-            out.as_os_str(),
-        ],
-    );
-    common::assert_ok(&run, name);
-    let spec = kubefit::StackSpec::from_file(&spec).unwrap();
-    (
-        spec.to_stack(&Placeholder).unwrap(),
-        spec.platform().unwrap(),
-    )
+    common::example_stack(name)
 }
 
 fn row(c: &Comparison) -> String {

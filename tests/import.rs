@@ -99,43 +99,13 @@ fn every_sample_stack_reads_back_to_the_same_manifests_check_and_fit() {
 /// The example binaries' stacks (as they export them) on their own platforms.
 #[test]
 fn every_example_reads_back_to_the_same_manifests_check_and_fit() {
-    for name in [
-        "quickstart",
-        "phase_v_always_free",
-        "chase_sets",
-        "api_web_orchestrator",
-        "creavio",
-        "order_service",
-        "mastodon",
-    ] {
-        let dir = common::scratch();
-        let spec = dir.path().join("spec.yaml");
-        let out = dir.path().join("out");
-        let run = common::run_example(
+    for name in common::EXAMPLES {
+        let (stack, platform) = common::example_stack(name);
+        round_trip(
             name,
-            [
-                "--export-spec".as_ref(),
-                spec.as_os_str(),
-                "--out".as_ref(),
-                out.as_os_str(),
-            ],
+            &stack,
+            &platform.unwrap_or_else(Platform::oci_always_free),
         );
-        common::assert_ok(&run, name);
-        let spec = kubefit::StackSpec::from_file(&spec).unwrap();
-        let stack = spec.to_stack(&Placeholder).unwrap();
-        let platform = spec
-            .platform()
-            .unwrap()
-            .unwrap_or_else(Platform::oci_always_free);
-        round_trip(name, &stack, &platform);
-    }
-}
-
-struct Placeholder;
-
-impl kubefit::SecretSource for Placeholder {
-    fn secret(&self, _var: &str) -> Option<kubefit::SecretValue> {
-        Some(kubefit::SecretValue::new("placeholder"))
     }
 }
 

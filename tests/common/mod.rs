@@ -495,6 +495,48 @@ where
         .expect("cargo runs")
 }
 
+/// The example binaries whose stacks the tests judge (`--export-spec`).
+pub const EXAMPLES: [&str; 7] = [
+    "quickstart",
+    "phase_v_always_free",
+    "chase_sets",
+    "api_web_orchestrator",
+    "creavio",
+    "order_service",
+    "mastodon",
+];
+
+/// A placeholder for every Secret an example reads from its environment.
+pub struct Placeholder;
+
+impl kubefit::SecretSource for Placeholder {
+    fn secret(&self, _var: &str) -> Option<SecretValue> {
+        Some(SecretValue::new("placeholder"))
+    }
+}
+
+/// The stack and platform example `name` exports (`--export-spec`), as a user would load them.
+pub fn example_stack(name: &str) -> (Stack, Option<kubefit::Platform>) {
+    let dir = scratch();
+    let spec = dir.path().join("spec.yaml");
+    let out = dir.path().join("out");
+    let run = run_example(
+        name,
+        [
+            "--export-spec".as_ref(),
+            spec.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    );
+    assert_ok(&run, name);
+    let spec = kubefit::StackSpec::from_file(&spec).unwrap();
+    (
+        spec.to_stack(&Placeholder).unwrap(),
+        spec.platform().unwrap(),
+    )
+}
+
 pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
