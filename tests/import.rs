@@ -377,3 +377,34 @@ fn a_platform_reads_back_from_its_nodes() {
         "{e}"
     );
 }
+
+/// Plain scalars are read as kubectl reads them (sigs.k8s.io/yaml, YAML 1.1): an unquoted `on`
+/// is a boolean, so a ConfigMap value written `on` is refused as the API server's decoder
+/// refuses it, while `"on"` is the string.
+#[test]
+fn plain_scalars_are_read_as_kubectl_reads_them() {
+    let cm = |value: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: flags, namespace: shop}}\ndata:\n  tls: {value}\n"
+        )
+    };
+    let quoted = Stack::from_manifests(cm("\"on\"").as_bytes()).unwrap();
+    assert!(!quoted.check().has_errors(), "{}", quoted.check());
+    let plain = Stack::from_manifests(cm("on").as_bytes()).unwrap();
+    let report = plain.check();
+    let unreadable: Vec<_> = report
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id == "unreadable-object")
+        .collect();
+    assert_eq!(unreadable.len(), 1, "{report}");
+    assert_eq!(unreadable[0].object, "configmap/flags");
+    assert!(
+        unreadable[0].path.starts_with("data.tls"),
+        "{:?}",
+        unreadable[0]
+    );
+    // (serde_yaml, a YAML 1.2 reader, reads the same `on` as a string: kubectl does not.)
+    let v: serde_yaml::Value = serde_yaml::from_str(&cm("on")).unwrap();
+    assert_eq!(v["data"]["tls"], serde_yaml::Value::String("on".into()));
+}
