@@ -425,3 +425,45 @@ fn the_nodes_a_platform_describes_carry_its_pools_labels_and_taints() {
     );
     assert_eq!(p.pools()[0].labels()["dedicated"], "search");
 }
+
+// pkg/scheduler/framework/plugins/nodeports (Fits): a host port is the node's, so two
+// replicas that ask for it never share a node.
+#[test]
+fn replicas_that_take_host_ports_need_a_node_each() {
+    let platform = Platform::new("two", "test", "2026-12")
+        .without_addons()
+        .pool(NodePool::new("n", 2, Cpu::cores(4), Memory::gibibytes(8)));
+    let web = |c: Container| Deployment::new("edge", c).replicas(3);
+    let port = || sized("edge", 100).port("http", 8080);
+    let fit = |d: Deployment| {
+        Stack::new("ops")
+            .pod_security("privileged")
+            .with(d)
+            .fit(&platform)
+    };
+
+    let plain = fit(web(port()));
+    assert_eq!(plain.verdict(), Verdict::Fits, "{plain}");
+    for d in [
+        web(port()).host_network(),
+        web(port().host_port("http", 80)),
+    ] {
+        let f = fit(d);
+        assert_eq!(f.verdict(), Verdict::DoesNotFit, "{f}");
+        let d = f
+            .diagnostics()
+            .iter()
+            .find(|d| d.id == "does-not-fit")
+            .expect("a finding");
+        assert!(
+            d.message.contains("1 pod(s) cannot be placed") && d.message.contains("host ports"),
+            "{}",
+            d.message
+        );
+    }
+    // hostNetwork without ports takes none.
+    assert_eq!(
+        fit(web(sized("edge", 100)).host_network()).verdict(),
+        Verdict::Fits
+    );
+}

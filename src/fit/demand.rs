@@ -44,6 +44,18 @@ fn container_limits(c: &Container) -> Demand {
 /// memory; unset, they default to the pod-level limits
 /// (k8s.io/component-helpers/resource/helpers.go, `PodRequests` and
 /// `applyPodLevelResources`; pkg/apis/core/v1/defaults.go, `defaultPodRequests`).
+/// Whether the pods take ports on their node: a hostNetwork pod's every container port, or a
+/// container's `hostPort`. Two replicas of one workload ask for the same ports, so the
+/// scheduler never puts them on one node (pkg/scheduler/framework/plugins/nodeports,
+/// `Fits`): they are placed one per node. (Two workloads that ask for one port are not
+/// compared.)
+fn uses_host_ports(pod: &PodTemplate) -> bool {
+    pod.containers.iter().chain(&pod.sidecars).any(|c| {
+        (pod.host_network && !c.ports.is_empty())
+            || c.extra.as_ref().is_some_and(|x| !x.host_ports.is_empty())
+    })
+}
+
 pub(crate) fn pod_requests(pod: &PodTemplate) -> Demand {
     let mut d = pod_sum(pod, container_requests);
     if let Some(r) = &pod.extra().resources {
@@ -396,7 +408,7 @@ impl Stack {
                 pod_requests: pod_requests(pod),
                 pod_limits: pod_limits(pod),
                 counts,
-                one_per_node: pod.one_per_node,
+                one_per_node: pod.one_per_node || uses_host_ports(pod),
                 largest_memory_limit,
                 arch: pod
                     .node_selector

@@ -164,7 +164,10 @@ pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
         && let Some(w) = pod.workload
         && node.workloads.contains(&w)
     {
-        lacking.push("a free node (one replica per node)".to_owned());
+        lacking.push(
+            "a free node (one replica per node, or the host ports another replica holds)"
+                .to_owned(),
+        );
     }
     let c = pod.constraints.unwrap_or(&NOWHERE_SPECIAL);
     let missing: Vec<String> = c

@@ -236,7 +236,8 @@ fn closest(nodes: &[crate::fit::NodeUsage], w: &WorkloadDemand) -> Unplaced {
         }
         if out.is_empty() {
             out.push(if w.one_per_node {
-                "a free node (one replica per node)".to_owned()
+                "a free node (one replica per node, or the host ports another replica holds)"
+                    .to_owned()
             } else {
                 "room once the other pods are placed".to_owned()
             });
