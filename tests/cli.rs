@@ -312,7 +312,7 @@ fn check_reads_manifests_from_a_file_a_directory_and_standard_input() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("broken.json: document 1: not yaml or json kubectl can read"),
+        err.contains("broken.json: not yaml or json kubectl can read") && err.contains("line 1"),
         "{err}"
     );
 }

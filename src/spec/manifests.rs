@@ -16,7 +16,7 @@ use crate::model::stack::Stack;
 ///
 /// ```
 /// let e = kubefit::Stack::from_manifests("kind: [".as_bytes()).unwrap_err();
-/// assert!(e.to_string().starts_with("-: document 1: not yaml or json kubectl can read"), "{e}");
+/// assert!(e.to_string().starts_with("-: not yaml or json kubectl can read"), "{e}");
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
@@ -32,7 +32,8 @@ pub enum ImportError {
     Parse {
         /// The file (`-` for a reader).
         path: PathBuf,
-        /// The document, counted from 1 (0: the whole stream).
+        /// The document, counted from 1; 0 when the stream as a whole is refused (the
+        /// message names the line and column).
         document: usize,
         /// The parser's message.
         message: String,
@@ -70,6 +71,15 @@ impl fmt::Display for ImportError {
                     path.display()
                 )
             }
+            ImportError::Parse {
+                path,
+                document: 0,
+                message,
+            } => write!(
+                f,
+                "{}: not yaml or json kubectl can read: {message}",
+                path.display()
+            ),
             ImportError::Parse {
                 path,
                 document,
@@ -312,7 +322,8 @@ fn parse(text: &str, path: &Path, out: &mut Vec<Read>) -> Result<(), ImportError
     })
     .map_err(|e| ImportError::Parse {
         path: path.to_owned(),
-        document: 1,
+        // The parser names the line and column; the stream as a whole is refused.
+        document: 0,
         message: e.to_string().lines().next().unwrap_or("").to_owned(),
     })?;
     for (i, doc) in docs.into_iter().enumerate() {
