@@ -1,8 +1,9 @@
-//! Reading k8s-openapi objects back into the model: the pod-making kinds (and ConfigMaps)
-//! become the builders' own types, so the check and the fit judge a
-//! [`Stack::with_k8s`](crate::Stack::with_k8s) object or a patched builder as they judge any
-//! other. What the model has no field for is listed ([`unmodelled`]), never silently
-//! dropped: the object itself is emitted as it was given.
+//! Reading k8s-openapi objects back into the model: the pod-making kinds and ConfigMaps
+//! (here) and the objects around them (`lift_around`) become the builders' own types, so
+//! the check and the fit judge a [`Stack::with_k8s`](crate::Stack::with_k8s) object, a
+//! patched builder or an imported manifest as they judge any other. What the model has no
+//! field for is listed ([`unmodelled`]), never silently dropped: the object itself is
+//! emitted as it was given.
 
 use std::collections::BTreeMap;
 

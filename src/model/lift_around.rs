@@ -1,6 +1,7 @@
 //! Reading back the objects around the workloads that the check and the fit reason about:
 //! Services (selectors, ports, load balancers), HorizontalPodAutoscalers (replica bounds),
-//! PersistentVolumeClaims (block storage) and ServiceAccounts (token automount). Each becomes
+//! PersistentVolumeClaims (block storage), ServiceAccounts (token automount), Secrets (their
+//! keys), Ingresses (routes and TLS Secrets), ResourceQuotas and LimitRanges. Each becomes
 //! the builder's own type; whatever the builder has no field for is listed by
 //! [`unmodelled`](crate::model::lift::unmodelled), as for the workloads.
 
