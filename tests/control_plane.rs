@@ -469,21 +469,13 @@ fn table(rows: &[Comparison]) -> String {
 
 /// Every example (Mastodon included) on its own platform: the scheduler places what kubefit says fits in steady
 /// state, and leaves Pending what kubefit says does not. The rollout and peak columns are
-/// reported (tests/README.md), not asserted: kubefit's rollout rule is stricter than the
-/// Deployment controller's (the fit-fidelity issue).
+/// reported (tests/README.md), not asserted: there the controllers' timing decides which pods
+/// wait.
 #[test]
 fn the_scheduler_agrees_with_the_steady_state_verdict_of_every_example() {
     common::needs_external_tools!();
     let mut rows = Vec::new();
-    for name in [
-        "quickstart",
-        "phase_v_always_free",
-        "chase_sets",
-        "api_web_orchestrator",
-        "creavio",
-        "order_service",
-        "mastodon",
-    ] {
+    for name in common::EXAMPLES {
         let (stack, platform) = example(name);
         let platform = platform.unwrap_or_else(kubefit::Platform::oci_always_free);
         rows.push(compare(name, &stack, &platform));
