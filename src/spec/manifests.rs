@@ -317,8 +317,12 @@ fn parse(text: &str, path: &Path, out: &mut Vec<Read>) -> Result<(), ImportError
         options
     };
     let threads = crate::util::parallel::threads(None, usize::MAX);
+    // Documents of the block-style subset tools write are read by kubefit's own reader, the
+    // others by serde-saphyr; both give the same values (util/yaml_read.rs).
     let docs: Vec<Value> = crate::util::yaml_split::parse_documents(text, threads, |chunk| {
-        serde_saphyr::from_multiple_with_options(chunk, options())
+        crate::util::yaml_read::read_stream(chunk, |doc| {
+            serde_saphyr::from_multiple_with_options(doc, options())
+        })
     })
     .map_err(|e| ImportError::Parse {
         path: path.to_owned(),

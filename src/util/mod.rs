@@ -7,4 +7,5 @@ pub(crate) mod few;
 pub(crate) mod parallel;
 pub(crate) mod spelled;
 pub(crate) mod str_map;
+pub(crate) mod yaml_read;
 pub(crate) mod yaml_split;
