@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --example kubefit -- check stack.yaml [--platform oci-always-free] [--env prod] [--json]
+//! cargo run --example kubefit -- check -f MANIFESTS|DIR|- [--platform NAME|FILE | --nodes nodes.json [--pods pods.json]]
 //! cargo run --example kubefit -- emit stack.yaml --out DIR [--format yaml|json|kustomize] [--env prod]
 //! cargo run --example kubefit -- platforms
 //! cargo run --example kubefit -- nodes (--platform NAME|FILE | SPEC)   # Node objects, JSON
@@ -46,6 +47,10 @@ enum Command {
         /// The cluster's nodes as the platform: the output of `kubectl get nodes -o json`.
         #[arg(long, conflicts_with = "platform")]
         nodes: Option<PathBuf>,
+        /// The pods already running on those nodes, as existing load: the output of `kubectl
+        /// get pods -A -o json` (the stack's own namespace is left out: its pods are replaced).
+        #[arg(long, requires = "nodes")]
+        pods: Option<PathBuf>,
         /// Check this environment of the spec.
         #[arg(long)]
         env: Option<String>,
@@ -217,6 +222,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             file,
             platform,
             nodes,
+            pods,
             env,
             json,
         } => {
@@ -235,10 +241,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 (None, Some(n)) => {
                     let text = std::fs::read_to_string(&n)
                         .map_err(|e| Failure::Usage(format!("{}: {e}", n.display())))?;
-                    Some(
-                        Platform::from_nodes(&text)
-                            .map_err(|e| Failure::Usage(format!("{}: {e}", n.display())))?,
-                    )
+                    let mut p = Platform::from_nodes(&text)
+                        .map_err(|e| Failure::Usage(format!("{}: {e}", n.display())))?;
+                    if let Some(pods) = &pods {
+                        let text = std::fs::read_to_string(pods)
+                            .map_err(|e| Failure::Usage(format!("{}: {e}", pods.display())))?;
+                        p = p
+                            .running_pods(&text, Some(stack.namespace().as_str()))
+                            .map_err(|e| Failure::Usage(format!("{}: {e}", pods.display())))?;
+                    }
+                    Some(p)
                 }
                 (None, None) => spec_platform,
             };

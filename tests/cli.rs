@@ -276,6 +276,56 @@ fn check_reads_manifests_from_a_file_a_directory_and_standard_input() {
     assert!(out.contains("verdict: DOES NOT FIT"), "{out}");
     assert!(out.contains("n1-0"), "{out}");
 
+    // The pods already running are existing load: one replica of 1 cpu fits the node alone,
+    // not beside a running pod of 1 cpu; the release's own old pod (namespace shop) is
+    // replaced, not counted.
+    std::fs::write(
+        manifests.join("app.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big, namespace: shop}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: big}}\n  template:\n    metadata: {labels: {app: big}}\n    spec:\n      containers:\n      - {name: big, image: busybox:1.36, resources: {requests: {cpu: '1', memory: 1Gi}}}\n",
+    )
+    .unwrap();
+    let pod = |ns: &str, cpu: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p","namespace":"{ns}"}},"spec":{{"nodeName":"n1","containers":[{{"name":"c","resources":{{"requests":{{"cpu":"{cpu}"}}}}}}]}},"status":{{"phase":"Running"}}}}"#
+        )
+    };
+    for (pods, fits) in [(pod("shop", "1"), true), (pod("other", "1"), false)] {
+        std::fs::write(
+            dir.path().join("pods.json"),
+            format!(r#"{{"items":[{pods}]}}"#),
+        )
+        .unwrap();
+        let run = kubefit(
+            &[
+                "check",
+                "-f",
+                "manifests",
+                "--nodes",
+                "nodes.json",
+                "--pods",
+                "pods.json",
+            ],
+            dir.path(),
+        );
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(run.status.success(), fits, "{out}");
+        assert!(
+            out.contains(if fits {
+                "verdict: FITS"
+            } else {
+                "verdict: DOES NOT FIT"
+            }),
+            "{out}"
+        );
+        let counted = if fits { 0 } else { 1 };
+        assert!(
+            out.contains(&format!(
+                "{counted} running pod(s) counted as existing load"
+            )),
+            "{out}"
+        );
+    }
+
     // Standard input, with a platform YAML file.
     std::fs::write(
         dir.path().join("platform.yaml"),

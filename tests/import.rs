@@ -378,6 +378,140 @@ fn a_platform_reads_back_from_its_nodes() {
     );
 }
 
+/// The pods already running (`kubectl get pods -A -o json`) are existing load on their own
+/// nodes: each bound, unfinished pod holds its effective requests (the scheduler's
+/// `PodRequests`, pkg/api/v1/resource/helpers.go: init containers, sidecars, overhead) and a
+/// pod slot there; the release's own namespace, finished, unbound and foreign pods are left
+/// out and counted in the platform's note.
+#[test]
+fn running_pods_are_existing_load_on_their_nodes() {
+    use kubefit::{Container, Cpu, Deployment, Memory, Resources, Verdict};
+    let items: Vec<serde_json::Value> = ["a", "b"]
+        .map(|n| {
+            serde_json::json!({
+                "apiVersion": "v1", "kind": "Node", "metadata": {"name": n},
+                "status": {"capacity": {"cpu": "2", "memory": "4Gi", "pods": "3"},
+                           "allocatable": {"cpu": "2", "memory": "4Gi", "pods": "3"}}})
+        })
+        .into();
+    let nodes = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    let pod = |ns: &str, name: &str, node: Option<&str>, phase: &str, spec: serde_json::Value| {
+        let mut spec = spec;
+        if let Some(n) = node {
+            spec["nodeName"] = n.into();
+        }
+        // As kubectl prints a List's items: with their kind.
+        serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": ns}, "spec": spec, "status": {"phase": phase}})
+    };
+    let requests = |cpu: &str| {
+        serde_json::json!({"containers": [{"name": "c", "image": "x",
+        "resources": {"requests": {"cpu": cpu, "memory": "64Mi"}}}]})
+    };
+    let pods = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [
+        // An init container larger than the app and a RuntimeClass overhead:
+        // max(1200m, 500m) + 100m = 1300m on node a.
+        pod("data", "db-0", Some("a"), "Running", serde_json::json!({
+            "initContainers": [{"name": "init", "image": "x", "resources": {"requests": {"cpu": "1200m"}}}],
+            "containers": [{"name": "pg", "image": "x", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}}],
+            "overhead": {"cpu": "100m", "memory": "10Mi"}})),
+        pod("shop", "web-old", Some("b"), "Running", requests("2")),
+        pod("data", "migrate", Some("b"), "Succeeded", requests("2")),
+        pod("data", "queued", None, "Pending", requests("2")),
+        pod("data", "far", Some("elsewhere"), "Running", requests("2")),
+    ]});
+    let platform = Platform::from_nodes(&nodes.to_string())
+        .unwrap()
+        .running_pods(&pods.to_string(), Some("shop"))
+        .unwrap();
+    assert_eq!(platform.addons().len(), 1, "{:?}", platform.addons());
+    let db = &platform.addons()[0];
+    assert_eq!((db.name(), db.pool()), ("data/db-0", Some("a")));
+    assert_eq!(db.cpu(), Cpu::millis(1300));
+    assert_eq!(db.memory(), Memory::mebibytes(1034));
+    assert_eq!(
+        platform.note_text(),
+        Some(
+            "1 running pod(s) counted as existing load; 1 left out (in the namespace being replaced); 1 left out (not bound to a node); 1 left out (on nodes not in the platform); 1 left out (finished)"
+        )
+    );
+    // The running pod is bound to its node in what a cluster holds.
+    let system = platform.system_pods();
+    assert_eq!(system.len(), 1);
+    assert_eq!(
+        system[0].spec.as_ref().unwrap().node_name.as_deref(),
+        Some("a-0")
+    );
+
+    // Replicas of 1 cpu: three (and a surge pod) on the empty cluster; with db-0's 1300m on
+    // `a`, `b` holds two and `a` none.
+    let web = |n: i32| {
+        Stack::new("shop").with(
+            Deployment::new(
+                "web",
+                Container::new("web", "nginx:1.27").resources(
+                    Resources::new().requests(Cpu::millis(1000), Memory::mebibytes(128)),
+                ),
+            )
+            .replicas(n),
+        )
+    };
+    let empty = Platform::from_nodes(&nodes.to_string()).unwrap();
+    let f = web(2).fit(&empty);
+    assert_eq!(f.verdict(), Verdict::Fits, "{f}");
+    assert_eq!(web(3).fit(&empty).verdict(), Verdict::Fits);
+    let fit = web(3).fit(&platform);
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit, "{fit}");
+    // Two fit on `b`; the rollout's surge pod has no room left (700m on `a`).
+    assert_eq!(
+        web(2).fit(&platform).verdict(),
+        Verdict::FitsSteadyStateOnly
+    );
+    assert_eq!(web(1).fit(&platform).verdict(), Verdict::Fits);
+    // Pod slots count too: `a` allows 3 pods.
+    let crowded = Platform::from_nodes(&nodes.to_string())
+        .unwrap()
+        .running_pods(
+            &serde_json::json!([
+                pod("kube-system", "p1", Some("a"), "Running", requests("1m")),
+                pod("kube-system", "p2", Some("a"), "Running", requests("1m")),
+                pod("kube-system", "p3", Some("a"), "Running", requests("1m")),
+            ])
+            .to_string(),
+            None,
+        )
+        .unwrap();
+    let small = Stack::new("shop").with(
+        Deployment::new(
+            "web",
+            Container::new("web", "nginx:1.27")
+                .resources(Resources::new().requests(Cpu::millis(10), Memory::mebibytes(8))),
+        )
+        .replicas(4),
+    );
+    assert_eq!(small.fit(&crowded).verdict(), Verdict::DoesNotFit);
+
+    let e = Platform::from_nodes(&nodes.to_string())
+        .unwrap()
+        .running_pods(
+            &serde_json::json!([pod("x", "bad", Some("a"), "Running", requests("lots"))])
+                .to_string(),
+            None,
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "items[0] (x/bad): spec.containers[0].resources.requests.cpu: `lots` is not a quantity"
+        ),
+        "{e}"
+    );
+    let e = Platform::from_nodes(&nodes.to_string())
+        .unwrap()
+        .running_pods("[", None)
+        .unwrap_err();
+    assert!(e.to_string().contains("the pods are not json"), "{e}");
+}
+
 /// Plain scalars are read as kubectl reads them (sigs.k8s.io/yaml, YAML 1.1): an unquoted `on`
 /// is a boolean, so a ConfigMap value written `on` is refused as the API server's decoder
 /// refuses it, while `"on"` is the string.

@@ -72,6 +72,161 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// Adds the pods already running on the cluster's nodes, from `kubectl get pods -A -o
+    /// json` (a `List` of Pods, one Pod, or an array of them), as existing load, so "will my
+    /// new release fit on the cluster I have?" is answered offline: each pod bound to a node
+    /// (`spec.nodeName`) that is not finished (`status.phase` Succeeded or Failed) holds its
+    /// effective requests (init containers, sidecars and pod-level resources counted as the
+    /// scheduler counts them, plus `spec.overhead`) and one pod slot on that node — an
+    /// [`AddOn`](crate::AddOn) named `namespace/name`, [`on_pool`](crate::AddOn::on_pool) of the
+    /// node's pool. Use it on a platform made by [`Platform::from_nodes`], whose pools are the
+    /// nodes.
+    ///
+    /// Pods in the namespace `replacing` are left out: they are the release being checked,
+    /// which its new version replaces. Pods bound to a node the platform has no pool for, and
+    /// pods not bound yet (Pending), hold nothing on these nodes and are left out too; the
+    /// platform's note says how many were counted and left out.
+    ///
+    /// ```
+    /// let nodes = r#"{"items": [{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "w1"},
+    ///   "status": {"capacity": {"cpu": "2", "memory": "4Gi", "pods": "110"},
+    ///              "allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"}}}]}"#;
+    /// let pods = r#"{"items": [
+    ///   {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "db-0", "namespace": "data"},
+    ///    "spec": {"nodeName": "w1", "containers": [{"name": "pg",
+    ///      "resources": {"requests": {"cpu": "1500m", "memory": "1Gi"}}}]},
+    ///    "status": {"phase": "Running"}},
+    ///   {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1", "namespace": "shop"},
+    ///    "spec": {"nodeName": "w1", "containers": [{"name": "web",
+    ///      "resources": {"requests": {"cpu": "1"}}}]},
+    ///    "status": {"phase": "Running"}}]}"#;
+    /// let p = kubefit::Platform::from_nodes(nodes)?.running_pods(pods, Some("shop"))?;
+    /// assert_eq!(p.addons().len(), 1); // shop's own pod is the release being replaced
+    /// assert_eq!(p.addons()[0].name(), "data/db-0");
+    /// assert_eq!(p.addons()[0].cpu(), kubefit::Cpu::millis(1500));
+    /// assert_eq!(p.addons()[0].pool(), Some("w1"));
+    /// # Ok::<(), kubefit::PlatformError>(())
+    /// ```
+    pub fn running_pods(
+        mut self,
+        json: &str,
+        replacing: Option<&str>,
+    ) -> Result<Platform, PlatformError> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| PlatformError::new(format!("the pods are not json: {e}")))?;
+        let items = match value {
+            Value::Array(items) => items,
+            Value::Object(mut m) => match m.remove("items") {
+                Some(Value::Array(items)) => items,
+                _ => vec![Value::Object(m)],
+            },
+            _ => {
+                return Err(PlatformError::new(
+                    "the pods must be a List, a Pod or an array of Pods (kubectl get pods -A -o json)"
+                        .to_owned(),
+                ));
+            }
+        };
+        let (mut counted, mut finished, mut unbound, mut elsewhere, mut replaced) =
+            (0usize, 0usize, 0usize, 0usize, 0usize);
+        for (i, mut item) in items.into_iter().enumerate() {
+            let text = |v: &Value, path: &[&str]| -> String {
+                path.iter()
+                    .try_fold(v, |v, k| v.get(k))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let namespace = text(&item, &["metadata", "namespace"]);
+            let name = text(&item, &["metadata", "name"]);
+            let node = text(&item, &["spec", "nodeName"]);
+            if matches!(
+                text(&item, &["status", "phase"]).as_str(),
+                "Succeeded" | "Failed"
+            ) {
+                finished += 1;
+                continue;
+            }
+            if replacing.is_some_and(|ns| ns == namespace) {
+                replaced += 1;
+                continue;
+            }
+            if node.is_empty() {
+                unbound += 1;
+                continue;
+            }
+            if !self.pools().iter().any(|p| p.name() == node) {
+                elsewhere += 1;
+                continue;
+            }
+            // kubectl prints the List's items without their kind.
+            if let Value::Object(m) = &mut item {
+                m.entry("apiVersion").or_insert_with(|| "v1".into());
+                m.entry("kind").or_insert_with(|| "Pod".into());
+            }
+            let at = format!("items[{i}] ({namespace}/{name})");
+            let pod = match crate::model::lift::bare_pod(&item) {
+                Ok(Some(pod)) => pod,
+                Ok(None) => {
+                    return Err(PlatformError::new(format!(
+                        "{at}: not a v1 Pod (kubectl get pods -A -o json)"
+                    )));
+                }
+                Err(problems) => {
+                    let first = problems
+                        .first()
+                        .map(|(path, message)| format!("{path}: {message}"))
+                        .unwrap_or_default();
+                    return Err(PlatformError::new(format!("{at}: {first}")));
+                }
+            };
+            let mut requests = crate::fit::demand::pod_requests(&pod);
+            // The RuntimeClass overhead admission set on the pod counts too
+            // (pkg/api/v1/resource/helpers.go, `PodRequests`).
+            for (key, slot) in [("cpu", 0), ("memory", 1)] {
+                let q = text(&item, &["spec", "overhead", key]);
+                if q.is_empty() {
+                    continue;
+                }
+                let bad = |e: String| PlatformError::new(format!("{at}: spec.overhead.{key}: {e}"));
+                if slot == 0 {
+                    requests.cpu =
+                        requests.cpu + q.parse::<Cpu>().map_err(|e| bad(e.to_string()))?;
+                } else {
+                    requests.memory =
+                        requests.memory + q.parse::<Memory>().map_err(|e| bad(e.to_string()))?;
+                }
+            }
+            self = self.addon(
+                crate::fit::platform::AddOn::per_node(
+                    format!("{namespace}/{name}"),
+                    requests.cpu,
+                    requests.memory,
+                )
+                .on_pool(node),
+            );
+            counted += 1;
+        }
+        let mut note = format!("{counted} running pod(s) counted as existing load");
+        for (n, why) in [
+            (replaced, "in the namespace being replaced"),
+            (unbound, "not bound to a node"),
+            (elsewhere, "on nodes not in the platform"),
+            (finished, "finished"),
+        ] {
+            if n > 0 {
+                note.push_str(&format!("; {n} left out ({why})"));
+            }
+        }
+        let note = match self.note_text() {
+            Some(before) if !before.is_empty() => format!("{before}; {note}"),
+            _ => note,
+        };
+        Ok(self.note(note))
+    }
+}
+
 fn pool_of(node: &Node, i: usize) -> Result<NodePool, PlatformError> {
     let name = node.metadata.name.clone().unwrap_or_default();
     let at = |field: &str| format!("items[{i}] ({name}): {field}");

@@ -357,15 +357,29 @@ impl Stack {
         // input (`replicas: 2147483647` is 20 bytes), so counts beyond what Kubernetes supports
         // in one cluster are answered arithmetically instead.
         let node_count: u64 = platform.pools().iter().map(|p| u64::from(p.count())).sum();
-        let per_node_addons = platform.addons().iter().filter(|a| a.is_per_node()).count();
-        let once_addons = platform.addons().len() - per_node_addons;
+        // Each add-on's pods: one, or one on every node of the pools it runs on.
+        let addon_pods: u64 = platform
+            .addons()
+            .iter()
+            .map(|a| {
+                if a.is_per_node() {
+                    platform
+                        .pools()
+                        .iter()
+                        .filter(|p| a.runs_on_pool(p.name()))
+                        .map(|p| u64::from(p.count()))
+                        .sum()
+                } else {
+                    1
+                }
+            })
+            .sum();
         let pods_in = |count: fn(&ReplicaCounts) -> u32| {
             demands
                 .iter()
                 .map(|w| u64::from(count(&w.counts)))
                 .sum::<u64>()
-                + node_count * per_node_addons as u64
-                + once_addons as u64
+                + addon_pods
         };
         let peak_pods = pods_in(|c| c.peak).max(pods_in(|c| c.rollout));
         let mut diags = Vec::new();

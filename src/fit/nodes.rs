@@ -171,10 +171,14 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn system_pods(&self) -> Vec<Pod> {
-        let node_names: Vec<String> = self
+        // Each node's name and pool.
+        let node_names: Vec<(String, String)> = self
             .nodes()
             .into_iter()
-            .filter_map(|n| n.metadata.name)
+            .filter_map(|n| {
+                let pool = n.metadata.labels.as_ref()?.get(POOL_LABEL)?.clone();
+                Some((n.metadata.name?, pool))
+            })
             .collect();
         let pod = |name: String, addon: &super::platform::AddOn, node: Option<&String>| Pod {
             metadata: ObjectMeta {
@@ -213,7 +217,7 @@ impl Platform {
                 taken.insert(base.clone());
             }
             if addon.is_per_node() {
-                for node in &node_names {
+                for (node, _) in node_names.iter().filter(|(_, p)| addon.runs_on_pool(p)) {
                     pods.push(pod(format!("{base}-{node}"), addon, Some(node)));
                 }
             } else {

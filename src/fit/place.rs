@@ -333,7 +333,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
         if !addon.is_per_node() {
             continue;
         }
-        for node in &mut nodes {
+        for node in nodes.iter_mut().filter(|n| addon.runs_on_pool(&n.pool)) {
             let pod = PodToPlace {
                 owner: label,
                 replica: None,

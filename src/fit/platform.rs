@@ -618,6 +618,9 @@ pub struct AddOn {
     #[serde(default)]
     /// One pod per node (DaemonSet) instead of one in the cluster.
     per_node: bool,
+    /// Only on the nodes of this pool (with `perNode`), e.g. a pod already running on a node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pool: Option<String>,
 }
 
 impl AddOn {
@@ -634,6 +637,7 @@ impl AddOn {
             cpu,
             memory,
             per_node: false,
+            pool: None,
         }
     }
 
@@ -650,7 +654,44 @@ impl AddOn {
             cpu,
             memory,
             per_node: true,
+            pool: None,
         }
+    }
+
+    /// Runs on every node of the pool named `pool` only (one pod per node there), e.g. a pod
+    /// already running on a node, which is what [`Platform::running_pods`] makes of each.
+    ///
+    /// ```
+    /// use kubefit::{AddOn, Cpu, Memory, NodePool, Platform};
+    /// let p = Platform::new("lab", "test", "2026-12")
+    ///     .pool(NodePool::new("a", 1, Cpu::cores(2), Memory::gibibytes(4)))
+    ///     .pool(NodePool::new("b", 2, Cpu::cores(2), Memory::gibibytes(4)))
+    ///     .addon(AddOn::per_node("gpu-agent", Cpu::millis(100), Memory::mebibytes(64)).on_pool("b"));
+    /// assert_eq!(p.addons()[0].pool(), Some("b"));
+    /// assert_eq!(p.system_pods().len(), 2); // one on each node of `b`
+    /// ```
+    #[must_use]
+    pub fn on_pool(mut self, pool: impl Into<String>) -> Self {
+        self.per_node = true;
+        self.pool = Some(pool.into());
+        self
+    }
+
+    /// The pool it is limited to ([`AddOn::on_pool`]), if any.
+    ///
+    /// ```
+    /// let a = kubefit::AddOn::once("coredns", kubefit::Cpu::ZERO, kubefit::Memory::ZERO);
+    /// assert_eq!(a.pool(), None);
+    /// ```
+    #[must_use]
+    pub fn pool(&self) -> Option<&str> {
+        self.pool.as_deref()
+    }
+
+    /// Whether it runs on the nodes of the pool named `pool`: every pool, unless it is limited
+    /// to one ([`AddOn::on_pool`]).
+    pub(crate) fn runs_on_pool(&self, pool: &str) -> bool {
+        self.pool.as_deref().is_none_or(|p| p == pool)
     }
 
     /// The add-on's name.
