@@ -277,7 +277,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let fits = report
                 .fit()
                 .is_none_or(|f| f.verdict() != Verdict::DoesNotFit);
-            if report.has_errors() || !fits {
+            let failed = report.has_errors() || !fits;
+            // The process ends here and the OS takes its memory back at once; freeing an
+            // imported stack's objects one by one first only adds time (≈ 0.1 s for 15,002
+            // documents, benches/README.md "Import").
+            std::mem::forget(stack);
+            std::mem::forget(report);
+            if failed {
                 return Err(Failure::Check);
             }
             Ok(())

@@ -1013,16 +1013,18 @@ impl Stack {
         } else {
             crate::util::parallel::threads(self.threads, self.objects.len())
         };
+        // Resolved once for both: the fit of a resolved stack resolves nothing again.
+        let resolved = self.resolved();
         match platform {
             Some(p) if threads > 1 => std::thread::scope(|scope| {
-                let fit = scope.spawn(|| self.fit(p));
-                let diagnostics = self.unsorted_diagnostics_on(threads, errors_only);
+                let fit = scope.spawn(|| resolved.stack.fit(p));
+                let diagnostics = self.resolved_diagnostics(&resolved, threads, errors_only);
                 let fit = fit.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
                 (diagnostics, Some(fit))
             }),
             _ => (
-                self.unsorted_diagnostics_on(threads, errors_only),
-                platform.map(|p| self.fit(p)),
+                self.resolved_diagnostics(&resolved, threads, errors_only),
+                platform.map(|p| resolved.stack.fit(p)),
             ),
         }
     }
@@ -1030,16 +1032,27 @@ impl Stack {
     /// Every diagnostic of [`Stack::check`], suppressions applied, in no particular order
     /// and not yet deduplicated ([`Report::new`] sorts them), the work split across up to
     /// `threads` threads (callers pass 1 for small stacks): the same diagnostics in the same
-    /// order. `errors_only` as for [`Stack::diagnostics_and_fit`].
+    /// order. `errors_only` as for [`Stack::diagnostics_and_fit`] (which resolves the stack
+    /// once for this and the fit).
+    #[cfg(test)]
     pub(crate) fn unsorted_diagnostics_on(
         &self,
         threads: usize,
         errors_only: bool,
     ) -> Vec<Diagnostic> {
-        let resolved = self.resolved();
+        self.resolved_diagnostics(&self.resolved(), threads, errors_only)
+    }
+
+    /// [`Stack::unsorted_diagnostics_on`] with this stack's [`Stack::resolved`] given.
+    fn resolved_diagnostics(
+        &self,
+        resolved: &crate::model::resolve::Resolved<'_>,
+        threads: usize,
+        errors_only: bool,
+    ) -> Vec<Diagnostic> {
         let stack = &*resolved.stack;
         let mut out = stack.raw_diagnostics(threads, errors_only);
-        out.extend(read_back_diagnostics(self, &resolved));
+        out.extend(read_back_diagnostics(self, resolved));
         out.extend(self.pod_security_diagnostics());
         stack.apply_suppressions(&mut out);
         out

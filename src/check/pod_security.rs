@@ -653,24 +653,39 @@ fn template_at(kind: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The pod template of an emitted object (`value`), and the path of its spec.
-fn template_of(kind: &str, value: &Value) -> Option<(PodTemplateSpec, String)> {
+fn template_of(
+    kind: &str,
+    object: &serde_json::Map<String, Value>,
+) -> Option<(PodTemplateSpec, String)> {
+    use serde::Deserialize as _;
     let at = template_at(kind)?;
-    let mut v = value;
-    for key in at {
-        v = v.get(key)?;
-    }
+    // The template's metadata and spec, read in place (no copy of the object).
+    let field = |key: &str| -> Option<&Value> {
+        let (first, rest) = match at.split_first() {
+            Some((first, rest)) => (object.get(*first)?, rest),
+            None => return object.get(key),
+        };
+        let mut v = first;
+        for k in rest {
+            v = v.get(k)?;
+        }
+        v.get(key)
+    };
     let spec = if at.is_empty() {
         "spec.".to_owned()
     } else {
         format!("{}.spec.", at.join("."))
     };
-    let mut t = serde_json::Map::new();
-    for key in ["metadata", "spec"] {
-        if let Some(x) = v.get(key) {
-            t.insert(key.to_owned(), x.clone());
-        }
-    }
-    let t: PodTemplateSpec = serde_json::from_value(Value::Object(t)).ok()?;
+    let t = PodTemplateSpec {
+        metadata: field("metadata")
+            .map(k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta::deserialize)
+            .transpose()
+            .ok()?,
+        spec: field("spec")
+            .map(k8s_openapi::api::core::v1::PodSpec::deserialize)
+            .transpose()
+            .ok()?,
+    };
     Some((t, spec))
 }
 
@@ -686,7 +701,7 @@ impl Stack {
         let ns = self.namespace.as_str();
         for o in &self.objects {
             let found = match o {
-                Object::K8s(k) => template_of(&k.kind, &Value::Object(k.value.clone())),
+                Object::K8s(k) => template_of(&k.kind, &k.value),
                 o => match o.pod_owner() {
                     None => None,
                     Some(w) if o.meta().patches().is_empty() => {
@@ -696,9 +711,10 @@ impl Stack {
                         };
                         Some((w.pod.to_k8s(w.name), prefix.to_owned()))
                     }
-                    Some(_) => serde_json::to_value(o.lower(ns))
-                        .ok()
-                        .and_then(|v| template_of(o.kind(), &v)),
+                    Some(_) => match serde_json::to_value(o.lower(ns)) {
+                        Ok(Value::Object(v)) => template_of(o.kind(), &v),
+                        _ => None,
+                    },
                 },
             };
             let Some((template, prefix)) = found else {

@@ -218,7 +218,10 @@ impl K8sResource {
             .and_then(|m| m.get("name"))
             .and_then(Value::as_str)
             .unwrap_or("");
-        let whole = Value::Object(value.clone());
+        // Read and compared as a whole, then kept (moved, not copied: imports are large).
+        let name = name.to_owned();
+        let (api_version, kind) = (text("apiVersion"), text("kind"));
+        let whole = Value::Object(value);
         let mut lifted = lift(&whole).map(|o| o.map(Box::new));
         let mut unmodelled = match &lifted {
             Ok(Some(o)) => {
@@ -239,16 +242,21 @@ impl K8sResource {
         };
         if let Some(p) = &pod {
             // Compared as the Pod's own spec, so the paths are the Pod's.
-            let lowered = serde_json::to_value(p.to_k8s(&Name::from(name))).unwrap_or(Value::Null);
+            let lowered =
+                serde_json::to_value(p.to_k8s(&Name::from(name.as_str()))).unwrap_or(Value::Null);
             let original =
                 serde_json::json!({ "spec": whole.get("spec").cloned().unwrap_or(Value::Null) });
             let again =
                 serde_json::json!({ "spec": lowered.get("spec").cloned().unwrap_or(Value::Null) });
             unmodelled = crate::model::lift::unmodelled(&original, &again);
         }
+        let value = match whole {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
         K8sResource {
-            api_version: text("apiVersion"),
-            kind: text("kind"),
+            api_version,
+            kind,
             name: Name::from(name),
             meta,
             namespaced,

@@ -742,7 +742,7 @@ fn volume(v: &K8sVolume) -> Volume {
 /// objects with distinct `name`s are matched by name, others by position.
 pub(crate) fn unmodelled(original: &Value, lowered: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    diff(original, lowered, String::new(), &mut out);
+    diff(original, lowered, &mut String::new(), &mut out);
     out
 }
 
@@ -774,53 +774,53 @@ fn is_default(key: &str, v: &Value) -> bool {
     }
 }
 
-fn diff(a: &Value, b: &Value, path: String, out: &mut Vec<String>) {
+/// Adds to `out` the paths of `a`'s fields that `b` lacks; `path` is `a`'s own, extended and
+/// restored in place (one buffer for the whole walk: imports compare every object).
+fn diff(a: &Value, b: &Value, path: &mut String, out: &mut Vec<String>) {
     if IGNORED.contains(&path.as_str()) {
         return;
     }
+    let len = path.len();
     match (a, b) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in a {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
                 match b.get(k) {
-                    Some(w) => diff(v, w, p, out),
+                    Some(w) => diff(v, w, path, out),
                     None if is_default(k, v) => {}
-                    None if !IGNORED.contains(&p.as_str()) => out.push(p),
+                    None if !IGNORED.contains(&path.as_str()) => out.push(path.clone()),
                     None => {}
                 }
+                path.truncate(len);
             }
         }
         (Value::Array(a), Value::Array(b)) => {
-            let named = |xs: &[Value]| -> Option<BTreeMap<String, Value>> {
-                let m: BTreeMap<String, Value> = xs
+            fn named(xs: &[Value]) -> Option<BTreeMap<&str, &Value>> {
+                let m: BTreeMap<&str, &Value> = xs
                     .iter()
-                    .map(|x| Some((x.get("name")?.as_str()?.to_owned(), x.clone())))
+                    .map(|x| Some((x.get("name")?.as_str()?, x)))
                     .collect::<Option<_>>()?;
                 (m.len() == xs.len()).then_some(m)
+            }
+            let by_name = match (named(a), named(b)) {
+                (Some(_), Some(mb)) => Some(mb),
+                _ => None,
             };
-            match (named(a), named(b)) {
-                (Some(ma), Some(mb)) => {
-                    for (i, x) in a.iter().enumerate() {
-                        let n = x["name"].as_str().unwrap_or_default();
-                        match mb.get(n) {
-                            Some(y) => diff(x, y, format!("{path}[{i}]"), out),
-                            None => out.push(format!("{path}[{i}]")),
-                        }
-                    }
-                    let _ = ma;
+            for (i, x) in a.iter().enumerate() {
+                use std::fmt::Write as _;
+                let _ = write!(path, "[{i}]");
+                let y = match &by_name {
+                    Some(mb) => mb.get(x["name"].as_str().unwrap_or_default()).copied(),
+                    None => b.get(i),
+                };
+                match y {
+                    Some(y) => diff(x, y, path, out),
+                    None => out.push(path.clone()),
                 }
-                _ => {
-                    for (i, x) in a.iter().enumerate() {
-                        match b.get(i) {
-                            Some(y) => diff(x, y, format!("{path}[{i}]"), out),
-                            None => out.push(format!("{path}[{i}]")),
-                        }
-                    }
-                }
+                path.truncate(len);
             }
         }
         _ => {}

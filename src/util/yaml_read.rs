@@ -434,11 +434,17 @@ fn is_plain_string(text: &str) -> bool {
     text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && !is_special_word(text)
 }
 
-/// The spellings serde-saphyr resolves to booleans (YAML 1.1) or null.
+/// The spellings serde-saphyr reads as `true` and `false` whatever their case (YAML 1.1, as
+/// kubectl reads them).
+const TRUE: [&str; 4] = ["true", "yes", "y", "on"];
+const FALSE: [&str; 4] = ["false", "no", "n", "off"];
+
+/// The spellings serde-saphyr resolves to booleans or null.
 fn is_special_word(text: &str) -> bool {
     text.len() <= 5
-        && ["true", "false", "yes", "no", "y", "n", "on", "off"]
+        && TRUE
             .iter()
+            .chain(&FALSE)
             .any(|w| text.eq_ignore_ascii_case(w))
         || matches!(text, "null" | "Null" | "NULL")
 }
@@ -454,8 +460,17 @@ fn plain(text: &str) -> R<Value> {
         if text.contains(": ") || text.ends_with(':') {
             return Err(Unsupported);
         }
-        if first != b'/' && is_special_word(text) {
-            return resolve_alone(text);
+        // serde-saphyr's order: null spellings, then YAML 1.1 booleans
+        // (`scalar_is_null`, `parse_yaml11_bool`).
+        if matches!(text, "null" | "Null" | "NULL") {
+            return Ok(Value::Null);
+        }
+        if text.len() <= 5 {
+            for (words, value) in [(TRUE, true), (FALSE, false)] {
+                if words.iter().any(|w| text.eq_ignore_ascii_case(w)) {
+                    return Ok(Value::Bool(value));
+                }
+            }
         }
         return Ok(Value::String(text.to_owned()));
     }
