@@ -406,16 +406,15 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
-    let text = |v: &serde_json::Map<String, Value>, k: &str| -> String {
-        v.get(k).and_then(Value::as_str).unwrap_or("").to_owned()
-    };
-    let metadata_text = |v: &serde_json::Map<String, Value>, k: &str| -> String {
+    fn text<'a>(v: &'a serde_json::Map<String, Value>, k: &str) -> &'a str {
+        v.get(k).and_then(Value::as_str).unwrap_or("")
+    }
+    fn metadata_text<'a>(v: &'a serde_json::Map<String, Value>, k: &str) -> &'a str {
         v.get("metadata")
             .and_then(|m| m.get(k))
             .and_then(Value::as_str)
             .unwrap_or("")
-            .to_owned()
-    };
+    }
     let is_namespace = |v: &serde_json::Map<String, Value>| {
         text(v, "apiVersion") == "v1" && text(v, "kind") == "Namespace"
     };
@@ -426,8 +425,8 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
         } else {
             metadata_text(&r.value, "namespace")
         };
-        if !ns.is_empty() && !named.contains(&ns) {
-            named.push(ns);
+        if !ns.is_empty() && !named.iter().any(|n| n == ns) {
+            named.push(ns.to_owned());
         }
     }
     named.sort();
@@ -470,25 +469,27 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
     let mut stack = Stack::new(namespace.as_str()).pod_security("privileged");
     // The Namespace's own labels that every other object carries too are the stack's
     // (`Stack::label`), so they are written on the Namespace again.
-    let labels_of = |v: &serde_json::Map<String, Value>| -> Vec<(String, String)> {
+    fn labels_of(v: &serde_json::Map<String, Value>) -> Option<&serde_json::Map<String, Value>> {
         v.get("metadata")
             .and_then(|m| m.get("labels"))
             .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-            .collect()
-    };
+    }
     if let Some(ns) = read.iter().find(|r| is_namespace(&r.value)) {
-        for (k, v) in labels_of(&ns.value) {
+        for (k, v) in labels_of(&ns.value).into_iter().flatten() {
             let kubefits =
                 k.starts_with("pod-security.kubernetes.io/") || k == "app.kubernetes.io/managed-by";
-            let everywhere = read
-                .iter()
-                .filter(|r| !is_namespace(&r.value))
-                .all(|r| labels_of(&r.value).iter().any(|(a, b)| *a == k && *b == v));
-            if !kubefits && everywhere {
-                stack = stack.label(&k, &v);
+            let Some(v) = v.as_str() else { continue };
+            if kubefits {
+                continue;
+            }
+            let everywhere = read.iter().filter(|r| !is_namespace(&r.value)).all(|r| {
+                labels_of(&r.value)
+                    .and_then(|l| l.get(k))
+                    .and_then(Value::as_str)
+                    == Some(v)
+            });
+            if everywhere {
+                stack = stack.label(k, v);
             }
         }
     }
@@ -534,7 +535,10 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
             }
             Ok(Item::Object(Box::new(k.into())))
         } else {
-            let kind = (group.unwrap_or("").to_owned(), text(&r.value, "kind"));
+            let kind = (
+                group.unwrap_or("").to_owned(),
+                text(&r.value, "kind").to_owned(),
+            );
             let scoped = cluster_kinds.contains(&kind)
                 || (any_namespaced && metadata_text(&r.value, "namespace").is_empty());
             let o = CustomObject::from_serialize(&Value::Object(r.value)).map_err(|e| {
