@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::builtin::builtin_kind;
-use crate::model::lift::{Problems, bare_pod, lift, unmodelled};
+use crate::model::lift::{Problems, bare_pod, lift_read, unmodelled};
+use crate::model::lowered::K8sObject;
 use crate::model::meta::{Meta, meta_setters};
 use crate::model::name::Name;
 use crate::model::object::Object;
@@ -222,17 +223,33 @@ impl K8sResource {
         let name = name.to_owned();
         let (api_version, kind) = (text("apiVersion"), text("kind"));
         let whole = Value::Object(value);
-        let mut lifted = lift(&whole).map(|o| o.map(Box::new));
-        let mut unmodelled = match &lifted {
-            Ok(Some(o)) => {
-                let lowered = serde_json::to_value(o.lower("default")).unwrap_or(Value::Null);
-                let mut left_out = unmodelled(&whole, &lowered);
-                // A Secret's stringData is read into its data, as the API server merges it.
-                left_out.retain(|p| !(p == "stringData" && matches!(**o, Object::Secret(_))));
-                left_out
+        let read = lift_read(&whole);
+        let mut unmodelled = match &read {
+            Ok(Some(r)) => {
+                let lowered = r.object.lower("default");
+                // The common case, cheaply: read without unknown fields and lowered to the
+                // same object (server-set fields aside), so nothing is left out. Otherwise
+                // the lowered object is compared field by field with the input.
+                let same = !r.unknown_fields && same_but_server_fields(&lowered, &r.original);
+                #[cfg(debug_assertions)]
+                if same {
+                    let again = serde_json::to_value(&lowered).unwrap_or(Value::Null);
+                    debug_assert_eq!(unmodelled(&whole, &again), Vec::<String>::new());
+                }
+                if same {
+                    Vec::new()
+                } else {
+                    let lowered = serde_json::to_value(lowered).unwrap_or(Value::Null);
+                    let mut left_out = unmodelled(&whole, &lowered);
+                    // A Secret's stringData is read into its data, as the API server merges it.
+                    left_out
+                        .retain(|p| !(p == "stringData" && matches!(r.object, Object::Secret(_))));
+                    left_out
+                }
             }
             _ => Vec::new(),
         };
+        let mut lifted = read.map(|o| o.map(|r| Box::new(r.object)));
         let pod = match bare_pod(&whole) {
             Ok(pod) => pod.map(Box::new),
             Err(problems) => {
@@ -397,5 +414,82 @@ impl crate::model::object::Kind for K8sResource {
     }
     fn lower(&self, namespace: &str) -> crate::model::lowered::K8sObject {
         crate::model::lowered::K8sObject::Custom(self.to_value(namespace))
+    }
+}
+
+/// Whether `lowered` is `original` but for the fields the not-modelled comparison ignores
+/// (the namespace, `status` and the other fields the server sets): then the lowered object,
+/// written out, has every field of the input (`lift::unmodelled` finds nothing).
+fn same_but_server_fields(lowered: &K8sObject, original: &K8sObject) -> bool {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    fn server(m: &ObjectMeta) -> ObjectMeta {
+        ObjectMeta {
+            namespace: None,
+            creation_timestamp: None,
+            uid: None,
+            resource_version: None,
+            generation: None,
+            managed_fields: None,
+            self_link: None,
+            ..m.clone()
+        }
+    }
+    // Every field named (no `..`): a field a newer k8s-openapi adds breaks the build here
+    // instead of going uncompared.
+    macro_rules! same {
+        ($a:expr, $b:expr, $T:path { $($field:ident),* ; $($skip:ident),* }) => {{
+            let $T { metadata: _, $($field: _,)* $($skip: _,)* } = $a;
+            server(&$a.metadata) == server(&$b.metadata) $(&& $a.$field == $b.$field)*
+        }};
+    }
+    use k8s_openapi::api::apps::v1 as apps;
+    use k8s_openapi::api::autoscaling::v2 as autoscaling;
+    use k8s_openapi::api::batch::v1 as batch;
+    use k8s_openapi::api::core::v1 as core;
+    use k8s_openapi::api::networking::v1 as networking;
+    match (lowered, original) {
+        (K8sObject::Deployment(a), K8sObject::Deployment(b)) => {
+            same!(a, b, apps::Deployment { spec; status })
+        }
+        (K8sObject::StatefulSet(a), K8sObject::StatefulSet(b)) => {
+            same!(a, b, apps::StatefulSet { spec; status })
+        }
+        (K8sObject::DaemonSet(a), K8sObject::DaemonSet(b)) => {
+            same!(a, b, apps::DaemonSet { spec; status })
+        }
+        (K8sObject::Job(a), K8sObject::Job(b)) => same!(&**a, b, batch::Job { spec; status }),
+        (K8sObject::CronJob(a), K8sObject::CronJob(b)) => {
+            same!(&**a, b, batch::CronJob { spec; status })
+        }
+        (K8sObject::Service(a), K8sObject::Service(b)) => {
+            same!(a, b, core::Service { spec; status })
+        }
+        (K8sObject::HorizontalPodAutoscaler(a), K8sObject::HorizontalPodAutoscaler(b)) => {
+            same!(a, b, autoscaling::HorizontalPodAutoscaler { spec; status })
+        }
+        (K8sObject::PersistentVolumeClaim(a), K8sObject::PersistentVolumeClaim(b)) => {
+            same!(a, b, core::PersistentVolumeClaim { spec; status })
+        }
+        (K8sObject::ResourceQuota(a), K8sObject::ResourceQuota(b)) => {
+            same!(a, b, core::ResourceQuota { spec; status })
+        }
+        (K8sObject::Ingress(a), K8sObject::Ingress(b)) => {
+            same!(a, b, networking::Ingress { spec; status })
+        }
+        (K8sObject::LimitRange(a), K8sObject::LimitRange(b)) => {
+            same!(a, b, core::LimitRange { spec; })
+        }
+        (K8sObject::ConfigMap(a), K8sObject::ConfigMap(b)) => {
+            same!(a, b, core::ConfigMap { data, binary_data, immutable; })
+        }
+        (K8sObject::ServiceAccount(a), K8sObject::ServiceAccount(b)) => same!(
+            a,
+            b,
+            core::ServiceAccount { automount_service_account_token, image_pull_secrets, secrets; }
+        ),
+        (K8sObject::Secret(a), K8sObject::Secret(b)) => {
+            same!(a, b, core::Secret { data, immutable, string_data, type_; })
+        }
+        _ => false,
     }
 }

@@ -53,45 +53,87 @@ pub(crate) type Problems = Vec<(String, String)>;
 /// `value` (a whole object, apiVersion and kind included) as a model object, if its kind is
 /// one kubefit lifts; `Err` with every field that cannot be read.
 pub(crate) fn lift(value: &Value) -> Result<Option<Object>, Problems> {
+    lift_read(value).map(|o| o.map(|l| l.object))
+}
+
+/// An object read into the model, with the k8s-openapi object it was read from.
+pub(crate) struct LiftedRead {
+    pub(crate) object: Object,
+    /// As read, in its k8s-openapi type.
+    pub(crate) original: crate::model::lowered::K8sObject,
+    /// The input has fields the k8s-openapi type does not know.
+    pub(crate) unknown_fields: bool,
+}
+
+/// [`lift`], keeping what the object was read from.
+pub(crate) fn lift_read(value: &Value) -> Result<Option<LiftedRead>, Problems> {
+    use crate::model::lowered::K8sObject as K;
     let api_version = value["apiVersion"].as_str().unwrap_or("");
     let kind = value["kind"].as_str().unwrap_or("");
     let mut p = Problems::new();
-    let object = match (api_version, kind) {
-        ("apps/v1", "Deployment") => read::<K8sDeployment>(value).map(|d| deployment(&d, &mut p)),
-        ("apps/v1", "StatefulSet") => {
-            read::<K8sStatefulSet>(value).map(|s| statefulset(&s, &mut p))
-        }
-        ("apps/v1", "DaemonSet") => read::<K8sDaemonSet>(value).map(|d| daemon_set(&d, &mut p)),
-        ("batch/v1", "Job") => read::<K8sJob>(value).map(|j| {
+    let mut unknown = false;
+    let u = &mut unknown;
+    let read_as = |object: Object, original: K| (object, original);
+    let (object, original) = match (api_version, kind) {
+        ("apps/v1", "Deployment") => read_noting::<K8sDeployment>(value, u)
+            .map(|d| read_as(deployment(&d, &mut p), K::Deployment(d))),
+        ("apps/v1", "StatefulSet") => read_noting::<K8sStatefulSet>(value, u)
+            .map(|s| read_as(statefulset(&s, &mut p), K::StatefulSet(s))),
+        ("apps/v1", "DaemonSet") => read_noting::<K8sDaemonSet>(value, u)
+            .map(|d| read_as(daemon_set(&d, &mut p), K::DaemonSet(d))),
+        ("batch/v1", "Job") => read_noting::<K8sJob>(value, u).map(|j| {
             let spec: Option<&JobSpec> = j.spec.read();
-            Object::Job(job(&j.metadata, spec, "spec", &mut p))
+            let o = Object::Job(job(&j.metadata, spec, "spec", &mut p));
+            read_as(o, K::Job(Box::new(j)))
         }),
-        ("batch/v1", "CronJob") => read::<K8sCronJob>(value).map(|c| cron_job(&c, &mut p)),
-        ("v1", "ConfigMap") => read::<K8sConfigMap>(value).map(|c| config_map(&c)),
-        ("v1", "Service") => match read(value).map(|s| around::service(&s, &mut p))? {
-            Some(o) => Ok(o),
-            None => return Ok(None),
-        },
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
-            match read(value).map(|h| around::autoscaler(&h))? {
-                Some(o) => Ok(o),
+        ("batch/v1", "CronJob") => read_noting::<K8sCronJob>(value, u)
+            .map(|c| read_as(cron_job(&c, &mut p), K::CronJob(Box::new(c)))),
+        ("v1", "ConfigMap") => {
+            read_noting::<K8sConfigMap>(value, u).map(|c| read_as(config_map(&c), K::ConfigMap(c)))
+        }
+        ("v1", "Service") => {
+            let s = read_noting(value, u)?;
+            match around::service(&s, &mut p) {
+                Some(o) => Ok(read_as(o, K::Service(s))),
                 None => return Ok(None),
             }
         }
-        ("v1", "PersistentVolumeClaim") => read(value).map(|c| around::claim(&c, &mut p)),
-        ("v1", "ServiceAccount") => read(value).map(|s| around::service_account(&s)),
-        ("v1", "Secret") => read(value).map(|s| around::secret(&s)),
-        ("v1", "ResourceQuota") => read(value).map(|q| around::quota(&q)),
-        ("v1", "LimitRange") => match read(value).map(|l| around::limit_range(&l, &mut p))? {
-            Some(o) => Ok(o),
-            None if !p.is_empty() => return Err(p),
-            None => return Ok(None),
-        },
-        ("networking.k8s.io/v1", "Ingress") => read(value).map(|i| around::ingress(&i)),
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
+            let h = read_noting(value, u)?;
+            match around::autoscaler(&h) {
+                Some(o) => Ok(read_as(o, K::HorizontalPodAutoscaler(h))),
+                None => return Ok(None),
+            }
+        }
+        ("v1", "PersistentVolumeClaim") => read_noting(value, u)
+            .map(|c| read_as(around::claim(&c, &mut p), K::PersistentVolumeClaim(c))),
+        ("v1", "ServiceAccount") => read_noting(value, u)
+            .map(|s| read_as(around::service_account(&s), K::ServiceAccount(s))),
+        ("v1", "Secret") => {
+            read_noting(value, u).map(|s| read_as(around::secret(&s), K::Secret(s)))
+        }
+        ("v1", "ResourceQuota") => {
+            read_noting(value, u).map(|q| read_as(around::quota(&q), K::ResourceQuota(q)))
+        }
+        ("v1", "LimitRange") => {
+            let l = read_noting(value, u)?;
+            match around::limit_range(&l, &mut p) {
+                Some(o) => Ok(read_as(o, K::LimitRange(l))),
+                None if !p.is_empty() => return Err(p),
+                None => return Ok(None),
+            }
+        }
+        ("networking.k8s.io/v1", "Ingress") => {
+            read_noting(value, u).map(|i| read_as(around::ingress(&i), K::Ingress(i)))
+        }
         _ => return Ok(None),
     }?;
     if p.is_empty() {
-        Ok(Some(object))
+        Ok(Some(LiftedRead {
+            object,
+            original,
+            unknown_fields: unknown,
+        }))
     } else {
         Err(p)
     }
@@ -118,6 +160,16 @@ pub(crate) fn bare_pod(value: &Value) -> Result<Option<PodTemplate>, Problems> {
     // A bare pod is selected by nothing but its own labels.
     pod.selector = Some(pod.labels.clone());
     if p.is_empty() { Ok(Some(pod)) } else { Err(p) }
+}
+
+/// [`read`], noting in `unknown` whether `value` has fields `T` does not know.
+fn read_noting<T: DeserializeOwned>(value: &Value, unknown: &mut bool) -> Result<T, Problems> {
+    let mut note = |_: serde_ignored::Path<'_>| *unknown = true;
+    match T::deserialize(serde_ignored::Deserializer::new(value, &mut note)) {
+        Ok(t) => Ok(t),
+        // Read again for the error's field path.
+        Err(_) => read(value),
+    }
 }
 
 fn read<T: DeserializeOwned>(value: &Value) -> Result<T, Problems> {
