@@ -422,24 +422,41 @@ impl crate::model::object::Kind for K8sResource {
 /// written out, has every field of the input (`lift::unmodelled` finds nothing).
 fn same_but_server_fields(lowered: &K8sObject, original: &K8sObject) -> bool {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-    fn server(m: &ObjectMeta) -> ObjectMeta {
-        ObjectMeta {
-            namespace: None,
-            creation_timestamp: None,
-            uid: None,
-            resource_version: None,
-            generation: None,
-            managed_fields: None,
-            self_link: None,
-            ..m.clone()
-        }
+    /// Equal but for the fields the server sets (compared in place: no copies).
+    fn server(a: &ObjectMeta, b: &ObjectMeta) -> bool {
+        let ObjectMeta {
+            annotations,
+            deletion_grace_period_seconds,
+            deletion_timestamp,
+            finalizers,
+            generate_name,
+            labels,
+            name,
+            owner_references,
+            // Set by the server, or the scope the stack decides.
+            namespace: _,
+            creation_timestamp: _,
+            generation: _,
+            managed_fields: _,
+            resource_version: _,
+            self_link: _,
+            uid: _,
+        } = a;
+        *annotations == b.annotations
+            && *deletion_grace_period_seconds == b.deletion_grace_period_seconds
+            && *deletion_timestamp == b.deletion_timestamp
+            && *finalizers == b.finalizers
+            && *generate_name == b.generate_name
+            && *labels == b.labels
+            && *name == b.name
+            && *owner_references == b.owner_references
     }
     // Every field named (no `..`): a field a newer k8s-openapi adds breaks the build here
     // instead of going uncompared.
     macro_rules! same {
         ($a:expr, $b:expr, $T:path { $($field:ident),* ; $($skip:ident),* }) => {{
             let $T { metadata: _, $($field: _,)* $($skip: _,)* } = $a;
-            server(&$a.metadata) == server(&$b.metadata) $(&& $a.$field == $b.$field)*
+            server(&$a.metadata, &$b.metadata) $(&& $a.$field == $b.$field)*
         }};
     }
     use k8s_openapi::api::apps::v1 as apps;

@@ -62,19 +62,25 @@ impl Stack {
             objects: Vec::with_capacity(self.objects.len()),
             threads: self.threads,
         };
-        for o in &self.objects {
-            stack.objects.push(match o {
-                Object::K8s(k) => match &k.lifted {
-                    Ok(Some(lifted)) => {
-                        let mut lifted = (**lifted).clone();
-                        *lifted.meta_mut() = k.meta.clone();
-                        lifted
-                    }
-                    _ => o.clone(),
-                },
-                o => o.clone(),
-            });
-        }
+        // Copied on several threads for large stacks (an import of 15,002 documents).
+        let threads = if self.objects.len() < crate::util::parallel::CHECK_FROM {
+            1
+        } else {
+            crate::util::parallel::threads(self.threads, self.objects.len())
+        };
+        let copy = |o: &Object| match o {
+            Object::K8s(k) => match &k.lifted {
+                Ok(Some(lifted)) => {
+                    let mut lifted = (**lifted).clone();
+                    *lifted.meta_mut() = k.meta.clone();
+                    lifted
+                }
+                _ => o.clone(),
+            },
+            o => o.clone(),
+        };
+        stack.objects =
+            crate::util::parallel::map_in_turn(self.objects.iter().collect(), threads, copy);
         let ns = self.namespace.as_str();
         for o in &mut stack.objects {
             match o {

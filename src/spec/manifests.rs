@@ -554,43 +554,10 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
         }
     };
     // Reading each object into the model is independent of the others: large inputs are
-    // read on several threads, in order. Objects are dealt out in turn (the input is sorted
-    // by kind, and a Deployment costs ten ConfigMaps: halves would leave one thread idle).
+    // read on several threads, in order.
     let threads =
         crate::util::parallel::threads(None, read.len() / crate::util::parallel::CHECK_FROM);
-    let items: Vec<Result<Item, ImportError>> = if threads < 2 {
-        read.into_iter().map(convert).collect()
-    } else {
-        let mut hands: Vec<Vec<Read>> = (0..threads).map(|_| Vec::new()).collect();
-        for (i, r) in read.into_iter().enumerate() {
-            hands[i % threads].push(r);
-        }
-        let done: Vec<Vec<Result<Item, ImportError>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = hands
-                .into_iter()
-                .map(|hand| {
-                    let convert = &convert;
-                    s.spawn(move || hand.into_iter().map(convert).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        // Back in input order: the first of each hand, then the second of each…
-        let mut hands: Vec<_> = done.into_iter().map(Vec::into_iter).collect();
-        let mut items = Vec::new();
-        'deal: loop {
-            for hand in &mut hands {
-                match hand.next() {
-                    Some(item) => items.push(item),
-                    None => break 'deal,
-                }
-            }
-        }
-        items
-    };
+    let items = crate::util::parallel::map_in_turn(read, threads, convert);
     for item in items {
         match item? {
             Item::Level(level) => stack = stack.pod_security(level),

@@ -32,6 +32,49 @@ pub(crate) fn threads(chosen: Option<NonZeroUsize>, parts: usize) -> usize {
     max.min(parts).max(1)
 }
 
+/// `items` mapped with `f` on up to `threads` scoped threads, in order. The items are dealt
+/// out in turn (item `i` to thread `i % threads`), so a run of costly items — inputs sorted by
+/// kind, where a Deployment costs ten ConfigMaps — is shared instead of landing on one thread.
+pub(crate) fn map_in_turn<T: Send, R: Send>(
+    items: Vec<T>,
+    threads: usize,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    if threads < 2 || items.len() < 2 {
+        return items.into_iter().map(f).collect();
+    }
+    let n = items.len();
+    let mut hands: Vec<Vec<T>> = (0..threads)
+        .map(|_| Vec::with_capacity(n / threads + 1))
+        .collect();
+    for (i, item) in items.into_iter().enumerate() {
+        hands[i % threads].push(item);
+    }
+    let done: Vec<Vec<R>> = std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = hands
+            .into_iter()
+            .map(|hand| s.spawn(move || hand.into_iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    // Back in order: the first of each hand, then the second of each…
+    let mut hands: Vec<_> = done.into_iter().map(Vec::into_iter).collect();
+    let mut out = Vec::with_capacity(n);
+    'deal: loop {
+        for hand in &mut hands {
+            match hand.next() {
+                Some(r) => out.push(r),
+                None => break 'deal,
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +89,20 @@ mod tests {
         assert_eq!(threads(n(4), 0), 1);
         assert!(threads(None, 100) <= DEFAULT_MAX);
         assert!(threads(None, 100) >= 1);
+    }
+
+    #[test]
+    fn mapped_in_turn_in_order() {
+        for n in [0, 1, 2, 7, 100, 101] {
+            for threads in [1, 2, 3, 8] {
+                let items: Vec<usize> = (0..n).collect();
+                let want: Vec<usize> = items.iter().map(|i| i * 3).collect();
+                assert_eq!(
+                    map_in_turn(items, threads, |i| i * 3),
+                    want,
+                    "{n} on {threads}"
+                );
+            }
+        }
     }
 }
