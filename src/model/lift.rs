@@ -73,61 +73,60 @@ pub(crate) fn lift_read(value: &Value) -> Result<Option<LiftedRead>, Problems> {
     let mut p = Problems::new();
     let mut unknown = false;
     let u = &mut unknown;
-    let read_as = |object: Object, original: K| (object, original);
-    let (object, original) = match (api_version, kind) {
-        ("apps/v1", "Deployment") => read_noting::<K8sDeployment>(value, u)
-            .map(|d| read_as(deployment(&d, &mut p), K::Deployment(d))),
-        ("apps/v1", "StatefulSet") => read_noting::<K8sStatefulSet>(value, u)
-            .map(|s| read_as(statefulset(&s, &mut p), K::StatefulSet(s))),
-        ("apps/v1", "DaemonSet") => read_noting::<K8sDaemonSet>(value, u)
-            .map(|d| read_as(daemon_set(&d, &mut p), K::DaemonSet(d))),
-        ("batch/v1", "Job") => read_noting::<K8sJob>(value, u).map(|j| {
-            let spec: Option<&JobSpec> = j.spec.read();
-            let o = Object::Job(job(&j.metadata, spec, "spec", &mut p));
-            read_as(o, K::Job(Box::new(j)))
-        }),
-        ("batch/v1", "CronJob") => read_noting::<K8sCronJob>(value, u)
-            .map(|c| read_as(cron_job(&c, &mut p), K::CronJob(Box::new(c)))),
-        ("v1", "ConfigMap") => {
-            read_noting::<K8sConfigMap>(value, u).map(|c| read_as(config_map(&c), K::ConfigMap(c)))
-        }
-        ("v1", "Service") => {
-            let s = read_noting(value, u)?;
-            match around::service(&s, &mut p) {
-                Some(o) => Ok(read_as(o, K::Service(s))),
-                None => return Ok(None),
+    let (object, original) =
+        match (api_version, kind) {
+            ("apps/v1", "Deployment") => read_noting::<K8sDeployment>(value, u)
+                .map(|d| (deployment(&d, &mut p), K::Deployment(d))),
+            ("apps/v1", "StatefulSet") => read_noting::<K8sStatefulSet>(value, u)
+                .map(|s| (statefulset(&s, &mut p), K::StatefulSet(s))),
+            ("apps/v1", "DaemonSet") => read_noting::<K8sDaemonSet>(value, u)
+                .map(|d| (daemon_set(&d, &mut p), K::DaemonSet(d))),
+            ("batch/v1", "Job") => read_noting::<K8sJob>(value, u).map(|j| {
+                let spec: Option<&JobSpec> = j.spec.read();
+                let o = Object::Job(job(&j.metadata, spec, "spec", &mut p));
+                (o, K::Job(Box::new(j)))
+            }),
+            ("batch/v1", "CronJob") => read_noting::<K8sCronJob>(value, u)
+                .map(|c| (cron_job(&c, &mut p), K::CronJob(Box::new(c)))),
+            ("v1", "ConfigMap") => {
+                read_noting::<K8sConfigMap>(value, u).map(|c| (config_map(&c), K::ConfigMap(c)))
             }
-        }
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
-            let h = read_noting(value, u)?;
-            match around::autoscaler(&h) {
-                Some(o) => Ok(read_as(o, K::HorizontalPodAutoscaler(h))),
-                None => return Ok(None),
+            ("v1", "Service") => {
+                let s = read_noting(value, u)?;
+                match around::service(&s, &mut p) {
+                    Some(o) => Ok((o, K::Service(s))),
+                    None => return Ok(None),
+                }
             }
-        }
-        ("v1", "PersistentVolumeClaim") => read_noting(value, u)
-            .map(|c| read_as(around::claim(&c, &mut p), K::PersistentVolumeClaim(c))),
-        ("v1", "ServiceAccount") => read_noting(value, u)
-            .map(|s| read_as(around::service_account(&s), K::ServiceAccount(s))),
-        ("v1", "Secret") => {
-            read_noting(value, u).map(|s| read_as(around::secret(&s), K::Secret(s)))
-        }
-        ("v1", "ResourceQuota") => {
-            read_noting(value, u).map(|q| read_as(around::quota(&q), K::ResourceQuota(q)))
-        }
-        ("v1", "LimitRange") => {
-            let l = read_noting(value, u)?;
-            match around::limit_range(&l, &mut p) {
-                Some(o) => Ok(read_as(o, K::LimitRange(l))),
-                None if !p.is_empty() => return Err(p),
-                None => return Ok(None),
+            ("autoscaling/v2", "HorizontalPodAutoscaler") => {
+                let h = read_noting(value, u)?;
+                match around::autoscaler(&h) {
+                    Some(o) => Ok((o, K::HorizontalPodAutoscaler(h))),
+                    None => return Ok(None),
+                }
             }
-        }
-        ("networking.k8s.io/v1", "Ingress") => {
-            read_noting(value, u).map(|i| read_as(around::ingress(&i), K::Ingress(i)))
-        }
-        _ => return Ok(None),
-    }?;
+            ("v1", "PersistentVolumeClaim") => read_noting(value, u)
+                .map(|c| (around::claim(&c, &mut p), K::PersistentVolumeClaim(c))),
+            ("v1", "ServiceAccount") => {
+                read_noting(value, u).map(|s| (around::service_account(&s), K::ServiceAccount(s)))
+            }
+            ("v1", "Secret") => read_noting(value, u).map(|s| (around::secret(&s), K::Secret(s))),
+            ("v1", "ResourceQuota") => {
+                read_noting(value, u).map(|q| (around::quota(&q), K::ResourceQuota(q)))
+            }
+            ("v1", "LimitRange") => {
+                let l = read_noting(value, u)?;
+                match around::limit_range(&l, &mut p) {
+                    Some(o) => Ok((o, K::LimitRange(l))),
+                    None if !p.is_empty() => return Err(p),
+                    None => return Ok(None),
+                }
+            }
+            ("networking.k8s.io/v1", "Ingress") => {
+                read_noting(value, u).map(|i| (around::ingress(&i), K::Ingress(i)))
+            }
+            _ => return Ok(None),
+        }?;
     if p.is_empty() {
         Ok(Some(LiftedRead {
             object,
