@@ -563,7 +563,7 @@ fn assemble(read: Vec<Read>) -> Result<Stack, ImportError> {
             return Ok(Item::Level(level.to_owned()));
         }
         let api_version = text(&r.value, "apiVersion");
-        let group = crate::model::builtin::group_of(&api_version);
+        let group = crate::model::builtin::group_of(api_version);
         if group.is_some_and(crate::model::builtin::is_builtin_group) {
             let suppressed = suppressions_of(&r.value);
             let mut k = K8sResource::from_value(Value::Object(r.value)).map_err(|message| {
