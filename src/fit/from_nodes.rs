@@ -40,21 +40,7 @@ impl Platform {
     /// # Ok::<(), kubefit::PlatformError>(())
     /// ```
     pub fn from_nodes(json: &str) -> Result<Platform, PlatformError> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| PlatformError::new(format!("the nodes are not json: {e}")))?;
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut m) => match m.remove("items") {
-                Some(Value::Array(items)) => items,
-                _ => vec![Value::Object(m)],
-            },
-            _ => {
-                return Err(PlatformError::new(
-                    "the nodes must be a List, a Node or an array of Nodes (kubectl get nodes -o json)"
-                        .to_owned(),
-                ));
-            }
-        };
+        let items = items_of(json, "nodes", "Node", "kubectl get nodes -o json")?;
         let mut platform = Platform::new("cluster", "kubectl get nodes -o json", "");
         for (i, item) in items.into_iter().enumerate() {
             let node: Node = serde_json::from_value(item).map_err(|e| {
@@ -113,21 +99,7 @@ impl Platform {
         json: &str,
         replacing: Option<&str>,
     ) -> Result<Platform, PlatformError> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| PlatformError::new(format!("the pods are not json: {e}")))?;
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut m) => match m.remove("items") {
-                Some(Value::Array(items)) => items,
-                _ => vec![Value::Object(m)],
-            },
-            _ => {
-                return Err(PlatformError::new(
-                    "the pods must be a List, a Pod or an array of Pods (kubectl get pods -A -o json)"
-                        .to_owned(),
-                ));
-            }
-        };
+        let items = items_of(json, "pods", "Pod", "kubectl get pods -A -o json")?;
         let (mut counted, mut finished, mut unbound, mut elsewhere, mut replaced) =
             (0usize, 0usize, 0usize, 0usize, 0usize);
         for (i, mut item) in items.into_iter().enumerate() {
@@ -224,6 +196,29 @@ impl Platform {
             _ => note,
         };
         Ok(self.note(note))
+    }
+}
+
+/// The objects of `kubectl get … -o json` output: a `List`'s items, one object, or an array of
+/// them; `what` (`nodes`) and `kind` (`Node`) name them in errors, `command` says where they
+/// come from.
+fn items_of(
+    json: &str,
+    what: &str,
+    kind: &str,
+    command: &str,
+) -> Result<Vec<Value>, PlatformError> {
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| PlatformError::new(format!("the {what} are not json: {e}")))?;
+    match value {
+        Value::Array(items) => Ok(items),
+        Value::Object(mut m) => match m.remove("items") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Ok(vec![Value::Object(m)]),
+        },
+        _ => Err(PlatformError::new(format!(
+            "the {what} must be a List, a {kind} or an array of {kind}s ({command})"
+        ))),
     }
 }
 

@@ -271,22 +271,35 @@ impl Stack {
 }
 
 fn read_all(reader: impl std::io::Read, path: &Path) -> Result<String, ImportError> {
+    read_into(reader, path, String::new())
+}
+
+/// `reader`'s text appended to `text` (given with the capacity it needs, if known); at most
+/// [`MAX_BYTES`].
+fn read_into(
+    reader: impl std::io::Read,
+    path: &Path,
+    mut text: String,
+) -> Result<String, ImportError> {
     use std::io::Read as _;
-    let mut text = String::new();
-    let mut limited = reader.take(MAX_BYTES + 1);
-    limited
+    reader
+        .take(MAX_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|source| ImportError::Read {
             path: path.to_owned(),
             source,
         })?;
     if text.len() as u64 > MAX_BYTES {
-        return Err(ImportError::Read {
-            path: path.to_owned(),
-            source: std::io::Error::other(format!("larger than {MAX_BYTES} bytes")),
-        });
+        return Err(too_large(path));
     }
     Ok(text)
+}
+
+fn too_large(path: &Path) -> ImportError {
+    ImportError::Read {
+        path: path.to_owned(),
+        source: std::io::Error::other(format!("larger than {MAX_BYTES} bytes")),
+    }
 }
 
 /// A file's text, read into a buffer of the file's size (at most [`MAX_BYTES`]).
@@ -298,21 +311,13 @@ fn read_file(path: &Path) -> Result<String, ImportError> {
     let f = std::fs::File::open(path).map_err(failed)?;
     let size = f.metadata().map_err(failed)?.len();
     if size > MAX_BYTES {
-        return Err(failed(std::io::Error::other(format!(
-            "larger than {MAX_BYTES} bytes"
-        ))));
+        return Err(too_large(path));
     }
-    let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
-    use std::io::Read as _;
-    f.take(MAX_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(failed)?;
-    if text.len() as u64 > MAX_BYTES {
-        return Err(failed(std::io::Error::other(format!(
-            "larger than {MAX_BYTES} bytes"
-        ))));
-    }
-    Ok(text)
+    read_into(
+        f,
+        path,
+        String::with_capacity(usize::try_from(size).unwrap_or(0)),
+    )
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
