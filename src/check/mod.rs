@@ -1054,6 +1054,7 @@ impl Stack {
         let mut out = stack.raw_diagnostics(threads, errors_only);
         out.extend(read_back_diagnostics(self, resolved));
         out.extend(self.pod_security_diagnostics());
+        out.extend(stack.admission_diagnostics());
         stack.apply_suppressions(&mut out);
         out
     }

@@ -308,13 +308,18 @@ impl Stack {
             }
         }
         let clamp = |n: i32| u32::try_from(n.max(0)).unwrap_or(0);
+        // Pods are counted as admission leaves them: the stack's LimitRanges fill in missing
+        // requests and limits (crate::fit::admission).
+        let admission = crate::fit::admission::Admission::of(self);
         let mut out = Vec::new();
         let mut reference = String::new();
         for o in &self.objects {
             let Some(w) = o.pod_owner() else {
                 continue;
             };
-            let (name, pod) = (w.name, w.pod);
+            let name = w.name;
+            let (admitted, _) = admission.admit(w.pod);
+            let pod = &*admitted;
             o.reference_into(&mut reference);
             let (counts, per_node) = match w.count {
                 PodCount::Replicas(replicas) => {

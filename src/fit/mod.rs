@@ -2,6 +2,7 @@
 //! first-fit-decreasing with an exhaustive fallback, in steady state, during a rollout and at
 //! the worst case.
 
+pub(crate) mod admission;
 pub(crate) mod demand;
 mod from_nodes;
 mod guard_rails;
@@ -517,6 +518,64 @@ impl Stack {
                     )));
             }
         }
+        // The stack's ResourceQuotas refuse pods past their totals before any node is asked
+        // (plugin/pkg/admission/resourcequota, `checkQuotas`): steady state past one leaves
+        // pods uncreated; a rollout or the autoscalers' maximum past one stalls or stops short.
+        let mut quota_limits = false;
+        for q in crate::fit::admission::Admission::of(self).quotas() {
+            let pods = |count: fn(&ReplicaCounts) -> u32| {
+                demands
+                    .iter()
+                    .map(|w| u64::from(count(&w.counts)))
+                    .sum::<u64>()
+            };
+            let over = |count: fn(&ReplicaCounts) -> u32| {
+                q.exceeded(
+                    pods(count),
+                    total(&demands, count),
+                    total_limits(&demands, count),
+                )
+            };
+            let object = format!("resourcequota/{}", q.name);
+            let steady = over(|c| c.steady);
+            if !steady.is_empty() {
+                diags.push(Diagnostic::of(
+                    RuleId::QuotaExceeded,
+                    &object,
+                    "spec.hard",
+                    format!(
+                        "in steady state the stack's pods use {}: the api server refuses the pods past it (exceeded quota) and they are never created",
+                        steady.join(", ")
+                    ),
+                ));
+                continue;
+            }
+            for (situation, count) in [
+                (
+                    "while every workload rolls out (old pods kept until new ones are ready)",
+                    (|c: &ReplicaCounts| c.steady + c.rollout_needs) as fn(&ReplicaCounts) -> u32,
+                ),
+                (
+                    "at the autoscalers' maximum",
+                    (|c: &ReplicaCounts| c.scaled + c.peak_needs) as fn(&ReplicaCounts) -> u32,
+                ),
+            ] {
+                let over = over(count);
+                if !over.is_empty() {
+                    quota_limits = true;
+                    diags.push(Diagnostic::of(
+                        RuleId::QuotaLimitsPods,
+                        &object,
+                        "spec.hard",
+                        format!(
+                            "{situation} the stack's pods would use {}: the quota refuses the pods past it, so the rollout stalls or the autoscalers stop short",
+                            over.join(", ")
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
         // Steady state first: when it does not fit, the rollout and the peak are not judged.
         // Then each stalled rollout, and the peak, blaming the workload whose rollout or
         // autoscaler is the cause.
@@ -728,7 +787,8 @@ impl Stack {
         }
         let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
             Verdict::DoesNotFit
-        } else if !rollout.stalled.is_empty()
+        } else if quota_limits
+            || !rollout.stalled.is_empty()
             || !peak.stalled.is_empty()
             || !peak.placement.unplaced.is_empty()
         {

@@ -3,10 +3,10 @@
 
 use kubefit::{
     ConcurrencyPolicy, ConfigMap, Container, Cpu, CronJob, CustomObject, Deployment, DotEnv,
-    Environment, HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, Memory, NetworkPolicy,
-    NodePool, PathType, Permission, PersistentVolumeClaim, Platform, PodDisruptionBudget,
-    PriorityClass, Probe, Resources, Role, RoleBinding, Secret, SecretValue, Service,
-    ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
+    Environment, HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, LimitRange, Memory,
+    NetworkPolicy, NodePool, PathType, Permission, PersistentVolumeClaim, Platform,
+    PodDisruptionBudget, PriorityClass, Probe, ResourceQuota, Resources, Role, RoleBinding, Secret,
+    SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
 };
 
 pub const IMAGE: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -540,6 +540,25 @@ pub fn case(id: &str) -> (Stack, Stack) {
                 stack_with(big).with(small(400)),
             )
         }
+        "refused-by-admission" => {
+            // good() limits each container to 250m of cpu.
+            let capped = |cpu| {
+                stack_with(web(good()))
+                    .with(LimitRange::new("cap").max(Cpu::millis(cpu), Memory::mebibytes(512)))
+            };
+            (capped(200), capped(500))
+        }
+        "quota-exceeded" => {
+            let quota =
+                |pods| stack_with(web(good()).replicas(3)).with(ResourceQuota::new("q").pods(pods));
+            (quota(2), quota(4))
+        }
+        "quota-limits-pods" => {
+            // Three replicas, maxUnavailable 0: a rollout needs a fourth pod at once.
+            let quota =
+                |pods| stack_with(web(good()).replicas(3)).with(ResourceQuota::new("q").pods(pods));
+            (quota(3), quota(4))
+        }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
         "tenancy-limit-exceeded" => (ok.clone(), ok),
         "block-storage-exceeded" => (
@@ -839,8 +858,10 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 13] = [
+pub const BUDGET_RULES: [&str; 15] = [
     "does-not-fit",
+    "quota-exceeded",
+    "quota-limits-pods",
     "scheduler-may-strand",
     "node-nearly-full",
     "does-not-fit-at-peak",
