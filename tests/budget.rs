@@ -340,6 +340,79 @@ fn guard_rails_enforce_the_checked_budget_and_validate() {
     assert!(!guarded.check().has_errors());
 }
 
+/// A container with a request and no limit gets the guard rail's default limit; below the
+/// request the pod would be invalid (validation.go `ValidateResourceRequirements`, after
+/// LimitRanger's `mergeContainerResources`), so the default grows to it.
+#[test]
+fn guard_rails_admit_containers_with_requests_and_no_limits() {
+    let stack = Stack::new("x").with(Deployment::new("a", c("a", 500, 512)).replicas(2));
+    let fit = stack.fit(&lab(2, 2000, 8));
+    assert_eq!(fit.verdict(), Verdict::Fits, "{fit}");
+    let guarded = stack
+        .clone()
+        .with(fit.resource_quota())
+        .with(fit.limit_range());
+    let report = guarded.check_on(&lab(2, 2000, 8));
+    assert!(!report.has_errors(), "{report}");
+    let lr = serde_json::to_value(fit.limit_range().to_k8s("x")).unwrap();
+    assert_eq!(lr["spec"]["limits"][0]["default"]["cpu"], "500m");
+    assert_eq!(lr["spec"]["limits"][0]["default"]["memory"], "512Mi");
+}
+
+/// LimitRanger fills in what a container leaves out before the scheduler counts it
+/// (plugin/pkg/admission/limitranger/admission.go, `mergeContainerResources`): a stack's
+/// LimitRange turns request-less containers into real requests, and the fit counts them.
+#[test]
+fn a_limit_range_in_the_stack_sets_the_requests_the_fit_counts() {
+    let bare = Deployment::new("a", Container::new("a", "busybox:1.36")).replicas(3);
+    let without = Stack::new("x").with(bare.clone());
+    assert_eq!(demand(&without).pod_requests.cpu, Cpu::ZERO);
+    let with = Stack::new("x").with(
+        kubefit::LimitRange::new("d")
+            .default_request(Cpu::millis(400), Memory::mebibytes(64))
+            .default_limit(Cpu::millis(400), Memory::mebibytes(64)),
+    );
+    let with = with.with(bare);
+    assert_eq!(demand(&with).pod_requests.cpu, Cpu::millis(400));
+    // Three 400m pods and a surge pod do not fit one 1000m node; without the range they do.
+    assert_eq!(without.fit(&lab(1, 1000, 4)).verdict(), Verdict::Fits);
+    assert_eq!(with.fit(&lab(1, 1000, 4)).verdict(), Verdict::DoesNotFit);
+}
+
+/// plugin/pkg/admission/resourcequota `checkQuotas`: pods past a quota's hard totals are
+/// refused — in steady state an error; for a rollout that keeps every old pod until a new one
+/// is ready (maxUnavailable 0), the extra pod is refused and the rollout stalls.
+#[test]
+fn a_quota_in_the_stack_refuses_pods_past_its_totals() {
+    let d = Deployment::new("a", c("a", 100, 64)).replicas(3);
+    let quota = |pods| {
+        Stack::new("x")
+            .with(d.clone())
+            .with(kubefit::ResourceQuota::new("q").pods(pods))
+    };
+    let ids = |s: &Stack| {
+        let fit = s.fit(&lab(2, 2000, 8));
+        let ids: Vec<String> = fit.diagnostics().iter().map(|d| d.id.to_string()).collect();
+        (fit.verdict(), ids)
+    };
+    let (v, found) = ids(&quota(2));
+    assert_eq!(v, Verdict::DoesNotFit);
+    assert!(found.contains(&"quota-exceeded".to_owned()), "{found:?}");
+    let (v, found) = ids(&quota(3));
+    assert_eq!(v, Verdict::FitsSteadyStateOnly);
+    assert!(found.contains(&"quota-limits-pods".to_owned()), "{found:?}");
+    let (v, found) = ids(&quota(4));
+    assert_eq!(v, Verdict::Fits, "{found:?}");
+    // maxUnavailable 1 deletes an old pod first: the rollout needs no room beyond the quota.
+    let one = Stack::new("x")
+        .with(
+            d.clone()
+                .rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(1)),
+        )
+        .with(kubefit::ResourceQuota::new("q").pods(3));
+    assert_eq!(ids(&one).0, Verdict::Fits);
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

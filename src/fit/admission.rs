@@ -279,8 +279,10 @@ impl Admission {
         }
         let before: Vec<Sizes> = all.iter().map(|(_, c)| sizes(&c.resources)).collect();
         let mut after = before.clone();
+        // Which range filled in each container's limit, per resource.
+        let mut filled_by: Vec<[&str; 3]> = vec![[""; 3]; all.len()];
         // MutateLimit, range by range: each fills in what is still missing.
-        for (_, items) in &self.ranges {
+        for (name, items) in &self.ranges {
             let (mut default, mut default_request) = ([None; 3], [None; 3]);
             for it in items.iter().filter(|it| !it.pod) {
                 for r in 0..3 {
@@ -288,15 +290,18 @@ impl Admission {
                     default_request[r] = it.default_request[r].or(default_request[r]);
                 }
             }
-            for s in &mut after {
+            for (s, by) in after.iter_mut().zip(&mut filled_by) {
                 for r in 0..3 {
+                    if s.limits[r].is_none() && default[r].is_some() {
+                        by[r] = name.as_str();
+                    }
                     s.limits[r] = s.limits[r].or(default[r]);
                     s.requests[r] = s.requests[r].or(default_request[r]);
                 }
             }
         }
         // Validation of the defaulted pod: a request above its limit.
-        for ((path, _), (b, a)) in all.iter().zip(before.iter().zip(&after)) {
+        for (((path, _), (b, a)), by) in all.iter().zip(before.iter().zip(&after)).zip(&filled_by) {
             for r in ALL {
                 let i = r.index();
                 if let (Some(req), Some(lim)) = (a.requests[i], a.limits[i])
@@ -306,7 +311,8 @@ impl Admission {
                     refusals.push(Refusal {
                         path: format!("{path}.resources.requests.{}", r.key()),
                         message: format!(
-                            "a LimitRange's default {} limit of {} is below the container's request of {}, which the api server then refuses as invalid (must be less than or equal to {} limit)",
+                            "the LimitRange {} gives the container a default {} limit of {}, below its request of {}, which the api server then refuses as invalid (must be less than or equal to {} limit)",
+                            by[i],
                             r.key(),
                             r.show(lim),
                             r.show(req),

@@ -282,6 +282,10 @@ pub struct WorkloadDemand {
     /// Containers of one pod without (cpu request, memory request, cpu limit, memory limit).
     #[serde(skip)]
     pub(crate) missing: [u64; 4],
+    /// The largest request of a container without a limit, per resource: a LimitRange's
+    /// default limit below it makes the pod invalid.
+    #[serde(skip)]
+    pub(crate) unlimited_request: Demand,
     /// Its place in the apply order (pods arrive at the scheduler roughly in it).
     #[serde(skip)]
     pub(crate) rank: u8,
@@ -384,6 +388,7 @@ impl Stack {
                 .max()
                 .unwrap_or_default();
             let mut missing = [0u64; 4];
+            let mut unlimited_request = Demand::default();
             for c in pod
                 .containers
                 .iter()
@@ -399,6 +404,13 @@ impl Stack {
                 ];
                 for (m, f) in missing.iter_mut().zip(flags) {
                     *m += u64::from(f);
+                }
+                if r.cpu_limit().is_none() {
+                    unlimited_request.cpu = unlimited_request.cpu.max(r.effective_cpu_request());
+                }
+                if r.memory_limit().is_none() {
+                    unlimited_request.memory =
+                        unlimited_request.memory.max(r.effective_memory_request());
                 }
             }
             out.push(WorkloadDemand {
@@ -420,6 +432,7 @@ impl Stack {
                     .get("kubernetes.io/arch")
                     .map(str::to_owned),
                 missing,
+                unlimited_request,
                 rank: o.order(),
             });
         }

@@ -4,6 +4,8 @@
 use crate::fit::FitReport;
 use crate::model::limit_range::{DEFAULT_LIMIT, DEFAULT_REQUEST, LimitRange};
 use crate::model::resource_quota::ResourceQuota;
+use crate::units::cpu::Cpu;
+use crate::units::memory::Memory;
 
 impl FitReport {
     /// A ResourceQuota `kubefit-budget` capping the namespace at the worst case this report
@@ -26,10 +28,11 @@ impl FitReport {
         let mut req = self.peak_requests();
         let mut lim = self.peak_limits();
         let missing = self.containers_without_resources();
-        req.cpu = req.cpu + DEFAULT_REQUEST.0.times(missing.0);
-        req.memory = req.memory + DEFAULT_REQUEST.1.times(missing.1);
-        lim.cpu = lim.cpu + DEFAULT_LIMIT.0.times(missing.2);
-        lim.memory = lim.memory + DEFAULT_LIMIT.1.times(missing.3);
+        let (request, limit, _) = self.defaults();
+        req.cpu = req.cpu + request.0.times(missing.0);
+        req.memory = req.memory + request.1.times(missing.1);
+        lim.cpu = lim.cpu + limit.0.times(missing.2);
+        lim.memory = lim.memory + limit.1.times(missing.3);
         ResourceQuota::new("kubefit-budget")
             .requests(req.cpu, req.memory)
             .limits(lim.cpu, lim.memory)
@@ -68,6 +71,15 @@ impl FitReport {
     /// ```
     #[must_use]
     pub fn limit_range(&self) -> LimitRange {
+        let (request, limit, max) = self.defaults();
+        LimitRange::new("kubefit-defaults")
+            .default_request(request.0, request.1)
+            .default_limit(limit.0, limit.1)
+            .max(max.0, max.1)
+    }
+
+    /// The guard rail's default request, default limit and max.
+    fn defaults(&self) -> ((Cpu, Memory), (Cpu, Memory), (Cpu, Memory)) {
         let (mut cpu, mut mem) = self.largest_node();
         for w in self.workloads() {
             cpu = cpu.max(w.pod_limits.cpu);
@@ -75,14 +87,16 @@ impl FitReport {
         }
         // The API server refuses a LimitRange whose defaults exceed its max (or whose default
         // request exceeds its default limit): on nodes smaller than the defaults, they shrink.
-        let limit = (DEFAULT_LIMIT.0.min(cpu), DEFAULT_LIMIT.1.min(mem));
+        let mut limit = (DEFAULT_LIMIT.0.min(cpu), DEFAULT_LIMIT.1.min(mem));
+        // A container with a request and no limit gets the default limit: below its request
+        // the pod is invalid, so the default grows to the largest such request.
+        let unlimited = self.unlimited_request();
+        limit = (limit.0.max(unlimited.cpu), limit.1.max(unlimited.memory));
+        let max = (cpu.max(limit.0), mem.max(limit.1));
         let request = (
             DEFAULT_REQUEST.0.min(limit.0),
             DEFAULT_REQUEST.1.min(limit.1),
         );
-        LimitRange::new("kubefit-defaults")
-            .default_request(request.0, request.1)
-            .default_limit(limit.0, limit.1)
-            .max(cpu, mem)
+        (request, limit, max)
     }
 }

@@ -228,6 +228,8 @@ pub struct FitReport {
     missing_at_peak: [u64; 4],
     #[serde(skip)]
     largest_node: (Cpu, Memory),
+    /// The largest request of a container without a limit (cpu, memory).
+    unlimited_request: Demand,
 }
 
 /// Bytes for people: `6.4Gi`, `512Mi` (floor to one decimal; JSON keeps the exact value).
@@ -857,6 +859,9 @@ impl Stack {
                 }
                 acc
             }),
+            unlimited_request: demands
+                .iter()
+                .fold(Demand::default(), |a, w| a.max(w.unlimited_request)),
             largest_node: (
                 platform
                     .pools()
@@ -977,6 +982,10 @@ impl FitReport {
 
     pub(crate) fn largest_node(&self) -> (Cpu, Memory) {
         self.largest_node
+    }
+
+    pub(crate) fn unlimited_request(&self) -> Demand {
+        self.unlimited_request
     }
 
     /// Storage and load balancers against the caps.
