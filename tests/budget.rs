@@ -413,6 +413,29 @@ fn a_quota_in_the_stack_refuses_pods_past_its_totals() {
     assert_eq!(ids(&one).0, Verdict::Fits);
 }
 
+/// When the exact search runs out of its budget the answer is "undecided", not "does not
+/// fit": the best placement found is shown, and no pod is blamed.
+#[test]
+fn an_undecided_search_is_not_a_does_not_fit() {
+    let (bad, good) = common::cases::case("placement-undecided");
+    let (platform, _) = common::cases::platforms("placement-undecided");
+    let fit = bad.fit(&platform);
+    assert_eq!(fit.verdict(), Verdict::Undecided, "{fit}");
+    assert!(fit.placements()[0].undecided);
+    let ids: Vec<&str> = fit.diagnostics().iter().map(|d| &*d.id).collect();
+    assert_eq!(ids, ["placement-undecided"], "{fit}");
+    let text = fit.to_string();
+    assert!(
+        text.contains("verdict: COULD NOT DECIDE; A PLACEMENT MAY EXIST"),
+        "{text}"
+    );
+    assert!(
+        text.contains("headroom: none — the steady scenario leaves"),
+        "{text}"
+    );
+    assert_eq!(good.fit(&platform).verdict(), Verdict::Fits);
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

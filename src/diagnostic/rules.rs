@@ -1558,6 +1558,22 @@ rule_table! {
         "ResourceQuota::new(\"q\").pods(4)"
     ),
     rule!(
+        PlacementUndecided,
+        "placement-undecided",
+        W,
+        true,
+        Budget,
+        "kubefit decides whether every pod of the steady state can be placed",
+        "first-fit-decreasing left pods out and the exact search ran out of its budget: a placement may exist, and the stack may or may not fit",
+        "keep headroom so that first-fit-decreasing places every pod, or split large workloads into fewer pod shapes",
+        [],
+        [],
+        [],
+        [],
+        "hundreds of pods of many shapes that fill the nodes exactly",
+        "the same pods with 10% of headroom"
+    ),
+    rule!(
         SchedulerMayStrand,
         "scheduler-may-strand",
         W,

@@ -32,7 +32,7 @@ const NEARLY_FULL_PERCENT: u64 = 90;
 mod scheduler;
 mod search;
 
-/// The three answers to "does it fit?".
+/// The answers to "does it fit?".
 ///
 /// ```
 /// use kubefit::Verdict;
@@ -48,6 +48,10 @@ pub enum Verdict {
     FitsSteadyStateOnly,
     /// Even steady state does not fit (or a platform cap is exceeded).
     DoesNotFit,
+    /// Steady state could not be decided: first-fit-decreasing leaves pods out and the exact
+    /// search ran out of its budget before finding a placement or proving there is none. A
+    /// placement may exist; [`FitReport::placements`] shows the best one found.
+    Undecided,
 }
 
 impl fmt::Display for Verdict {
@@ -58,6 +62,7 @@ impl fmt::Display for Verdict {
                 "fits in steady state, not during a rollout or at hpa max"
             }
             Verdict::DoesNotFit => "does not fit",
+            Verdict::Undecided => "could not decide; a placement may exist",
         })
     }
 }
@@ -133,6 +138,9 @@ pub struct Placement {
     pub nodes: Vec<NodeUsage>,
     /// Pods that did not fit.
     pub unplaced: Vec<Unplaced>,
+    /// Whether the exact search ran out of its budget: `unplaced` is what the best placement
+    /// found leaves out, and a placement of every pod may still exist.
+    pub undecided: bool,
 }
 
 /// Per-workload figures for the report.
@@ -262,6 +270,24 @@ fn requests_path(owner: &str) -> &'static str {
     } else {
         "spec.template.spec.containers[*].resources.requests"
     }
+}
+
+/// What a placement's nodes lack in total for every pod, placed and not: (cpu, memory).
+fn shortfall_of(p: &Placement) -> (Cpu, Memory) {
+    let wanted = p.unplaced.iter().fold(
+        p.nodes
+            .iter()
+            .fold(Demand::default(), |a, n| a.add(n.requested)),
+        |a, u| a.add(u.requests),
+    );
+    let have = p
+        .nodes
+        .iter()
+        .fold(Demand::default(), |a, n| a.add(n.allocatable));
+    (
+        wanted.cpu.saturating_sub(have.cpu),
+        wanted.memory.saturating_sub(have.memory),
+    )
 }
 
 fn permille(part: u64, whole: u64) -> u64 {
@@ -423,6 +449,7 @@ impl Stack {
                 pods: u32::try_from(pods_in(count)).unwrap_or(u32::MAX),
                 nodes: Vec::new(),
                 unplaced: Vec::new(),
+                undecided: false,
             };
             (
                 empty("steady", |c| c.steady),
@@ -581,7 +608,30 @@ impl Stack {
         // Steady state first: when it does not fit, the rollout and the peak are not judged.
         // Then each stalled rollout, and the peak, blaming the workload whose rollout or
         // autoscaler is the cause.
-        for (owner, count, first) in group_unplaced(&steady.unplaced) {
+        if steady.undecided {
+            let (cpu, memory) = shortfall_of(&steady);
+            let pool = if cpu == Cpu::ZERO && memory == Memory::ZERO {
+                "the nodes have the room in total".to_owned()
+            } else {
+                format!(
+                    "the nodes are short by {cpu} cpu / {} memory in total",
+                    human(memory)
+                )
+            };
+            diags.push(Diagnostic::of(
+                RuleId::PlacementUndecided,
+                &platform_object,
+                "pools",
+                format!(
+                    "could not decide whether every pod fits in steady state: first-fit-decreasing leaves {} pod(s) out and the exact search ran out of its budget before finding a placement of every pod or proving there is none; {pool}, so a placement may exist — the best one found is listed",
+                    steady.unplaced.len()
+                ),
+            ));
+        }
+        for (owner, count, first) in group_unplaced(&steady.unplaced)
+            .into_iter()
+            .filter(|_| !steady.undecided)
+        {
             diags.push(Diagnostic::of(
                 RuleId::DoesNotFit,
                 owner,
@@ -789,6 +839,8 @@ impl Stack {
         }
         let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
             Verdict::DoesNotFit
+        } else if steady.undecided {
+            Verdict::Undecided
         } else if quota_limits
             || !rollout.stalled.is_empty()
             || !peak.stalled.is_empty()
@@ -1057,20 +1109,7 @@ impl fmt::Display for FitReport {
         // No headroom while pods are left out: the pool's real shortfall instead.
         match self.placements.iter().find(|p| !p.unplaced.is_empty()) {
             Some(p) => {
-                let wanted = p.unplaced.iter().fold(
-                    p.nodes
-                        .iter()
-                        .fold(Demand::default(), |a, n| a.add(n.requested)),
-                    |a, u| a.add(u.requests),
-                );
-                let have = p
-                    .nodes
-                    .iter()
-                    .fold(Demand::default(), |a, n| a.add(n.allocatable));
-                let (cpu, memory) = (
-                    wanted.cpu.saturating_sub(have.cpu),
-                    wanted.memory.saturating_sub(have.memory),
-                );
+                let (cpu, memory) = shortfall_of(p);
                 let short = if cpu == Cpu::ZERO && memory == Memory::ZERO {
                     "the pool has the room in total, but no single node has enough for them"
                         .to_owned()

@@ -475,15 +475,20 @@ pub(super) fn place<'a>(
             }
         }
     }
+    let mut undecided = false;
     if unplaced.len() > addons_unplaced {
         // First-fit left pods out; a placement may still exist.
         let (fresh, _, _) = with_per_node_pods(platform, addon_labels, demands, count);
-        if let search::Outcome::Placed(assignment) = search::search(&fresh, pods) {
-            nodes = fresh;
-            for (pod, &i) in pods.iter().zip(&assignment) {
-                place_on(&mut nodes[i], pod);
+        match search::search(&fresh, pods) {
+            search::Outcome::Placed(assignment) => {
+                nodes = fresh;
+                for (pod, &i) in pods.iter().zip(&assignment) {
+                    place_on(&mut nodes[i], pod);
+                }
+                unplaced.truncate(addons_unplaced);
             }
-            unplaced.truncate(addons_unplaced);
+            search::Outcome::Undecided => undecided = true,
+            search::Outcome::Impossible => {}
         }
     }
     Placement {
@@ -501,6 +506,7 @@ pub(super) fn place<'a>(
             })
             .collect(),
         unplaced,
+        undecided,
     }
 }
 

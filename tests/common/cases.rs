@@ -559,6 +559,27 @@ pub fn case(id: &str) -> (Stack, Stack) {
                 |pods| stack_with(web(good()).replicas(3)).with(ResourceQuota::new("q").pods(pods));
             (quota(3), quota(4))
         }
+        "placement-undecided" => {
+            // Pods of 20m, 30m, … 300m (4640m) on three nodes that each hold at most 1540m of
+            // them (all multiples of 10m in 1549m): no placement exists, but proving it takes
+            // the search past its budget. Without the 300m pod, first-fit places them all.
+            let pods = |top: u64| {
+                (2..=top).fold(Stack::new("shop"), |s, k| {
+                    s.with(
+                        Deployment::new(
+                            format!("w{k}"),
+                            good().resources(
+                                Resources::new()
+                                    .requests(Cpu::millis(10 * k), Memory::mebibytes(16))
+                                    .limits(Cpu::millis(10 * k), Memory::mebibytes(16)),
+                            ),
+                        )
+                        .recreate(),
+                    )
+                })
+            };
+            (pods(30), pods(29))
+        }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
         "tenancy-limit-exceeded" => (ok.clone(), ok),
         "block-storage-exceeded" => (
@@ -823,6 +844,13 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
                 .load_balancers(1);
             (one.clone(), one)
         }
+        "placement-undecided" => {
+            let three = Platform::new("lab", "three nodes", "2026-12").pool(
+                NodePool::new("a", 3, Cpu::millis(1549), Memory::gibibytes(8))
+                    .reserved(kubefit::Reserved::none()),
+            );
+            (three.clone(), three)
+        }
         "scheduler-may-strand" => {
             let two = Platform::new("lab", "two nodes", "2026-12").pool(
                 NodePool::new("a", 2, Cpu::millis(1500), Memory::gibibytes(8))
@@ -858,8 +886,9 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 15] = [
+pub const BUDGET_RULES: [&str; 16] = [
     "does-not-fit",
+    "placement-undecided",
     "quota-exceeded",
     "quota-limits-pods",
     "scheduler-may-strand",
