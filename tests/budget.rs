@@ -436,6 +436,70 @@ fn an_undecided_search_is_not_a_does_not_fit() {
     assert_eq!(good.fit(&platform).verdict(), Verdict::Fits);
 }
 
+/// Both truths: kubefit counts k3s's own use as taken and leaves the pods out; the default
+/// scheduler, seeing the kubelet's allocatable (no kube-reserved), places them, and the node
+/// runs short (pkg/kubelet/cm/node_container_manager_linux.go,
+/// `GetNodeAllocatableReservation`). The finding names the nodes and the kubelet flags that
+/// make the cluster agree with kubefit.
+#[test]
+fn the_scheduler_places_what_the_node_cannot_feed_and_both_are_said() {
+    let (bad, good) = common::cases::case("node-runs-short");
+    let fit = bad.fit(&Platform::oci_always_free());
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit);
+    let short: Vec<_> = fit
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id == "node-runs-short")
+        .collect();
+    assert_eq!(short.len(), 1, "{fit}");
+    let m = &short[0].message;
+    assert!(
+        m.contains("the default scheduler still places every pod"),
+        "{m}"
+    );
+    assert!(m.contains("a1-k3s-server-0 by 40m cpu"), "{m}");
+    assert!(
+        m.contains("a1-k3s-server: kube-reserved=cpu=60m,memory=1526Mi; a1-k3s-agent: kube-reserved=cpu=30m,memory=263Mi"),
+        "{m}"
+    );
+    let fit = good.fit(&Platform::oci_always_free());
+    assert!(
+        fit.diagnostics().iter().all(|d| d.id != "node-runs-short"),
+        "{fit}"
+    );
+    // A pool whose kubelet reserves k3s (kube-reserved, no unreserved distro part) has one
+    // truth: the scheduler sees what kubefit counts.
+    let reserved = kubefit::Reserved::none().kube(Cpu::millis(60), Memory::mebibytes(1526));
+    let pool = NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(6)).reserved(reserved);
+    assert_eq!(pool.scheduler_allocatable_cpu(), pool.allocatable_cpu());
+    let p = Platform::new("lab", "reserved", "2026-12").pool(pool);
+    assert!(
+        bad.fit(&p)
+            .diagnostics()
+            .iter()
+            .all(|d| d.id != "node-runs-short")
+    );
+}
+
+/// The kubelet keeps `nodefs.available` (10 % by default, 5 % on k3s) of the ephemeral
+/// storage from pods (pkg/kubelet/eviction/defaults_linux.go; pkg/kubelet/cm/helpers.go
+/// `hardEvictionReservation`, a float32 share of the capacity).
+#[test]
+fn ephemeral_storage_allocatable_keeps_the_eviction_threshold() {
+    let pool = NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(1))
+        .ephemeral_storage(Memory::gibibytes(30));
+    // 30Gi × float32(0.1) = 3221225520 bytes (48 more than a tenth).
+    assert_eq!(
+        pool.allocatable_ephemeral_storage(),
+        Some(Memory::bytes(32_212_254_720 - 3_221_225_520))
+    );
+    let k3s = pool.clone().reserved(Platform::k3s_agent_reserved());
+    assert_eq!(
+        k3s.allocatable_ephemeral_storage(),
+        Some(Memory::bytes(32_212_254_720 - 1_610_612_760))
+    );
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

@@ -1574,6 +1574,22 @@ rule_table! {
         "the same pods with 10% of headroom"
     ),
     rule!(
+        NodeRunsShort,
+        "node-runs-short",
+        W,
+        true,
+        Budget,
+        "the scheduler's view of the nodes counts what the distribution itself uses (kube-reserved covers it), so pods that do not fit stay pending",
+        "k3s's own cpu and memory are not subtracted by any kubelet unless kube-reserved is set: the scheduler places the pods kubefit cannot, and the node runs short — cpu starvation, oom kills",
+        "start the kubelets with the kube-reserved Reserved::kubelet_args gives (k3s: kubelet-arg in config.yaml), and free room",
+        [],
+        [],
+        [],
+        [],
+        "1000m of requests on a k3s agent node of 1 core (970m after k3s)",
+        "940m of requests"
+    ),
+    rule!(
         SchedulerMayStrand,
         "scheduler-may-strand",
         W,

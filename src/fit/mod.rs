@@ -608,6 +608,79 @@ impl Stack {
         // Steady state first: when it does not fit, the rollout and the peak are not judged.
         // Then each stalled rollout, and the peak, blaming the workload whose rollout or
         // autoscaler is the cause.
+        // The scheduler's truth beside the node's: no kubelet subtracts the distribution's
+        // own processes (k3s) unless kube-reserved covers them, so the scheduler places pods
+        // into that room and the node then runs short (pkg/kubelet/cm
+        // node_container_manager_linux.go `GetNodeAllocatableReservation` counts only
+        // kube-reserved, system-reserved and the hard eviction thresholds).
+        if !beyond
+            && !steady.unplaced.is_empty()
+            && !steady.undecided
+            && let Some(seen) = platform.as_scheduler_sees_it()
+        {
+            let mut seen_pods = Vec::new();
+            let placed = place::place(
+                "steady",
+                &seen,
+                &demands,
+                &addon_labels,
+                &mut seen_pods,
+                &|_, c| c.steady,
+            );
+            let pending = placed.unplaced.len();
+            if pending < steady.unplaced.len() {
+                let args: Vec<String> = platform
+                    .pools()
+                    .iter()
+                    .filter(|p| !p.reservations().kubelet_args().is_empty())
+                    .map(|p| {
+                        format!(
+                            "{}: {}",
+                            p.name(),
+                            p.reservations().kubelet_args().join(" ")
+                        )
+                    })
+                    .collect();
+                let outcome = if pending == 0 {
+                    "places every pod".to_owned()
+                } else {
+                    format!(
+                        "places {} more pod(s) ({pending} stay pending)",
+                        steady.unplaced.len() - pending
+                    )
+                };
+                let short: Vec<String> = placed
+                    .nodes
+                    .iter()
+                    .zip(platform.pools().iter().flat_map(|p| {
+                        std::iter::repeat_n(p.reservations().distro_part(), p.count() as usize)
+                    }))
+                    .filter_map(|(n, (cpu, memory))| {
+                        let real_cpu = n.allocatable.cpu.saturating_sub(cpu);
+                        let real_memory = n.allocatable.memory.saturating_sub(memory);
+                        let over_cpu = n.requested.cpu.saturating_sub(real_cpu);
+                        let over_memory = n.requested.memory.saturating_sub(real_memory);
+                        (over_cpu > Cpu::ZERO || over_memory > Memory::ZERO).then(|| {
+                            format!(
+                                "{} by {over_cpu} cpu / {} memory",
+                                n.node,
+                                human(over_memory)
+                            )
+                        })
+                    })
+                    .collect();
+                diags.push(Diagnostic::of(
+                    RuleId::NodeRunsShort,
+                    &platform_object,
+                    "pools[*].reserved",
+                    format!(
+                        "the default scheduler still {outcome}: without kube-reserved the kubelet reports the room the distribution's own processes use as allocatable, so pods are placed into it and the node runs short ({}): containers get less cpu than they request, and the kernel may oom-kill them or the distribution; start the kubelets with {} so the cluster leaves such pods pending instead",
+                        short.join(", "),
+                        args.join("; ")
+                    ),
+                ));
+            }
+        }
         if steady.undecided {
             let (cpu, memory) = shortfall_of(&steady);
             let pool = if cpu == Cpu::ZERO && memory == Memory::ZERO {

@@ -65,7 +65,12 @@ fn resource_list(pool: &NodePool, allocatable: bool) -> BTreeMap<String, K8sQuan
         ("memory".to_owned(), quantity(memory.to_quantity())),
         ("pods".to_owned(), quantity(pool.max_pods_per_node())),
     ]);
-    if let Some(storage) = pool.ephemeral_storage_capacity() {
+    let storage = if allocatable {
+        pool.allocatable_ephemeral_storage()
+    } else {
+        pool.ephemeral_storage_capacity()
+    };
+    if let Some(storage) = storage {
         list.insert(
             "ephemeral-storage".to_owned(),
             quantity(storage.to_quantity()),

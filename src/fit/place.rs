@@ -109,7 +109,7 @@ pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
                     cpu: pool.allocatable_cpu(),
                     memory: pool.allocatable_memory(),
                     ephemeral_storage: pool
-                        .ephemeral_storage_capacity()
+                        .allocatable_ephemeral_storage()
                         .unwrap_or(Memory::bytes(u64::MAX)),
                 },
                 used: Demand::default(),

@@ -64,6 +64,10 @@ pub struct Reserved {
     #[serde(default)]
     /// Hard eviction threshold for memory.
     eviction_memory: Memory,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    /// Hard eviction threshold for the node's filesystem (`nodefs.available`), in percent of
+    /// its ephemeral-storage capacity.
+    eviction_nodefs_percent: u8,
     #[serde(default)]
     /// CPU used by the distribution's own processes (k3s).
     distro_cpu: Cpu,
@@ -83,17 +87,87 @@ impl Reserved {
         Self::default()
     }
 
-    /// The kubelet's defaults: no kube/system reservation, `evictionHard memory.available<100Mi`.
+    /// The kubelet's defaults: no kube/system reservation, `evictionHard
+    /// memory.available<100Mi,nodefs.available<10%` (pkg/kubelet/eviction/defaults_linux.go).
     ///
     /// ```
-    /// assert_eq!(kubefit::Reserved::kubelet_defaults().memory(), kubefit::Memory::mebibytes(100));
+    /// use kubefit::{Memory, Reserved};
+    /// assert_eq!(Reserved::kubelet_defaults().memory(), Memory::mebibytes(100));
+    /// assert_eq!(Reserved::kubelet_defaults().nodefs_percent(), 10);
     /// ```
     #[must_use]
     pub fn kubelet_defaults() -> Self {
         Reserved {
             eviction_memory: Memory::mebibytes(100),
+            eviction_nodefs_percent: 10,
             ..Self::default()
         }
+    }
+
+    /// Sets the hard eviction threshold for the node's filesystem, `nodefs.available<N%`: the
+    /// kubelet keeps that share of the ephemeral-storage capacity from pods (k3s passes 5 %,
+    /// the kubelet's default is 10 %). Values above 100 count as 100.
+    ///
+    /// ```
+    /// let r = kubefit::Reserved::none().nodefs_eviction(5);
+    /// assert_eq!(r.nodefs_percent(), 5);
+    /// ```
+    #[must_use]
+    pub fn nodefs_eviction(mut self, percent: u8) -> Self {
+        self.eviction_nodefs_percent = percent.min(100);
+        self
+    }
+
+    /// The `nodefs.available` hard eviction threshold, in percent.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Reserved::none().nodefs_percent(), 0);
+    /// ```
+    #[must_use]
+    pub fn nodefs_percent(&self) -> u8 {
+        self.eviction_nodefs_percent.min(100)
+    }
+
+    /// What the distribution's own processes use, which no kubelet subtracts unless its
+    /// `kube-reserved` covers them.
+    pub(crate) fn distro_part(&self) -> (Cpu, Memory) {
+        (self.distro_cpu, self.distro_memory)
+    }
+
+    /// The kubelet flags that make a node reserve what this assumes: `kube-reserved` covering
+    /// kube-reserved and the distribution's own processes, and `system-reserved`; none when
+    /// nothing is reserved. The eviction thresholds are left as the kubelet (or k3s) sets them.
+    ///
+    /// ```
+    /// let r = kubefit::Platform::k3s_server_reserved();
+    /// assert_eq!(r.kubelet_args(), ["kube-reserved=cpu=60m,memory=1526Mi"]);
+    /// assert!(kubefit::Reserved::kubelet_defaults().kubelet_args().is_empty());
+    /// ```
+    #[must_use]
+    pub fn kubelet_args(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let pair = |cpu: Cpu, memory: Memory| {
+            let mut parts = Vec::new();
+            if cpu > Cpu::ZERO {
+                parts.push(format!("cpu={cpu}"));
+            }
+            if memory > Memory::ZERO {
+                parts.push(format!("memory={memory}"));
+            }
+            parts.join(",")
+        };
+        let kube = pair(
+            self.kube_cpu + self.distro_cpu,
+            self.kube_memory + self.distro_memory,
+        );
+        if !kube.is_empty() {
+            out.push(format!("kube-reserved={kube}"));
+        }
+        let system = pair(self.system_cpu, self.system_memory);
+        if !system.is_empty() {
+            out.push(format!("system-reserved={system}"));
+        }
+        out
     }
 
     /// Sets kube-reserved.
@@ -594,6 +668,77 @@ impl NodePool {
     pub fn allocatable_memory(&self) -> Memory {
         self.memory.saturating_sub(self.reserved.memory())
     }
+
+    /// Ephemeral storage left for pods on one node: the capacity minus the `nodefs.available`
+    /// hard eviction threshold, computed as the kubelet does (a float32 share of the capacity,
+    /// truncated: pkg/kubelet/cm/helpers.go `hardEvictionReservation`,
+    /// pkg/kubelet/eviction/api `GetThresholdQuantity`). `None` without a capacity.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, NodePool, Reserved};
+    /// let p = NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(1))
+    ///     .ephemeral_storage(Memory::gibibytes(20))
+    ///     .reserved(Reserved::none().nodefs_eviction(5));
+    /// // 5 % as a float32 is a little more than 5 %: 1073741840 bytes, not 1Gi.
+    /// assert_eq!(
+    ///     p.allocatable_ephemeral_storage(),
+    ///     Some(Memory::bytes(21_474_836_480 - 1_073_741_840))
+    /// );
+    /// ```
+    #[must_use]
+    pub fn allocatable_ephemeral_storage(&self) -> Option<Memory> {
+        let capacity = self.ephemeral_storage?;
+        let share = f32::from(self.reserved.nodefs_percent()) / 100.0;
+        // The kubelet's arithmetic, float32 share and all; exact below 2^53 bytes.
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
+        let threshold = (capacity.as_bytes() as f64 * f64::from(share)) as u64;
+        Some(capacity.saturating_sub(Memory::bytes(threshold)))
+    }
+
+    /// CPU the scheduler counts as allocatable on one node when the distribution's own
+    /// processes are not reserved on the kubelet (no `kube-reserved` for them, as k3s
+    /// ships): [`NodePool::allocatable_cpu`] plus what they use. Equal to it once the
+    /// kubelet runs with [`Reserved::kubelet_args`].
+    ///
+    /// ```
+    /// let free = kubefit::Platform::oci_always_free();
+    /// let p = &free.pools()[0];
+    /// assert_eq!(p.allocatable_cpu(), kubefit::Cpu::millis(940));
+    /// assert_eq!(p.scheduler_allocatable_cpu(), kubefit::Cpu::cores(1));
+    /// ```
+    #[must_use]
+    pub fn scheduler_allocatable_cpu(&self) -> Cpu {
+        self.allocatable_cpu() + self.reserved.distro_part().0
+    }
+
+    /// Memory the scheduler counts as allocatable on one node when the distribution's own
+    /// processes are not reserved on the kubelet; see [`NodePool::scheduler_allocatable_cpu`].
+    ///
+    /// ```
+    /// let free = kubefit::Platform::oci_always_free();
+    /// let p = &free.pools()[0];
+    /// assert_eq!(p.scheduler_allocatable_memory(), kubefit::Memory::gibibytes(6));
+    /// ```
+    #[must_use]
+    pub fn scheduler_allocatable_memory(&self) -> Memory {
+        self.allocatable_memory() + self.reserved.distro_part().1
+    }
+
+    /// The pool as the scheduler sees it when the distribution's processes are not reserved.
+    fn as_scheduler_sees_it(&self) -> NodePool {
+        let mut p = self.clone();
+        p.reserved.distro_cpu = Cpu::ZERO;
+        p.reserved.distro_memory = Memory::ZERO;
+        p
+    }
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// A cluster add-on the distribution runs (CoreDNS, Traefik, metrics-server) or a
@@ -912,6 +1057,21 @@ fn k3s_addons() -> Vec<AddOn> {
 }
 
 impl Platform {
+    /// The platform as the default scheduler sees it when no kubelet reserves the
+    /// distribution's own processes (k3s as shipped): `None` when nothing of them is modelled.
+    pub(crate) fn as_scheduler_sees_it(&self) -> Option<Platform> {
+        if self
+            .pools
+            .iter()
+            .all(|p| p.reserved.distro_part() == (Cpu::ZERO, Memory::ZERO))
+        {
+            return None;
+        }
+        let mut p = self.clone();
+        p.pools = p.pools.iter().map(NodePool::as_scheduler_sees_it).collect();
+        Some(p)
+    }
+
     /// An empty profile; add pools with [`Platform::pool`].
     ///
     /// ```
@@ -986,7 +1146,9 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn k3s_server_reserved() -> Reserved {
-        Reserved::none().distro(Cpu::millis(60), Memory::mebibytes(1526))
+        Reserved::none()
+            .distro(Cpu::millis(60), Memory::mebibytes(1526))
+            .nodefs_eviction(5)
     }
 
     /// What a k3s agent node loses (≈ 275 MB = 263Mi rounded up, 3% of a core).
@@ -996,7 +1158,9 @@ impl Platform {
     /// ```
     #[must_use]
     pub fn k3s_agent_reserved() -> Reserved {
-        Reserved::none().distro(Cpu::millis(30), Memory::mebibytes(263))
+        Reserved::none()
+            .distro(Cpu::millis(30), Memory::mebibytes(263))
+            .nodefs_eviction(5)
     }
 
     /// A kubeadm/kubelet cluster of `nodes` identical nodes with kubelet defaults

@@ -559,6 +559,22 @@ pub fn case(id: &str) -> (Stack, Stack) {
                 |pods| stack_with(web(good()).replicas(3)).with(ResourceQuota::new("q").pods(pods));
             (quota(3), quota(4))
         }
+        "node-runs-short" => {
+            // oci-always-free: 1 core per node, 60m and 30m of it k3s's own; two add-ons of
+            // 100m. Two 880m pods and the add-ons need the room k3s uses; two 800m pods do not.
+            let sized = |cpu| {
+                stack_with(
+                    web(good().resources(
+                        Resources::new()
+                            .requests(Cpu::millis(cpu), Memory::mebibytes(128))
+                            .limits(Cpu::millis(cpu), Memory::mebibytes(256)),
+                    ))
+                    .replicas(2)
+                    .recreate(),
+                )
+            };
+            (sized(880), sized(800))
+        }
         "placement-undecided" => {
             // Pods of 20m, 30m, … 300m (4640m) on three nodes that each hold at most 1540m of
             // them (all multiples of 10m in 1549m): no placement exists, but proving it takes
@@ -886,8 +902,9 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 16] = [
+pub const BUDGET_RULES: [&str; 17] = [
     "does-not-fit",
+    "node-runs-short",
     "placement-undecided",
     "quota-exceeded",
     "quota-limits-pods",
