@@ -884,3 +884,43 @@ fn the_guard_rails_admit_every_pod_kubefit_counted() {
 
 /// How many generated stacks the guard-rail proof draws from (those that fit are checked).
 const GUARDED: u64 = 20;
+
+/// `node-runs-short`, both truths judged by the real scheduler: on nodes whose allocatable is
+/// what kubefit counts (k3s's own use reserved, as `Reserved::kubelet_args` makes it) the
+/// pods kubefit cannot place stay Pending; on the same nodes as k3s ships them (no
+/// kube-reserved: the kubelet reports k3s's room as allocatable) the scheduler places every
+/// pod, as the finding says.
+#[test]
+fn the_scheduler_places_the_pods_kubefit_says_would_run_the_node_short() {
+    common::needs_external_tools!();
+    let (bad, _) = case("node-runs-short");
+    let reserved = kubefit::Platform::oci_always_free();
+    let fit = bad.fit(&reserved);
+    let ids: Vec<String> = fit.diagnostics().iter().map(|d| d.id.to_string()).collect();
+    assert!(ids.contains(&"does-not-fit".to_owned()), "{fit}");
+    assert!(ids.contains(&"node-runs-short".to_owned()), "{fit}");
+    let c = compare("node-runs-short (reserved)", &bad, &reserved);
+    assert!(
+        !c.steady.kubefit_fits && c.steady.cluster_pending > 0,
+        "with k3s reserved the cluster leaves pods pending: {}",
+        row(&c)
+    );
+    // The same nodes without kube-reserved: k3s's own use counts as allocatable.
+    let yaml = reserved
+        .to_yaml()
+        .unwrap()
+        .replace("distroCpu: 60m", "distroCpu: '0'")
+        .replace("distroCpu: 30m", "distroCpu: '0'")
+        .replace("distroMemory: 1526Mi", "distroMemory: '0'")
+        .replace("distroMemory: 263Mi", "distroMemory: '0'");
+    let unreserved = kubefit::Platform::from_yaml(&yaml).unwrap();
+    assert_ne!(unreserved, reserved, "the profile's k3s figures changed");
+    let c = compare("node-runs-short (as k3s ships)", &bad, &unreserved);
+    assert_eq!(
+        c.steady.cluster_pending,
+        0,
+        "the scheduler places every pod: {}\n{:#?}",
+        row(&c),
+        c.pending
+    );
+}
