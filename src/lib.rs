@@ -87,6 +87,7 @@ pub use emit::sops::{
 };
 pub use emit::{Document, EmitError, EmitOptions, Manifests, OUTPUT_MARKER, Streamed, write_files};
 pub use fit::demand::{ReplicaCounts, WorkloadDemand};
+pub use fit::injector::Injector;
 pub use fit::nodes::POOL_LABEL;
 pub use fit::platform::{AddOn, NodePool, Platform, PlatformError, Reserved, Taint, TenancyLimit};
 pub use fit::{Allowances, FitReport, NodeUsage, Placement, Unplaced, Verdict, WorkloadUsage};

@@ -500,6 +500,93 @@ fn ephemeral_storage_allocatable_keeps_the_eviction_threshold() {
     );
 }
 
+/// Sidecars a webhook injects are in no manifest but request room on the pod's node: a
+/// platform that declares the injector has them counted in each pod it selects (Dapr reads the
+/// sidecar's requests from the pod's annotations; Istio's proxy requests 100m / 128Mi).
+#[test]
+fn injected_sidecars_are_counted_in_the_pods_they_join() {
+    let app = |annotated: bool| {
+        let d = Deployment::new("api", c("api", 400, 256))
+            .replicas(2)
+            .recreate();
+        if annotated {
+            d.pod_annotation("dapr.io/enabled", "true")
+                .pod_annotation("dapr.io/sidecar-cpu-request", "100m")
+                .pod_annotation("dapr.io/sidecar-memory-request", "64Mi")
+        } else {
+            d
+        }
+    };
+    let dapr = lab(1, 1000, 4).injects(kubefit::Injector::dapr());
+    // Two 400m pods fit one 1000m node; with a 100m daprd each they still do (1000m).
+    let fit = Stack::new("x").with(app(true)).fit(&dapr);
+    assert_eq!(fit.workloads()[0].pod_requests.cpu, Cpu::millis(500));
+    assert_eq!(fit.verdict(), Verdict::Fits, "{fit}");
+    // Unannotated pods get no daprd.
+    let fit = Stack::new("x").with(app(false)).fit(&dapr);
+    assert_eq!(fit.workloads()[0].pod_requests.cpu, Cpu::millis(400));
+    // Istio's proxy in every pod: 2 × (400m + 100m) + nothing else = 1000m, fits exactly;
+    // at 401m it does not.
+    let istio = lab(1, 1000, 4).injects(kubefit::Injector::istio());
+    let fit = Stack::new("x").with(app(false)).fit(&istio);
+    assert_eq!(fit.verdict(), Verdict::Fits, "{fit}");
+    let bigger = Deployment::new("api", c("api", 401, 256))
+        .replicas(2)
+        .recreate();
+    assert_eq!(
+        Stack::new("x").with(bigger).fit(&istio).verdict(),
+        Verdict::DoesNotFit
+    );
+}
+
+/// Webhooks mutate after LimitRanger has filled in defaults, so an injected sidecar without
+/// a limit is refused by a LimitRange `max` (LimitRanger's validation runs after every
+/// mutation: plugin/pkg/admission/limitranger `ValidateLimit`), and without requests by a
+/// quota that tracks them (pods.go `Constraints`). kubefit's own guard rails leave those out
+/// so that they admit the pods the fit counted.
+#[test]
+fn injected_sidecars_meet_the_stacks_admission_and_the_guard_rails_admit_them() {
+    let app = Deployment::new("api", c("api", 100, 64)).pod_annotation("dapr.io/enabled", "true");
+    let dapr = lab(2, 2000, 8).injects(kubefit::Injector::dapr());
+    let capped = Stack::new("x")
+        .with(app.clone())
+        .with(kubefit::LimitRange::new("cap").max(Cpu::cores(1), Memory::gibibytes(1)));
+    let fit = capped.fit(&dapr);
+    let refused: Vec<_> = fit
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id == "refused-by-admission")
+        .collect();
+    assert_eq!(refused.len(), 2, "{fit}");
+    assert_eq!(
+        refused[0].path,
+        "spec.template.spec.containers[1].resources.limits.cpu"
+    );
+    assert!(
+        refused[0].message.contains("No limit is specified"),
+        "{}",
+        refused[0].message
+    );
+    // Without the injector the same stack is admitted: the range's max defaults the limit.
+    assert!(
+        capped
+            .fit(&lab(2, 2000, 8))
+            .diagnostics()
+            .iter()
+            .all(|d| d.id != "refused-by-admission")
+    );
+    // The guard rails made for the injecting platform admit the daprd pods.
+    let stack = Stack::new("x").with(app);
+    let fit = stack.fit(&dapr);
+    let guarded = stack.with(fit.resource_quota()).with(fit.limit_range());
+    let report = guarded.check_on(&dapr);
+    assert!(!report.has_errors(), "{report}");
+    let lr = serde_json::to_value(fit.limit_range().to_k8s("x")).unwrap();
+    assert!(lr["spec"]["limits"][0]["max"].is_null(), "{lr}");
+    let q = serde_json::to_value(fit.resource_quota().to_k8s("x")).unwrap();
+    assert!(q["spec"]["hard"]["requests.cpu"].is_null(), "{q}");
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

@@ -264,19 +264,41 @@ impl Admission {
 
     /// The pod as LimitRanger leaves it (borrowed when no range changes it), and every
     /// reason LimitRanger, validation or a quota's required resources refuse it.
-    pub(crate) fn admit<'p>(&self, pod: &'p PodTemplate) -> (Cow<'p, PodTemplate>, Vec<Refusal>) {
+    ///
+    /// `injected` are containers a webhook appends to `spec.containers` after the built-in
+    /// mutating plugins ran: LimitRanger fills nothing in for them, and its validation and
+    /// the quota's see them (the returned pod carries them).
+    pub(crate) fn admit<'p>(
+        &self,
+        pod: &'p PodTemplate,
+        injected: &[Container],
+    ) -> (Cow<'p, PodTemplate>, Vec<Refusal>) {
         let mut refusals = Vec::new();
+        let full: Cow<'p, PodTemplate> = if injected.is_empty() {
+            Cow::Borrowed(pod)
+        } else {
+            let mut p = pod.clone();
+            p.containers.extend(injected.iter().cloned());
+            Cow::Owned(p)
+        };
         if self.is_empty() {
-            return (Cow::Borrowed(pod), refusals);
+            return (full, refusals);
         }
+        let own = pod.containers.len();
         // Containers in the order the pod spec lists them, with their paths.
         let mut all: Vec<(String, &Container)> = Vec::new();
-        for (i, c) in pod.containers.iter().enumerate() {
+        for (i, c) in full.containers.iter().enumerate() {
             all.push((format!("containers[{i}]"), c));
         }
-        for (i, c) in pod.sidecars.iter().chain(&pod.init_containers).enumerate() {
+        for (i, c) in full
+            .sidecars
+            .iter()
+            .chain(&full.init_containers)
+            .enumerate()
+        {
             all.push((format!("initContainers[{i}]"), c));
         }
+        let webhook = |k: usize| k >= own && k < full.containers.len();
         let before: Vec<Sizes> = all.iter().map(|(_, c)| sizes(&c.resources)).collect();
         let mut after = before.clone();
         // Which range filled in each container's limit, per resource.
@@ -290,7 +312,10 @@ impl Admission {
                     default_request[r] = it.default_request[r].or(default_request[r]);
                 }
             }
-            for (s, by) in after.iter_mut().zip(&mut filled_by) {
+            for (k, (s, by)) in after.iter_mut().zip(&mut filled_by).enumerate() {
+                if webhook(k) {
+                    continue;
+                }
                 for r in 0..3 {
                     if s.limits[r].is_none() && default[r].is_some() {
                         by[r] = name.as_str();
@@ -330,8 +355,8 @@ impl Admission {
                         requests: [None; 3],
                         limits: [None; 3],
                     };
-                    let d = crate::fit::demand::pod_requests(&rebuilt(pod, &after));
-                    let l = crate::fit::demand::pod_limits(&rebuilt(pod, &after));
+                    let d = crate::fit::demand::pod_requests(&rebuilt(&full, &after));
+                    let l = crate::fit::demand::pod_limits(&rebuilt(&full, &after));
                     for r in ALL {
                         let i = r.index();
                         let sum = |v: u64| Some(v);
@@ -404,10 +429,11 @@ impl Admission {
                 });
             }
         }
+        drop(all);
         let pod = if after == before {
-            Cow::Borrowed(pod)
+            full
         } else {
-            Cow::Owned(rebuilt(pod, &after))
+            Cow::Owned(rebuilt(&full, &after))
         };
         (pod, refusals)
     }
@@ -617,7 +643,7 @@ impl Stack {
                 crate::model::workload::WorkloadKind::Pod => "spec.",
                 _ => "spec.template.spec.",
             };
-            for r in admission.admit(w.pod).1 {
+            for r in admission.admit(w.pod, &[]).1 {
                 out.push(crate::diagnostic::Diagnostic::of(
                     crate::diagnostic::rules::RuleId::RefusedByAdmission,
                     o.reference(),
@@ -659,13 +685,13 @@ mod tests {
             .default_request(Cpu::millis(50), Memory::mebibytes(64))
             .default_limit(Cpu::millis(250), Memory::mebibytes(256));
         let (a, pod) = stack(range.clone(), Resources::new());
-        let (admitted, refused) = a.admit(&pod);
+        let (admitted, refused) = a.admit(&pod, &[]);
         assert!(refused.is_empty(), "{refused:?}");
         let r = &admitted.containers[0].resources;
         assert_eq!(r.cpu_request(), Some(Cpu::millis(50)));
         assert_eq!(r.memory_limit(), Some(Memory::mebibytes(256)));
         let (a, pod) = stack(range, Resources::new().cpu_limit_of(Cpu::millis(100)));
-        let r = a.admit(&pod).0.containers[0].resources.clone();
+        let r = a.admit(&pod, &[]).0.containers[0].resources.clone();
         assert_eq!(r.effective_cpu_request(), Cpu::millis(100));
         assert_eq!(r.memory_request(), Some(Memory::mebibytes(64)));
     }
@@ -678,7 +704,7 @@ mod tests {
             LimitRange::new("cap").max(Cpu::millis(500), Memory::mebibytes(512)),
             Resources::new(),
         );
-        let (admitted, refused) = a.admit(&pod);
+        let (admitted, refused) = a.admit(&pod, &[]);
         assert!(refused.is_empty(), "{refused:?}");
         assert_eq!(
             admitted.containers[0].resources.cpu_request(),
@@ -695,7 +721,7 @@ mod tests {
                 .requests(Cpu::millis(100), Memory::mebibytes(64))
                 .limits(Cpu::cores(2), Memory::mebibytes(128)),
         );
-        let refused = a.admit(&pod).1;
+        let refused = a.admit(&pod, &[]).1;
         assert_eq!(refused.len(), 1, "{refused:?}");
         assert_eq!(refused[0].path, "containers[0].resources.limits.cpu");
         assert!(
@@ -719,7 +745,7 @@ mod tests {
                 .cpu_request_of(Cpu::millis(500))
                 .memory_request_of(Memory::mebibytes(64)),
         );
-        let refused = a.admit(&pod).1;
+        let refused = a.admit(&pod, &[]).1;
         assert_eq!(refused.len(), 1, "{refused:?}");
         assert_eq!(refused[0].path, "containers[0].resources.requests.cpu");
     }
@@ -735,7 +761,7 @@ mod tests {
                     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64))),
             ));
         let a = Admission::of(&s);
-        let refused = a.admit(&pod_of(&s)).1;
+        let refused = a.admit(&pod_of(&s), &[]).1;
         assert_eq!(refused.len(), 1, "{refused:?}");
         assert!(
             refused[0]

@@ -286,6 +286,9 @@ pub struct WorkloadDemand {
     /// default limit below it makes the pod invalid.
     #[serde(skip)]
     pub(crate) unlimited_request: Demand,
+    /// What admission refuses because of the injected sidecars (paths under the pod spec).
+    #[serde(skip)]
+    pub(crate) refused: Vec<crate::fit::admission::Refusal>,
     /// Its place in the apply order (pods arrive at the scheduler roughly in it).
     #[serde(skip)]
     pub(crate) rank: u8,
@@ -299,8 +302,17 @@ impl Stack {
     /// ```
     #[must_use]
     pub fn workload_demands(&self) -> Vec<WorkloadDemand> {
+        self.workload_demands_with(&[])
+    }
+
+    /// [`Stack::workload_demands`] with the sidecars `injectors` add to the pods they select
+    /// (a platform's [`Platform::injects`](crate::Platform::injects)).
+    pub(crate) fn workload_demands_with(
+        &self,
+        injectors: &[crate::fit::injector::Injector],
+    ) -> Vec<WorkloadDemand> {
         if let std::borrow::Cow::Owned(s) = self.resolved().stack {
-            return s.workload_demands();
+            return s.workload_demands_with(injectors);
         }
         let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
         for o in &self.objects {
@@ -322,7 +334,15 @@ impl Stack {
                 continue;
             };
             let name = w.name;
-            let (admitted, _) = admission.admit(w.pod);
+            let injected = injected_into(w.pod, injectors);
+            let (admitted, mut refused) = admission.admit(w.pod, &injected);
+            if !injected.is_empty() && !refused.is_empty() {
+                // Only what the injected sidecars bring: the rest is the check's.
+                let own = admission.admit(w.pod, &[]).1;
+                refused.retain(|r| !own.contains(r));
+            } else {
+                refused.clear();
+            }
             let pod = &*admitted;
             o.reference_into(&mut reference);
             let (counts, per_node) = match w.count {
@@ -433,6 +453,7 @@ impl Stack {
                     .map(str::to_owned),
                 missing,
                 unlimited_request,
+                refused,
                 rank: o.order(),
             });
         }
@@ -502,6 +523,38 @@ impl Stack {
             .count();
         u32::try_from(n).unwrap_or(u32::MAX)
     }
+}
+
+/// The containers the injectors that select `pod` add to it.
+fn injected_into(
+    pod: &PodTemplate,
+    injectors: &[crate::fit::injector::Injector],
+) -> Vec<Container> {
+    if injectors.is_empty() {
+        return Vec::new();
+    }
+    let annotations = pod.annotations.to_btree();
+    injectors
+        .iter()
+        .filter(|i| i.selects(&annotations))
+        .map(|i| {
+            let (cpu, memory, cpu_limit, memory_limit) = i.sizes(&annotations);
+            let mut r = crate::model::resources::Resources::new();
+            if let Some(c) = cpu {
+                r = r.cpu_request_of(c);
+            }
+            if let Some(m) = memory {
+                r = r.memory_request_of(m);
+            }
+            if let Some(c) = cpu_limit {
+                r = r.cpu_limit_of(c);
+            }
+            if let Some(m) = memory_limit {
+                r = r.memory_limit_of(m);
+            }
+            Container::new(i.name(), "injected").resources(r)
+        })
+        .collect()
 }
 
 pub(crate) fn total(demands: &[WorkloadDemand], count: fn(&ReplicaCounts) -> u32) -> Demand {

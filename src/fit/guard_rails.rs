@@ -33,9 +33,17 @@ impl FitReport {
         req.memory = req.memory + request.1.times(missing.1);
         lim.cpu = lim.cpu + limit.0.times(missing.2);
         lim.memory = lim.memory + limit.1.times(missing.3);
-        ResourceQuota::new("kubefit-budget")
-            .requests(req.cpu, req.memory)
-            .limits(lim.cpu, lim.memory)
+        // A quota that tracks cpu or memory refuses pods with a container that leaves it
+        // out, injected sidecars included (which no LimitRange default reaches).
+        let gaps = self.injected_gaps();
+        let mut quota = ResourceQuota::new("kubefit-budget");
+        if !gaps[0] && !gaps[1] {
+            quota = quota.requests(req.cpu, req.memory);
+        }
+        if !gaps[2] && !gaps[3] {
+            quota = quota.limits(lim.cpu, lim.memory);
+        }
+        quota
             .pods(self.peak_pods())
             .storage(self.allowances().claimed_storage)
             .load_balancers(self.allowances().load_balancers)
@@ -72,10 +80,17 @@ impl FitReport {
     #[must_use]
     pub fn limit_range(&self) -> LimitRange {
         let (request, limit, max) = self.defaults();
-        LimitRange::new("kubefit-defaults")
+        let range = LimitRange::new("kubefit-defaults")
             .default_request(request.0, request.1)
-            .default_limit(limit.0, limit.1)
-            .max(max.0, max.1)
+            .default_limit(limit.0, limit.1);
+        // A max refuses a container without a limit: an injected sidecar that sets none
+        // (webhooks add it after the defaults are filled in) would be refused.
+        let gaps = self.injected_gaps();
+        if gaps[2] || gaps[3] {
+            range
+        } else {
+            range.max(max.0, max.1)
+        }
     }
 
     /// The guard rail's default request, default limit and max.

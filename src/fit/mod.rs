@@ -6,6 +6,7 @@ pub(crate) mod admission;
 pub(crate) mod demand;
 mod from_nodes;
 mod guard_rails;
+pub(crate) mod injector;
 pub(crate) mod nodes;
 mod place;
 pub(crate) mod platform;
@@ -238,6 +239,9 @@ pub struct FitReport {
     largest_node: (Cpu, Memory),
     /// The largest request of a container without a limit (cpu, memory).
     unlimited_request: Demand,
+    /// Whether some injected sidecar has no (cpu request, memory request, cpu limit, memory
+    /// limit): the guard rails then leave out what would refuse its pods.
+    injected_gaps: [bool; 4],
 }
 
 /// Bytes for people: `6.4Gi`, `512Mi` (floor to one decimal; JSON keeps the exact value).
@@ -336,7 +340,7 @@ impl Stack {
         if let std::borrow::Cow::Owned(s) = self.resolved().stack {
             return s.fit(platform);
         }
-        let mut demands = self.workload_demands();
+        let mut demands = self.workload_demands_with(platform.injectors());
         if let Some((cpu, memory)) = platform.pod_overhead_of() {
             for w in &mut demands {
                 w.pod_requests.cpu = w.pod_requests.cpu + cpu;
@@ -545,6 +549,27 @@ impl Stack {
                         limit.cpu(),
                         limit.memory()
                     )));
+            }
+        }
+        // Injected sidecars the stack's LimitRanges or ResourceQuotas refuse.
+        for w in &demands {
+            let prefix = if w.object.starts_with("cronjob/") {
+                "spec.jobTemplate.spec.template.spec."
+            } else if w.object.starts_with("pod/") {
+                "spec."
+            } else {
+                "spec.template.spec."
+            };
+            for r in &w.refused {
+                diags.push(Diagnostic::of(
+                    RuleId::RefusedByAdmission,
+                    &w.object,
+                    format!("{prefix}{}", r.path),
+                    format!(
+                        "{} (a sidecar the platform's injector adds); its controller creates no pod",
+                        r.message
+                    ),
+                ));
             }
         }
         // The stack's ResourceQuotas refuse pods past their totals before any node is asked
@@ -984,6 +1009,30 @@ impl Stack {
                 }
                 acc
             }),
+            injected_gaps: {
+                let mut gaps = [false; 4];
+                if !platform.injectors().is_empty() {
+                    for w in self.objects.iter().filter_map(|o| o.pod_owner()) {
+                        let annotations = w.pod.annotations.to_btree();
+                        for i in platform
+                            .injectors()
+                            .iter()
+                            .filter(|i| i.selects(&annotations))
+                        {
+                            let (c, m, cl, ml) = i.sizes(&annotations);
+                            for (g, missing) in gaps.iter_mut().zip([
+                                c.is_none(),
+                                m.is_none(),
+                                cl.is_none(),
+                                ml.is_none(),
+                            ]) {
+                                *g |= missing;
+                            }
+                        }
+                    }
+                }
+                gaps
+            },
             unlimited_request: demands
                 .iter()
                 .fold(Demand::default(), |a, w| a.max(w.unlimited_request)),
@@ -1111,6 +1160,10 @@ impl FitReport {
 
     pub(crate) fn unlimited_request(&self) -> Demand {
         self.unlimited_request
+    }
+
+    pub(crate) fn injected_gaps(&self) -> [bool; 4] {
+        self.injected_gaps
     }
 
     /// Storage and load balancers against the caps.

@@ -985,6 +985,9 @@ pub struct Platform {
     pools: Vec<NodePool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     addons: Vec<AddOn>,
+    /// Sidecars admission webhooks inject into pods (Dapr, a service mesh).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    injectors: Vec<crate::fit::injector::Injector>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     tenancy_limits: Vec<TenancyLimit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1091,6 +1094,7 @@ impl Platform {
             note: None,
             pools: Vec::new(),
             addons: Vec::new(),
+            injectors: Vec::new(),
             tenancy_limits: Vec::new(),
             block_storage: None,
             load_balancers: None,
@@ -1382,6 +1386,36 @@ impl Platform {
     pub fn addon(mut self, addon: AddOn) -> Self {
         self.addons.push(addon);
         self
+    }
+
+    /// Declares a sidecar an admission webhook injects into the pods it selects (Dapr's
+    /// `daprd`, a mesh proxy): the fit counts it in each of those pods. The injector's own
+    /// control plane runs as ordinary pods: declare it with [`Platform::addon`].
+    ///
+    /// ```
+    /// use kubefit::{Container, Cpu, Deployment, Injector, Memory, Platform, Resources, Stack};
+    /// let app = Deployment::new("api", Container::new("api", "nginx:1.27")
+    ///     .resources(Resources::new().requests(Cpu::millis(100), Memory::mebibytes(64))))
+    ///     .pod_annotation("dapr.io/enabled", "true")
+    ///     .pod_annotation("dapr.io/sidecar-cpu-request", "10m");
+    /// let stack = Stack::new("shop").with(app);
+    /// let fit = stack.fit(&Platform::oci_always_free().injects(Injector::dapr()));
+    /// assert_eq!(fit.workloads()[0].pod_requests.cpu, Cpu::millis(110));
+    /// ```
+    #[must_use]
+    pub fn injects(mut self, injector: crate::fit::injector::Injector) -> Self {
+        self.injectors.push(injector);
+        self
+    }
+
+    /// The sidecar injectors.
+    ///
+    /// ```
+    /// assert!(kubefit::Platform::oci_always_free().injectors().is_empty());
+    /// ```
+    #[must_use]
+    pub fn injectors(&self) -> &[crate::fit::injector::Injector] {
+        &self.injectors
     }
 
     /// Replaces the reservations of the pool named `pool` (e.g. to model a plan that sets
