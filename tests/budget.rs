@@ -699,3 +699,72 @@ proptest! {
         }
     }
 }
+
+/// An independent placer: every assignment of the pods to the nodes, tried one by one (at
+/// most 3^9 of them). Each node holds what its allocatable and its pod slots allow — the
+/// scheduler's NodeResourcesFit filter (pkg/scheduler/framework/plugins/noderesources/fit.go,
+/// `fitsRequest`: requests ≤ allocatable − requested, pods + 1 ≤ maxPods).
+fn brute_force_places(pods: &[(u64, u64)], nodes: &[(u64, u64, u32)]) -> bool {
+    let n = nodes.len();
+    let total = n.pow(u32::try_from(pods.len()).unwrap());
+    (0..total).any(|mut code| {
+        let mut used = vec![(0u64, 0u64, 0u32); n];
+        for &(cpu, mem) in pods {
+            let i = code % n;
+            code /= n;
+            used[i].0 += cpu;
+            used[i].1 += mem;
+            used[i].2 += 1;
+        }
+        used.iter()
+            .zip(nodes)
+            .all(|(u, node)| u.0 <= node.0 && u.1 <= node.1 && u.2 <= node.2)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The fit's steady-state verdict equals the brute-force placer's on small random stacks
+    /// and platforms: a placement of every pod exists exactly when kubefit places every pod.
+    /// And whenever kubefit warns that the default scheduler may strand a pod, a placement of
+    /// every pod does exist (the warning claims one).
+    #[test]
+    fn steady_state_verdicts_agree_with_a_brute_force_placer(
+        workloads in prop::collection::vec((1u64..=18, 1u64..=16, 1i32..=3), 1..=3),
+        pools in prop::collection::vec((1u32..=2, 10u64..=40, 2u64..=16, 1u32..=4), 1..=2),
+    ) {
+        let mut stack = Stack::new("p");
+        let mut pods = Vec::new();
+        for (i, &(cpu, mem, replicas)) in workloads.iter().enumerate() {
+            let (cpu, mem) = (cpu * 50, mem * 64);
+            let name = format!("w{i}");
+            stack = stack.with(Deployment::new(name.clone(), c(&name, cpu, mem)).replicas(replicas).recreate());
+            for _ in 0..replicas {
+                pods.push((cpu, mem * 1024 * 1024));
+            }
+        }
+        let mut platform = Platform::new("lab", "test", "2026-12");
+        let mut nodes = Vec::new();
+        for (i, &(count, cpu, mem, max_pods)) in pools.iter().enumerate() {
+            let (cpu, mem) = (cpu * 50, mem * 256);
+            platform = platform.pool(
+                NodePool::new(format!("p{i}"), count, Cpu::millis(cpu), Memory::mebibytes(mem))
+                    .max_pods(max_pods)
+                    .reserved(Reserved::none()),
+            );
+            for _ in 0..count {
+                nodes.push((cpu, mem * 1024 * 1024, max_pods));
+            }
+        }
+        let fit = stack.fit(&platform);
+        let steady = &fit.placements()[0];
+        prop_assert!(!steady.undecided);
+        let exists = brute_force_places(&pods, &nodes);
+        prop_assert_eq!(steady.unplaced.is_empty(), exists, "{}", fit);
+        prop_assert_eq!(fit.verdict() != Verdict::DoesNotFit, exists, "{}", fit);
+        if fit.diagnostics().iter().any(|d| d.id == "scheduler-may-strand") {
+            prop_assert!(exists);
+        }
+    }
+}
