@@ -722,26 +722,80 @@ fn brute_force_places(pods: &[(u64, u64)], nodes: &[(u64, u64, u32)]) -> bool {
     })
 }
 
+/// A straightforward simulation of the default scheduler, written apart from kubefit's: pods
+/// in apply order, one at a time, each on the feasible node with the highest default score —
+/// NodeResourcesFit LeastAllocated (weight 1), NodeResourcesBalancedAllocation (weight 1),
+/// PodTopologySpread's system default (weight 2: `pods of the workload × ln(nodes + 2) + 2`,
+/// normalised `100 × (max + min − s) / max`); ties to the first node. Returns whether it
+/// leaves a pod pending. (pkg/scheduler/framework/plugins/noderesources/least_allocated.go,
+/// balanced_allocation.go; podtopologyspread/scoring.go.)
+fn greedy_scheduler_strands(pods: &[(usize, u64, u64)], nodes: &[(u64, u64, u32)]) -> bool {
+    let mut used = vec![(0u64, 0u64, 0u32); nodes.len()];
+    let mut per_workload = vec![[0u32; 3]; nodes.len()];
+    let ln = ((nodes.len() + 2) as f64).ln();
+    for &(w, cpu, mem) in pods {
+        let feasible: Vec<usize> = (0..nodes.len())
+            .filter(|&n| {
+                used[n].0 + cpu <= nodes[n].0
+                    && used[n].1 + mem <= nodes[n].1
+                    && used[n].2 < nodes[n].2
+            })
+            .collect();
+        if feasible.is_empty() {
+            return true;
+        }
+        let raw: Vec<i64> = feasible
+            .iter()
+            .map(|&n| (f64::from(per_workload[n][w]) * ln + 2.0).round() as i64)
+            .collect();
+        let (min, max) = (*raw.iter().min().unwrap(), *raw.iter().max().unwrap());
+        let mut best: Option<(i64, usize)> = None;
+        for (&n, &r) in feasible.iter().zip(&raw) {
+            let (c, m) = (used[n].0 + cpu, used[n].1 + mem);
+            let least =
+                ((nodes[n].0 - c) * 100 / nodes[n].0 + (nodes[n].1 - m) * 100 / nodes[n].1) / 2;
+            let (fc, fm) = (c as f64 / nodes[n].0 as f64, m as f64 / nodes[n].1 as f64);
+            let balanced = ((1.0 - (fc - fm).abs() / 2.0) * 100.0) as i64;
+            let spread = if max == 0 {
+                100
+            } else {
+                100 * (max + min - r) / max
+            };
+            let score = least as i64 + balanced + 2 * spread;
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, n));
+            }
+        }
+        let n = best.unwrap().1;
+        used[n] = (used[n].0 + cpu, used[n].1 + mem, used[n].2 + 1);
+        per_workload[n][w] += 1;
+    }
+    false
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// The fit's steady-state verdict equals the brute-force placer's on small random stacks
     /// and platforms: a placement of every pod exists exactly when kubefit places every pod.
     /// And whenever kubefit warns that the default scheduler may strand a pod, a placement of
-    /// every pod does exist (the warning claims one).
+    /// every pod does exist (the warning claims one); and whenever a separately written greedy
+    /// default scheduler strands a pod a placement exists for, kubefit has warned.
     #[test]
-    fn steady_state_verdicts_agree_with_a_brute_force_placer(
+    fn steady_state_verdicts_agree_with_a_brute_force_placer_and_a_greedy_scheduler(
         workloads in prop::collection::vec((1u64..=18, 1u64..=16, 1i32..=3), 1..=3),
         pools in prop::collection::vec((1u32..=2, 10u64..=40, 2u64..=16, 1u32..=4), 1..=2),
     ) {
         let mut stack = Stack::new("p");
         let mut pods = Vec::new();
+        let mut arrivals = Vec::new();
         for (i, &(cpu, mem, replicas)) in workloads.iter().enumerate() {
             let (cpu, mem) = (cpu * 50, mem * 64);
             let name = format!("w{i}");
             stack = stack.with(Deployment::new(name.clone(), c(&name, cpu, mem)).replicas(replicas).recreate());
             for _ in 0..replicas {
                 pods.push((cpu, mem * 1024 * 1024));
+                arrivals.push((i, cpu, mem * 1024 * 1024));
             }
         }
         let mut platform = Platform::new("lab", "test", "2026-12");
@@ -763,8 +817,14 @@ proptest! {
         let exists = brute_force_places(&pods, &nodes);
         prop_assert_eq!(steady.unplaced.is_empty(), exists, "{}", fit);
         prop_assert_eq!(fit.verdict() != Verdict::DoesNotFit, exists, "{}", fit);
-        if fit.diagnostics().iter().any(|d| d.id == "scheduler-may-strand") {
+        let warned = fit.diagnostics().iter().any(|d| d.id == "scheduler-may-strand");
+        if warned {
             prop_assert!(exists);
+        }
+        // Where a placement exists but the greedy scheduler, pods arriving in apply order,
+        // strands one, kubefit has warned.
+        if exists && greedy_scheduler_strands(&arrivals, &nodes) {
+            prop_assert!(warned, "{}", fit);
         }
     }
 }
