@@ -587,6 +587,61 @@ fn injected_sidecars_meet_the_stacks_admission_and_the_guard_rails_admit_them() 
     assert!(q["spec"]["hard"]["requests.cpu"].is_null(), "{q}");
 }
 
+/// Two workloads that ask for one host port never share a node (the NodePorts filter:
+/// pkg/scheduler/framework/plugins/nodeports/node_ports.go, `fitsPorts`); a hostNetwork pod
+/// takes each of its container ports (defaults.go `defaultHostNetworkPorts`). Another
+/// protocol on the same number does not clash.
+#[test]
+fn workloads_asking_for_one_host_port_need_separate_nodes() {
+    let web = |name: &str| {
+        Deployment::new(
+            name,
+            c(name, 100, 64).port("http", 8080).host_port("http", 80),
+        )
+        .recreate()
+    };
+    let stack = Stack::new("x").with(web("a")).with(web("b"));
+    let fit = stack.fit(&lab(1, 2000, 8));
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit, "{fit}");
+    let d = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .unwrap();
+    assert!(
+        d.message
+            .contains("host port 80/TCP (another pod on the node holds it)"),
+        "{}",
+        d.message
+    );
+    assert_eq!(stack.fit(&lab(2, 2000, 8)).verdict(), Verdict::Fits);
+    // hostNetwork: the container port itself is the host port; UDP 80 beside TCP 80 is fine.
+    let net = Deployment::new("n", c("n", 100, 64).port("http", 80))
+        .host_network()
+        .recreate();
+    let udp = Deployment::new(
+        "u",
+        c("u", 100, 64).udp_port("dns", 80).host_port("dns", 80),
+    )
+    .recreate();
+    assert_eq!(
+        Stack::new("x")
+            .with(web("a"))
+            .with(net.clone())
+            .fit(&lab(1, 2000, 8))
+            .verdict(),
+        Verdict::DoesNotFit
+    );
+    assert_eq!(
+        Stack::new("x")
+            .with(udp)
+            .with(net)
+            .fit(&lab(1, 2000, 8))
+            .verdict(),
+        Verdict::Fits
+    );
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

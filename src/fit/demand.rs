@@ -50,10 +50,43 @@ fn container_limits(c: &Container) -> Demand {
 /// `Fits`): they are placed one per node. (Two workloads that ask for one port are not
 /// compared.)
 fn uses_host_ports(pod: &PodTemplate) -> bool {
-    pod.containers.iter().chain(&pod.sidecars).any(|c| {
-        (pod.host_network && !c.ports.is_empty())
-            || c.extra.as_ref().is_some_and(|x| !x.host_ports.is_empty())
-    })
+    !host_ports(pod).is_empty()
+}
+
+/// The host ports a pod takes on its node, as `port | protocol << 16` (TCP 0, UDP 1, SCTP
+/// 2), sorted: a hostNetwork pod's every container port (defaults.go
+/// `defaultHostNetworkPorts`, containers and init containers), and each `hostPort`. The
+/// scheduler's NodePorts filter keeps two pods that ask for one port off one node
+/// (pkg/scheduler/framework/plugins/nodeports/node_ports.go, `fitsPorts`).
+pub(crate) fn host_ports(pod: &PodTemplate) -> Vec<u32> {
+    let mut out = Vec::new();
+    for c in pod
+        .containers
+        .iter()
+        .chain(&pod.sidecars)
+        .chain(&pod.init_containers)
+    {
+        for p in &c.ports {
+            let host = if pod.host_network {
+                Some(p.number)
+            } else {
+                c.extra
+                    .as_ref()
+                    .and_then(|x| x.host_ports.get(&p.name).copied())
+            };
+            if let Some(port) = host.filter(|&h| h != 0) {
+                let proto = match p.protocol {
+                    "UDP" => 1,
+                    "SCTP" => 2,
+                    _ => 0,
+                };
+                out.push(u32::from(port) | (proto << 16));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 pub(crate) fn pod_requests(pod: &PodTemplate) -> Demand {
@@ -286,6 +319,9 @@ pub struct WorkloadDemand {
     /// default limit below it makes the pod invalid.
     #[serde(skip)]
     pub(crate) unlimited_request: Demand,
+    /// Host ports its pods take (`port | protocol << 16`): no two pods sharing one on a node.
+    #[serde(skip)]
+    pub(crate) host_ports: Vec<u32>,
     /// What admission refuses because of the injected sidecars (paths under the pod spec).
     #[serde(skip)]
     pub(crate) refused: Vec<crate::fit::admission::Refusal>,
@@ -446,6 +482,7 @@ impl Stack {
                 pod_limits: pod_limits(pod),
                 counts,
                 one_per_node: pod.one_per_node || uses_host_ports(pod),
+                host_ports: host_ports(pod),
                 largest_memory_limit,
                 arch: pod
                     .node_selector

@@ -22,6 +22,8 @@ pub(super) struct Node {
     pub(super) pods: u32,
     pub(super) max_pods: u32,
     pub(super) workloads: BTreeSet<usize>,
+    /// Host ports its pods take (`port | protocol << 16`).
+    pub(super) ports: Vec<u32>,
     /// Every label of the node (arch, os, hostname, pool, the pool's own).
     pub(super) labels: std::sync::Arc<std::collections::BTreeMap<String, String>>,
     /// Its pool's taints.
@@ -41,6 +43,13 @@ pub(super) struct PodToPlace<'a> {
     pub(super) req: Demand,
     /// Where it may run; `None`: anywhere without a taint it would need to tolerate.
     pub(super) constraints: Option<&'a Constraints>,
+    /// Host ports it takes on its node (`port | protocol << 16`).
+    pub(super) host_ports: &'a [u32],
+}
+
+/// Whether one of `pod`'s host ports is taken on `node`.
+fn port_taken(node: &Node, pod: &PodToPlace) -> bool {
+    pod.host_ports.iter().any(|p| node.ports.contains(p))
 }
 
 impl PodToPlace<'_> {
@@ -116,6 +125,7 @@ pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
                 pods: 0,
                 max_pods: pool.max_pods_per_node(),
                 workloads: BTreeSet::new(),
+                ports: Vec::new(),
             });
         }
     }
@@ -169,6 +179,21 @@ pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
                 .to_owned(),
         );
     }
+    let taken: Vec<String> = pod
+        .host_ports
+        .iter()
+        .filter(|p| node.ports.contains(p))
+        .map(|p| {
+            let proto = ["TCP", "UDP", "SCTP"][usize::try_from(p >> 16).unwrap_or(0).min(2)];
+            format!("{}/{proto}", p & 0xffff)
+        })
+        .collect();
+    if !taken.is_empty() {
+        lacking.push(format!(
+            "host port {} (another pod on the node holds it)",
+            taken.join(", ")
+        ));
+    }
     let c = pod.constraints.unwrap_or(&NOWHERE_SPECIAL);
     let missing: Vec<String> = c
         .selector
@@ -209,6 +234,7 @@ pub(super) fn lack_count(node: &Node, pod: &PodToPlace) -> usize {
         pod.arch.is_some_and(|a| a != node.arch),
         pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)),
         !admits(node, pod.constraints),
+        port_taken(node, pod),
     ]
     .iter()
     .filter(|b| **b)
@@ -228,6 +254,7 @@ pub(super) fn fits(node: &Node, pod: &PodToPlace) -> bool {
         && pod.arch.is_none_or(|a| a == node.arch)
         && !(pod.one_per_node && pod.workload.is_some_and(|w| node.workloads.contains(&w)))
         && admits(node, pod.constraints)
+        && !port_taken(node, pod)
 }
 
 pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
@@ -237,6 +264,7 @@ pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
         ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
     };
     node.pods += 1;
+    node.ports.extend_from_slice(pod.host_ports);
     // Only one-per-node workloads are ever looked up.
     if pod.one_per_node
         && let Some(w) = pod.workload
@@ -305,6 +333,7 @@ pub(super) fn with_per_node_pods(
                     arch: None,
                     req: w.pod_requests,
                     constraints: Some(&w.constraints),
+                    host_ports: &w.host_ports,
                 };
                 total_pods += 1;
                 if fits(node, &pod) {
@@ -342,6 +371,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 arch: None,
                 req: Demand::new(addon.cpu(), addon.memory()),
                 constraints: Some(&ANYWHERE),
+                host_ports: &[],
             };
             total_pods += 1;
             if fits(node, &pod) {
@@ -388,6 +418,7 @@ pub(super) fn place<'a>(
                 arch: None,
                 req: Demand::new(a.cpu(), a.memory()),
                 constraints: None,
+                host_ports: &[],
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
@@ -400,6 +431,7 @@ pub(super) fn place<'a>(
                 arch: w.arch.as_deref(),
                 req: w.pod_requests,
                 constraints: Some(&w.constraints),
+                host_ports: &w.host_ports,
             });
         }
     }
@@ -538,6 +570,7 @@ mod tests {
             arch: None,
             req: Demand::default(),
             constraints: None,
+            host_ports: &[],
         }
     }
 

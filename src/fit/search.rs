@@ -35,6 +35,7 @@ struct NodeKey {
     used: (u64, u64, u64),
     pods: u32,
     exclusive: Vec<usize>,
+    ports: Vec<u32>,
 }
 
 /// The outcome of [`search`].
@@ -194,6 +195,11 @@ impl Search<'_, '_> {
             ),
             pods: n.pods,
             exclusive: n.workloads.iter().copied().collect(),
+            ports: {
+                let mut p = n.ports.clone();
+                p.sort_unstable();
+                p
+            },
         }
     }
 
@@ -212,6 +218,7 @@ impl Search<'_, '_> {
             ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
         };
         node.pods += 1;
+        node.ports.extend_from_slice(pod.host_ports);
         // Only one-per-node workloads are asked about, so only they are tracked: a node runs
         // at most one of their pods, and taking it back removes exactly that.
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
@@ -232,6 +239,9 @@ impl Search<'_, '_> {
                 .saturating_sub(pod.req.ephemeral_storage),
         };
         node.pods -= 1;
+        // `put` appended them last, and puts and takes nest.
+        let kept = node.ports.len().saturating_sub(pod.host_ports.len());
+        node.ports.truncate(kept);
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
             node.workloads.remove(&w);
         }
@@ -263,13 +273,15 @@ mod tests {
                 pods: 0,
                 max_pods,
                 workloads: Default::default(),
+                ports: Vec::new(),
                 labels: Default::default(),
                 taints: Vec::new().into(),
             })
             .collect()
     }
 
-    /// Workloads 0 and 1 are one-per-node; 2 is not.
+    /// Workloads 0 and 1 are one-per-node; 2 is not, but its pods of an even cpu request
+    /// take host port 8080 (two of them never share a node).
     fn pods(specs: &[PodSpec]) -> Vec<PodToPlace<'static>> {
         specs
             .iter()
@@ -281,6 +293,11 @@ mod tests {
                 arch: arm_only.then_some("arm64"),
                 req: Demand::new(Cpu::millis(cpu), Memory::bytes(mem)),
                 constraints: None,
+                host_ports: if workload == 2 && cpu % 2 == 0 {
+                    &[8080]
+                } else {
+                    &[]
+                },
             })
             .collect()
     }
