@@ -642,6 +642,62 @@ fn workloads_asking_for_one_host_port_need_separate_nodes() {
     );
 }
 
+/// Required pod anti-affinity on `kubernetes.io/hostname` is a filter
+/// (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go): a term over the
+/// workload's own pods places them one per node; a term over another workload's pods keeps
+/// the two apart, both ways (an existing pod's terms refuse the incoming pod too).
+#[test]
+fn required_pod_anti_affinity_keeps_pods_apart() {
+    let cache = Deployment::new("cache", c("cache", 100, 64))
+        .replicas(2)
+        .recreate();
+    let own = kubefit::PodTerm::new("kubernetes.io/hostname")
+        .pods_of(&kubefit::WorkloadRef::from(&cache));
+    let spread = cache.clone().require_pod_anti_affinity(own.clone());
+    // Two replicas that avoid each other need two nodes.
+    assert_eq!(
+        Stack::new("x")
+            .with(spread.clone())
+            .fit(&lab(1, 2000, 8))
+            .verdict(),
+        Verdict::DoesNotFit
+    );
+    assert_eq!(
+        Stack::new("x").with(spread).fit(&lab(2, 2000, 8)).verdict(),
+        Verdict::Fits
+    );
+    // A web that avoids the cache's nodes: one node cannot hold both, two can.
+    let web = Deployment::new("web", c("web", 100, 64))
+        .recreate()
+        .require_pod_anti_affinity(own);
+    let stack = Stack::new("x").with(cache.clone().replicas(1)).with(web);
+    let fit = stack.fit(&lab(1, 2000, 8));
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit, "{fit}");
+    let d = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .unwrap();
+    assert!(
+        d.message.contains("required pod anti-affinity"),
+        "{}",
+        d.message
+    );
+    assert_eq!(stack.fit(&lab(2, 2000, 8)).verdict(), Verdict::Fits);
+    // Two cache pods (free to share a node) and a web avoiding them: the caches go together
+    // and the web alone — one node is too few, two suffice.
+    let stack = Stack::new("x").with(cache).with(
+        Deployment::new("web", c("web", 100, 64))
+            .recreate()
+            .require_pod_anti_affinity(
+                kubefit::PodTerm::new("kubernetes.io/hostname")
+                    .match_label("app.kubernetes.io/name", "cache"),
+            ),
+    );
+    assert_eq!(stack.fit(&lab(1, 2000, 8)).verdict(), Verdict::DoesNotFit);
+    assert_eq!(stack.fit(&lab(2, 2000, 8)).verdict(), Verdict::Fits);
+}
+
 #[test]
 fn platform_yaml_round_trips_and_rejects_unknown_fields() {
     for p in Platform::builtin() {

@@ -924,3 +924,52 @@ fn the_scheduler_places_the_pods_kubefit_says_would_run_the_node_short() {
         c.pending
     );
 }
+
+/// Host ports across workloads and required pod anti-affinity, judged by the real
+/// scheduler: kubefit's steady-state verdict agrees with the cluster's on one node (pods kept
+/// apart stay Pending) and on two (every pod placed).
+#[test]
+fn the_scheduler_keeps_apart_what_kubefit_keeps_apart() {
+    common::needs_external_tools!();
+    use kubefit::{
+        Container, Cpu, Deployment, Memory, NodePool, Platform, PodTerm, Reserved, Resources,
+        WorkloadRef,
+    };
+    let pod = |name: &str| {
+        Container::new(name, common::cases::IMAGE).resources(
+            Resources::new()
+                .requests(Cpu::millis(100), Memory::mebibytes(64))
+                .limits(Cpu::millis(100), Memory::mebibytes(64)),
+        )
+    };
+    let ported = |name: &str| {
+        Deployment::new(name, pod(name).port("http", 8080).host_port("http", 8080)).recreate()
+    };
+    let cache = Deployment::new("cache", pod("cache")).recreate();
+    let avoid = PodTerm::new("kubernetes.io/hostname").pods_of(&WorkloadRef::from(&cache));
+    let web = Deployment::new("web", pod("web"))
+        .recreate()
+        .require_pod_anti_affinity(avoid);
+    let stacks = [
+        (
+            "host-port",
+            // Host ports are refused by Pod Security's baseline and restricted levels.
+            Stack::new("apart")
+                .pod_security("privileged")
+                .with(ported("a"))
+                .with(ported("b")),
+        ),
+        ("anti-affinity", Stack::new("apart").with(cache).with(web)),
+    ];
+    for (name, stack) in stacks {
+        for nodes in [1, 2] {
+            let platform = Platform::new("lab", "test", "2026-12").pool(
+                NodePool::new("n", nodes, Cpu::cores(2), Memory::gibibytes(4))
+                    .reserved(Reserved::none()),
+            );
+            let c = compare(&format!("{name} on {nodes} node(s)"), &stack, &platform);
+            assert_eq!(c.steady.kubefit_fits, nodes == 2, "{}", row(&c));
+            assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
+        }
+    }
+}

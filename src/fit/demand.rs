@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
 use serde::Serialize;
 
 use crate::model::container::Container;
@@ -146,6 +148,47 @@ fn pod_sum(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
             f(c).add(started)
         })
         .fold(app, Demand::max)
+}
+
+/// What a pod holds on its node and what it bans from it, as tokens: a host port
+/// (`port | protocol << 16`) is both held and banned; a required pod anti-affinity between
+/// two workloads makes each hold its own token ([`WORKLOAD_TOKEN`] + index) and ban the
+/// other's. A pod fits a node when none of its banned tokens is held there and none of its
+/// held tokens is banned there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Exclusions {
+    pub(crate) held: Vec<u32>,
+    pub(crate) banned: Vec<u32>,
+}
+
+/// The exclusions of a pod that has none.
+pub(crate) static NO_EXCLUSIONS: Exclusions = Exclusions {
+    held: Vec::new(),
+    banned: Vec::new(),
+};
+
+/// Tokens from here on stand for workloads (below: host ports).
+pub(crate) const WORKLOAD_TOKEN: u32 = 1 << 20;
+
+/// Whether a label selector selects these labels (apimachinery `LabelSelectorAsSelector`):
+/// every `matchLabels` pair, and every expression — `In`, `NotIn` (also when the key is
+/// absent), `Exists`, `DoesNotExist`.
+fn selects(s: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    s.match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v))
+        && s.match_expressions.iter().flatten().all(|e| {
+            let value = labels.get(&e.key);
+            let listed = |v: &String| e.values.iter().flatten().any(|x| x == v);
+            match e.operator.as_str() {
+                "In" => value.is_some_and(listed),
+                "NotIn" => value.is_none_or(|v| !listed(v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                _ => false,
+            }
+        })
 }
 
 /// How many pods of a workload exist in each situation, by the controllers' arithmetic.
@@ -319,9 +362,10 @@ pub struct WorkloadDemand {
     /// default limit below it makes the pod invalid.
     #[serde(skip)]
     pub(crate) unlimited_request: Demand,
-    /// Host ports its pods take (`port | protocol << 16`): no two pods sharing one on a node.
+    /// What its pods keep off their node, and keep away from (host ports, required pod
+    /// anti-affinity).
     #[serde(skip)]
-    pub(crate) host_ports: Vec<u32>,
+    pub(crate) exclusions: Exclusions,
     /// What admission refuses because of the injected sidecars (paths under the pod spec).
     #[serde(skip)]
     pub(crate) refused: Vec<crate::fit::admission::Refusal>,
@@ -482,7 +526,13 @@ impl Stack {
                 pod_limits: pod_limits(pod),
                 counts,
                 one_per_node: pod.one_per_node || uses_host_ports(pod),
-                host_ports: host_ports(pod),
+                exclusions: {
+                    let ports = host_ports(pod);
+                    Exclusions {
+                        held: ports.clone(),
+                        banned: ports,
+                    }
+                },
                 largest_memory_limit,
                 arch: pod
                     .node_selector
@@ -494,7 +544,81 @@ impl Stack {
                 rank: o.order(),
             });
         }
+        self.keep_apart(&mut out);
         out
+    }
+
+    /// Required pod anti-affinity on `kubernetes.io/hostname` (the interpodaffinity filter:
+    /// pkg/scheduler/framework/plugins/interpodaffinity/filtering.go — an incoming pod is
+    /// refused a node that runs a pod its terms select, and a node whose pods' terms select
+    /// it): a term that selects the workload's own pods places them one per node; one that
+    /// selects another workload's pods keeps the two apart. Terms over other topology keys
+    /// or namespaces are not judged.
+    fn keep_apart(&self, out: &mut [WorkloadDemand]) {
+        let owners: Vec<(BTreeMap<String, String>, Vec<&LabelSelector>)> = self
+            .objects
+            .iter()
+            .filter_map(|o| o.pod_owner())
+            .map(|w| {
+                let terms: Vec<&LabelSelector> = w
+                    .pod
+                    .extra
+                    .as_ref()
+                    .map(|x| {
+                        x.pod_rules
+                            .iter()
+                            .filter(|r| r.anti && r.weight.is_none())
+                            .map(|r| &r.term.0)
+                            .filter(|t| {
+                                t.topology_key == "kubernetes.io/hostname"
+                                    && t.namespaces.as_ref().is_none_or(Vec::is_empty)
+                                    && t.namespace_selector.is_none()
+                            })
+                            .filter_map(|t| t.label_selector.as_ref())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let labels = if terms.is_empty() {
+                    BTreeMap::new()
+                } else {
+                    w.pod.pod_labels(w.name)
+                };
+                (labels, terms)
+            })
+            .collect();
+        if owners.len() != out.len() || owners.iter().all(|(_, t)| t.is_empty()) {
+            return;
+        }
+        let labels: Vec<BTreeMap<String, String>> = self
+            .objects
+            .iter()
+            .filter_map(|o| o.pod_owner())
+            .map(|w| w.pod.pod_labels(w.name))
+            .collect();
+        for (i, (_, terms)) in owners.iter().enumerate() {
+            for (j, other) in labels.iter().enumerate() {
+                if !terms.iter().any(|t| selects(t, other)) {
+                    continue;
+                }
+                if i == j {
+                    out[i].one_per_node = true;
+                    continue;
+                }
+                let (ti, tj) = (
+                    WORKLOAD_TOKEN + u32::try_from(i).unwrap_or(u32::MAX - WORKLOAD_TOKEN),
+                    WORKLOAD_TOKEN + u32::try_from(j).unwrap_or(u32::MAX - WORKLOAD_TOKEN),
+                );
+                for (k, hold, ban) in [(i, ti, tj), (j, tj, ti)] {
+                    let x = &mut out[k].exclusions;
+                    if !x.held.contains(&hold) {
+                        x.held.push(hold);
+                    }
+                    if !x.banned.contains(&ban) {
+                        x.banned.push(ban);
+                    }
+                }
+            }
+        }
     }
 
     /// Persistent storage the stack claims: PVCs plus each StatefulSet claim template

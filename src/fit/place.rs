@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::fit::demand::{ANYWHERE, Constraints, ReplicaCounts, WorkloadDemand};
+use crate::fit::demand::{
+    ANYWHERE, Constraints, Exclusions, NO_EXCLUSIONS, ReplicaCounts, WORKLOAD_TOKEN, WorkloadDemand,
+};
 use crate::fit::platform::Platform;
 use crate::fit::search;
 use crate::fit::{NodeUsage, Placement, Unplaced};
@@ -22,8 +24,9 @@ pub(super) struct Node {
     pub(super) pods: u32,
     pub(super) max_pods: u32,
     pub(super) workloads: BTreeSet<usize>,
-    /// Host ports its pods take (`port | protocol << 16`).
-    pub(super) ports: Vec<u32>,
+    /// Tokens its pods hold and ban ([`Exclusions`]).
+    pub(super) held: Vec<u32>,
+    pub(super) banned: Vec<u32>,
     /// Every label of the node (arch, os, hostname, pool, the pool's own).
     pub(super) labels: std::sync::Arc<std::collections::BTreeMap<String, String>>,
     /// Its pool's taints.
@@ -43,13 +46,14 @@ pub(super) struct PodToPlace<'a> {
     pub(super) req: Demand,
     /// Where it may run; `None`: anywhere without a taint it would need to tolerate.
     pub(super) constraints: Option<&'a Constraints>,
-    /// Host ports it takes on its node (`port | protocol << 16`).
-    pub(super) host_ports: &'a [u32],
+    /// What it holds on its node and keeps away from (host ports, pod anti-affinity).
+    pub(super) exclusions: &'a Exclusions,
 }
 
-/// Whether one of `pod`'s host ports is taken on `node`.
+/// Whether `pod` and the pods on `node` exclude each other.
 fn port_taken(node: &Node, pod: &PodToPlace) -> bool {
-    pod.host_ports.iter().any(|p| node.ports.contains(p))
+    pod.exclusions.banned.iter().any(|t| node.held.contains(t))
+        || pod.exclusions.held.iter().any(|t| node.banned.contains(t))
 }
 
 impl PodToPlace<'_> {
@@ -125,7 +129,8 @@ pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
                 pods: 0,
                 max_pods: pool.max_pods_per_node(),
                 workloads: BTreeSet::new(),
-                ports: Vec::new(),
+                held: Vec::new(),
+                banned: Vec::new(),
             });
         }
     }
@@ -180,9 +185,10 @@ pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
         );
     }
     let taken: Vec<String> = pod
-        .host_ports
+        .exclusions
+        .banned
         .iter()
-        .filter(|p| node.ports.contains(p))
+        .filter(|p| **p < WORKLOAD_TOKEN && node.held.contains(p))
         .map(|p| {
             let proto = ["TCP", "UDP", "SCTP"][usize::try_from(p >> 16).unwrap_or(0).min(2)];
             format!("{}/{proto}", p & 0xffff)
@@ -193,6 +199,17 @@ pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {
             "host port {} (another pod on the node holds it)",
             taken.join(", ")
         ));
+    }
+    let shunned = pod
+        .exclusions
+        .banned
+        .iter()
+        .any(|t| *t >= WORKLOAD_TOKEN && node.held.contains(t))
+        || pod.exclusions.held.iter().any(|t| node.banned.contains(t));
+    if shunned {
+        lacking.push(
+            "a node without the pods a required pod anti-affinity keeps apart from it".to_owned(),
+        );
     }
     let c = pod.constraints.unwrap_or(&NOWHERE_SPECIAL);
     let missing: Vec<String> = c
@@ -264,7 +281,8 @@ pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
         ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
     };
     node.pods += 1;
-    node.ports.extend_from_slice(pod.host_ports);
+    node.held.extend_from_slice(&pod.exclusions.held);
+    node.banned.extend_from_slice(&pod.exclusions.banned);
     // Only one-per-node workloads are ever looked up.
     if pod.one_per_node
         && let Some(w) = pod.workload
@@ -333,7 +351,7 @@ pub(super) fn with_per_node_pods(
                     arch: None,
                     req: w.pod_requests,
                     constraints: Some(&w.constraints),
-                    host_ports: &w.host_ports,
+                    exclusions: &w.exclusions,
                 };
                 total_pods += 1;
                 if fits(node, &pod) {
@@ -371,7 +389,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 arch: None,
                 req: Demand::new(addon.cpu(), addon.memory()),
                 constraints: Some(&ANYWHERE),
-                host_ports: &[],
+                exclusions: &NO_EXCLUSIONS,
             };
             total_pods += 1;
             if fits(node, &pod) {
@@ -418,7 +436,7 @@ pub(super) fn place<'a>(
                 arch: None,
                 req: Demand::new(a.cpu(), a.memory()),
                 constraints: None,
-                host_ports: &[],
+                exclusions: &NO_EXCLUSIONS,
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
@@ -431,7 +449,7 @@ pub(super) fn place<'a>(
                 arch: w.arch.as_deref(),
                 req: w.pod_requests,
                 constraints: Some(&w.constraints),
-                host_ports: &w.host_ports,
+                exclusions: &w.exclusions,
             });
         }
     }
@@ -570,7 +588,7 @@ mod tests {
             arch: None,
             req: Demand::default(),
             constraints: None,
-            host_ports: &[],
+            exclusions: &crate::fit::demand::NO_EXCLUSIONS,
         }
     }
 

@@ -83,7 +83,7 @@ fn simulate(
             arch: None,
             req: Demand::new(a.cpu(), a.memory()),
             constraints: None,
-            host_ports: &[],
+            exclusions: &crate::fit::demand::NO_EXCLUSIONS,
         })
         .collect();
     let mut workloads: Vec<usize> = (0..demands.len())
@@ -109,7 +109,7 @@ fn simulate(
                 arch: w.arch.as_deref(),
                 req: w.pod_requests,
                 constraints: Some(&w.constraints),
-                host_ports: &w.host_ports,
+                exclusions: &w.exclusions,
             });
         }
     }

@@ -35,7 +35,8 @@ struct NodeKey {
     used: (u64, u64, u64),
     pods: u32,
     exclusive: Vec<usize>,
-    ports: Vec<u32>,
+    held: Vec<u32>,
+    banned: Vec<u32>,
 }
 
 /// The outcome of [`search`].
@@ -195,8 +196,13 @@ impl Search<'_, '_> {
             ),
             pods: n.pods,
             exclusive: n.workloads.iter().copied().collect(),
-            ports: {
-                let mut p = n.ports.clone();
+            held: {
+                let mut p = n.held.clone();
+                p.sort_unstable();
+                p
+            },
+            banned: {
+                let mut p = n.banned.clone();
                 p.sort_unstable();
                 p
             },
@@ -218,7 +224,8 @@ impl Search<'_, '_> {
             ephemeral_storage: node.used.ephemeral_storage + pod.req.ephemeral_storage,
         };
         node.pods += 1;
-        node.ports.extend_from_slice(pod.host_ports);
+        node.held.extend_from_slice(&pod.exclusions.held);
+        node.banned.extend_from_slice(&pod.exclusions.banned);
         // Only one-per-node workloads are asked about, so only they are tracked: a node runs
         // at most one of their pods, and taking it back removes exactly that.
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
@@ -240,8 +247,13 @@ impl Search<'_, '_> {
         };
         node.pods -= 1;
         // `put` appended them last, and puts and takes nest.
-        let kept = node.ports.len().saturating_sub(pod.host_ports.len());
-        node.ports.truncate(kept);
+        let kept = node.held.len().saturating_sub(pod.exclusions.held.len());
+        node.held.truncate(kept);
+        let kept = node
+            .banned
+            .len()
+            .saturating_sub(pod.exclusions.banned.len());
+        node.banned.truncate(kept);
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
             node.workloads.remove(&w);
         }
@@ -258,6 +270,13 @@ mod tests {
     use proptest::prelude::*;
 
     type NodeSpec = (u64, u64, u32, bool);
+
+    /// Host port 8080/TCP, held and banned.
+    static PORT_8080: std::sync::LazyLock<crate::fit::demand::Exclusions> =
+        std::sync::LazyLock::new(|| crate::fit::demand::Exclusions {
+            held: vec![8080],
+            banned: vec![8080],
+        });
     type PodSpec = (u64, u64, bool, usize);
 
     fn nodes(specs: &[NodeSpec]) -> Vec<Node> {
@@ -273,7 +292,8 @@ mod tests {
                 pods: 0,
                 max_pods,
                 workloads: Default::default(),
-                ports: Vec::new(),
+                held: Vec::new(),
+                banned: Vec::new(),
                 labels: Default::default(),
                 taints: Vec::new().into(),
             })
@@ -293,10 +313,10 @@ mod tests {
                 arch: arm_only.then_some("arm64"),
                 req: Demand::new(Cpu::millis(cpu), Memory::bytes(mem)),
                 constraints: None,
-                host_ports: if workload == 2 && cpu % 2 == 0 {
-                    &[8080]
+                exclusions: if workload == 2 && cpu % 2 == 0 {
+                    &PORT_8080
                 } else {
-                    &[]
+                    &crate::fit::demand::NO_EXCLUSIONS
                 },
             })
             .collect()
