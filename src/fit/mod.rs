@@ -238,10 +238,15 @@ pub struct FitReport {
     #[serde(skip)]
     largest_node: (Cpu, Memory),
     /// The largest request of a container without a limit (cpu, memory).
+    #[serde(skip)]
     unlimited_request: Demand,
     /// Whether some injected sidecar has no (cpu request, memory request, cpu limit, memory
     /// limit): the guard rails then leave out what would refuse its pods.
+    #[serde(skip)]
     injected_gaps: [bool; 4],
+    /// What the verdict assumes, each said once: the worst-case rule, what each pool
+    /// reserves and why, the add-ons and injected sidecars counted.
+    assumptions: Vec<String>,
 }
 
 /// Bytes for people: `6.4Gi`, `512Mi` (floor to one decimal; JSON keeps the exact value).
@@ -274,6 +279,74 @@ fn requests_path(owner: &str) -> &'static str {
     } else {
         "spec.template.spec.containers[*].resources.requests"
     }
+}
+
+/// What a fit on `platform` assumes, one line each.
+fn assumptions(platform: &Platform) -> Vec<String> {
+    let mut out = vec![
+        "pods are placed by their requests as admission leaves them (the stack's LimitRanges applied); the worst case is every autoscaler at maxReplicas with each rollout's surge".to_owned(),
+    ];
+    for pool in platform.pools() {
+        let r = pool.reservations();
+        let (distro_cpu, distro_memory) = r.distro_part();
+        let mut parts = Vec::new();
+        let kubelet_cpu = r.cpu().saturating_sub(distro_cpu);
+        let kubelet_memory = r.memory().saturating_sub(distro_memory);
+        if kubelet_cpu > Cpu::ZERO || kubelet_memory > Memory::ZERO {
+            parts.push(format!(
+                "{kubelet_cpu} cpu / {} memory by the kubelet (kube-reserved, system-reserved, memory eviction threshold)",
+                human(kubelet_memory)
+            ));
+        }
+        if distro_cpu > Cpu::ZERO || distro_memory > Memory::ZERO {
+            parts.push(format!(
+                "{distro_cpu} cpu / {} memory for the distribution's own processes (counted as taken; the kubelet subtracts them only with {})",
+                human(distro_memory),
+                r.kubelet_args().join(" ")
+            ));
+        }
+        if r.nodefs_percent() > 0 && pool.ephemeral_storage_capacity().is_some() {
+            parts.push(format!(
+                "{}% of ephemeral storage (nodefs eviction threshold)",
+                r.nodefs_percent()
+            ));
+        }
+        if !parts.is_empty() {
+            out.push(format!(
+                "each {} node keeps {}",
+                Clean(pool.name()),
+                parts.join("; ")
+            ));
+        }
+    }
+    if !platform.addons().is_empty() {
+        let addons: Vec<String> = platform
+            .addons()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} / {}{}",
+                    Clean(a.name()),
+                    a.cpu(),
+                    human(a.memory()),
+                    if a.is_per_node() { " per node" } else { "" }
+                )
+            })
+            .collect();
+        out.push(format!("add-ons counted: {}", addons.join(", ")));
+    }
+    if !platform.injectors().is_empty() {
+        let names: Vec<String> = platform
+            .injectors()
+            .iter()
+            .map(|i| Clean(i.name()).to_string())
+            .collect();
+        out.push(format!(
+            "injected sidecars counted in each pod they select: {}",
+            names.join(", ")
+        ));
+    }
+    out
 }
 
 /// What a placement's nodes lack in total for every pod, placed and not: (cpu, memory).
@@ -1009,6 +1082,7 @@ impl Stack {
                 }
                 acc
             }),
+            assumptions: assumptions(platform),
             injected_gaps: {
                 let mut gaps = [false; 4];
                 if !platform.injectors().is_empty() {
@@ -1050,6 +1124,18 @@ impl Stack {
 }
 
 impl FitReport {
+    /// What the verdict assumes, each said once (also in the report's text and JSON): the
+    /// worst-case rule, what each pool reserves, the add-ons and injected sidecars counted.
+    ///
+    /// ```
+    /// let fit = kubefit::Stack::new("shop").fit(&kubefit::Platform::oci_always_free());
+    /// assert!(fit.assumptions().iter().any(|a| a.starts_with("add-ons counted: coredns 100m")));
+    /// ```
+    #[must_use]
+    pub fn assumptions(&self) -> &[String] {
+        &self.assumptions
+    }
+
     /// The verdict.
     ///
     /// ```
@@ -1255,6 +1341,9 @@ impl fmt::Display for FitReport {
                 self.headroom.cpu,
                 human(self.headroom.memory)
             )?,
+        }
+        for a in &self.assumptions {
+            writeln!(f, "  assumes: {a}")?;
         }
         writeln!(f, "\nnodes (worst case, requests incl. add-ons)")?;
         writeln!(
