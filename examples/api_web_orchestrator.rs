@@ -28,7 +28,7 @@ use kubefit::{
     Service, Stack, StatefulSet, Storage, Verdict, Volume, WorkloadRef,
 };
 use support::{
-    GRAFANA_DIGEST, PROMETHEUS_DIGEST, Placeholder, REDIS_DIGEST, UNRESOLVED, res, write_files,
+    GRAFANA_DIGEST, PROMETHEUS_DIGEST, Placeholder, REDIS_DIGEST, UNPINNED, res, write_files,
 };
 
 const PROMETHEUS_YML: &str = "\
@@ -60,7 +60,6 @@ datasources:
 /// One of the three Node.js applications (image from GHCR, config from its ConfigMap).
 fn app(name: &str, port: u16, config: &ConfigMap, resources: kubefit::Resources) -> Container {
     Container::new(name, format!("ghcr.io/acme-platform/{name}:1.0.0"))
-        .image_digest(UNRESOLVED)
         .port("http", port)
         .env_from_config_map(config)
         .mount("tmp", "/tmp")
@@ -82,12 +81,13 @@ fn deployment(name: &str, c: Container) -> Deployment {
         .volume(Volume::empty_dir("tmp"))
         .replicas(2)
         .rolling_update(IntOrPercent::Count(1), IntOrPercent::Count(0))
+        .suppress("image-not-pinned", UNPINNED)
 }
 
 fn postgres(db: &Secret, init: &ConfigMap) -> StatefulSet {
     // PostgreSQL 15 with the pgvector extension (ADR 002).
     support::postgres(
-        ("pgvector/pgvector:0.7.4-pg15", UNRESOLVED),
+        ("pgvector/pgvector:0.7.4-pg15", None),
         "platform",
         Some("platform"),
         Some(init),
@@ -95,6 +95,7 @@ fn postgres(db: &Secret, init: &ConfigMap) -> StatefulSet {
         res(250, 512, 1000, 1024),
         Storage::gibibytes(20),
     )
+    .suppress("image-not-pinned", UNPINNED)
 }
 
 fn redis() -> StatefulSet {
@@ -291,7 +292,7 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
 /// One namespace per environment; production scales the API with an autoscaler whose
 /// maximum the budget counts.
 fn environments() -> Vec<Environment> {
-    let tag = |t: &str| ImageOverride::tag(t).with_digest(UNRESOLVED);
+    let tag = ImageOverride::tag;
     let apps = [
         "ghcr.io/acme-platform/api",
         "ghcr.io/acme-platform/web",

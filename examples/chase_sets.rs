@@ -20,7 +20,7 @@ use kubefit::{
     PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, ProcessEnv, Resources, Secret,
     SecretSource, Service, SopsConfig, Stack, StatefulSet, Storage, Verdict, Volume,
 };
-use support::{POSTGRES_DIGEST, Placeholder, REDIS_DIGEST, UNRESOLVED, res, write_files};
+use support::{POSTGRES_DIGEST, Placeholder, REDIS_DIGEST, UNPINNED, res, write_files};
 
 fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let db = Secret::new("postgres").entry_from("password", secrets);
@@ -42,7 +42,6 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let web = Deployment::new(
         "web",
         Container::new("web", "ghcr.io/chase-sets/web:0.1.0")
-            .image_digest(UNRESOLVED)
             .port("http", 8080)
             .resources(res(25, 32, 100, 64))
             .readiness(Probe::http("/", "http"))
@@ -53,7 +52,6 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let api = Deployment::new(
         "api",
         Container::new("api", "ghcr.io/chase-sets/api:0.1.0")
-            .image_digest(UNRESOLVED)
             .port("http", 8080)
             .env_from_config_map(&config)
             .env("DATABASE_PASSWORD_FILE", "/run/secrets/postgres/password")
@@ -67,7 +65,6 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let projector = Deployment::new(
         "projector",
         Container::new("projector", "ghcr.io/chase-sets/projector:0.1.0")
-            .image_digest(UNRESOLVED)
             .port("metrics", 9464)
             .env_from_config_map(&config)
             .env("DATABASE_PASSWORD_FILE", "/run/secrets/postgres/password")
@@ -79,7 +76,7 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     .volume(Volume::secret("postgres", &db))
     .recreate(); // one projector per projection at a time: no surge
     let postgres = support::postgres(
-        ("postgres:16.4", POSTGRES_DIGEST),
+        ("postgres:16.4", Some(POSTGRES_DIGEST)),
         "chase",
         None,
         Some(&init_sql),
@@ -90,7 +87,6 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
     let opensearch = StatefulSet::new(
         "opensearch",
         Container::new("opensearch", "opensearchproject/opensearch:2.17.1")
-            .image_digest(UNRESOLVED)
             .port("http", 9200)
             .port("transport", 9300)
             .env("discovery.type", "single-node")
@@ -131,6 +127,10 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
         )
         .tls(["chasesets.example.com"], "chasesets-example-com-tls");
 
+    // The images without a recorded digest (support::UNPINNED says why).
+    let unpinned = |d: Deployment| d.suppress("image-not-pinned", UNPINNED);
+    let (web, api, projector) = (unpinned(web), unpinned(api), unpinned(projector));
+    let opensearch = opensearch.suppress("image-not-pinned", UNPINNED);
     let mut s = Stack::new("chase-sets")
         .label("app.kubernetes.io/part-of", "chase-sets")
         .with(NetworkPolicy::default_deny())
@@ -182,7 +182,7 @@ fn environments() -> Vec<Environment> {
         Environment::new("dev")
             .namespace("chase-sets-dev")
             .label("environment", "dev")
-            .image(api, ImageOverride::tag("main").with_digest(UNRESOLVED))
+            .image(api, ImageOverride::tag("main"))
             .env_value("api", "api", "LOG_LEVEL", "debug")
             .host(
                 "chase-sets",

@@ -20,7 +20,7 @@ use kubefit::{
     PathType, Platform, Probe, ProcessEnv, Secret, SecretSource, Service, Stack, Storage, Verdict,
     Volume,
 };
-use support::{POSTGRES_DIGEST, Placeholder, UNRESOLVED, res};
+use support::{POSTGRES_DIGEST, Placeholder, UNPINNED, res};
 
 /// The services: (name, port, local port for `tilt up`).
 const SERVICES: [(&str, u16, u16); 4] = [
@@ -37,7 +37,7 @@ fn image(name: &str) -> String {
 fn stack(secrets: &dyn SecretSource) -> Stack {
     let db = Secret::new("postgres").entry_from("password", secrets);
     let postgres = support::postgres(
-        ("postgres:16.4", POSTGRES_DIGEST),
+        ("postgres:16.4", Some(POSTGRES_DIGEST)),
         "creavio",
         None,
         None,
@@ -91,7 +91,6 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
         let d = Deployment::new(
             name,
             Container::new(name, format!("{}:0.1.0", image(name)))
-                .image_digest(UNRESOLVED)
                 .port("http", port)
                 .env_from_config_map(&config)
                 .mount_read_only("secrets", format!("/run/secrets/{name}"))
@@ -101,7 +100,8 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
                 .liveness(Probe::http("/healthz/live", "http")),
         )
         .volume(Volume::secret("secrets", &secret))
-        .volume(Volume::empty_dir("tmp"));
+        .volume(Volume::empty_dir("tmp"))
+        .suppress("image-not-pinned", UNPINNED);
         let svc = Service::expose(&d);
         if name == "gateway" {
             gateway_svc = Some(svc.clone());

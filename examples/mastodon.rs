@@ -72,7 +72,7 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
 
     let db_secret = Secret::new("postgres").entry_from("password", secrets);
     let postgres = support::postgres(
-        ("postgres:16.4", support::POSTGRES_DIGEST),
+        ("postgres:16.4", Some(support::POSTGRES_DIGEST)),
         "mastodon",
         Some("mastodon"),
         None,

@@ -19,7 +19,7 @@ use kubefit::{
     StatefulSet, Storage, Verdict, Volume, cluster_secret_store, external_secret,
 };
 use serde_json::json;
-use support::{POSTGRES_DIGEST, REDIS_DIGEST, UNRESOLVED, res};
+use support::{POSTGRES_DIGEST, REDIS_DIGEST, UNPINNED, res};
 
 /// Exchanges, queues and bindings: `orders` (topic) routes order events; a message that is
 /// rejected or expires in a work queue goes to `orders.dlx` and lands in `orders.dead-letter`.
@@ -119,7 +119,6 @@ fn stack() -> Stack {
     let orders = Deployment::new(
         "order-service",
         Container::new("order-service", "ghcr.io/acme/order-service:2.3.0")
-            .image_digest(UNRESOLVED)
             .port("http", 3000)
             .env_from_config_map(&config)
             .mount_read_only("secrets", "/run/secrets/order-service")
@@ -132,7 +131,7 @@ fn stack() -> Stack {
     .volume(Volume::empty_dir("tmp"))
     .replicas(3);
     let postgres = support::postgres(
-        ("postgres:16.4", POSTGRES_DIGEST),
+        ("postgres:16.4", Some(POSTGRES_DIGEST)),
         "orders",
         Some("orders"),
         None,
@@ -155,7 +154,6 @@ fn stack() -> Stack {
     let rabbitmq = StatefulSet::new(
         "rabbitmq",
         Container::new("rabbitmq", "rabbitmq:3.13.7-management-alpine")
-            .image_digest(UNRESOLVED)
             .port("amqp", 5672)
             .port("management", 15672)
             .port("metrics", 15692)
@@ -192,6 +190,9 @@ fn stack() -> Stack {
         .annotation("cert-manager.io/cluster-issuer", "letsencrypt")
         .route("orders.example.com", "/", PathType::Prefix, &svc, "http")
         .tls(["orders.example.com"], "orders-example-com-tls");
+    // The images without a recorded digest (support::UNPINNED says why).
+    let orders = orders.suppress("image-not-pinned", UNPINNED);
+    let rabbitmq = rabbitmq.suppress("image-not-pinned", UNPINNED);
     let mut s = Stack::new("orders")
         .label("app.kubernetes.io/part-of", "order-service")
         .with(store);

@@ -99,28 +99,35 @@ fn adjusted(name: &str) -> (u64, u64, u64, u64) {
     }
 }
 
-/// Digests of the team's own images come from CI (`docker buildx build --push` prints them);
-/// set `PHASE_V_DIGEST_<NAME>` to pin real ones. Until then the manifests carry this
-/// placeholder, so they have the shape production uses (checkov CKV_K8S_43).
-const UNBUILT: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
-
-fn ci_digest(name: &str) -> String {
+/// Digests of the team's own images come from CI (`docker buildx build --push` prints them):
+/// set `PHASE_V_DIGEST_<NAME>` to pin them. Without one the image runs by its tag, and
+/// `image-not-pinned` is suppressed for that workload with the reason (a placeholder digest
+/// would make every pull fail: `invalid-image-digest`).
+fn ci_digest(name: &str) -> Option<String> {
     let var = format!("PHASE_V_DIGEST_{}", name.to_uppercase().replace('-', "_"));
-    std::env::var(var).unwrap_or_else(|_| UNBUILT.to_owned())
+    std::env::var(var).ok()
 }
 
 fn service(p: &Planned, resources: Resources) -> Deployment {
-    Deployment::new(
+    let c = Container::new(p.name, p.image);
+    let (c, pinned) = match ci_digest(p.name) {
+        Some(d) => (c.image_digest(d), true),
+        None => (c, false),
+    };
+    let d = Deployment::new(
         p.name,
-        Container::new(p.name, p.image)
-            .image_digest(ci_digest(p.name))
-            .port("http", p.port)
+        c.port("http", p.port)
             .resources(resources)
             .readiness(Probe::http("/healthz", "http"))
             .liveness(Probe::http("/healthz", "http").initial_delay_seconds(10))
             .mount("tmp", "/tmp"),
     )
-    .volume(Volume::empty_dir("tmp"))
+    .volume(Volume::empty_dir("tmp"));
+    if pinned {
+        d
+    } else {
+        d.suppress("image-not-pinned", support::UNPINNED)
+    }
 }
 
 fn monitoring(prom: Resources, grafana: Resources) -> (StatefulSet, Deployment) {

@@ -380,3 +380,39 @@ fn secrets_created_by_external_secrets_and_certificates_count_with_their_keys() 
         .with(app);
     insta::assert_snapshot!(errors(&stack), @"error[missing-secret-key] deployment/app: spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef: secret `db` (created by externalsecret/db) has no key `user` (fix: add the key or fix its name)");
 }
+
+/// `invalid-image-digest`: a sha256 digest is 64 lowercase hex digits (what containerd's
+/// reference parser accepts through go-digest); a malformed one is refused by the kubelet
+/// (InvalidImageName), an all-zero one is a placeholder no registry serves.
+#[test]
+fn image_digests_are_real_or_reported() {
+    let digest_finding = |image: &str| {
+        let stack = kubefit::Stack::new("shop").with(kubefit::Deployment::new(
+            "web",
+            kubefit::Container::new("web", image),
+        ));
+        stack
+            .check()
+            .with_id("invalid-image-digest")
+            .map(|d| d.message.clone())
+            .next()
+    };
+    let real = "nginx:1.27@sha256:65e3e85dbaed8ba248841d9d58a899b6197106c23cb0ff1a132b7bfe0547e4c0";
+    assert_eq!(digest_finding(real), None);
+    assert_eq!(digest_finding("nginx:1.27"), None);
+    let zeros = format!("nginx:1.27@sha256:{}", "0".repeat(64));
+    assert!(
+        digest_finding(&zeros)
+            .unwrap()
+            .contains("placeholder no registry serves")
+    );
+    for bad in [
+        "nginx@sha256:abc",
+        &real
+            .to_uppercase()
+            .replace("NGINX:1.27@SHA256", "nginx:1.27@sha256"),
+    ] {
+        let m = digest_finding(bad).unwrap_or_else(|| panic!("{bad} passed"));
+        assert!(m.contains("InvalidImageName"), "{m}");
+    }
+}

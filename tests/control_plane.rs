@@ -123,7 +123,11 @@ const API_SERVER_RULES: [(&str, &str); 30] = [
 ];
 
 /// The error rules the API server does not judge, and why (each checked where it can be).
-const NOT_THE_API_SERVERS: [(&str, &str); 8] = [
+const NOT_THE_API_SERVERS: [(&str, &str); 9] = [
+    (
+        "invalid-image-digest",
+        "the API server admits any image string; the kubelet's pull fails (ErrImagePull, InvalidImageName), and the test cluster's fake kubelet pulls nothing",
+    ),
     (
         "duplicate-name",
         "applied in one stream, the second ConfigMap replaces the first: both are admitted and the first one's data is lost",

@@ -5,12 +5,12 @@
 
 use kubefit::{Cpu, Memory, Resources, SecretSource, SecretValue};
 
-/// Digests of the teams' own images come from CI (`docker buildx build --push` prints them);
-/// public images whose digest is not recorded here are resolved at release time
-/// (`crane digest IMAGE`). Until then this placeholder keeps the manifests in the shape
-/// production uses (pinned by digest, checkov CKV_K8S_43); it is not pullable as is.
-pub const UNRESOLVED: &str =
-    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+/// Why some images are not pinned by digest in the examples: the teams' own images are not
+/// built here, and the public images whose digest is not recorded above are pinned at
+/// release. A placeholder digest would make every pull fail (`invalid-image-digest`), so
+/// those images run by their version tag, with `image-not-pinned` suppressed stack-wide for
+/// this reason (kubefit writes checkov's skip annotation with it).
+pub const UNPINNED: &str = "digests are pinned at release: CI's `docker buildx build --push` prints the teams' own, `crane digest IMAGE` the public images not pinned here";
 /// `postgres:16.4` (linux/multi-arch index), from the registry's manifest.
 pub const POSTGRES_DIGEST: &str =
     "sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412";
@@ -76,7 +76,7 @@ pub fn out_and_export(
 /// `/tmp` on emptyDirs, `pg_isready` for readiness, and optionally a database and init
 /// scripts from a ConfigMap.
 pub fn postgres(
-    (image, digest): (&str, &str),
+    (image, digest): (&str, Option<&str>),
     user: &str,
     database: Option<&str>,
     init: Option<&kubefit::ConfigMap>,
@@ -85,10 +85,11 @@ pub fn postgres(
     storage: kubefit::Storage,
 ) -> kubefit::StatefulSet {
     use kubefit::{Container, PersistentVolumeClaim, Probe, StatefulSet, Volume};
-    let mut c = Container::new("postgres", image)
-        .image_digest(digest)
-        .port("postgres", 5432)
-        .env("POSTGRES_USER", user);
+    let mut c = Container::new("postgres", image);
+    if let Some(d) = digest {
+        c = c.image_digest(d);
+    }
+    let mut c = c.port("postgres", 5432).env("POSTGRES_USER", user);
     if let Some(db) = database {
         c = c.env("POSTGRES_DB", db);
     }

@@ -124,7 +124,14 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
             RuleId::ImageNotPinned,
             object,
             || format!("{base}.image"),
-            || ["image `", c.image.as_str(), "` is not pinned by digest"].concat(),
+            || {
+                [
+                    "image `",
+                    c.image.as_str(),
+                    "` is not pinned by digest (checkov fails CKV_K8S_43 on it)",
+                ]
+                .concat()
+            },
         );
     }
     if c.run_as_user < 10_000 {
@@ -133,10 +140,14 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
             object,
             || format!("{base}.securityContext.runAsUser"),
             || {
-                format!(
-                    "container `{name}` runs as uid {} (root or below 10000)",
-                    c.run_as_user
-                )
+                if c.run_as_user == 0 {
+                    format!("container `{name}` runs as root (uid 0)")
+                } else {
+                    format!(
+                        "container `{name}` runs as uid {}, below 10000: a uid the node's own users may have",
+                        c.run_as_user
+                    )
+                }
             },
         );
     }

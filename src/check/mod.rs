@@ -247,6 +247,14 @@ impl<'a> Checker<'_, 'a> {
                 format!("container `{}` has no image", c.name),
             );
         }
+        if let Some(problem) = digest_problem(&c.image) {
+            self.push(
+                RuleId::InvalidImageDigest,
+                object,
+                &format!("{base}.image"),
+                format!("image `{}`: {problem}", crate::diagnostic::Clean(&c.image)),
+            );
+        }
         for (i, p) in c.ports.iter().enumerate() {
             // A container port may be unnamed (objects read back from k8s-openapi).
             if !p.name.is_empty() {
@@ -1581,4 +1589,34 @@ fn read_back_diagnostics(
         ));
     }
     c
+}
+
+/// What is wrong with an image's digest, if anything: a sha256 or sha512 digest must be 64
+/// or 128 lowercase hex digits (the OCI image spec's descriptor digests; containerd's
+/// reference parser, through go-digest's `Validate`, refuses anything else and the kubelet
+/// reports `InvalidImageName`), and an all-zero digest is a placeholder no registry serves
+/// (the pull fails: `ErrImagePull`). Other algorithms are not judged.
+pub(crate) fn digest_problem(image: &str) -> Option<&'static str> {
+    let (_, digest) = image.rsplit_once('@')?;
+    let (algorithm, hex) = digest.split_once(':')?;
+    let len = match algorithm {
+        "sha256" => 64,
+        "sha512" => 128,
+        _ => return None,
+    };
+    if hex.len() != len
+        || !hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Some(
+            "the digest is not lowercase hex of the algorithm's length, so the kubelet refuses the reference (InvalidImageName)",
+        );
+    }
+    if hex.bytes().all(|b| b == b'0') {
+        return Some(
+            "the all-zero digest is a placeholder no registry serves: every pull fails (ErrImagePull); pin the image's real digest (`docker buildx imagetools inspect IMAGE` or `crane digest IMAGE`)",
+        );
+    }
+    None
 }

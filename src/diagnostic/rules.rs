@@ -230,6 +230,22 @@ rule_table! {
         "Container::new(\"web\", \"nginx:1.27\")"
     ),
     rule!(
+        InvalidImageDigest,
+        "invalid-image-digest",
+        E,
+        false,
+        Structure,
+        "an image pinned by digest names a real digest (sha256: 64 lowercase hex digits), not a placeholder",
+        "the api server admits any image string; the kubelet then cannot pull a malformed or all-zero digest and the pod never starts (InvalidImageName, ErrImagePull)",
+        "pin the image's real digest: `crane digest IMAGE` or `docker buildx imagetools inspect IMAGE`",
+        [],
+        [],
+        [],
+        [],
+        "Container::new(\"web\", \"nginx:1.27\").image_digest(\"sha256:0000…0000\")",
+        "Container::new(\"web\", \"nginx:1.27\").image_digest(\"sha256:65e3e85d…\")"
+    ),
+    rule!(
         InvalidPort,
         "invalid-port",
         E,

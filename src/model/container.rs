@@ -317,7 +317,7 @@ impl Container {
     ///
     /// ```
     /// let c = kubefit::Container::new("web", "nginx:1.27")
-    ///     .image_digest("sha256:0000000000000000000000000000000000000000000000000000000000000000");
+    ///     .image_digest("sha256:65e3e85dbaed8ba248841d9d58a899b6197106c23cb0ff1a132b7bfe0547e4c0");
     /// assert!(c.image().starts_with("nginx:1.27@sha256:"));
     /// ```
     #[must_use]

@@ -86,6 +86,12 @@ pub fn case(id: &str) -> (Stack, Stack) {
             stack_with(web(good().clone_with_image("nginx:latest"))),
             stack_with(web(good().clone_with_image("nginx:1.27"))),
         ),
+        "invalid-image-digest" => (
+            stack_with(web(good().image_digest(
+                "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+            ))),
+            ok,
+        ),
         "image-not-pinned" => (stack_with(web(good().clone_with_image("nginx:1.27"))), ok),
         "runs-as-root" => (stack_with(web(good().run_as_user(0))), ok),
         "writable-root-filesystem" => (stack_with(web(good().writable_root_filesystem())), ok),
