@@ -16,9 +16,9 @@ use std::process::ExitCode;
 
 use kubefit::{
     ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, HorizontalPodAutoscaler, Ingress,
-    Memory, NetworkPolicy, PathType, PersistentVolumeClaim, PodDisruptionBudget, Probe, ProcessEnv,
-    Resources, Secret, SecretSource, SecretValue, Service, SopsConfig, Stack, StatefulSet, Storage,
-    Volume,
+    Memory, NetworkPolicy, PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe,
+    ProcessEnv, Resources, Secret, SecretSource, SecretValue, Service, SopsConfig, Stack,
+    StatefulSet, Storage, Volume,
 };
 
 /// Images are pinned by digest (checkov CKV_K8S_43): a tag can be re-pushed, a digest cannot.
@@ -139,7 +139,9 @@ fn main() -> ExitCode {
         DotEnv::load(".env").unwrap_or_default(),
         (ProcessEnv, Placeholder),
     ));
-    let report = stack.check();
+    // The check and the budget in one report: will it fit and schedule on Oracle Cloud's
+    // Always Free nodes (two 1-OCPU / 6 GB arm64 k3s nodes)?
+    let report = stack.check_on(&Platform::oci_always_free());
     println!("{report}");
     if let Some(file) = export
         && let Err(e) = std::fs::write(&file, kubefit::StackSpec::from(&stack).to_yaml())
@@ -163,7 +165,9 @@ fn main() -> ExitCode {
                 out.display()
             );
             for s in manifests.withheld_secrets() {
-                println!("  secret/{s} withheld (plaintext secrets are never written)");
+                println!(
+                    "  secret/{s} withheld: plaintext Secrets are never written; pass --age-recipient age1… to write it encrypted with SOPS"
+                );
             }
             ExitCode::SUCCESS
         }
