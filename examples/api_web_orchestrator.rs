@@ -281,8 +281,10 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
         .with(web_svc)
         .with(Service::expose(&orchestrator))
         .with(HorizontalPodAutoscaler::new(&api, 2, 4).cpu_utilization(70))
-        .with(PodDisruptionBudget::new(&api))
-        .with(PodDisruptionBudget::new(&web))
+        // maxUnavailable 1, not minAvailable 1: the dev and staging overlays run one replica,
+        // which a minAvailable of 1 would keep from ever being evicted (pdb-blocks-drain).
+        .with(PodDisruptionBudget::new(&api).max_unavailable(IntOrPercent::Count(1)))
+        .with(PodDisruptionBudget::new(&web).max_unavailable(IntOrPercent::Count(1)))
         .with(ingress)
         .with(api)
         .with(web)

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use kubefit::{
     ConfigMap, Container, Cpu, Deployment, DotEnv, EmitOptions, Environment,
-    HorizontalPodAutoscaler, ImageOverride, Ingress, Memory, NetworkPolicy, PathType,
+    HorizontalPodAutoscaler, ImageOverride, Ingress, IntOrPercent, Memory, NetworkPolicy, PathType,
     PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, ProcessEnv, Resources, Secret,
     SecretSource, Service, SopsConfig, Stack, StatefulSet, Storage, Verdict, Volume,
 };
@@ -149,7 +149,9 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
         .with(postgres.headless_service())
         .with(opensearch.headless_service())
         .with(HorizontalPodAutoscaler::new(&api, 1, 3).cpu_utilization(70))
-        .with(PodDisruptionBudget::new(&api))
+        // maxUnavailable 1, not minAvailable 1: the dev overlay runs one replica, which a
+        // minAvailable of 1 would keep from ever being evicted (pdb-blocks-drain).
+        .with(PodDisruptionBudget::new(&api).max_unavailable(IntOrPercent::Count(1)))
         .with(ingress);
     if with_redis {
         let redis = StatefulSet::new(

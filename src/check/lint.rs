@@ -11,7 +11,7 @@ use crate::model::object::Object;
 use crate::model::pod::ContainerPath;
 use crate::model::stack::Stack;
 use crate::model::volume::VolumeSource;
-use crate::model::workload::PodOwner;
+use crate::model::workload::{IntOrPercent, PodOwner};
 
 const DANGEROUS_CAPABILITIES: [&str; 8] = [
     "ALL",
@@ -426,6 +426,7 @@ impl Stack {
                 _ => {}
             }
         }
+        self.pdbs_that_block_drains(&mut out);
         let covered = |labels: &[(&str, &str)]| {
             selectors.iter().any(|s| match s {
                 None => true,
@@ -488,6 +489,97 @@ impl Stack {
 /// A label selector given as JSON (`matchLabels`), `None` when it selects every pod (empty) —
 /// or selects by `matchExpressions`, which the lints take as covering: they only say when
 /// nothing covers a workload.
+impl Stack {
+    /// `pdb-blocks-drain`: a PodDisruptionBudget that allows no eviction even with every pod
+    /// healthy, by the disruption controller's arithmetic (pkg/controller/disruption/
+    /// disruption.go, `getExpectedPodCount`: `maxUnavailable` scaled rounding up, desired
+    /// healthy = expected − maxUnavailable; an integer `minAvailable` is the desired healthy
+    /// count; a percentage is scaled rounding up; evictions allowed = healthy − desired).
+    /// Expected pods are the replicas of the workloads it selects.
+    fn pdbs_that_block_drains(&self, out: &mut Findings) {
+        let replicas_of = |selects: &dyn Fn(&PodOwner<'_>) -> bool| -> Option<i32> {
+            let mut total = None;
+            for w in self.objects.iter().filter_map(Object::pod_owner) {
+                if selects(&w) {
+                    total = Some(total.unwrap_or(0) + w.replicas()?);
+                }
+            }
+            total
+        };
+        for o in &self.objects {
+            let (expected, min, max) = match o {
+                Object::PodDisruptionBudget(p) => (
+                    replicas_of(&|w| w.kind == p.target.kind && w.name == &p.target.name),
+                    p.min_available,
+                    p.max_unavailable,
+                ),
+                Object::K8s(k)
+                    if k.api_version == "policy/v1" && k.kind == "PodDisruptionBudget" =>
+                {
+                    let Some(sel) = raw_selector(&k.value["spec"]["selector"]) else {
+                        continue;
+                    };
+                    let read = |v: &serde_json::Value| match v {
+                        serde_json::Value::Number(n) => n
+                            .as_i64()
+                            .and_then(|n| i32::try_from(n).ok())
+                            .map(IntOrPercent::Count),
+                        serde_json::Value::String(s) => s
+                            .strip_suffix('%')
+                            .and_then(|p| p.parse().ok())
+                            .map(IntOrPercent::Percent),
+                        _ => None,
+                    };
+                    (
+                        replicas_of(&|w| {
+                            let labels = w.pod.pod_label_pairs(w.name);
+                            sel.iter()
+                                .all(|(k, v)| labels.iter().any(|(l, lv)| *l == k && *lv == v))
+                        }),
+                        read(&k.value["spec"]["minAvailable"]),
+                        read(&k.value["spec"]["maxUnavailable"]),
+                    )
+                }
+                _ => continue,
+            };
+            let Some(expected) = expected.filter(|n| *n > 0) else {
+                continue;
+            };
+            let (path, allowed, what) = match (max, min) {
+                (Some(m), _) => {
+                    let m = m.resolve(expected, true).max(0);
+                    (
+                        "spec.maxUnavailable",
+                        m.min(expected),
+                        format!("maxUnavailable resolves to {m}"),
+                    )
+                }
+                (None, Some(m)) => {
+                    let desired = m.resolve(expected, true);
+                    (
+                        "spec.minAvailable",
+                        expected - desired,
+                        format!("minAvailable resolves to {desired} of {expected} replica(s)"),
+                    )
+                }
+                (None, None) => continue,
+            };
+            if allowed <= 0 {
+                out.push(
+                    RuleId::PdbBlocksDrain,
+                    &o.reference(),
+                    || path.to_owned(),
+                    || {
+                        format!(
+                            "{what}: it allows no eviction even with every pod healthy, so a node drain (kubectl drain, a node upgrade) waits on these pods forever"
+                        )
+                    },
+                );
+            }
+        }
+    }
+}
+
 fn raw_selector(selector: &serde_json::Value) -> Option<BTreeMap<String, String>> {
     let expressions = selector["matchExpressions"]
         .as_array()

@@ -1606,6 +1606,22 @@ rule_table! {
         "940m of requests"
     ),
     rule!(
+        PdbBlocksDrain,
+        "pdb-blocks-drain",
+        W,
+        true,
+        Practice,
+        "a PodDisruptionBudget allows at least one eviction when every pod is healthy",
+        "with minAvailable at the replica count or maxUnavailable 0, no pod may ever be evicted: node drains and upgrades hang on it",
+        "set minAvailable below the replicas (or maxUnavailable to 1), or add replicas",
+        ["pdb-max-unavailable", "pdb-min-available"],
+        [],
+        [],
+        [],
+        "PodDisruptionBudget::new(&web).min_available(IntOrPercent::Count(2)) // 2 replicas",
+        "PodDisruptionBudget::new(&web).min_available(IntOrPercent::Count(1))"
+    ),
+    rule!(
         SchedulerMayStrand,
         "scheduler-may-strand",
         W,

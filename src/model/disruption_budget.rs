@@ -7,7 +7,9 @@ use crate::model::meta::{Meta, meta_setters};
 use crate::model::name::Name;
 use crate::model::workload::{IntOrPercent, WorkloadRef};
 
-/// A PodDisruptionBudget for a workload, named after it. Defaults to `minAvailable: 1`.
+/// A PodDisruptionBudget for a workload, named after it. Defaults to `minAvailable: 1`, which
+/// on a workload of one replica allows no eviction at all (`pdb-blocks-drain`): use
+/// [`PodDisruptionBudget::max_unavailable`] where the replicas may be 1.
 ///
 /// ```
 /// use kubefit::{Container, Deployment, IntOrPercent, PodDisruptionBudget};

@@ -86,6 +86,14 @@ pub fn case(id: &str) -> (Stack, Stack) {
             stack_with(web(good().clone_with_image("nginx:latest"))),
             stack_with(web(good().clone_with_image("nginx:1.27"))),
         ),
+        "pdb-blocks-drain" => {
+            let w = web(good()).replicas(2);
+            let pdb = |n| {
+                stack_with(w.clone())
+                    .with(PodDisruptionBudget::new(&w).min_available(IntOrPercent::Count(n)))
+            };
+            (pdb(2), pdb(1))
+        }
         "invalid-image-digest" => (
             stack_with(web(good().image_digest(
                 "sha256:0000000000000000000000000000000000000000000000000000000000000000",
