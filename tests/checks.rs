@@ -416,3 +416,39 @@ fn image_digests_are_real_or_reported() {
         assert!(m.contains("InvalidImageName"), "{m}");
     }
 }
+
+/// `implausible-quantity` on manifests as people write them: a memory suffix on cpu and a
+/// memory without a suffix (bytes) are valid quantities the API server admits, and neither
+/// pod runs. (`memory: 512m`, half a byte, is not a whole number of bytes: `unreadable-object`.)
+#[test]
+fn suffix_mistakes_in_quantities_are_reported() {
+    let yaml = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        resources:
+          requests: {cpu: 128Mi, memory: 128}
+          limits: {cpu: 128Mi, memory: 512Mi}
+";
+    let stack = kubefit::Stack::from_manifests(yaml.as_bytes()).unwrap();
+    let found: Vec<(String, String)> = stack
+        .check()
+        .with_id("implausible-quantity")
+        .map(|d| (d.path.clone(), d.message.clone()))
+        .collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().any(|(p, m)| p
+        == "spec.template.spec.containers[0].resources.requests.cpu"
+        && m.contains("134217728 cores")
+        && m.contains("a memory suffix")));
+    assert!(found.iter().any(|(p, m)| p
+        == "spec.template.spec.containers[0].resources.requests.memory"
+        && m.contains("of 128 byte(s)")));
+}

@@ -76,9 +76,58 @@ fn mutable_tag(image: &str) -> bool {
     }
 }
 
+/// Above this many cores no node exists (the largest machines have a few hundred).
+const IMPLAUSIBLE_CORES: u64 = 1024;
+/// Below this no container starts (the runtime's own process needs more).
+const IMPLAUSIBLE_MEMORY: u64 = 1024 * 1024;
+
+/// What is implausible about a container's cpu and memory quantities: (field, message).
+fn implausible(r: &crate::model::resources::Resources) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (field, cpu) in [("requests", r.cpu_request()), ("limits", r.cpu_limit())] {
+        let Some(cpu) = cpu else { continue };
+        let cores = cpu.as_millis() / 1000;
+        if cores > IMPLAUSIBLE_CORES {
+            let hint = if cpu.as_millis() % (1000 * 1024) == 0 {
+                " — a memory suffix (Ki, Mi, Gi) on a cpu quantity? cpu is counted in cores or millicores (`500m`)"
+            } else {
+                ""
+            };
+            out.push((
+                format!("resources.{field}.cpu"),
+                format!("cpu {field} of {cores} cores: no node has that many, so the pod never schedules{hint}"),
+            ));
+        }
+    }
+    for (field, memory) in [
+        ("requests", r.memory_request()),
+        ("limits", r.memory_limit()),
+    ] {
+        let Some(memory) = memory else { continue };
+        let bytes = memory.as_bytes();
+        if bytes > 0 && bytes < IMPLAUSIBLE_MEMORY {
+            out.push((
+                format!("resources.{field}.memory"),
+                format!(
+                    "memory {field} of {bytes} byte(s): no process runs in that, the container is oom-killed at start — a quantity without a suffix is bytes; use `Mi` or `Gi`"
+                ),
+            ));
+        }
+    }
+    out
+}
+
 fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, base: ContainerPath) {
     let r = &c.resources;
     let name = &c.name;
+    for (field, message) in implausible(r) {
+        out.push(
+            RuleId::ImplausibleQuantity,
+            object,
+            || format!("{base}.{field}"),
+            || format!("container `{name}`: {message}"),
+        );
+    }
     if r.cpu_request().is_none() && r.cpu_limit().is_none() {
         out.push(
             RuleId::CpuRequestMissing,

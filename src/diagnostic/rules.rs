@@ -1622,6 +1622,22 @@ rule_table! {
         "PodDisruptionBudget::new(&web).min_available(IntOrPercent::Count(1))"
     ),
     rule!(
+        ImplausibleQuantity,
+        "implausible-quantity",
+        W,
+        true,
+        Practice,
+        "cpu and memory quantities are of a plausible size: cpu under 1024 cores, memory at least 1Mi",
+        "a suffix mistake is a valid quantity — `cpu: 128Mi` asks for 134 million cores and never schedules, `memory: 128` is 128 bytes and is oom-killed at start — and the api server admits both",
+        "cpu in cores or millicores (`500m`), memory with a binary suffix (`512Mi`, `1Gi`)",
+        [],
+        [],
+        [],
+        [],
+        "Resources::new().memory_limit_of(Memory::bytes(128)) // `memory: 128`",
+        "Resources::new().memory_limit_of(Memory::mebibytes(512))"
+    ),
+    rule!(
         SchedulerMayStrand,
         "scheduler-may-strand",
         W,

@@ -86,6 +86,15 @@ pub fn case(id: &str) -> (Stack, Stack) {
             stack_with(web(good().clone_with_image("nginx:latest"))),
             stack_with(web(good().clone_with_image("nginx:1.27"))),
         ),
+        "implausible-quantity" => (
+            // `cpu: 128Mi`: 128 × 2^20 cores.
+            stack_with(web(good().resources(
+                Resources::new()
+                    .requests(Cpu::cores(128 << 20), Memory::mebibytes(64))
+                    .limits(Cpu::cores(128 << 20), Memory::mebibytes(64)),
+            ))),
+            ok.clone(),
+        ),
         "pdb-blocks-drain" => {
             let w = web(good()).replicas(2);
             let pdb = |n| {
