@@ -1,7 +1,7 @@
 //! The kubefit command line: check and emit stacks described in a spec file.
 //!
 //! ```sh
-//! cargo run --example kubefit -- check stack.yaml [--platform oci-always-free] [--env prod] [--json]
+//! cargo run --example kubefit -- check stack.yaml [--platform oci-always-free] [--env prod] [--json] [--show-suppressed]
 //! cargo run --example kubefit -- check -f MANIFESTS|DIR|- [--platform NAME|FILE | --nodes nodes.json [--pods pods.json]]
 //! cargo run --example kubefit -- emit stack.yaml --out DIR [--format yaml|json|kustomize] [--env prod]
 //! cargo run --example kubefit -- platforms
@@ -57,6 +57,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// List every suppressed finding (by default, one line per rule).
+        #[arg(long)]
+        show_suppressed: bool,
     },
     /// Write the manifests of a spec.
     Emit {
@@ -116,8 +119,12 @@ fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn paint(report: &Report) -> String {
-    let text = report.to_string();
+fn paint(report: &Report, every_suppressed: bool) -> String {
+    let text = if every_suppressed {
+        format!("{report:#}")
+    } else {
+        report.to_string()
+    };
     if !colour() {
         return text;
     }
@@ -217,6 +224,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             pods,
             env,
             json,
+            show_suppressed,
         } => {
             let (stack, envs, spec_platform) = match (&spec, &file) {
                 (_, Some(f)) => (import(f)?, Vec::new(), None),
@@ -264,7 +272,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map_err(|e| Failure::Usage(e.to_string()))?;
                 println!("{text}");
             } else {
-                println!("{}", paint(&report));
+                println!("{}", paint(&report, show_suppressed));
             }
             let fits = report
                 .fit()
@@ -292,7 +300,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let e = pick_env(&envs, name)?;
                     let report = stack.check_environment(e);
                     if report.has_errors() {
-                        eprintln!("{}", paint(&report));
+                        eprintln!("{}", paint(&report, false));
                         return Err(Failure::Check);
                     }
                     stack.render(e)
@@ -301,7 +309,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let refused = |e: kubefit::EmitError| match e {
                 kubefit::EmitError::Check(report) => {
-                    eprintln!("{}", paint(&report));
+                    eprintln!("{}", paint(&report, false));
                     Failure::Check
                 }
                 other => Failure::Usage(other.to_string()),

@@ -124,6 +124,7 @@ pub use model::secret_value::{SecretSource, SecretValue};
 pub use model::service::Service;
 pub use model::service_account::ServiceAccount;
 pub use model::stack::Stack;
+pub use model::traffic::Traffic;
 pub use spec::dotenv::{DotEnv, DotEnvError, ProcessEnv};
 pub use spec::manifests::ImportError;
 pub use spec::{SpecError, SpecIssue, StackSpec};

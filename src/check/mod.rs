@@ -5,9 +5,11 @@ mod index;
 pub(crate) mod lint;
 mod pod_security;
 mod rbac;
+pub(crate) mod reach;
 pub(crate) mod report;
 mod schedule;
 mod scheduling;
+mod traffic;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -1063,6 +1065,9 @@ impl Stack {
         out.extend(read_back_diagnostics(self, resolved));
         out.extend(self.pod_security_diagnostics());
         out.extend(stack.admission_diagnostics());
+        if !errors_only {
+            out.extend(stack.traffic_diagnostics());
+        }
         stack.apply_suppressions(&mut out);
         out
     }

@@ -10,7 +10,9 @@ use crate::fit::FitReport;
 /// Every problem [`Stack::check`](crate::Stack::check) found, in a stable order
 /// (by severity, most serious first, then object and path).
 ///
-/// `Display` gives a terminal-friendly listing; `Serialize` gives the same data as JSON.
+/// `Display` gives a terminal-friendly listing, with the suppressed findings of each rule on
+/// one line (the alternate form, `{:#}`, lists every one); `Serialize` gives the same data as
+/// JSON, every finding included.
 ///
 /// ```
 /// use kubefit::{Container, Deployment, Stack};
@@ -21,6 +23,16 @@ use crate::fit::FitReport;
 /// println!("{report}");
 /// let json = serde_json::to_string(&report)?;
 /// assert!(json.contains("\"errors\":0"));
+///
+/// // Two suppressed findings of one rule: one line, unless asked with `{:#}`.
+/// let quiet = Stack::new("shop")
+///     .suppress("liveness-probe-missing", "probed by the mesh")
+///     .with(Deployment::new("api", Container::new("api", "nginx:1.27")))
+///     .with(Deployment::new("web", Container::new("web", "nginx:1.27")))
+///     .check();
+/// let short = quiet.to_string();
+/// assert!(short.contains("suppressed warning[liveness-probe-missing] ×2 on deployment/api, deployment/web (suppressed: probed by the mesh)"), "{short}");
+/// assert_eq!(format!("{quiet:#}").matches("suppressed warning[liveness-probe-missing]").count(), 2);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -170,8 +182,20 @@ impl fmt::Display for Report {
         if let Some(fit) = &self.fit {
             writeln!(f, "{fit}")?;
         }
+        // Suppressed findings: one line per rule unless asked (`{:#}`), in the order of
+        // their first finding.
+        let mut groups: Vec<(&str, Vec<&Diagnostic>)> = Vec::new();
         for d in &self.diagnostics {
-            writeln!(f, "  {d}")?;
+            if d.suppressed.is_none() || f.alternate() {
+                writeln!(f, "  {d}")?;
+            } else if let Some(g) = groups.iter_mut().find(|(id, _)| *id == d.id) {
+                g.1.push(d);
+            } else {
+                groups.push((&d.id, vec![d]));
+            }
+        }
+        for (_, group) in &groups {
+            write_suppressed(f, group)?;
         }
         let suppressed = self.suppressed;
         write!(
@@ -182,6 +206,48 @@ impl fmt::Display for Report {
             self.diagnostics.len() - self.errors - self.warnings - suppressed,
             suppressed
         )
+    }
+}
+
+/// One line for the suppressed findings of one rule: how many, on which objects (the first
+/// three), and the reason, or how many reasons there are.
+fn write_suppressed(f: &mut fmt::Formatter<'_>, group: &[&Diagnostic]) -> fmt::Result {
+    use crate::diagnostic::Clean;
+    let first = group[0];
+    if group.len() == 1 {
+        return writeln!(f, "  {first}");
+    }
+    let mut objects: Vec<&str> = group.iter().map(|d| d.object.as_str()).collect();
+    objects.dedup();
+    write!(
+        f,
+        "  suppressed {}[{}] ×{} on ",
+        first.severity,
+        first.id,
+        group.len()
+    )?;
+    for (i, o) in objects.iter().take(3).enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", Clean(o))?;
+    }
+    if objects.len() > 3 {
+        write!(f, " and {} more", objects.len() - 3)?;
+    }
+    let mut reasons: Vec<&str> = group
+        .iter()
+        .filter_map(|d| d.suppressed.as_deref())
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    match reasons.as_slice() {
+        [one] => writeln!(f, " (suppressed: {})", Clean(one)),
+        many => writeln!(
+            f,
+            " (suppressed for {} reasons: `{{:#}}` or `--show-suppressed` lists each)",
+            many.len()
+        ),
     }
 }
 

@@ -1622,6 +1622,38 @@ rule_table! {
         "PodDisruptionBudget::new(&web).min_available(IntOrPercent::Count(1))"
     ),
     rule!(
+        TrafficBlocked,
+        "traffic-blocked",
+        W,
+        true,
+        Reference,
+        "the stack's NetworkPolicies let through the connections the stack needs",
+        "a policy that isolates a pod refuses every connection no policy allows: the app fails at runtime (a database it cannot reach, an ingress answering 504, a Prometheus target down, names that do not resolve) though every object is valid. kubefit finds the connections the stack names itself — services named in environment variables and ConfigMaps, Ingress backends (classes nginx and traefik), Prometheus scrape annotations, the cluster DNS — and those declared with Stack::expect_traffic",
+        "allow it: `NetworkPolicy::allow(&from, &to, \"port\")`, `NetworkPolicy::allow_from_namespace(ns).to(&to)`; for names, egress on UDP port 53 to `k8s-app=kube-dns` in `kube-system`",
+        [],
+        [],
+        [],
+        [],
+        "Stack::new(\"shop\").with(NetworkPolicy::default_deny()) // api reads DATABASE_URL=postgres://…@postgres:5432/app",
+        ".with(NetworkPolicy::allow(&api, &postgres, \"postgres\"))"
+    ),
+    rule!(
+        NodeBelowMinimum,
+        "node-below-minimum",
+        W,
+        true,
+        Budget,
+        "nodes meet their distribution's documented minimum for their role (k3s: server 2 cores / 2 GB, agent 1 core / 512 MB — docs.k3s.io/installation/requirements)",
+        "below it the control plane (api server, datastore, controllers in the k3s process) competes with the pods for cpu and memory: slow or failing api calls, leader elections lost, the node marked NotReady under load, whatever the budget says",
+        "give the server node at least the documented minimum (on Oracle Cloud Always Free now: one 2-OCPU server rather than two 1-OCPU nodes), or accept the risk with a suppression that says why",
+        [],
+        [],
+        [],
+        [],
+        "Platform::k3s(Cpu::cores(1), Memory::gibibytes(6), 1, Cpu::cores(1), Memory::gibibytes(6))",
+        "Platform::k3s(Cpu::cores(2), Memory::gibibytes(12), 0, Cpu::ZERO, Memory::ZERO)"
+    ),
+    rule!(
         ImplausibleQuantity,
         "implausible-quantity",
         W,

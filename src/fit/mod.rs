@@ -1008,6 +1008,24 @@ impl Stack {
                     )));
             }
         }
+        // Nodes below their distribution's documented minimum for their role.
+        for pool in platform.pools() {
+            let r = pool.reservations();
+            let (cpu, memory) = (pool.cpu_capacity(), pool.memory_capacity());
+            if cpu < r.minimum_cpu() || memory < r.minimum_memory() {
+                diags.push(Diagnostic::of(
+                    RuleId::NodeBelowMinimum,
+                    &platform_object,
+                    format!("pools.{}", pool.name()),
+                    format!(
+                        "node pool `{}` has {cpu} cpu and {memory} memory per node, below the documented minimum of {} cpu and {} memory for its role",
+                        pool.name(),
+                        r.minimum_cpu(),
+                        r.minimum_memory()
+                    ),
+                ));
+            }
+        }
         let verdict = if diags.iter().any(|d| d.severity == Severity::Error) {
             Verdict::DoesNotFit
         } else if steady.undecided {

@@ -74,6 +74,14 @@ pub struct Reserved {
     #[serde(default)]
     /// Memory used by the distribution's own processes (k3s).
     distro_memory: Memory,
+    #[serde(default, skip_serializing_if = "cpu_is_zero")]
+    /// The fewest cores the distribution documents for a node of this role (k3s: 2 for a
+    /// server, 1 for an agent); a smaller node is reported (`node-below-minimum`).
+    minimum_cpu: Cpu,
+    #[serde(default, skip_serializing_if = "memory_is_zero")]
+    /// The least memory the distribution documents for a node of this role (k3s: 2 GB for
+    /// a server, 512 MB for an agent).
+    minimum_memory: Memory,
 }
 
 impl Reserved {
@@ -116,6 +124,43 @@ impl Reserved {
     pub fn nodefs_eviction(mut self, percent: u8) -> Self {
         self.eviction_nodefs_percent = percent.min(100);
         self
+    }
+
+    /// The smallest node the distribution documents for this role: a pool of smaller nodes
+    /// is reported (`node-below-minimum`) — the control plane competes with the pods for
+    /// what little there is.
+    ///
+    /// ```
+    /// use kubefit::{Cpu, Memory, Reserved};
+    /// let r = Reserved::none().node_minimum(Cpu::cores(2), Memory::bytes(2_000_000_000));
+    /// assert_eq!(r.minimum_cpu(), Cpu::cores(2));
+    /// ```
+    #[must_use]
+    pub fn node_minimum(mut self, cpu: Cpu, memory: Memory) -> Self {
+        self.minimum_cpu = cpu;
+        self.minimum_memory = memory;
+        self
+    }
+
+    /// The fewest cores documented for a node of this role (zero: none documented).
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::k3s_server_reserved().minimum_cpu(), kubefit::Cpu::cores(2));
+    /// ```
+    #[must_use]
+    pub fn minimum_cpu(&self) -> Cpu {
+        self.minimum_cpu
+    }
+
+    /// The least memory documented for a node of this role (zero: none documented).
+    ///
+    /// ```
+    /// use kubefit::{Memory, Platform};
+    /// assert_eq!(Platform::k3s_agent_reserved().minimum_memory(), Memory::bytes(512_000_000));
+    /// ```
+    #[must_use]
+    pub fn minimum_memory(&self) -> Memory {
+        self.minimum_memory
     }
 
     /// The `nodefs.available` hard eviction threshold, in percent.
@@ -741,6 +786,14 @@ fn is_zero(n: &u8) -> bool {
     *n == 0
 }
 
+fn cpu_is_zero(c: &Cpu) -> bool {
+    *c == Cpu::ZERO
+}
+
+fn memory_is_zero(m: &Memory) -> bool {
+    *m == Memory::ZERO
+}
+
 /// A cluster add-on the distribution runs (CoreDNS, Traefik, metrics-server) or a
 /// DaemonSet (node exporter), with its requests.
 ///
@@ -1153,6 +1206,7 @@ impl Platform {
         Reserved::none()
             .distro(Cpu::millis(60), Memory::mebibytes(1526))
             .nodefs_eviction(5)
+            .node_minimum(Cpu::cores(2), Memory::bytes(2_000_000_000))
     }
 
     /// What a k3s agent node loses (≈ 275 MB = 263Mi rounded up, 3% of a core).
@@ -1165,6 +1219,7 @@ impl Platform {
         Reserved::none()
             .distro(Cpu::millis(30), Memory::mebibytes(263))
             .nodefs_eviction(5)
+            .node_minimum(Cpu::cores(1), Memory::bytes(512_000_000))
     }
 
     /// A kubeadm/kubelet cluster of `nodes` identical nodes with kubelet defaults

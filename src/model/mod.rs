@@ -36,5 +36,6 @@ pub(crate) mod service;
 pub(crate) mod service_account;
 pub(crate) mod stack;
 pub(crate) mod statefulset;
+pub(crate) mod traffic;
 pub(crate) mod volume;
 pub(crate) mod workload;

@@ -60,6 +60,7 @@ impl Stack {
             meta: self.meta.clone(),
             pod_security: self.pod_security.clone(),
             objects: Vec::with_capacity(self.objects.len()),
+            traffic: self.traffic.clone(),
             threads: self.threads,
         };
         // Copied on several threads for large stacks (an import of 15,002 documents).

@@ -49,6 +49,8 @@ pub struct Stack {
     pub(crate) meta: Meta,
     pub(crate) pod_security: String,
     pub(crate) objects: Vec<Object>,
+    /// Connections the stack needs beyond those it names itself ([`Stack::expect_traffic`]).
+    pub(crate) traffic: Vec<crate::model::traffic::Traffic>,
     /// Threads a call may start; `None`: one per core, at most 8.
     pub(crate) threads: Option<std::num::NonZeroUsize>,
 }
@@ -67,6 +69,7 @@ impl Stack {
             meta: Meta::default(),
             pod_security: "restricted".to_owned(),
             objects: Vec::new(),
+            traffic: Vec::new(),
             threads: None,
         }
     }

@@ -242,6 +242,18 @@ pub fn case(id: &str) -> (Stack, Stack) {
             ok,
         ),
         "network-policy-missing" => (Stack::new("shop").with(web(good())), ok),
+        "traffic-blocked" => {
+            // `api` names the Service `web` in its environment; `default-deny` isolates `web`.
+            let w = web(good());
+            let api = Deployment::new("api", good().env("WEB_URL", "http://web:8080/"));
+            let bad = stack_with(w.clone())
+                .with(Service::expose(&w))
+                .with(api.clone());
+            (
+                bad.clone(),
+                bad.with(NetworkPolicy::allow(&api, &w, "http")),
+            )
+        }
         "dangling-config-map" | "missing-config-map-key" => {
             let cfg = ConfigMap::new("cfg").entry("url", "http://x");
             let bad = if id == "dangling-config-map" {
@@ -620,7 +632,7 @@ pub fn case(id: &str) -> (Stack, Stack) {
             (pods(30), pods(29))
         }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
-        "tenancy-limit-exceeded" => (ok.clone(), ok),
+        "tenancy-limit-exceeded" | "node-below-minimum" => (ok.clone(), ok),
         "block-storage-exceeded" => (
             ok.clone()
                 .with(PersistentVolumeClaim::new("data", Storage::gibibytes(500))),
@@ -865,6 +877,18 @@ impl WithImage for Container {
 pub fn platforms(id: &str) -> (Platform, Platform) {
     let free = Platform::oci_always_free();
     match id {
+        // Oracle Cloud Always Free now: a 1-OCPU k3s server; one 2-OCPU server meets the
+        // documented minimum.
+        "node-below-minimum" => (
+            free,
+            Platform::k3s(
+                Cpu::cores(2),
+                Memory::gibibytes(12),
+                0,
+                Cpu::ZERO,
+                Memory::ZERO,
+            ),
+        ),
         "tenancy-limit-exceeded" => (
             Platform::new("lab", "too many nodes", "2026-11")
                 .tenancy_limit(TenancyLimit::new(
@@ -925,8 +949,9 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 17] = [
+pub const BUDGET_RULES: [&str; 18] = [
     "does-not-fit",
+    "node-below-minimum",
     "node-runs-short",
     "placement-undecided",
     "quota-exceeded",

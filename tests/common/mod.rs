@@ -222,6 +222,9 @@ pub fn service_ingress_stack() -> Stack {
         .with(lb)
         .with(NetworkPolicy::default_deny())
         .with(NetworkPolicy::allow(&web, &api, "http"))
+        // The nginx Ingress's controller reaches both backends (traffic-blocked otherwise).
+        .with(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&web))
+        .with(NetworkPolicy::allow_from_namespace("ingress-nginx").to(&api))
         .with(web)
         .with(api)
         .with(ingress)
