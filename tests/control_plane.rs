@@ -977,3 +977,57 @@ fn the_scheduler_keeps_apart_what_kubefit_keeps_apart() {
         }
     }
 }
+
+/// Topology spread with `DoNotSchedule` (podtopologyspread/filtering.go): a node the pods
+/// cannot use because of its taint still counts as an empty domain, so three replicas with
+/// maxSkew 1 over hostname get one pod on the untainted node and two pending — kubefit says
+/// so, and the real scheduler leaves the same two pending; tolerating the taint, both place
+/// all three (two and one: a skew of 1).
+#[test]
+fn the_scheduler_spreads_pods_where_kubefit_says_they_spread() {
+    common::needs_external_tools!();
+    use kubefit::{
+        Container, Cpu, Deployment, Memory, NodePool, Platform, Reserved, Resources, Taint,
+        TaintEffect, Toleration, TopologySpread,
+    };
+    let app = |tolerate: bool| {
+        let d = Deployment::new(
+            "app",
+            Container::new("app", common::cases::IMAGE).resources(
+                Resources::new()
+                    .requests(Cpu::millis(100), Memory::mebibytes(64))
+                    .limits(Cpu::millis(100), Memory::mebibytes(64)),
+            ),
+        )
+        .replicas(3)
+        .recreate()
+        .spread(TopologySpread::new("kubernetes.io/hostname", 1));
+        if tolerate {
+            d.tolerate(Toleration::equal("dedicated", "search"))
+        } else {
+            d
+        }
+    };
+    let platform = Platform::new("lab", "test", "2026-12")
+        .pool(
+            NodePool::new("general", 1, Cpu::cores(2), Memory::gibibytes(4))
+                .reserved(Reserved::none()),
+        )
+        .pool(
+            NodePool::new("search", 1, Cpu::cores(2), Memory::gibibytes(4))
+                .reserved(Reserved::none())
+                .taint(Taint::new("dedicated", "search", TaintEffect::NoSchedule)),
+        );
+    for (name, tolerate) in [("untolerated", false), ("tolerated", true)] {
+        let c = compare(
+            &format!("spread {name}"),
+            &Stack::new("spread").with(app(tolerate)),
+            &platform,
+        );
+        assert_eq!(c.steady.kubefit_fits, tolerate, "{}", row(&c));
+        assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
+        if !tolerate {
+            assert_eq!(c.steady.cluster_pending, 2, "{}\n{:#?}", row(&c), c.pending);
+        }
+    }
+}

@@ -6,7 +6,7 @@ mod common;
 use kubefit::{
     ConcurrencyPolicy, Container, Cpu, CronJob, DaemonSet, Deployment, EmitOptions,
     HorizontalPodAutoscaler, IntOrPercent, Job, Memory, NodePool, NodeTerm, POOL_LABEL, Platform,
-    Resources, Stack, Taint, TaintEffect, Toleration, Verdict,
+    Resources, Stack, Taint, TaintEffect, Toleration, TopologySpread, Verdict,
 };
 
 fn sized(name: &str, cpu: u64) -> Container {
@@ -464,6 +464,101 @@ fn replicas_that_take_host_ports_need_a_node_each() {
     // hostNetwork without ports takes none.
     assert_eq!(
         fit(web(sized("edge", 100)).host_network()).verdict(),
+        Verdict::Fits
+    );
+}
+
+// pkg/scheduler/framework/plugins/podtopologyspread/filtering.go (`calPreFilterState`,
+// `Filter`, `minMatchNum`): a node is refused when the matching pods of its domain plus the
+// pod exceed the smallest count over the eligible domains by more than maxSkew. Taints do not
+// make a node ineligible (NodeTaintsPolicy Ignore), so a tainted node the pods cannot use
+// keeps the minimum at 0.
+#[test]
+fn topology_spread_counts_the_nodes_taints_keep_the_pods_off() {
+    let platform = tainted_pools();
+    let spread = |d: Deployment| {
+        Stack::new("ops")
+            .with(
+                d.replicas(3)
+                    .spread(TopologySpread::new("kubernetes.io/hostname", 1)),
+            )
+            .fit(&platform)
+    };
+    // Without the spread the three pods share the general node; with it, the two tainted
+    // nodes count as empty domains: one pod on the general node, two pending.
+    let plain = Stack::new("ops")
+        .with(Deployment::new("app", sized("app", 100)).replicas(3))
+        .fit(&platform);
+    assert_eq!(plain.verdict(), Verdict::Fits, "{plain}");
+    let stuck = spread(Deployment::new("app", sized("app", 100)));
+    assert_eq!(stuck.verdict(), Verdict::DoesNotFit, "{stuck}");
+    let d = stuck
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .expect("a finding");
+    assert!(
+        d.message
+            .contains("a node its topology spread allows (maxSkew 1 over kubernetes.io/hostname"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.contains("2 pod(s)") || d.message.contains("#1"),
+        "{}",
+        d.message
+    );
+    // Tolerating the taint, the pods spread one per node.
+    let tolerated = spread(
+        Deployment::new("app", sized("app", 100))
+            .tolerate(Toleration::equal("dedicated", "search")),
+    );
+    assert_eq!(tolerated.verdict(), Verdict::Fits, "{tolerated}");
+    // A nodeSelector narrows the domains (NodeAffinityPolicy Honor): pinned to the general
+    // pool, its one node is the only domain, and the three pods fit there.
+    let pinned =
+        spread(Deployment::new("app", sized("app", 100)).node_selector(POOL_LABEL, "general"));
+    assert_eq!(pinned.verdict(), Verdict::Fits, "{pinned}");
+}
+
+// `minMatchNum`: with fewer eligible domains than minDomains, the global minimum is 0, so each
+// domain takes at most maxSkew pods; a node without the topology key is refused.
+#[test]
+fn topology_spread_over_zones_and_min_domains() {
+    let zones = Platform::new("lab", "test", "2026-12")
+        .without_addons()
+        .pool(
+            NodePool::new("a", 2, Cpu::cores(2), Memory::gibibytes(4))
+                .label("topology.kubernetes.io/zone", "a"),
+        )
+        .pool(
+            NodePool::new("b", 1, Cpu::cores(2), Memory::gibibytes(4))
+                .label("topology.kubernetes.io/zone", "b"),
+        );
+    let fit = |replicas: i32, spread: TopologySpread| {
+        Stack::new("ops")
+            .with(
+                // Recreate: no surge pod, so the steady state decides the verdict.
+                Deployment::new("app", sized("app", 100))
+                    .replicas(replicas)
+                    .recreate()
+                    .spread(spread),
+            )
+            .fit(&zones)
+    };
+    let zone = || TopologySpread::new("topology.kubernetes.io/zone", 1);
+    // Four pods over two zones, at most one apart: two and two.
+    assert_eq!(fit(4, zone()).verdict(), Verdict::Fits);
+    // minDomains 3 with two zones: the minimum counts as 0, so one pod per zone.
+    let narrow = fit(3, zone().min_domains(3));
+    assert_eq!(narrow.verdict(), Verdict::DoesNotFit, "{narrow}");
+    assert_eq!(fit(2, zone().min_domains(3)).verdict(), Verdict::Fits);
+    // A key no node has: every node is refused.
+    let unknown = fit(1, TopologySpread::new("example.com/rack", 1));
+    assert_eq!(unknown.verdict(), Verdict::DoesNotFit, "{unknown}");
+    // ScheduleAnyway is a score, never a filter.
+    assert_eq!(
+        fit(3, zone().min_domains(3).schedule_anyway()).verdict(),
         Verdict::Fits
     );
 }

@@ -167,6 +167,26 @@ pub(crate) static NO_EXCLUSIONS: Exclusions = Exclusions {
     banned: Vec::new(),
 };
 
+/// A topology spread constraint with `whenUnsatisfiable: DoNotSchedule`, as the
+/// PodTopologySpread filter judges it (pkg/scheduler/framework/plugins/podtopologyspread/
+/// filtering.go, `calPreFilterState` and `Filter`): a node is refused when the pods its
+/// selector counts in the node's domain, plus the pod itself if it matches, exceed the
+/// smallest count over the eligible domains by more than `maxSkew`. Eligible domains are
+/// the values of the topology key on the nodes that pass the pod's nodeSelector and required
+/// node affinity (NodeAffinityPolicy `Honor`) — taints do not count (NodeTaintsPolicy
+/// `Ignore`) — and with fewer than `minDomains` of them the smallest count is 0
+/// (`minMatchNum`). A node without the key is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Spread {
+    pub(crate) key: String,
+    pub(crate) max_skew: u32,
+    pub(crate) min_domains: u32,
+    /// The workloads (indexes of the demands) whose pods its selector counts.
+    pub(crate) counts: Vec<usize>,
+    /// Whether the selector counts the pod itself (`selfMatchNum`).
+    pub(crate) self_match: bool,
+}
+
 /// Tokens from here on stand for workloads (below: host ports).
 pub(crate) const WORKLOAD_TOKEN: u32 = 1 << 20;
 
@@ -366,6 +386,12 @@ pub struct WorkloadDemand {
     /// anti-affinity).
     #[serde(skip)]
     pub(crate) exclusions: Exclusions,
+    /// Its topology spread constraints that refuse a node (`DoNotSchedule`).
+    #[serde(skip)]
+    pub(crate) spread: Vec<Spread>,
+    /// Whether some workload's spread constraint counts its pods (so placements track them).
+    #[serde(skip)]
+    pub(crate) counted: bool,
     /// What admission refuses because of the injected sidecars (paths under the pod spec).
     #[serde(skip)]
     pub(crate) refused: Vec<crate::fit::admission::Refusal>,
@@ -533,6 +559,8 @@ impl Stack {
                         banned: ports,
                     }
                 },
+                spread: Vec::new(),
+                counted: false,
                 largest_memory_limit,
                 arch: pod
                     .node_selector
@@ -545,7 +573,59 @@ impl Stack {
             });
         }
         self.keep_apart(&mut out);
+        self.spread_out(&mut out);
         out
+    }
+
+    /// The `DoNotSchedule` topology spread constraints of each workload ([`Spread`]), with
+    /// the workloads whose pods each one counts (pods of this namespace its label selector
+    /// selects; without a selector, kubefit's lowering gives the workload's own).
+    fn spread_out(&self, out: &mut [WorkloadDemand]) {
+        let owners: Vec<_> = self.objects.iter().filter_map(|o| o.pod_owner()).collect();
+        if owners.len() != out.len()
+            || !owners
+                .iter()
+                .any(|w| w.pod.extra.as_ref().is_some_and(|x| !x.spreads.is_empty()))
+        {
+            return;
+        }
+        let labels: Vec<BTreeMap<String, String>> =
+            owners.iter().map(|w| w.pod.pod_labels(w.name)).collect();
+        for (i, w) in owners.iter().enumerate() {
+            let Some(x) = w.pod.extra.as_ref() else {
+                continue;
+            };
+            for t in &x.spreads {
+                let c = &t.0;
+                if c.when_unsatisfiable != "DoNotSchedule" {
+                    continue;
+                }
+                let own = LabelSelector {
+                    match_labels: Some(w.pod.selector(w.name)),
+                    match_expressions: None,
+                };
+                let selector = c.label_selector.as_ref().unwrap_or(&own);
+                let counts: Vec<usize> = labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, l)| !out[*j].per_node && selects(selector, l))
+                    .map(|(j, _)| j)
+                    .collect();
+                for &j in &counts {
+                    out[j].counted = true;
+                }
+                out[i].spread.push(Spread {
+                    key: c.topology_key.clone(),
+                    max_skew: u32::try_from(c.max_skew).unwrap_or(0).max(1),
+                    min_domains: c
+                        .min_domains
+                        .and_then(|m| u32::try_from(m).ok())
+                        .unwrap_or(1),
+                    self_match: selects(selector, &labels[i]),
+                    counts,
+                });
+            }
+        }
     }
 
     /// Required pod anti-affinity on `kubernetes.io/hostname` (the interpodaffinity filter:

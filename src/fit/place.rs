@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 
 use crate::fit::demand::{
-    ANYWHERE, Constraints, Exclusions, NO_EXCLUSIONS, ReplicaCounts, WORKLOAD_TOKEN, WorkloadDemand,
+    ANYWHERE, Constraints, Exclusions, NO_EXCLUSIONS, ReplicaCounts, Spread, WORKLOAD_TOKEN,
+    WorkloadDemand,
 };
 use crate::fit::platform::Platform;
 use crate::fit::search;
@@ -27,6 +28,8 @@ pub(super) struct Node {
     /// Tokens its pods hold and ban ([`Exclusions`]).
     pub(super) held: Vec<u32>,
     pub(super) banned: Vec<u32>,
+    /// Pods per workload, for the workloads a topology spread counts ([`Spread`]).
+    pub(super) counts: Vec<(usize, u32)>,
     /// Every label of the node (arch, os, hostname, pool, the pool's own).
     pub(super) labels: std::sync::Arc<std::collections::BTreeMap<String, String>>,
     /// Its pool's taints.
@@ -48,6 +51,10 @@ pub(super) struct PodToPlace<'a> {
     pub(super) constraints: Option<&'a Constraints>,
     /// What it holds on its node and keeps away from (host ports, pod anti-affinity).
     pub(super) exclusions: &'a Exclusions,
+    /// Its `DoNotSchedule` topology spread constraints.
+    pub(super) spread: &'a [Spread],
+    /// Whether a topology spread counts it (its node then tracks it).
+    pub(super) counted: bool,
 }
 
 /// Whether `pod` and the pods on `node` exclude each other.
@@ -131,6 +138,7 @@ pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
                 workloads: BTreeSet::new(),
                 held: Vec::new(),
                 banned: Vec::new(),
+                counts: Vec::new(),
             });
         }
     }
@@ -283,12 +291,89 @@ pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
     node.pods += 1;
     node.held.extend_from_slice(&pod.exclusions.held);
     node.banned.extend_from_slice(&pod.exclusions.banned);
+    count_on(node, pod, 1);
     // Only one-per-node workloads are ever looked up.
     if pod.one_per_node
         && let Some(w) = pod.workload
     {
         node.workloads.insert(w);
     }
+}
+
+/// Adds `delta` (1 or -1) to the node's count of the pod's workload, when a topology spread
+/// counts it.
+pub(super) fn count_on(node: &mut Node, pod: &PodToPlace, delta: i32) {
+    let (true, Some(w)) = (pod.counted, pod.workload) else {
+        return;
+    };
+    match node.counts.iter_mut().find(|(x, _)| *x == w) {
+        Some(e) => e.1 = e.1.saturating_add_signed(delta),
+        None if delta > 0 => node.counts.push((w, delta.unsigned_abs())),
+        None => {}
+    }
+    node.counts.retain(|(_, c)| *c > 0);
+}
+
+/// Whether node `i` passes the pod's `DoNotSchedule` topology spread constraints, as the
+/// PodTopologySpread filter judges it ([`Spread`]): the pods counted in the node's domain,
+/// plus the pod when it matches, exceed the smallest count over the eligible domains (0 with
+/// fewer than `minDomains` of them) by at most `maxSkew`.
+pub(super) fn spread_ok(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
+    pod.spread.iter().all(|s| {
+        let Some(domain) = nodes[i].labels.get(&s.key) else {
+            return false;
+        };
+        let c = pod.constraints.unwrap_or(&NOWHERE_SPECIAL);
+        let mut domains: Vec<(&str, u64)> = Vec::new();
+        for n in nodes {
+            // NodeAffinityPolicy Honor, NodeTaintsPolicy Ignore: labels count, taints not.
+            let eligible = node_has_labels(n, &c.selector)
+                && (c.required.is_empty() || c.required.iter().any(|t| t.matches(&n.labels)));
+            let Some(d) = n.labels.get(&s.key).filter(|_| eligible) else {
+                continue;
+            };
+            let count: u64 = n
+                .counts
+                .iter()
+                .filter(|(w, _)| s.counts.contains(w))
+                .map(|(_, c)| u64::from(*c))
+                .sum();
+            match domains.iter_mut().find(|(x, _)| *x == d.as_str()) {
+                Some(e) => e.1 += count,
+                None => domains.push((d.as_str(), count)),
+            }
+        }
+        let min = if domains.len() < s.min_domains as usize {
+            0
+        } else {
+            domains.iter().map(|(_, c)| *c).min().unwrap_or(0)
+        };
+        let here = domains
+            .iter()
+            .find(|(x, _)| *x == domain.as_str())
+            .map_or(0, |(_, c)| *c);
+        here + u64::from(s.self_match) <= min + u64::from(s.max_skew)
+    })
+}
+
+/// [`fits`] and [`spread_ok`]: whether node `i` takes the pod.
+pub(super) fn fits_among(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
+    fits(&nodes[i], pod) && (pod.spread.is_empty() || spread_ok(nodes, i, pod))
+}
+
+/// What a pod's topology spread lacks on node `i`, if that is what refuses it.
+pub(super) fn spread_shortfall(nodes: &[Node], i: usize, pod: &PodToPlace) -> Option<String> {
+    (!pod.spread.is_empty() && !spread_ok(nodes, i, pod)).then(|| {
+        let keys: Vec<String> = pod
+            .spread
+            .iter()
+            .map(|s| format!("maxSkew {} over {}", s.max_skew, s.key))
+            .collect();
+        format!(
+            "a node its topology spread allows ({}, whenUnsatisfiable DoNotSchedule)",
+            keys.join(", ")
+        )
+    })
 }
 
 /// Whether a node carries every label of `selector`: the labels [`Platform::nodes`] gives a
@@ -352,6 +437,8 @@ pub(super) fn with_per_node_pods(
                     req: w.pod_requests,
                     constraints: Some(&w.constraints),
                     exclusions: &w.exclusions,
+                    spread: &[],
+                    counted: false,
                 };
                 total_pods += 1;
                 if fits(node, &pod) {
@@ -390,6 +477,8 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 req: Demand::new(addon.cpu(), addon.memory()),
                 constraints: Some(&ANYWHERE),
                 exclusions: &NO_EXCLUSIONS,
+                spread: &[],
+                counted: false,
             };
             total_pods += 1;
             if fits(node, &pod) {
@@ -437,6 +526,8 @@ pub(super) fn place<'a>(
                 req: Demand::new(a.cpu(), a.memory()),
                 constraints: None,
                 exclusions: &NO_EXCLUSIONS,
+                spread: &[],
+                counted: false,
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
@@ -450,6 +541,8 @@ pub(super) fn place<'a>(
                 req: w.pod_requests,
                 constraints: Some(&w.constraints),
                 exclusions: &w.exclusions,
+                spread: &w.spread,
+                counted: w.counted,
             });
         }
     }
@@ -488,12 +581,13 @@ pub(super) fn place<'a>(
             pod.arch,
             pod.one_per_node.then_some(pod.workload).flatten(),
         );
-        let start = cursors.get(&shape).copied().unwrap_or(0);
-        let found = nodes
-            .iter()
-            .skip(start)
-            .position(|n| fits(n, pod))
-            .map(|i| i + start);
+        // A topology spread can open a node again once others fill up: no cursor.
+        let start = if pod.spread.is_empty() {
+            cursors.get(&shape).copied().unwrap_or(0)
+        } else {
+            0
+        };
+        let found = (start..nodes.len()).find(|&i| fits_among(&nodes, i, pod));
         match found {
             Some(i) => {
                 place_on(&mut nodes[i], pod);
@@ -510,7 +604,12 @@ pub(super) fn place<'a>(
                     })
                 });
                 let (lacking, best_node) = match best {
-                    Some(n) => (shortfall(n, pod), n.name.clone()),
+                    Some(n) => {
+                        let mut lacking = shortfall(n, pod);
+                        let i = nodes.iter().position(|m| std::ptr::eq(m, n)).unwrap_or(0);
+                        lacking.extend(spread_shortfall(&nodes, i, pod));
+                        (lacking, n.name.clone())
+                    }
                     None => (
                         vec!["a node (the platform has none)".to_owned()],
                         String::new(),
@@ -589,6 +688,8 @@ mod tests {
             req: Demand::default(),
             constraints: None,
             exclusions: &crate::fit::demand::NO_EXCLUSIONS,
+            spread: &[],
+            counted: false,
         }
     }
 

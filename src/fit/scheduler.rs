@@ -20,7 +20,7 @@
 //! workloads reversed, smallest pods first) and warns when any of them strands a pod.
 
 use crate::fit::demand::WorkloadDemand;
-use crate::fit::place::{Node, PodToPlace, fits, place_on, with_per_node_pods};
+use crate::fit::place::{Node, PodToPlace, fits_among, place_on, with_per_node_pods};
 use crate::fit::platform::Platform;
 use crate::units::demand::Demand;
 
@@ -84,6 +84,8 @@ fn simulate(
             req: Demand::new(a.cpu(), a.memory()),
             constraints: None,
             exclusions: &crate::fit::demand::NO_EXCLUSIONS,
+            spread: &[],
+            counted: false,
         })
         .collect();
     let mut workloads: Vec<usize> = (0..demands.len())
@@ -110,6 +112,8 @@ fn simulate(
                 req: w.pod_requests,
                 constraints: Some(&w.constraints),
                 exclusions: &w.exclusions,
+                spread: &w.spread,
+                counted: w.counted,
             });
         }
     }
@@ -123,7 +127,9 @@ fn simulate(
     let weight = ((nodes.len() + 2) as f64).ln();
     for pod in &queue {
         let (cpu, memory) = non_zero(pod.req);
-        let feasible: Vec<usize> = (0..nodes.len()).filter(|&n| fits(&nodes[n], pod)).collect();
+        let feasible: Vec<usize> = (0..nodes.len())
+            .filter(|&n| fits_among(&nodes, n, pod))
+            .collect();
         if feasible.is_empty() {
             let Some(w) = pod.workload else {
                 continue;
@@ -211,6 +217,11 @@ fn lacking(nodes: &[Node], pod: &PodToPlace) -> String {
         .iter()
         .max_by_key(|n| n.alloc.cpu.saturating_sub(n.used.cpu))
         .expect("at least one node");
-    let short = crate::fit::place::shortfall(best, pod);
+    let mut short = crate::fit::place::shortfall(best, pod);
+    let i = nodes
+        .iter()
+        .position(|m| std::ptr::eq(m, best))
+        .unwrap_or(0);
+    short.extend(crate::fit::place::spread_shortfall(nodes, i, pod));
     format!("on {}: {}", best.name, short.join(", "))
 }

@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use crate::fit::place::{Node, PodToPlace, fits};
+use crate::fit::place::{Node, PodToPlace, count_on, fits_among};
 use crate::units::demand::Demand;
 
 /// Search steps (pods tried at a level) allowed, in node visits: a step costs about one
@@ -37,6 +37,7 @@ struct NodeKey {
     exclusive: Vec<usize>,
     held: Vec<u32>,
     banned: Vec<u32>,
+    counts: Vec<(usize, u32)>,
 }
 
 /// The outcome of [`search`].
@@ -109,6 +110,7 @@ pub(super) fn search(nodes: &[Node], pods: &[PodToPlace<'_>]) -> Outcome {
             .iter()
             .map(|n| Node {
                 workloads: Default::default(),
+                counts: Vec::new(),
                 ..n.clone()
             })
             .collect(),
@@ -150,7 +152,7 @@ impl Search<'_, '_> {
         let pod = &self.pods[k];
         let mut tried: Vec<NodeKey> = Vec::new();
         for i in 0..self.nodes.len() {
-            if !fits(&self.nodes[i], pod) {
+            if !fits_among(&self.nodes, i, pod) {
                 continue;
             }
             let node_key = self.node_key(i);
@@ -206,6 +208,11 @@ impl Search<'_, '_> {
                 p.sort_unstable();
                 p
             },
+            counts: {
+                let mut c = n.counts.clone();
+                c.sort_unstable();
+                c
+            },
         }
     }
 
@@ -231,6 +238,7 @@ impl Search<'_, '_> {
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
             node.workloads.insert(w);
         }
+        count_on(node, pod, 1);
     }
 
     fn take(&mut self, i: usize, k: usize) {
@@ -257,6 +265,7 @@ impl Search<'_, '_> {
         if let (true, Some(w)) = (pod.one_per_node, pod.workload) {
             node.workloads.remove(&w);
         }
+        count_on(node, pod, -1);
     }
 }
 
@@ -294,6 +303,7 @@ mod tests {
                 workloads: Default::default(),
                 held: Vec::new(),
                 banned: Vec::new(),
+                counts: Vec::new(),
                 labels: Default::default(),
                 taints: Vec::new().into(),
             })
@@ -318,6 +328,8 @@ mod tests {
                 } else {
                     &crate::fit::demand::NO_EXCLUSIONS
                 },
+                spread: &[],
+                counted: false,
             })
             .collect()
     }
