@@ -1031,3 +1031,83 @@ fn the_scheduler_spreads_pods_where_kubefit_says_they_spread() {
         }
     }
 }
+
+/// Required pod affinity and anti-affinity over a zone (interpodaffinity/filtering.go): web
+/// pods that must run beside a cache's pod (on its node, in its zone) or away from its zone,
+/// on two nodes of two zones. kubefit's steady verdict and the cluster agree on each, the
+/// cluster retrying the web pods once the cache runs.
+#[test]
+fn the_scheduler_honours_pod_affinity_as_kubefit_does() {
+    common::needs_external_tools!();
+    use kubefit::{
+        Container, Cpu, Deployment, Memory, NodePool, Platform, PodTerm, Reserved, Resources,
+        WorkloadRef,
+    };
+    let sized = |name: &str, cpu: u64| {
+        Container::new(name, common::cases::IMAGE).resources(
+            Resources::new()
+                .requests(Cpu::millis(cpu), Memory::mebibytes(64))
+                .limits(Cpu::millis(cpu), Memory::mebibytes(64)),
+        )
+    };
+    let platform = Platform::new("lab", "test", "2026-12")
+        .pool(
+            NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(2))
+                .reserved(Reserved::none())
+                .label("topology.kubernetes.io/zone", "a"),
+        )
+        .pool(
+            NodePool::new("b", 1, Cpu::cores(1), Memory::gibibytes(2))
+                .reserved(Reserved::none())
+                .label("topology.kubernetes.io/zone", "b"),
+        );
+    let cases = [
+        (
+            "beside on hostname",
+            "kubernetes.io/hostname",
+            false,
+            300,
+            true,
+        ),
+        (
+            "beside on hostname, too big",
+            "kubernetes.io/hostname",
+            false,
+            400,
+            false,
+        ),
+        (
+            "away by zone",
+            "topology.kubernetes.io/zone",
+            true,
+            400,
+            true,
+        ),
+        (
+            "away by zone, too big",
+            "topology.kubernetes.io/zone",
+            true,
+            600,
+            false,
+        ),
+    ];
+    for (name, key, anti, web_cpu, fits) in cases {
+        let cache = Deployment::new("cache", sized("cache", 400)).recreate();
+        let term = PodTerm::new(key).pods_of(&WorkloadRef::from(&cache));
+        let web = Deployment::new("web", sized("web", web_cpu))
+            .replicas(2)
+            .recreate();
+        let web = if anti {
+            web.require_pod_anti_affinity(term)
+        } else {
+            web.require_pod_affinity(term)
+        };
+        let c = compare(
+            name,
+            &Stack::new("affinity").with(web).with(cache),
+            &platform,
+        );
+        assert_eq!(c.steady.kubefit_fits, fits, "{}", row(&c));
+        assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
+    }
+}

@@ -6,7 +6,8 @@ mod common;
 use kubefit::{
     ConcurrencyPolicy, Container, Cpu, CronJob, DaemonSet, Deployment, EmitOptions,
     HorizontalPodAutoscaler, IntOrPercent, Job, Memory, NodePool, NodeTerm, POOL_LABEL, Platform,
-    Resources, Stack, Taint, TaintEffect, Toleration, TopologySpread, Verdict,
+    PodTerm, Resources, Stack, Taint, TaintEffect, Toleration, TopologySpread, Verdict,
+    WorkloadRef,
 };
 
 fn sized(name: &str, cpu: u64) -> Container {
@@ -561,4 +562,108 @@ fn topology_spread_over_zones_and_min_domains() {
         fit(3, zone().min_domains(3).schedule_anyway()).verdict(),
         Verdict::Fits
     );
+}
+
+/// Two nodes of 1 core; `cache` (400m) and `web` (two replicas of `web_cpu`) that requires to
+/// run beside it, on `key`.
+fn beside_cache(web_cpu: u64, key: &str, anti: bool) -> kubefit::FitReport {
+    let cache = Deployment::new("cache", sized("cache", 400)).recreate();
+    let term = PodTerm::new(key).pods_of(&WorkloadRef::from(&cache));
+    let web = Deployment::new("web", sized("web", web_cpu))
+        .replicas(2)
+        .recreate();
+    let web = if anti {
+        web.require_pod_anti_affinity(term)
+    } else {
+        web.require_pod_affinity(term)
+    };
+    let platform = Platform::new("lab", "test", "2026-12")
+        .without_addons()
+        .pool(
+            NodePool::new("a", 1, Cpu::cores(1), Memory::gibibytes(2))
+                .label("topology.kubernetes.io/zone", "a"),
+        )
+        .pool(
+            NodePool::new("b", 1, Cpu::cores(1), Memory::gibibytes(2))
+                .label("topology.kubernetes.io/zone", "b"),
+        );
+    // `web` is listed first: its pods wait for the cache's, as the scheduler retries them.
+    Stack::new("ops").with(web).with(cache).fit(&platform)
+}
+
+// pkg/scheduler/framework/plugins/interpodaffinity/filtering.go, `satisfyPodAffinity`: every
+// required affinity term's topology domain must run a pod the term selects.
+#[test]
+fn required_pod_affinity_places_pods_beside_the_pods_it_names() {
+    // Beside the cache on its node: 400m + 2 × 300m fits the node, 2 × 400m does not.
+    let fits = beside_cache(300, "kubernetes.io/hostname", false);
+    assert_eq!(fits.verdict(), Verdict::Fits, "{fits}");
+    let short = beside_cache(400, "kubernetes.io/hostname", false);
+    assert_eq!(short.verdict(), Verdict::DoesNotFit, "{short}");
+    let d = short
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "does-not-fit")
+        .expect("a finding");
+    assert!(
+        d.message.contains("required pod affinity asks for"),
+        "{}",
+        d.message
+    );
+    // Without the affinity the two nodes take all three pods.
+    let free = Stack::new("ops")
+        .with(
+            Deployment::new("web", sized("web", 400))
+                .replicas(2)
+                .recreate(),
+        )
+        .with(Deployment::new("cache", sized("cache", 400)).recreate())
+        .fit(&beside_cache_platform());
+    assert_eq!(free.verdict(), Verdict::Fits, "{free}");
+    // The pods of a workload that is not in the stack never run: nothing satisfies the term.
+    let ghost = Deployment::new("ghost", sized("ghost", 100));
+    let lonely = Stack::new("ops")
+        .with(
+            Deployment::new("web", sized("web", 100)).require_pod_affinity(
+                PodTerm::new("kubernetes.io/hostname").pods_of(&WorkloadRef::from(&ghost)),
+            ),
+        )
+        .fit(&beside_cache_platform());
+    assert_eq!(lonely.verdict(), Verdict::DoesNotFit, "{lonely}");
+    // Affinity to its own pods: the first may go anywhere (no matching pod runs yet), the
+    // others follow it onto its node.
+    let web = Deployment::new("web", sized("web", 400))
+        .replicas(2)
+        .recreate();
+    let own = PodTerm::new("kubernetes.io/hostname").pods_of(&WorkloadRef::from(&web));
+    let series = Stack::new("ops")
+        .with(web.clone().require_pod_affinity(own.clone()))
+        .fit(&beside_cache_platform());
+    assert_eq!(series.verdict(), Verdict::Fits, "{series}");
+    let crowded = Stack::new("ops")
+        .with(web.replicas(3).require_pod_affinity(own))
+        .fit(&beside_cache_platform());
+    assert_eq!(crowded.verdict(), Verdict::DoesNotFit, "{crowded}");
+}
+
+fn beside_cache_platform() -> Platform {
+    Platform::new("lab", "test", "2026-12")
+        .without_addons()
+        .pool(NodePool::new("a", 2, Cpu::cores(1), Memory::gibibytes(2)))
+}
+
+// `satisfyPodAntiAffinity` and `satisfyExistingPodsAntiAffinity` over a zone: the pods keep
+// out of the zone that runs the pods they (or those pods) name.
+#[test]
+fn required_pod_anti_affinity_over_zones_keeps_whole_domains_apart() {
+    // The cache takes one zone; both web pods (2 × 400m) go to the other zone's 1 core.
+    let fits = beside_cache(400, "topology.kubernetes.io/zone", true);
+    assert_eq!(fits.verdict(), Verdict::Fits, "{fits}");
+    let short = beside_cache(600, "topology.kubernetes.io/zone", true);
+    assert_eq!(short.verdict(), Verdict::DoesNotFit, "{short}");
+    // Affinity over the zone instead: both web pods in the cache's zone, beside its 400m.
+    let together = beside_cache(300, "topology.kubernetes.io/zone", false);
+    assert_eq!(together.verdict(), Verdict::Fits, "{together}");
+    let too_big = beside_cache(400, "topology.kubernetes.io/zone", false);
+    assert_eq!(too_big.verdict(), Verdict::DoesNotFit, "{too_big}");
 }

@@ -187,6 +187,42 @@ pub(crate) struct Spread {
     pub(crate) self_match: bool,
 }
 
+/// Required inter-pod affinity, and anti-affinity over topology keys other than
+/// `kubernetes.io/hostname` (which [`Exclusions`] covers), as the InterPodAffinity filter
+/// judges them (pkg/scheduler/framework/plugins/interpodaffinity/filtering.go):
+///
+/// - `satisfyPodAntiAffinity` / `satisfyExistingPodsAntiAffinity`: a node is refused when
+///   its domain of a term's key runs a pod the pod's own anti-affinity term selects, or a pod
+///   whose anti-affinity term selects it; a node without the key is not;
+/// - `satisfyPodAffinity`: every affinity term's domain must run a pod that matches all of
+///   the pod's affinity terms (a node without the key is refused) — unless no such pod runs
+///   anywhere and the pod matches its own terms (the first of a series).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Affinity {
+    /// Topology key, and the workloads whose pods keep this pod out of that domain.
+    pub(crate) apart: Vec<(String, Vec<usize>)>,
+    /// The topology keys of its required affinity terms.
+    pub(crate) together: Vec<String>,
+    /// The workloads whose pods match every affinity term.
+    pub(crate) with: Vec<usize>,
+    /// Whether the pod matches all of its own affinity terms.
+    pub(crate) self_affine: bool,
+}
+
+impl Affinity {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.apart.is_empty() && self.together.is_empty()
+    }
+}
+
+/// The affinity of pods that have none.
+pub(crate) static NO_AFFINITY: Affinity = Affinity {
+    apart: Vec::new(),
+    together: Vec::new(),
+    with: Vec::new(),
+    self_affine: false,
+};
+
 /// Tokens from here on stand for workloads (below: host ports).
 pub(crate) const WORKLOAD_TOKEN: u32 = 1 << 20;
 
@@ -389,9 +425,13 @@ pub struct WorkloadDemand {
     /// Its topology spread constraints that refuse a node (`DoNotSchedule`).
     #[serde(skip)]
     pub(crate) spread: Vec<Spread>,
-    /// Whether some workload's spread constraint counts its pods (so placements track them).
+    /// Whether some workload's spread constraint or pod (anti-)affinity counts its pods (so
+    /// placements track them).
     #[serde(skip)]
     pub(crate) counted: bool,
+    /// Required pod affinity, and anti-affinity over keys other than hostname.
+    #[serde(skip)]
+    pub(crate) affinity: Affinity,
     /// What admission refuses because of the injected sidecars (paths under the pod spec).
     #[serde(skip)]
     pub(crate) refused: Vec<crate::fit::admission::Refusal>,
@@ -561,6 +601,7 @@ impl Stack {
                 },
                 spread: Vec::new(),
                 counted: false,
+                affinity: Affinity::default(),
                 largest_memory_limit,
                 arch: pod
                     .node_selector
@@ -574,7 +615,87 @@ impl Stack {
         }
         self.keep_apart(&mut out);
         self.spread_out(&mut out);
+        self.pod_affinity(&mut out);
         out
+    }
+
+    /// Required pod affinity (any topology key) and anti-affinity over keys other than
+    /// hostname ([`Affinity`]), for terms in the pod's own namespace. Terms naming other
+    /// namespaces are not judged.
+    fn pod_affinity(&self, out: &mut [WorkloadDemand]) {
+        let owners: Vec<_> = self.objects.iter().filter_map(|o| o.pod_owner()).collect();
+        let required: Vec<Vec<(bool, &crate::model::scheduling::PodTerm)>> = owners
+            .iter()
+            .map(|w| {
+                w.pod
+                    .extra
+                    .as_ref()
+                    .map(|x| {
+                        x.pod_rules
+                            .iter()
+                            .filter(|r| r.weight.is_none())
+                            .filter(|r| {
+                                let t = &r.term.0;
+                                t.namespaces.as_ref().is_none_or(Vec::is_empty)
+                                    && t.namespace_selector.is_none()
+                                    && t.label_selector.is_some()
+                                    && !(r.anti && t.topology_key == "kubernetes.io/hostname")
+                            })
+                            .map(|r| (r.anti, &r.term))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        if owners.len() != out.len() || required.iter().all(Vec::is_empty) {
+            return;
+        }
+        let labels: Vec<BTreeMap<String, String>> =
+            owners.iter().map(|w| w.pod.pod_labels(w.name)).collect();
+        let per_node: Vec<bool> = out.iter().map(|w| w.per_node).collect();
+        let selected = |t: &crate::model::scheduling::PodTerm| -> Vec<usize> {
+            let Some(sel) = t.0.label_selector.as_ref() else {
+                return Vec::new();
+            };
+            labels
+                .iter()
+                .enumerate()
+                .filter(|(j, l)| !per_node[*j] && selects(sel, l))
+                .map(|(j, _)| j)
+                .collect()
+        };
+        for (i, terms) in required.into_iter().enumerate() {
+            let mut with: Option<Vec<usize>> = None;
+            let mut self_affine = true;
+            for (anti, t) in terms {
+                let key = t.0.topology_key.clone();
+                let sel = selected(t);
+                if anti {
+                    // This pod keeps out of the domains of what it selects; they keep out of
+                    // its domains (satisfyExistingPodsAntiAffinity).
+                    for &j in &sel {
+                        out[j].counted = true;
+                        out[i].counted = true;
+                        out[j].affinity.apart.push((key.clone(), vec![i]));
+                    }
+                    out[i].affinity.apart.push((key, sel));
+                } else {
+                    self_affine &= sel.contains(&i);
+                    with = Some(match with {
+                        None => sel,
+                        Some(prev) => prev.into_iter().filter(|j| sel.contains(j)).collect(),
+                    });
+                    out[i].affinity.together.push(key);
+                }
+            }
+            if let Some(with) = with {
+                for &j in &with {
+                    out[j].counted = true;
+                }
+                out[i].affinity.with = with;
+                out[i].affinity.self_affine = self_affine;
+            }
+        }
     }
 
     /// The `DoNotSchedule` topology spread constraints of each workload ([`Spread`]), with
@@ -633,7 +754,7 @@ impl Stack {
     /// refused a node that runs a pod its terms select, and a node whose pods' terms select
     /// it): a term that selects the workload's own pods places them one per node; one that
     /// selects another workload's pods keeps the two apart. Terms over other topology keys
-    /// or namespaces are not judged.
+    /// are [`Affinity`]'s; terms naming other namespaces are not judged.
     fn keep_apart(&self, out: &mut [WorkloadDemand]) {
         let owners: Vec<(BTreeMap<String, String>, Vec<&LabelSelector>)> = self
             .objects

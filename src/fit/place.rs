@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use crate::fit::demand::{
-    ANYWHERE, Constraints, Exclusions, NO_EXCLUSIONS, ReplicaCounts, Spread, WORKLOAD_TOKEN,
-    WorkloadDemand,
+    ANYWHERE, Affinity, Constraints, Exclusions, NO_AFFINITY, NO_EXCLUSIONS, ReplicaCounts, Spread,
+    WORKLOAD_TOKEN, WorkloadDemand,
 };
 use crate::fit::platform::Platform;
 use crate::fit::search;
@@ -53,8 +53,11 @@ pub(super) struct PodToPlace<'a> {
     pub(super) exclusions: &'a Exclusions,
     /// Its `DoNotSchedule` topology spread constraints.
     pub(super) spread: &'a [Spread],
-    /// Whether a topology spread counts it (its node then tracks it).
+    /// Whether a topology spread or a pod (anti-)affinity counts it (its node then tracks
+    /// it).
     pub(super) counted: bool,
+    /// Its required pod affinity and non-hostname anti-affinity.
+    pub(super) affinity: &'a Affinity,
 }
 
 /// Whether `pod` and the pods on `node` exclude each other.
@@ -356,13 +359,62 @@ pub(super) fn spread_ok(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
     })
 }
 
-/// [`fits`] and [`spread_ok`]: whether node `i` takes the pod.
-pub(super) fn fits_among(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
-    fits(&nodes[i], pod) && (pod.spread.is_empty() || spread_ok(nodes, i, pod))
+/// Pods of `workloads` on the nodes whose `key` label is `domain`.
+fn in_domain(nodes: &[Node], key: &str, domain: &str, workloads: &[usize]) -> bool {
+    nodes.iter().any(|n| {
+        n.labels.get(key).is_some_and(|d| d == domain)
+            && n.counts
+                .iter()
+                .any(|(w, c)| *c > 0 && workloads.contains(w))
+    })
 }
 
-/// What a pod's topology spread lacks on node `i`, if that is what refuses it.
+/// Whether node `i` passes the pod's required pod affinity and non-hostname anti-affinity
+/// ([`Affinity`]).
+pub(super) fn affinity_ok(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
+    let a = pod.affinity;
+    let labels = &nodes[i].labels;
+    let apart = a.apart.iter().all(|(key, workloads)| {
+        labels
+            .get(key)
+            .is_none_or(|d| !in_domain(nodes, key, d, workloads))
+    });
+    if !apart {
+        return false;
+    }
+    if a.together.is_empty() {
+        return true;
+    }
+    let mut all_there = true;
+    for key in &a.together {
+        let Some(d) = labels.get(key) else {
+            return false;
+        };
+        all_there &= in_domain(nodes, key, d, &a.with);
+    }
+    all_there
+        || (a.self_affine
+            && !nodes
+                .iter()
+                .any(|n| n.counts.iter().any(|(w, c)| *c > 0 && a.with.contains(w))))
+}
+
+/// [`fits`], [`spread_ok`] and [`affinity_ok`]: whether node `i` takes the pod.
+pub(super) fn fits_among(nodes: &[Node], i: usize, pod: &PodToPlace) -> bool {
+    fits(&nodes[i], pod)
+        && (pod.spread.is_empty() || spread_ok(nodes, i, pod))
+        && (pod.affinity.is_empty() || affinity_ok(nodes, i, pod))
+}
+
+/// What a pod's topology spread or pod (anti-)affinity lacks on node `i`, if that is what
+/// refuses it.
 pub(super) fn spread_shortfall(nodes: &[Node], i: usize, pod: &PodToPlace) -> Option<String> {
+    if !pod.affinity.is_empty() && !affinity_ok(nodes, i, pod) {
+        return Some(
+            "a node whose topology domain has the pods its required pod affinity asks for and none its anti-affinity keeps away"
+                .to_owned(),
+        );
+    }
     (!pod.spread.is_empty() && !spread_ok(nodes, i, pod)).then(|| {
         let keys: Vec<String> = pod
             .spread
@@ -439,6 +491,7 @@ pub(super) fn with_per_node_pods(
                     exclusions: &w.exclusions,
                     spread: &[],
                     counted: false,
+                    affinity: &NO_AFFINITY,
                 };
                 total_pods += 1;
                 if fits(node, &pod) {
@@ -479,6 +532,7 @@ fn with_per_node_addons(platform: &Platform, labels: &[String]) -> (Vec<Node>, V
                 exclusions: &NO_EXCLUSIONS,
                 spread: &[],
                 counted: false,
+                affinity: &NO_AFFINITY,
             };
             total_pods += 1;
             if fits(node, &pod) {
@@ -528,6 +582,7 @@ pub(super) fn place<'a>(
                 exclusions: &NO_EXCLUSIONS,
                 spread: &[],
                 counted: false,
+                affinity: &NO_AFFINITY,
             }),
     );
     for (i, w) in demands.iter().enumerate().filter(|(_, w)| !w.per_node) {
@@ -543,6 +598,7 @@ pub(super) fn place<'a>(
                 exclusions: &w.exclusions,
                 spread: &w.spread,
                 counted: w.counted,
+                affinity: &w.affinity,
             });
         }
     }
@@ -569,6 +625,11 @@ pub(super) fn place<'a>(
     };
     // Stable: pods arrive in runs already in order, which it merges with fewer comparisons.
     pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
+    // Pods that need others beside them (required pod affinity) go after them: the scheduler
+    // retries a pending pod when the cluster changes, so their order is not what decides.
+    if pods.iter().any(|p| !p.affinity.together.is_empty()) {
+        pods.sort_by_key(|p| !p.affinity.together.is_empty());
+    }
     total_pods += u32::try_from(pods.len()).unwrap_or(u32::MAX);
     let addons_unplaced = unplaced.len();
     // Identical pods fit first at a node no earlier than the previous one did (free room only
@@ -690,6 +751,7 @@ mod tests {
             exclusions: &crate::fit::demand::NO_EXCLUSIONS,
             spread: &[],
             counted: false,
+            affinity: &crate::fit::demand::NO_AFFINITY,
         }
     }
 

@@ -86,6 +86,7 @@ fn simulate(
             exclusions: &crate::fit::demand::NO_EXCLUSIONS,
             spread: &[],
             counted: false,
+            affinity: &crate::fit::demand::NO_AFFINITY,
         })
         .collect();
     let mut workloads: Vec<usize> = (0..demands.len())
@@ -100,6 +101,9 @@ fn simulate(
             (r.cpu.as_millis(), r.memory.as_bytes())
         }),
     }
+    // Pods that need others beside them (required pod affinity) wait until those run: the
+    // scheduler retries them when the cluster changes.
+    workloads.sort_by_key(|&i| !demands[i].affinity.together.is_empty());
     for i in workloads {
         let w = &demands[i];
         for r in 0..w.counts.steady {
@@ -114,6 +118,7 @@ fn simulate(
                 exclusions: &w.exclusions,
                 spread: &w.spread,
                 counted: w.counted,
+                affinity: &w.affinity,
             });
         }
     }

@@ -330,6 +330,7 @@ mod tests {
                 },
                 spread: &[],
                 counted: false,
+                affinity: &crate::fit::demand::NO_AFFINITY,
             })
             .collect()
     }
