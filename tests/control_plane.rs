@@ -1111,3 +1111,55 @@ fn the_scheduler_honours_pod_affinity_as_kubefit_does() {
         assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
     }
 }
+
+/// Priority and preemption (queuesort's PrioritySort, defaultpreemption): on one node of
+/// 1 core, a worker (two 400m pods, priority 0, applied first) and an api (two 300m pods,
+/// class `high` at 1000). kubefit says one worker pod stays pending and the api preempts it;
+/// the cluster ends with exactly that pod pending.
+#[test]
+fn the_scheduler_preempts_the_pods_kubefit_says_it_preempts() {
+    common::needs_external_tools!();
+    use kubefit::{
+        Container, Cpu, Deployment, Memory, NodePool, Platform, PriorityClass, Reserved, Resources,
+    };
+    let sized = |name: &str, cpu: u64| {
+        Container::new(name, common::cases::IMAGE).resources(
+            Resources::new()
+                .requests(Cpu::millis(cpu), Memory::mebibytes(64))
+                .limits(Cpu::millis(cpu), Memory::mebibytes(64)),
+        )
+    };
+    let platform = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("n", 1, Cpu::cores(1), Memory::gibibytes(4)).reserved(Reserved::none()),
+    );
+    let stack = Stack::new("priority")
+        .with(PriorityClass::new("high", 1000))
+        .with(
+            Deployment::new("worker", sized("worker", 400))
+                .replicas(2)
+                .recreate(),
+        )
+        .with(
+            Deployment::new("api", sized("api", 300))
+                .replicas(2)
+                .recreate()
+                .priority_class("high"),
+        );
+    let fit = stack.fit(&platform);
+    let preempted: Vec<&str> = fit
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id == "priority-preemption")
+        .map(|d| d.object.as_str())
+        .collect();
+    assert_eq!(preempted, ["deployment/worker"], "{fit}");
+    let c = compare("priority", &stack, &platform);
+    assert!(!c.steady.kubefit_fits, "{}", row(&c));
+    assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
+    assert_eq!(c.steady.cluster_pending, 1, "{}\n{:#?}", row(&c), c.pending);
+    assert!(
+        c.pending.iter().all(|p| p.contains("Deployment/worker")),
+        "{:#?}",
+        c.pending
+    );
+}

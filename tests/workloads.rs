@@ -6,8 +6,8 @@ mod common;
 use kubefit::{
     ConcurrencyPolicy, Container, Cpu, CronJob, DaemonSet, Deployment, EmitOptions,
     HorizontalPodAutoscaler, IntOrPercent, Job, Memory, NodePool, NodeTerm, POOL_LABEL, Platform,
-    PodTerm, Resources, Stack, Taint, TaintEffect, Toleration, TopologySpread, Verdict,
-    WorkloadRef,
+    PodTerm, PriorityClass, Resources, Stack, Taint, TaintEffect, Toleration, TopologySpread,
+    Verdict, WorkloadRef,
 };
 
 fn sized(name: &str, cpu: u64) -> Container {
@@ -666,4 +666,75 @@ fn required_pod_anti_affinity_over_zones_keeps_whole_domains_apart() {
     assert_eq!(together.verdict(), Verdict::Fits, "{together}");
     let too_big = beside_cache(400, "topology.kubernetes.io/zone", false);
     assert_eq!(too_big.verdict(), Verdict::DoesNotFit, "{too_big}");
+}
+
+/// One node of 1 core; `api` (two 300m pods, class `high` at 1000 when `classed`) and
+/// `worker` (two 400m pods, no class: priority 0). By size alone the worker's pods would be
+/// placed first and both api pods left out.
+fn prioritised(classed: bool, never: bool) -> kubefit::FitReport {
+    let platform = Platform::new("lab", "test", "2026-12")
+        .without_addons()
+        .pool(NodePool::new("n", 1, Cpu::cores(1), Memory::gibibytes(4)));
+    let api = Deployment::new("api", sized("api", 300))
+        .replicas(2)
+        .recreate();
+    let api = if classed {
+        api.priority_class("high")
+    } else {
+        api
+    };
+    let class = PriorityClass::new("high", 1000);
+    let class = if never { class.never_preempt() } else { class };
+    // The worker is applied first: priority, not order, decides who runs.
+    Stack::new("ops")
+        .with(class)
+        .with(
+            Deployment::new("worker", sized("worker", 400))
+                .replicas(2)
+                .recreate(),
+        )
+        .with(api)
+        .fit(&platform)
+}
+
+// pkg/scheduler/framework/plugins/queuesort (PrioritySort) and defaultpreemption: pods of a
+// higher priority are scheduled first and evict lower ones to make room.
+#[test]
+fn higher_priority_pods_take_the_room_and_the_lowest_stay_pending() {
+    let fit = prioritised(true, false);
+    assert_eq!(fit.verdict(), Verdict::DoesNotFit, "{fit}");
+    let found: Vec<&str> = fit
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id == "priority-preemption")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "in the steady scenario the scheduler gives the room to pods of higher priority (deployment/api at 1000), preempting lower ones: 1 pod(s) of deployment/worker at 0 stay pending"
+        ],
+        "{fit}"
+    );
+    // The pods left out are the worker's.
+    let steady = &fit.placements()[0];
+    assert!(!steady.unplaced.is_empty(), "{fit}");
+    assert!(
+        steady
+            .unplaced
+            .iter()
+            .all(|u| u.pod.starts_with("deployment/worker")),
+        "{fit}"
+    );
+    // Without classes nobody preempts; with preemptionPolicy Never, the api does not evict.
+    for report in [prioritised(false, false), prioritised(true, true)] {
+        assert_eq!(report.verdict(), Verdict::DoesNotFit, "{report}");
+        assert!(
+            report
+                .diagnostics()
+                .iter()
+                .all(|d| d.id != "priority-preemption"),
+            "{report}"
+        );
+    }
 }

@@ -1654,6 +1654,22 @@ rule_table! {
         "Platform::k3s(Cpu::cores(2), Memory::gibibytes(12), 0, Cpu::ZERO, Memory::ZERO)"
     ),
     rule!(
+        PriorityPreemption,
+        "priority-preemption",
+        W,
+        true,
+        Budget,
+        "where not every pod can run, the pods of higher priority (PriorityClass) take the room and which lower pods they preempt is known",
+        "the scheduler places pods of higher priority first and evicts lower-priority pods to make room for them (unless their class says preemptionPolicy: Never): the pods left pending — or evicted at peak — are the lowest, whatever order they were applied in",
+        "give the room to what matters by priority on purpose, or add capacity so that nothing is preempted",
+        [],
+        [],
+        [],
+        [],
+        "PriorityClass::new(\"high\", 1000) on api, nothing on worker, nodes for only one of them at peak",
+        "the same with room for both, or worker's pods accepted as preemptible"
+    ),
+    rule!(
         ImplausibleQuantity,
         "implausible-quantity",
         W,

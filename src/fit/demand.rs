@@ -223,6 +223,58 @@ pub(crate) static NO_AFFINITY: Affinity = Affinity {
     self_affine: false,
 };
 
+/// The priority classes a stack's pods can name, as the Priority admission plugin resolves
+/// them (plugin/pkg/admission/priority/admission.go, `getDefaultPriority` and the built-in
+/// `system-cluster-critical` 2000000000 and `system-node-critical` 2000001000 of
+/// pkg/apis/scheduling): a named class gives its value, no name the `globalDefault` class's
+/// value, else 0.
+struct Priorities {
+    classes: BTreeMap<String, (i32, bool)>,
+    default: (i32, bool),
+}
+
+impl Priorities {
+    fn of(stack: &Stack) -> Self {
+        let mut classes = BTreeMap::from([
+            ("system-cluster-critical".to_owned(), (2_000_000_000, true)),
+            ("system-node-critical".to_owned(), (2_000_001_000, true)),
+        ]);
+        let mut default = (0, true);
+        for o in &stack.objects {
+            let Object::K8s(k) = o else { continue };
+            if k.kind != "PriorityClass" || !k.api_version.starts_with("scheduling.k8s.io/") {
+                continue;
+            }
+            let v = &k.value;
+            let Some(name) = v
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(|n| n.as_str())
+            else {
+                continue;
+            };
+            let value = v
+                .get("value")
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or(0);
+            let preempts = v.get("preemptionPolicy").and_then(|p| p.as_str()) != Some("Never");
+            if v.get("globalDefault").and_then(serde_json::Value::as_bool) == Some(true) {
+                default = (value, preempts);
+            }
+            classes.insert(name.to_owned(), (value, preempts));
+        }
+        Priorities { classes, default }
+    }
+
+    fn of_name(&self, name: Option<&crate::model::name::Name>) -> (i32, bool) {
+        match name {
+            Some(n) => self.classes.get(n.as_str()).copied().unwrap_or((0, true)),
+            None => self.default,
+        }
+    }
+}
+
 /// Tokens from here on stand for workloads (below: host ports).
 pub(crate) const WORKLOAD_TOKEN: u32 = 1 << 20;
 
@@ -438,6 +490,11 @@ pub struct WorkloadDemand {
     /// Its place in the apply order (pods arrive at the scheduler roughly in it).
     #[serde(skip)]
     pub(crate) rank: u8,
+    /// Its pods' priority (the Priority admission plugin resolves `priorityClassName`: the
+    /// stack's PriorityClasses, the built-in `system-*` classes, the global default, else 0),
+    /// and whether they may preempt (`preemptionPolicy` other than `Never`).
+    #[serde(skip)]
+    pub(crate) priority: (i32, bool),
 }
 
 impl Stack {
@@ -460,6 +517,7 @@ impl Stack {
         if let std::borrow::Cow::Owned(s) = self.resolved().stack {
             return s.workload_demands_with(injectors);
         }
+        let classes = Priorities::of(self);
         let mut hpa: BTreeMap<(&str, &str), (i32, i32)> = BTreeMap::new();
         for o in &self.objects {
             if let Object::HorizontalPodAutoscaler(h) = o {
@@ -611,6 +669,8 @@ impl Stack {
                 unlimited_request,
                 refused,
                 rank: o.order(),
+                priority: classes
+                    .of_name(pod.extra.as_ref().and_then(|x| x.priority_class.as_ref())),
             });
         }
         self.keep_apart(&mut out);

@@ -594,6 +594,67 @@ impl Stack {
             }
             (steady, rollout, peak)
         };
+        // Priority and preemption: where pods are left out and pods of a higher priority that
+        // may preempt run, the scheduler gave them the room (evicting lower pods to place
+        // them: pkg/scheduler/framework/plugins/defaultpreemption), and the pods left out are
+        // the lowest.
+        let mut preempted: Vec<(String, String, String)> = Vec::new();
+        for p in [&steady, &rollout.placement, &peak.placement] {
+            let pending = group_unplaced(&p.unplaced);
+            let low: Vec<(&demand::WorkloadDemand, usize)> = pending
+                .iter()
+                .filter_map(|(owner, n, _)| {
+                    demands.iter().find(|w| w.object == *owner).map(|w| (w, *n))
+                })
+                .collect();
+            let Some(lowest) = low.iter().map(|(w, _)| w.priority.0).min() else {
+                continue;
+            };
+            // Workloads above the lowest pending pods that may preempt (their pods run, some
+            // of them perhaps pending too).
+            let higher: Vec<&demand::WorkloadDemand> = demands
+                .iter()
+                .filter(|w| w.priority.0 > lowest && w.priority.1 && !w.per_node)
+                .collect();
+            let Some(top) = higher.iter().map(|w| w.priority.0).max() else {
+                continue;
+            };
+            let low: Vec<(&demand::WorkloadDemand, usize)> = low
+                .into_iter()
+                .filter(|(w, _)| w.priority.0 < top)
+                .collect();
+            let high = higher
+                .iter()
+                .map(|w| format!("{} at {}", w.object, w.priority.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let pending = low
+                .iter()
+                .map(|(w, n)| format!("{n} pod(s) of {} at {}", w.object, w.priority.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Said once for the same pods, in the first scenario they are left out in.
+            let key = format!("{high} / {pending}");
+            if preempted.iter().any(|(_, k, _)| *k == key) {
+                continue;
+            }
+            preempted.push((
+                low[0].0.object.clone(),
+                key,
+                format!(
+                    "in the {} scenario the scheduler gives the room to pods of higher priority ({high}), preempting lower ones: {pending} stay pending",
+                    p.scenario
+                ),
+            ));
+        }
+        for (object, _, message) in preempted {
+            diags.push(Diagnostic::of(
+                RuleId::PriorityPreemption,
+                &object,
+                "spec.template.spec.priorityClassName",
+                message,
+            ));
+        }
         let mut capacity = Demand::default();
         let mut allocatable = Demand::default();
         let mut boot = Storage::ZERO;

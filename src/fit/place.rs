@@ -625,6 +625,17 @@ pub(super) fn place<'a>(
     };
     // Stable: pods arrive in runs already in order, which it merges with fewer comparisons.
     pods.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.label_cmp(b)));
+    // With pods of several priorities, the scheduler's queue takes the higher first
+    // (PrioritySort) and a higher pod preempts lower ones for room: the pods left out are
+    // the lowest. Cluster add-ons run at system-cluster-critical.
+    let priority = |p: &PodToPlace| {
+        p.workload
+            .map_or(i64::MAX, |w| i64::from(demands[w].priority.0))
+    };
+    let first = demands.first().map(|w| w.priority.0);
+    if demands.iter().any(|w| Some(w.priority.0) != first) {
+        pods.sort_by_key(|p| std::cmp::Reverse(priority(p)));
+    }
     // Pods that need others beside them (required pod affinity) go after them: the scheduler
     // retries a pending pod when the cluster changes, so their order is not what decides.
     if pods.iter().any(|p| !p.affinity.together.is_empty()) {

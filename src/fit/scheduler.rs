@@ -104,6 +104,8 @@ fn simulate(
     // Pods that need others beside them (required pod affinity) wait until those run: the
     // scheduler retries them when the cluster changes.
     workloads.sort_by_key(|&i| !demands[i].affinity.together.is_empty());
+    // The scheduling queue takes higher priorities first (PrioritySort).
+    workloads.sort_by_key(|&i| std::cmp::Reverse(demands[i].priority.0));
     for i in workloads {
         let w = &demands[i];
         for r in 0..w.counts.steady {

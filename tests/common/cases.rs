@@ -633,6 +633,22 @@ pub fn case(id: &str) -> (Stack, Stack) {
         }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
         "tenancy-limit-exceeded" | "node-below-minimum" => (ok.clone(), ok),
+        "priority-preemption" => {
+            // Two 600m workloads on one node of 1 core (bad) or 2 (good): `api`, at priority
+            // 1000, takes the room and `web` stays pending.
+            let sized = |c: Container| {
+                c.resources(
+                    Resources::new()
+                        .requests(Cpu::millis(600), Memory::mebibytes(128))
+                        .limits(Cpu::millis(600), Memory::mebibytes(128)),
+                )
+            };
+            let api = Deployment::new("api", sized(good())).priority_class("high");
+            let s = stack_with(web(sized(good())).recreate())
+                .with(PriorityClass::new("high", 1000))
+                .with(api.recreate());
+            (s.clone(), s)
+        }
         "block-storage-exceeded" => (
             ok.clone()
                 .with(PersistentVolumeClaim::new("data", Storage::gibibytes(500))),
@@ -877,6 +893,19 @@ impl WithImage for Container {
 pub fn platforms(id: &str) -> (Platform, Platform) {
     let free = Platform::oci_always_free();
     match id {
+        "priority-preemption" => {
+            let node = |cores| {
+                Platform::new("lab", "one node", "2026-12")
+                    .without_addons()
+                    .pool(NodePool::new(
+                        "n",
+                        1,
+                        Cpu::cores(cores),
+                        Memory::gibibytes(4),
+                    ))
+            };
+            (node(1), node(2))
+        }
         // Oracle Cloud Always Free now: a 1-OCPU k3s server; one 2-OCPU server meets the
         // documented minimum.
         "node-below-minimum" => (
@@ -949,8 +978,9 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 18] = [
+pub const BUDGET_RULES: [&str; 19] = [
     "does-not-fit",
+    "priority-preemption",
     "node-below-minimum",
     "node-runs-short",
     "placement-undecided",
