@@ -1163,3 +1163,56 @@ fn the_scheduler_preempts_the_pods_kubefit_says_it_preempts() {
         c.pending
     );
 }
+
+/// Injected sidecars: kubefit counts Dapr's `daprd` in each pod annotated for it (here with
+/// `dapr.io/sidecar-cpu-request: 150m`); the test cluster has no injector webhook, so the
+/// cluster is given the pods as the webhook would leave them (a `daprd` container appended).
+/// kubefit's verdict on the annotated stack with `Injector::dapr()` equals the scheduler's on
+/// the injected pods: 2 × (400m + 150m) on 1 core leaves a pod pending, 2 × (300m + 150m)
+/// does not — and without the sidecar both would fit.
+#[test]
+fn the_scheduler_places_injected_pods_as_kubefit_counted_them() {
+    common::needs_external_tools!();
+    use kubefit::{
+        Container, Cpu, Deployment, Injector, Memory, NodePool, Platform, Reserved, Resources,
+        Verdict,
+    };
+    let limited = |name: &str, cpu: u64| {
+        Container::new(name, common::cases::IMAGE).resources(
+            Resources::new()
+                .requests(Cpu::millis(cpu), Memory::mebibytes(64))
+                .limits(Cpu::millis(cpu), Memory::mebibytes(64)),
+        )
+    };
+    let platform = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("n", 1, Cpu::cores(1), Memory::gibibytes(4)).reserved(Reserved::none()),
+    );
+    for (cpu, fits) in [(400, false), (300, true)] {
+        let app = |c: Container| {
+            Deployment::new("app", c)
+                .replicas(2)
+                .recreate()
+                .pod_annotation("dapr.io/enabled", "true")
+                .pod_annotation("dapr.io/app-id", "app")
+                .pod_annotation("dapr.io/sidecar-cpu-request", "150m")
+                .pod_annotation("dapr.io/sidecar-memory-request", "64Mi")
+                .pod_annotation("dapr.io/sidecar-cpu-limit", "150m")
+                .pod_annotation("dapr.io/sidecar-memory-limit", "64Mi")
+        };
+        let annotated = Stack::new("dapr").with(app(limited("app", cpu)));
+        let counted = annotated.fit(&platform.clone().injects(Injector::dapr()));
+        assert_eq!(counted.verdict() == Verdict::Fits, fits, "{counted}");
+        let plain = annotated.fit(&platform);
+        assert_eq!(
+            plain.verdict(),
+            Verdict::Fits,
+            "without the sidecar: {plain}"
+        );
+        // What the webhook makes of each pod: daprd beside the app.
+        let injected =
+            Stack::new("dapr").with(app(limited("app", cpu)).container(limited("daprd", 150)));
+        let c = compare(&format!("dapr {cpu}m"), &injected, &platform);
+        assert_eq!(c.steady.kubefit_fits, fits, "{}", row(&c));
+        assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
+    }
+}
