@@ -452,3 +452,24 @@ spec:
         == "spec.template.spec.containers[0].resources.requests.memory"
         && m.contains("of 128 byte(s)")));
 }
+
+/// `runs-as-root` names the uid a well-known image is built to run as (docker-library's
+/// postgres user, 999), and says nothing it does not know.
+#[test]
+fn runs_as_root_suggests_the_images_own_user() {
+    use kubefit::{Container, Deployment, Stack};
+    let message = |image: &str| {
+        Stack::new("shop")
+            .with(Deployment::new("db", Container::new("db", image).run_as_user(0)))
+            .check()
+            .with_id("runs-as-root")
+            .find(|d| d.path.ends_with("containers[0].securityContext.runAsUser"))
+            .map(|d| d.message.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        message("postgres:17.2"),
+        "container `db` runs as root (uid 0); its image is built to run as uid 999 (the image's postgres user): Container::run_as_user(999)"
+    );
+    assert_eq!(message("ghcr.io/acme/db:1.0"), "container `db` runs as root (uid 0)");
+}

@@ -190,7 +190,12 @@ fn lint_container(out: &mut Findings, c: &Container, app: bool, object: &str, ba
             || format!("{base}.securityContext.runAsUser"),
             || {
                 if c.run_as_user == 0 {
-                    format!("container `{name}` runs as root (uid 0)")
+                    match crate::check::image_users::documented_uid(&c.image) {
+                        Some((uid, who)) => format!(
+                            "container `{name}` runs as root (uid 0); its image is built to run as uid {uid} ({who}): Container::run_as_user({uid})"
+                        ),
+                        None => format!("container `{name}` runs as root (uid 0)"),
+                    }
                 } else {
                     format!(
                         "container `{name}` runs as uid {}, below 10000: a uid the node's own users may have",

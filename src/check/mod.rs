@@ -1,6 +1,7 @@
 //! Structural and cross-reference checks: everything the API server (or the running
 //! cluster) would reject, found before deploy, all at once.
 
+mod image_users;
 mod index;
 pub(crate) mod lint;
 mod pod_security;
