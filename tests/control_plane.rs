@@ -334,6 +334,16 @@ fn workloads(docs: &[serde_json::Value]) -> Workloads {
 /// its maxReplicas, change the templates again and settle (peak: the rollouts at the
 /// autoscalers' maximum).
 fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Comparison {
+    compare_on(&mut cluster::cluster(), name, stack, platform)
+}
+
+/// [`compare`] on a given cluster.
+fn compare_on(
+    c: &mut cluster::Cluster,
+    name: &str,
+    stack: &Stack,
+    platform: &kubefit::Platform,
+) -> Comparison {
     let fit = stack.fit(platform);
     let has = |id: &str| fit.diagnostics().iter().any(|d| d.id == id);
     let steady_fits = !has("does-not-fit");
@@ -353,9 +363,8 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
     let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&yaml).unwrap();
     let (workloads, autoscalers) = workloads(&docs);
     let namespace = stack.namespace().to_string();
-    let mut c = cluster::cluster();
     c.use_platform(platform);
-    let namespaces = cluster::prepare(&mut c, &docs);
+    let namespaces = cluster::prepare(c, &docs);
     let ns: Vec<&str> = namespaces.iter().map(String::as_str).collect();
     let quiet = |c: &mut cluster::Cluster| {
         c.request(serde_json::json!({"op": "settle", "namespaces": ns, "timeout_seconds": 90, "quiet_ms": 1000}))
@@ -367,7 +376,7 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
             a.kind, a.name, a.error
         );
     }
-    let steady = quiet(&mut c);
+    let steady = quiet(c);
     // One rollout after another, each settled and judged before the next: kubefit judges
     // each workload's rollout on its own. A rollout that stalls stays stalled only until
     // another workload's in-place replacement frees room for a moment, so each is judged
@@ -380,13 +389,13 @@ fn compare(name: &str, stack: &Stack, platform: &kubefit::Platform) -> Compariso
         }
         alone
     };
-    let rollouts = restart(&mut c);
-    let rollout = quiet(&mut c);
+    let rollouts = restart(c);
+    let rollout = quiet(c);
     for (kind, target, max) in &autoscalers {
         c.request(serde_json::json!({"op": "scale", "namespace": namespace, "kind": kind, "name": target, "replicas": max}));
     }
-    let peaks = restart(&mut c);
-    let peak = quiet(&mut c);
+    let peaks = restart(c);
+    let peak = quiet(c);
     c.delete_namespaces(&namespaces, false);
     let scenario = |fits: bool, settled: &serde_json::Value, steps: &[serde_json::Value]| {
         let all = steps.iter().chain(std::iter::once(settled));
@@ -518,11 +527,14 @@ impl Gen {
 /// nodes sized around the stack's steady-state requests (from 10 % short to 80 % spare), so
 /// that many verdicts are close. In one stack of four the first workload is pinned (nodeSelector
 /// and toleration) to a second, tainted and labelled pool sized around it alone, which every
-/// other pod (the DaemonSet's too, which tolerates nothing) must keep off.
+/// other pod (the DaemonSet's too, which tolerates nothing) must keep off. One workload in
+/// five has a native sidecar; one stack in five runs a Job of one to three pods at once (its
+/// pods annotated to keep running, so the cluster holds them as kubefit counts them); one
+/// stack in five has a LimitRange whose default requests fill in a container that sets none.
 fn generated(i: u64) -> (Stack, kubefit::Platform) {
     use kubefit::{
-        Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Memory, NodePool,
-        Platform, Reserved, Resources, StatefulSet, Taint, TaintEffect, Toleration,
+        Container, Cpu, Deployment, HorizontalPodAutoscaler, IntOrPercent, Job, LimitRange, Memory,
+        NodePool, Platform, Reserved, Resources, StatefulSet, Taint, TaintEffect, Toleration,
     };
     let mut g = Gen(i * 7919 + 17);
     let dedicated = g.next(4) == 0;
@@ -561,6 +573,14 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
         } else {
             None
         };
+        let sidecar = if g.next(5) == 0 {
+            let (side, (scpu, smem)) = container(&mut g, "side");
+            cpu += scpu;
+            memory += smem;
+            Some(side)
+        } else {
+            None
+        };
         let pinned = dedicated && w == 0;
         if pinned {
             pinned_cpu += cpu * replicas;
@@ -576,6 +596,9 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
             if let Some(init) = init {
                 s = s.init_container(init);
             }
+            if let Some(side) = sidecar {
+                s = s.sidecar(side);
+            }
             if pinned {
                 s = s
                     .node_selector(role, taint)
@@ -586,6 +609,9 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
             let mut d = Deployment::new(name.as_str(), main).replicas(replicas as i32);
             if let Some(init) = init {
                 d = d.init_container(init);
+            }
+            if let Some(side) = sidecar {
+                d = d.sidecar(side);
             }
             if pinned {
                 d = d
@@ -606,6 +632,34 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
             }
             stack = stack.with(d);
         }
+    }
+    if g.next(5) == 0 {
+        // A Job whose pods run at once and keep running (the fake kubelet's annotation).
+        let (batch, (cpu, memory)) = container(&mut g, "batch");
+        let parallel = g.pick(1, 3, 1);
+        total_cpu += cpu * parallel;
+        total_memory += memory * parallel;
+        largest = (largest.0.max(cpu), largest.1.max(memory));
+        stack = stack.with(
+            Job::new("batch", batch)
+                .parallelism(parallel as i32)
+                .completions(parallel as i32 * 2)
+                .pod_annotation("kubefit.dev/test-runs-forever", "true"),
+        );
+    }
+    if g.next(5) == 0 {
+        // A container without resources, its requests filled in by the LimitRange.
+        let (cpu, memory) = (g.pick(100, 600, 100), g.pick(64, 512, 64));
+        total_cpu += cpu;
+        total_memory += memory;
+        largest = (largest.0.max(cpu), largest.1.max(memory));
+        stack = stack
+            .with(
+                LimitRange::new("defaults")
+                    .default_request(Cpu::millis(cpu), Memory::mebibytes(memory))
+                    .default_limit(Cpu::millis(cpu * 2), Memory::mebibytes(memory * 2)),
+            )
+            .with(Deployment::new("plain", Container::new("plain", image)));
     }
     let nodes = g.pick(1, 3, 1);
     if g.next(4) == 0 {
@@ -645,8 +699,9 @@ fn generated(i: u64) -> (Stack, kubefit::Platform) {
     (stack, platform)
 }
 
-/// How many generated stacks the scheduling proof runs (each takes about eight seconds).
-const GENERATED: u64 = 60;
+/// How many generated stacks the scheduling proof runs (each takes seconds to tens of seconds
+/// to settle, on several clusters at once).
+const GENERATED: u64 = 200;
 
 /// Whether every pod left Pending lacks only room (cpu, memory, pod slots): what the default
 /// scheduler's one-pod-at-a-time, spreading placement strands where a tighter placement exists.
@@ -686,17 +741,38 @@ fn the_scheduler_agrees_with_the_steady_state_verdict_of_generated_stacks() {
     let only: Option<Vec<u64>> = std::env::var("KUBEFIT_GENERATED")
         .ok()
         .map(|v| v.split(',').filter_map(|i| i.trim().parse().ok()).collect());
-    let rows: Vec<Comparison> = (0..GENERATED)
+    // Several clusters of their own judge the stacks at once (most of a judgement is waiting
+    // for the cluster to settle): `KUBEFIT_CLUSTERS`, 4 by default.
+    let clusters: usize = std::env::var("KUBEFIT_CLUSTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+        .max(1);
+    let indexes: Vec<u64> = (0..GENERATED)
         .filter(|i| only.as_ref().is_none_or(|o| o.contains(i)))
-        .map(|i| {
-            let (stack, platform) = generated(i);
-            let c = compare(&format!("gen-{i}"), &stack, &platform);
-            if only.is_some() {
-                println!("== gen-{i}\n{}\n{c:#?}", stack.fit(&platform));
-            }
-            c
-        })
         .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let judged = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..clusters.min(indexes.len()) {
+            scope.spawn(|| {
+                let mut c = cluster::Cluster::start();
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(&i) = indexes.get(k) else { break };
+                    let (stack, platform) = generated(i);
+                    let row = compare_on(&mut c, &format!("gen-{i}"), &stack, &platform);
+                    if only.is_some() {
+                        println!("== gen-{i}\n{}\n{row:#?}", stack.fit(&platform));
+                    }
+                    judged.lock().unwrap().push((i, row));
+                }
+            });
+        }
+    });
+    let mut judged = judged.into_inner().unwrap();
+    judged.sort_by_key(|(i, _)| *i);
+    let rows: Vec<Comparison> = judged.into_iter().map(|(_, c)| c).collect();
     let table = table(&rows);
     println!("{table}");
     let too_strict: Vec<&Comparison> = rows

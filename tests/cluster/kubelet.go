@@ -20,7 +20,7 @@ const jobPodRunTime = 2 * time.Second
 
 // runKubelet plays the kubelet's part for every node at once, with no containers: a pod bound
 // to a node becomes Running and Ready (all its containers started, init containers done); a
-// pod a Job owns succeeds after jobPodRunTime; a pod being deleted is removed at once (the
+// pod a Job owns succeeds after jobPodRunTime (unless annotated runsForever); a pod being deleted is removed at once (the
 // kubelet would confirm the graceful deletion).
 func runKubelet(ctx context.Context, client kubernetes.Interface) {
 	factory := informers.NewSharedInformerFactory(client, 0)
@@ -72,7 +72,16 @@ func (k *kubelet) podIP() string {
 	return fmt.Sprintf("10.244.%d.%d", (k.nextIP/250)%250, k.nextIP%250+1)
 }
 
+// runsForever is the pod annotation that keeps a Job's pod running (the tests compare
+// kubefit's count of a Job's pods running at once with the scheduler's placement of them).
+const runsForever = "kubefit.dev/test-runs-forever"
+
+// ownedByJob says whether the pod is a Job's that the fake kubelet completes: owned by a Job
+// and not annotated runsForever.
 func ownedByJob(pod *corev1.Pod) bool {
+	if pod.Annotations[runsForever] == "true" {
+		return false
+	}
 	for _, ref := range pod.OwnerReferences {
 		if ref.Kind == "Job" {
 			return true

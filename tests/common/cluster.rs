@@ -1,7 +1,8 @@
 //! The local control plane of `tests/cluster/` — the real kube-apiserver, kube-controller-manager
 //! and kube-scheduler of Kubernetes v1.37.2, with a fake kubelet — driven over its JSON
 //! protocol (see tests/cluster/protocol.go). One per test binary, started on first use and
-//! shared behind a lock; it ends with the test process (its stdin closes).
+//! shared behind a lock; it ends with the test process (its stdin closes). A test may start
+//! more of its own ([`Cluster::start`]) to judge many stacks at once.
 //!
 //! `KUBEFIT_CLUSTER` names the helper binary (`scripts/build-cluster.sh` builds it; the test
 //! command sets the variable). Tests that use it start with `needs_external_tools!()`, so a
@@ -63,7 +64,8 @@ pub fn cluster() -> MutexGuard<'static, Cluster> {
 }
 
 impl Cluster {
-    fn start() -> Cluster {
+    /// A cluster of its own (the shared one is [`cluster`]); it ends when dropped.
+    pub fn start() -> Cluster {
         let dir = tempfile::Builder::new()
             .prefix("kubefit-cluster-")
             .tempdir()
