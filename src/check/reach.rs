@@ -88,6 +88,12 @@ fn types(p: &NetworkPolicy) -> (bool, bool) {
     }
 }
 
+/// Whether a policy has the `Egress` type (restricts the outgoing connections of the pods
+/// it selects).
+pub(crate) fn restricts_egress(p: &NetworkPolicy) -> bool {
+    types(p).1
+}
+
 /// The namespace a policy is in (`fallback` when its metadata has none: the stack's).
 fn namespace_of<'p>(p: &'p NetworkPolicy, fallback: &'p str) -> &'p str {
     p.metadata.namespace.as_deref().unwrap_or(fallback)

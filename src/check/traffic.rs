@@ -81,6 +81,9 @@ struct Flow {
 
 /// The stack's network as its policies see it.
 struct Net<'s> {
+    /// Whether any policy restricts egress (without one, no pod's outgoing connections are
+    /// judged: only the destinations' ingress can refuse them).
+    egress: bool,
     namespace: &'s str,
     namespace_labels: BTreeMap<String, String>,
     policies: Vec<K8sNetworkPolicy>,
@@ -135,6 +138,7 @@ impl<'s> Net<'s> {
             })
             .collect();
         Some(Net {
+            egress: policies.iter().any(crate::check::reach::restricts_egress),
             namespace,
             namespace_labels,
             policies,
@@ -609,6 +613,11 @@ fn scrapes(net: &Net<'_>, flows: &mut Vec<Flow>) {
 /// Every pod's name lookups: to the cluster DNS (`k8s-app=kube-dns` in `kube-system`, as
 /// kubeadm, k3s and the managed clouds label CoreDNS) on UDP port 53.
 fn dns(net: &Net<'_>, flows: &mut Vec<Flow>) {
+    // Only an egress policy can refuse a name lookup (kube-system's own policies are not the
+    // stack's): without one there is nothing to judge, however many pods.
+    if !net.egress {
+        return;
+    }
     for from in 0..net.pods.len() {
         let mut dns = Outside::new(
             "kube-system",

@@ -28,7 +28,8 @@ pub(super) struct Node {
     /// Tokens its pods hold and ban ([`Exclusions`]).
     pub(super) held: Vec<u32>,
     pub(super) banned: Vec<u32>,
-    /// Pods per workload, for the workloads a topology spread counts ([`Spread`]).
+    /// Pods per workload, for the workloads a topology spread ([`Spread`]) or a pod
+    /// (anti-)affinity ([`Affinity`]) counts.
     pub(super) counts: Vec<(usize, u32)>,
     /// Every label of the node (arch, os, hostname, pool, the pool's own).
     pub(super) labels: std::sync::Arc<std::collections::BTreeMap<String, String>>,
@@ -304,7 +305,7 @@ pub(super) fn place_on(node: &mut Node, pod: &PodToPlace) {
 }
 
 /// Adds `delta` (1 or -1) to the node's count of the pod's workload, when a topology spread
-/// counts it.
+/// or a pod (anti-)affinity counts it.
 pub(super) fn count_on(node: &mut Node, pod: &PodToPlace, delta: i32) {
     let (true, Some(w)) = (pod.counted, pod.workload) else {
         return;
