@@ -460,7 +460,10 @@ fn runs_as_root_suggests_the_images_own_user() {
     use kubefit::{Container, Deployment, Stack};
     let message = |image: &str| {
         Stack::new("shop")
-            .with(Deployment::new("db", Container::new("db", image).run_as_user(0)))
+            .with(Deployment::new(
+                "db",
+                Container::new("db", image).run_as_user(0),
+            ))
             .check()
             .with_id("runs-as-root")
             .find(|d| d.path.ends_with("containers[0].securityContext.runAsUser"))
@@ -471,5 +474,8 @@ fn runs_as_root_suggests_the_images_own_user() {
         message("postgres:17.2"),
         "container `db` runs as root (uid 0); its image is built to run as uid 999 (the image's postgres user): Container::run_as_user(999)"
     );
-    assert_eq!(message("ghcr.io/acme/db:1.0"), "container `db` runs as root (uid 0)");
+    assert_eq!(
+        message("ghcr.io/acme/db:1.0"),
+        "container `db` runs as root (uid 0)"
+    );
 }

@@ -14,16 +14,36 @@ const USERS: [(&str, &str, i64, &str); 12] = [
     // docker-library/rabbitmq: `useradd -u 999 rabbitmq`.
     ("rabbitmq", "", 999, "the image's rabbitmq user"),
     // nginxinc/docker-nginx-unprivileged: `USER 101`.
-    ("nginxinc/nginx-unprivileged", "", 101, "the image's nginx user"),
+    (
+        "nginxinc/nginx-unprivileged",
+        "",
+        101,
+        "the image's nginx user",
+    ),
     // grafana/grafana: `GF_UID=472`.
     ("grafana/grafana", "", 472, "the image's grafana user"),
     // prometheus/prometheus Dockerfile: `USER nobody` (65534).
     ("prom/prometheus", "", 65534, "nobody, as the image runs"),
-    ("quay.io/prometheus/prometheus", "", 65534, "nobody, as the image runs"),
+    (
+        "quay.io/prometheus/prometheus",
+        "",
+        65534,
+        "nobody, as the image runs",
+    ),
     // opensearch-project/opensearch-build docker: `useradd -u 1000 opensearch`.
-    ("opensearchproject/opensearch", "", 1000, "the image's opensearch user"),
+    (
+        "opensearchproject/opensearch",
+        "",
+        1000,
+        "the image's opensearch user",
+    ),
     // mastodon/mastodon Dockerfile: `UID=991`.
-    ("ghcr.io/mastodon/mastodon", "", 991, "the image's mastodon user"),
+    (
+        "ghcr.io/mastodon/mastodon",
+        "",
+        991,
+        "the image's mastodon user",
+    ),
     ("tootsuite/mastodon", "", 991, "the image's mastodon user"),
 ];
 
@@ -50,8 +70,14 @@ mod tests {
     #[test]
     fn known_images_name_their_user() {
         assert_eq!(documented_uid("postgres:17.2").map(|u| u.0), Some(999));
-        assert_eq!(documented_uid("postgres:17.2-alpine").map(|u| u.0), Some(70));
-        assert_eq!(documented_uid("docker.io/library/redis:7.4").map(|u| u.0), Some(999));
+        assert_eq!(
+            documented_uid("postgres:17.2-alpine").map(|u| u.0),
+            Some(70)
+        );
+        assert_eq!(
+            documented_uid("docker.io/library/redis:7.4").map(|u| u.0),
+            Some(999)
+        );
         assert_eq!(
             documented_uid("grafana/grafana:11.2.0@sha256:ab").map(|u| u.0),
             Some(472)
