@@ -8,7 +8,8 @@
 //! Emitted the way the team deploys it: a Helm chart per environment (`helm upgrade --install`
 //! with `--set workloads.api.containers.api.image.tag=$SHA`), the manifests each chart
 //! templates to, and a Docker Compose file with the local dependencies only (Postgres, Redis,
-//! Prometheus, Grafana — the apps run natively with `pnpm dev`).
+//! Prometheus, Grafana — the apps run natively with `pnpm dev`, so every port is published on
+//! 127.0.0.1: `Compose::for_host_apps`).
 //!
 //! ```sh
 //! cargo run --example api_web_orchestrator -- --out out/platform [--export-spec FILE]
@@ -392,7 +393,8 @@ fn main() -> ExitCode {
             }
         }
     }
-    match kubefit::Compose::new(&dependencies(&secrets).0).map(|c| c.files()) {
+    // The apps run on the host: the dependencies' ports are published on 127.0.0.1.
+    match kubefit::Compose::for_host_apps(&dependencies(&secrets).0).map(|c| c.files()) {
         Ok(c) => files.extend(c.into_iter().map(|(p, c)| (format!("compose/{p}"), c))),
         Err(e) => {
             eprintln!("error: {e}");

@@ -189,6 +189,15 @@ fn api_web_orchestrator() {
         assert!(compose.contains(&format!("./{file}")), "{file}");
         assert!(run.out.join("compose").join(file).exists(), "{file}");
     }
+    // The apps run on the host (seed 001): each dependency is reachable on localhost, and only
+    // there.
+    for port in [5432, 6379, 9090, 3000] {
+        assert!(
+            compose.contains(&format!("- 127.0.0.1:{port}:{port}\n")),
+            "{port} not published:\n{compose}"
+        );
+    }
+    assert!(!compose.contains("\n      - \"0.0.0.0"), "{compose}");
     insta::assert_snapshot!("api_web_orchestrator", snapshot(&run));
 }
 

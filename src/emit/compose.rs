@@ -101,7 +101,29 @@ impl Compose {
     /// assert!(matches!(Compose::new(&bad), Err(kubefit::EmitError::Check(_))));
     /// ```
     pub fn new(stack: &Stack) -> Result<Self, crate::emit::EmitError> {
-        let (yaml, configs) = Self::parts(stack)?;
+        Self::build(stack, false)
+    }
+
+    /// The Compose project of `stack` for apps that run on the host (`cargo run`, `npm
+    /// start`) beside it: every workload's ports are published, on `127.0.0.1` only, so the
+    /// host reaches `localhost:5432` while nothing is open to the network. [`Compose::new`]
+    /// publishes only what an Ingress routes to (the apps run in Compose too).
+    ///
+    /// ```
+    /// use kubefit::{Compose, Container, Deployment, Stack};
+    /// let db = Deployment::new("db", Container::new("db", "postgres:17").port("postgres", 5432));
+    /// let stack = Stack::new("deps").with(db);
+    /// assert!(Compose::new(&stack)?.to_yaml().contains("expose:\n    - \"5432\"\n"));
+    /// let yaml = Compose::for_host_apps(&stack)?.to_yaml().to_owned();
+    /// assert!(yaml.contains("ports:\n    - 127.0.0.1:5432:5432\n"), "{yaml}");
+    /// # Ok::<(), kubefit::EmitError>(())
+    /// ```
+    pub fn for_host_apps(stack: &Stack) -> Result<Self, crate::emit::EmitError> {
+        Self::build(stack, true)
+    }
+
+    fn build(stack: &Stack, publish_all: bool) -> Result<Self, crate::emit::EmitError> {
+        let (yaml, configs) = Self::parts(stack, publish_all)?;
         Ok(Compose {
             yaml,
             configs,
@@ -170,7 +192,10 @@ impl Compose {
         crate::emit::write_atomically(dir.as_ref(), &files)
     }
 
-    fn parts(stack: &Stack) -> Result<(String, Vec<(String, String)>), EmitError> {
+    fn parts(
+        stack: &Stack,
+        publish_all: bool,
+    ) -> Result<(String, Vec<(String, String)>), EmitError> {
         // Names and keys become file paths and Compose names: only a stack that passes the
         // check (valid names and keys, no `/`, no leading `..`) is written.
         let report = stack.check();
@@ -345,7 +370,17 @@ impl Compose {
             }
             let ports: Vec<u16> = c.ports.iter().map(|p| p.number).collect();
             if !ports.is_empty() {
-                if published.contains(name) {
+                if publish_all {
+                    s.insert(
+                        "ports".into(),
+                        json!(
+                            ports
+                                .iter()
+                                .map(|p| format!("127.0.0.1:{p}:{p}"))
+                                .collect::<Vec<_>>()
+                        ),
+                    );
+                } else if published.contains(name) {
                     s.insert(
                         "ports".into(),
                         json!(ports.iter().map(|p| format!("{p}:{p}")).collect::<Vec<_>>()),
