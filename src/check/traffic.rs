@@ -284,7 +284,8 @@ impl Stack {
     /// Declares a connection the stack needs that kubefit cannot see in it (see
     /// [`Traffic`]): the check then reports `traffic-blocked` when the stack's
     /// NetworkPolicies refuse it. Declarations are not emitted; they stay with the code that
-    /// builds the stack.
+    /// builds the stack. One whose workloads or port are not in the stack is not judged
+    /// ([`Stack::network_allows`] answers `None` for it).
     ///
     /// ```
     /// use kubefit::{Container, Deployment, NetworkPolicy, Stack, Traffic};
