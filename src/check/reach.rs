@@ -24,8 +24,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::model::selector::selects;
 
 /// One end of a connection: a pod, by its namespace (with the namespace's labels), its own
 /// labels and its container ports.
@@ -52,28 +53,6 @@ pub(crate) enum Reach {
     },
     /// Only an `ipBlock` could allow it: the network plugin decides.
     Unknown,
-}
-
-/// Matches `labels` against a label selector (`matchLabels` and `matchExpressions`; an
-/// empty selector matches everything, an unknown operator nothing — the API server
-/// refuses one).
-pub(crate) fn selects(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    let by_labels = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
-    by_labels
-        && selector.match_expressions.iter().flatten().all(|e| {
-            let values = e.values.as_deref().unwrap_or_default();
-            match e.operator.as_str() {
-                "In" => labels.get(&e.key).is_some_and(|v| values.contains(v)),
-                "NotIn" => labels.get(&e.key).is_none_or(|v| !values.contains(v)),
-                "Exists" => labels.contains_key(&e.key),
-                "DoesNotExist" => !labels.contains_key(&e.key),
-                _ => false,
-            }
-        })
 }
 
 /// The policy types of a policy: (ingress, egress).

@@ -11,6 +11,7 @@ use crate::model::container::Container;
 use crate::model::deployment::Strategy;
 use crate::model::object::Object;
 use crate::model::pod::PodTemplate;
+use crate::model::selector::selects;
 use crate::model::stack::Stack;
 use crate::model::workload::PodCount;
 pub use crate::units::demand::Demand;
@@ -277,27 +278,6 @@ impl Priorities {
 
 /// Tokens from here on stand for workloads (below: host ports).
 pub(crate) const WORKLOAD_TOKEN: u32 = 1 << 20;
-
-/// Whether a label selector selects these labels (apimachinery `LabelSelectorAsSelector`):
-/// every `matchLabels` pair, and every expression — `In`, `NotIn` (also when the key is
-/// absent), `Exists`, `DoesNotExist`.
-fn selects(s: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    s.match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v))
-        && s.match_expressions.iter().flatten().all(|e| {
-            let value = labels.get(&e.key);
-            let listed = |v: &String| e.values.iter().flatten().any(|x| x == v);
-            match e.operator.as_str() {
-                "In" => value.is_some_and(listed),
-                "NotIn" => value.is_none_or(|v| !listed(v)),
-                "Exists" => value.is_some(),
-                "DoesNotExist" => value.is_none(),
-                _ => false,
-            }
-        })
-}
 
 /// How many pods of a workload exist in each situation, by the controllers' arithmetic.
 ///

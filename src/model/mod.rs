@@ -32,6 +32,7 @@ pub(crate) mod resources;
 pub(crate) mod scheduling;
 pub(crate) mod secret;
 pub(crate) mod secret_value;
+pub(crate) mod selector;
 pub(crate) mod service;
 pub(crate) mod service_account;
 pub(crate) mod stack;
