@@ -102,6 +102,7 @@ pub use model::custom::{
 pub use model::daemon_set::DaemonSet;
 pub use model::deployment::Deployment;
 pub use model::disruption_budget::PodDisruptionBudget;
+pub use model::image_platforms::ImagePlatforms;
 pub use model::ingress::{Ingress, PathType};
 pub use model::job::Job;
 pub use model::k8s_resource::K8sResource;

@@ -939,3 +939,54 @@ proptest! {
         }
     }
 }
+
+/// Images against the nodes' architectures: the kubelet pulls the manifest of its node's
+/// architecture, the scheduler never looks. A declared amd64-only image on a platform of
+/// arm64 and amd64 nodes fails on the arm64 ones, and on them only; keeping its pods on
+/// amd64 with a node selector quiets it; an undeclared image is unknown only where a node
+/// is not amd64.
+#[test]
+fn images_are_judged_against_the_architectures_their_pods_may_land_on() {
+    let mixed = Platform::new("lab", "mixed", "2026-12")
+        .without_addons()
+        .pool(NodePool::new("x86", 1, Cpu::cores(2), Memory::gibibytes(4)).arch("amd64"))
+        .pool(NodePool::new("arm", 1, Cpu::cores(2), Memory::gibibytes(4)).arch("arm64"));
+    let api = |c: Container| Deployment::new("api", c);
+    let image = || c("api", 100, 64);
+    let own = || Container::new("api", "ghcr.io/acme/api:1.4");
+    let messages = |s: &Stack, p: &Platform| {
+        s.check_on(p)
+            .diagnostics()
+            .iter()
+            .filter(|d| d.id.starts_with("image-platform"))
+            .map(|d| format!("{} {}: {}", d.id, d.path, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let amd64_only = kubefit::ImagePlatforms::new("ghcr.io/acme/api", ["linux/amd64"]);
+    let declared = Stack::new("shop")
+        .with(api(own()))
+        .image_platforms(amd64_only.clone());
+    insta::assert_snapshot!(messages(&declared, &mixed), @"image-platform-mismatch spec.template.spec.containers[0].image: image `ghcr.io/acme/api:1.4` is built for amd64 only; its pods placed on arm64 nodes fail (no matching manifest, or `exec format error`); the scheduler does not look at images");
+    insta::assert_snapshot!(messages(&declared, &Platform::oci_always_free()), @"image-platform-mismatch spec.template.spec.containers[0].image: image `ghcr.io/acme/api:1.4` is built for amd64 only; no node its pods may run on can run it (arm64): the pull finds no manifest for the node or the container fails with `exec format error`");
+    let pinned = Stack::new("shop")
+        .with(api(own()).node_selector("kubernetes.io/arch", "amd64"))
+        .image_platforms(amd64_only);
+    assert_eq!(messages(&pinned, &mixed), "");
+    let undeclared = Stack::new("shop").with(api(own()));
+    insta::assert_snapshot!(messages(&undeclared, &mixed), @"image-platform-unknown spec.template.spec.containers[0].image: the platforms image `ghcr.io/acme/api:1.4` is built for are unknown, and its pods may run on arm64 nodes: an image built for amd64 only fails there");
+    let x86 = Platform::new("lab", "x86", "2026-12")
+        .without_addons()
+        .pool(NodePool::new("x86", 1, Cpu::cores(2), Memory::gibibytes(4)).arch("amd64"));
+    assert_eq!(messages(&undeclared, &x86), "");
+    // Well-known public images are known to run on arm64 (busybox, here).
+    assert_eq!(messages(&Stack::new("shop").with(api(image())), &mixed), "");
+    // A later declaration wins.
+    let both = Stack::new("shop")
+        .with(api(own()))
+        .image_platforms(kubefit::ImagePlatforms::new(
+            "ghcr.io/acme/api:1.4",
+            ["amd64", "arm64"],
+        ));
+    assert_eq!(messages(&both, &mixed), "");
+}

@@ -1654,6 +1654,38 @@ rule_table! {
         "Platform::k3s(Cpu::cores(2), Memory::gibibytes(12), 0, Cpu::ZERO, Memory::ZERO)"
     ),
     rule!(
+        ImagePlatformMismatch,
+        "image-platform-mismatch",
+        E,
+        true,
+        Budget,
+        "every image is built for the architecture of each node its pods may run on (as declared with Stack::image_platforms or read from its registry)",
+        "the scheduler does not look at images: a pod lands on any node its selectors and taints allow, and there the kubelet finds no manifest for the node's architecture in the image index (ErrImagePull) or starts a binary built for another one (CrashLoopBackOff, exec format error)",
+        "build the image for the nodes' architecture too (`docker buildx build --platform linux/amd64,linux/arm64`), or keep its pods on the nodes it runs on with `.node_selector(\"kubernetes.io/arch\", \"amd64\")`",
+        [],
+        [],
+        [],
+        [],
+        "ghcr.io/acme/api declared amd64 only, on Oracle Always Free's arm64 nodes",
+        "ImagePlatforms::new(\"ghcr.io/acme/api\", [\"amd64\", \"arm64\"])"
+    ),
+    rule!(
+        ImagePlatformUnknown,
+        "image-platform-unknown",
+        W,
+        true,
+        Budget,
+        "on nodes other than amd64, the architectures of every image are known",
+        "most images are built for amd64 first; on arm64 nodes (Oracle Always Free's A1, Raspberry Pi, AWS Graviton) an image without an arm64 build fails to pull or to start, and nothing before the deploy says so. kubefit knows the well-known public images; the teams' own images it cannot know",
+        "declare what the image is built for: `Stack::image_platforms(ImagePlatforms::new(\"ghcr.io/acme/api\", [\"amd64\", \"arm64\"]))`, or read it from the registry with `resolve_image_platforms` (feature `registry`)",
+        [],
+        [],
+        [],
+        [],
+        "Container::new(\"api\", \"ghcr.io/acme/api:1.4\") on Oracle Always Free",
+        "the same with ImagePlatforms::new(\"ghcr.io/acme/api\", [\"arm64\"]) declared"
+    ),
+    rule!(
         PriorityPreemption,
         "priority-preemption",
         W,

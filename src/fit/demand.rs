@@ -467,6 +467,9 @@ pub struct WorkloadDemand {
     /// What admission refuses because of the injected sidecars (paths under the pod spec).
     #[serde(skip)]
     pub(crate) refused: Vec<crate::fit::admission::Refusal>,
+    /// Each container's image with its field path (`spec.template.spec.containers[0].image`).
+    #[serde(skip)]
+    pub(crate) images: Vec<(String, String)>,
     /// Its place in the apply order (pods arrive at the scheduler roughly in it).
     #[serde(skip)]
     pub(crate) rank: u8,
@@ -648,6 +651,12 @@ impl Stack {
                 missing,
                 unlimited_request,
                 refused,
+                // The pod's own images (the injectors' are theirs to build).
+                images: w
+                    .pod
+                    .all_containers()
+                    .map(|(path, c)| (format!("{path}.image"), c.image.clone()))
+                    .collect(),
                 rank: o.order(),
                 priority: classes
                     .of_name(pod.extra.as_ref().and_then(|x| x.priority_class.as_ref())),

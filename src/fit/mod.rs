@@ -3,6 +3,7 @@
 //! the worst case.
 
 pub(crate) mod admission;
+mod architecture;
 pub(crate) mod demand;
 mod from_nodes;
 mod guard_rails;
@@ -1069,6 +1070,7 @@ impl Stack {
                     )));
             }
         }
+        architecture::check(self, platform, &demands, &mut diags);
         // Nodes below their distribution's documented minimum for their role.
         for pool in platform.pools() {
             let r = pool.reservations();

@@ -122,31 +122,50 @@ pub(super) fn nodes_of(platform: &Platform) -> Vec<Node> {
     for pool in platform.pools() {
         let taints: std::sync::Arc<[crate::fit::platform::Taint]> = pool.taints().into();
         for i in 0..pool.count() {
-            let name = format!("{}-{i}", pool.name());
-            nodes.push(Node {
-                labels: std::sync::Arc::new(pool.node_labels(&name)),
-                taints: taints.clone(),
-                name,
-                pool: pool.name().to_owned(),
-                arch: pool.architecture().to_owned(),
-                alloc: Demand {
-                    cpu: pool.allocatable_cpu(),
-                    memory: pool.allocatable_memory(),
-                    ephemeral_storage: pool
-                        .allocatable_ephemeral_storage()
-                        .unwrap_or(Memory::bytes(u64::MAX)),
-                },
-                used: Demand::default(),
-                pods: 0,
-                max_pods: pool.max_pods_per_node(),
-                workloads: BTreeSet::new(),
-                held: Vec::new(),
-                banned: Vec::new(),
-                counts: Vec::new(),
-            });
+            nodes.push(node_of(pool, i, taints.clone()));
         }
     }
     nodes
+}
+
+/// The first node of every pool that has one: it stands for its pool (same labels but the
+/// hostname, same taints, same architecture and room).
+pub(super) fn pool_representatives(platform: &Platform) -> Vec<Node> {
+    platform
+        .pools()
+        .iter()
+        .filter(|p| p.count() > 0)
+        .map(|p| node_of(p, 0, p.taints().into()))
+        .collect()
+}
+
+fn node_of(
+    pool: &crate::fit::platform::NodePool,
+    i: u32,
+    taints: std::sync::Arc<[crate::fit::platform::Taint]>,
+) -> Node {
+    let name = format!("{}-{i}", pool.name());
+    Node {
+        labels: std::sync::Arc::new(pool.node_labels(&name)),
+        taints,
+        name,
+        pool: pool.name().to_owned(),
+        arch: pool.architecture().to_owned(),
+        alloc: Demand {
+            cpu: pool.allocatable_cpu(),
+            memory: pool.allocatable_memory(),
+            ephemeral_storage: pool
+                .allocatable_ephemeral_storage()
+                .unwrap_or(Memory::bytes(u64::MAX)),
+        },
+        used: Demand::default(),
+        pods: 0,
+        max_pods: pool.max_pods_per_node(),
+        workloads: BTreeSet::new(),
+        held: Vec::new(),
+        banned: Vec::new(),
+        counts: Vec::new(),
+    }
 }
 
 pub(super) fn shortfall(node: &Node, pod: &PodToPlace) -> Vec<String> {

@@ -9,6 +9,7 @@ pub(crate) mod custom;
 pub(crate) mod daemon_set;
 pub(crate) mod deployment;
 pub(crate) mod disruption_budget;
+pub(crate) mod image_platforms;
 pub(crate) mod ingress;
 pub(crate) mod job;
 pub(crate) mod k8s_resource;

@@ -61,6 +61,7 @@ impl Stack {
             pod_security: self.pod_security.clone(),
             objects: Vec::with_capacity(self.objects.len()),
             traffic: self.traffic.clone(),
+            images: self.images.clone(),
             threads: self.threads,
         };
         // Copied on several threads for large stacks (an import of 15,002 documents).

@@ -51,6 +51,8 @@ pub struct Stack {
     pub(crate) objects: Vec<Object>,
     /// Connections the stack needs beyond those it names itself ([`Stack::expect_traffic`]).
     pub(crate) traffic: Vec<crate::model::traffic::Traffic>,
+    /// Declared image platforms, the latest first ([`Stack::image_platforms`]).
+    pub(crate) images: Vec<crate::model::image_platforms::ImagePlatforms>,
     /// Threads a call may start; `None`: one per core, at most 8.
     pub(crate) threads: Option<std::num::NonZeroUsize>,
 }
@@ -70,6 +72,7 @@ impl Stack {
             pod_security: "restricted".to_owned(),
             objects: Vec::new(),
             traffic: Vec::new(),
+            images: Vec::new(),
             threads: None,
         }
     }

@@ -3,8 +3,8 @@
 
 use kubefit::{
     ConcurrencyPolicy, ConfigMap, Container, Cpu, CronJob, CustomObject, Deployment, DotEnv,
-    Environment, HorizontalPodAutoscaler, Ingress, IntOrPercent, Job, LimitRange, Memory,
-    NetworkPolicy, NodePool, PathType, Permission, PersistentVolumeClaim, Platform,
+    Environment, HorizontalPodAutoscaler, ImagePlatforms, Ingress, IntOrPercent, Job, LimitRange,
+    Memory, NetworkPolicy, NodePool, PathType, Permission, PersistentVolumeClaim, Platform,
     PodDisruptionBudget, PriorityClass, Probe, ResourceQuota, Resources, Role, RoleBinding, Secret,
     SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
 };
@@ -632,6 +632,28 @@ pub fn case(id: &str) -> (Stack, Stack) {
             (pods(30), pods(29))
         }
         "beyond-cluster-limits" => (stack_with(web(good()).replicas(i32::MAX)), ok),
+        "image-platform-mismatch" | "image-platform-unknown" => {
+            // The team's own image on Oracle Always Free's arm64 nodes: built for amd64 only
+            // (mismatch) or of unknown platforms (unknown); declared with arm64, both quiet.
+            let own = || {
+                let c = Container::new("web", "ghcr.io/acme/web:1.4")
+                    .image_digest(DIGEST)
+                    .port("http", 8080)
+                    .resources(res())
+                    .readiness(Probe::http("/", "http"))
+                    .liveness(Probe::http("/", "http"));
+                stack_with(web(c))
+            };
+            let declared = |arches: &[&str]| {
+                own().image_platforms(ImagePlatforms::new("ghcr.io/acme/web", arches))
+            };
+            let bad = if id == "image-platform-mismatch" {
+                declared(&["amd64"])
+            } else {
+                own()
+            };
+            (bad, declared(&["amd64", "arm64"]))
+        }
         "tenancy-limit-exceeded" | "node-below-minimum" => (ok.clone(), ok),
         "priority-preemption" => {
             // Two 600m workloads on one node of 1 core (bad) or 2 (good): `api`, at priority
@@ -978,8 +1000,10 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 19] = [
+pub const BUDGET_RULES: [&str; 21] = [
     "does-not-fit",
+    "image-platform-mismatch",
+    "image-platform-unknown",
     "priority-preemption",
     "node-below-minimum",
     "node-runs-short",
