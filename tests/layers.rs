@@ -4,14 +4,14 @@
 //! and an edge from a lower layer to a higher one — or any cycle between folders — fails.
 //!
 //! Layers, lowest first: `util` (speed helpers), `units`, `diagnostic`, `model`, `fit`,
-//! `check`, `emit`, `spec`. A folder may use its own layer and any lower one. `lib.rs` is the
+//! `check`, `emit`, `spec`, `registry` (feature `registry`, the network). A folder may use its own layer and any lower one. `lib.rs` is the
 //! facade and may name everything. Run alone with `cargo test --test layers`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const LAYERS: [&str; 8] = [
+const LAYERS: [&str; 9] = [
     "util",
     "units",
     "diagnostic",
@@ -20,6 +20,7 @@ const LAYERS: [&str; 8] = [
     "check",
     "emit",
     "spec",
+    "registry",
 ];
 
 fn rank(layer: &str) -> usize {

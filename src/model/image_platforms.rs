@@ -13,9 +13,8 @@ use crate::model::stack::Stack;
 ///
 /// Declare what your own images are built for with [`Stack::image_platforms`]; the check then
 /// judges them against the platform's nodes (`image-platform-mismatch`,
-/// `image-platform-unknown`). With the `registry` feature,
-/// [`resolve_image_platforms`](crate::resolve_image_platforms) reads them from the image's
-/// registry.
+/// `image-platform-unknown`). With the `registry` feature, `resolve_image_platforms` reads
+/// them, and the digest a tag resolves to, from the image's registry.
 ///
 /// ```
 /// use kubefit::ImagePlatforms;
@@ -62,7 +61,7 @@ impl ImagePlatforms {
     }
 
     /// Records the digest the image's tag resolved to (the registry's answer), which
-    /// [`resolve_image_platforms`](crate::resolve_image_platforms) fills in.
+    /// `resolve_image_platforms` (feature `registry`) fills in.
     ///
     /// ```
     /// let p = kubefit::ImagePlatforms::new("nginx:1.27", ["amd64"]).digest("sha256:ab");

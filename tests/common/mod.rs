@@ -406,6 +406,16 @@ pub fn sops() -> PathBuf {
     tool("KUBEFIT_SOPS", ".venv/bin/sops", "sops")
 }
 
+/// The distribution registry: $KUBEFIT_DOCKER_REGISTRY, `.tools/docker-registry/usr/bin/`
+/// (the test command unpacks Debian's docker-registry there), or PATH.
+pub fn docker_registry() -> PathBuf {
+    tool(
+        "KUBEFIT_DOCKER_REGISTRY",
+        ".tools/docker-registry/usr/bin/docker-registry",
+        "docker-registry",
+    )
+}
+
 /// A Python with python-dotenv: $KUBEFIT_PYTHON_DOTENV or `.venv/bin/python` (the test
 /// command installs python-dotenv there).
 pub fn python_with_dotenv() -> PathBuf {
