@@ -9,11 +9,19 @@
 //!
 //! The adjusted stack also carries the rest of the seed: Traefik's HTTP→HTTPS redirect
 //! (a `Middleware` the Ingress uses), Let's Encrypt through a cert-manager `ClusterIssuer`,
-//! Dapr components (pub/sub on OCI Streaming's Kafka endpoint, state on PostgreSQL, secrets
-//! from Kubernetes; Redis Streams pub/sub for local `dapr run` under `dapr-local/`), and the
-//! backend's HPA, whose maximum the budget counts, as it counts the Dapr sidecars. The
-//! components' Secrets (`kafka`, `statestore`) are withheld from the manifests: create them
-//! with SOPS or `kubectl create secret`.
+//! Dapr components (pub/sub on the seed's broker, Redpanda Cloud's free tier, through its
+//! Kafka API; state on PostgreSQL; secrets from Kubernetes; Redis Streams pub/sub for local
+//! `dapr run` under `dapr-local/`), and the backend's HPA, whose maximum the budget counts,
+//! as it counts the Dapr sidecars. The components' Secrets (`kafka`, `statestore`) are
+//! withheld from the manifests: create them with SOPS or `kubectl create secret`.
+//!
+//! Where the seed is wrong or risky, the report says so: its k3s server (1 OCPU) is below
+//! k3s's documented minimum (`node-below-minimum`); "1 server, 1 agent for HA" on embedded
+//! etcd is not highly available (`control-plane-not-ha`: one etcd member); "secrets
+//! encrypted at rest in etcd" is not what k3s does unless its server starts with
+//! `--secrets-encryption` (`secrets-not-encrypted-at-rest`); and its services' images must
+//! be built for the A1 instances' arm64, which its CI plan never says
+//! (`image-platform-unknown`).
 //!
 //! ```sh
 //! cargo run --example phase_v_always_free -- --out out/phase-v
@@ -25,10 +33,11 @@ mod support;
 use std::process::ExitCode;
 
 use kubefit::{
-    AddOn, Container, Cpu, Deployment, EmitOptions, HorizontalPodAutoscaler, Injector,
-    IntOrPercent, Memory, NetworkPolicy, PathType, PersistentVolumeClaim, Platform, Probe,
-    Reserved, Resources, Secret, Service, Stack, StatefulSet, Storage, Verdict, Volume,
-    dapr_component, letsencrypt_cluster_issuer, traefik_https_redirect,
+    AddOn, Container, ControlPlane, Cpu, Datastore, Deployment, EmitOptions,
+    HorizontalPodAutoscaler, Injector, IntOrPercent, Memory, NetworkPolicy, PathType,
+    PersistentVolumeClaim, Platform, Probe, Reserved, Resources, Secret, Service, Stack,
+    StatefulSet, Storage, Verdict, Volume, dapr_component, letsencrypt_cluster_issuer,
+    traefik_https_redirect,
 };
 use support::{GRAFANA_DIGEST, PROMETHEUS_DIGEST};
 
@@ -259,9 +268,10 @@ const DAPR_APPS: [&str; 4] = [
     "notification",
 ];
 
-/// Dapr components in the cluster: pub/sub on a Kafka-compatible service (OCI Streaming's
-/// Kafka endpoint), state on PostgreSQL, secrets from Kubernetes; the Traefik HTTP→HTTPS
-/// redirect and cert-manager's Let's Encrypt ClusterIssuer.
+/// Dapr components in the cluster: pub/sub on the seed's broker, Redpanda Cloud (free tier,
+/// "Decision 1"), through its Kafka API (SASL/SCRAM-SHA-256 over TLS, as Redpanda Cloud's
+/// serverless clusters take it); state on PostgreSQL, secrets from Kubernetes; the Traefik
+/// HTTP→HTTPS redirect and cert-manager's Let's Encrypt ClusterIssuer.
 fn dapr_and_tls(stack: Stack) -> Stack {
     let kafka = Secret::new("kafka").entry_from("password", &support::Placeholder);
     let state = Secret::new("statestore").entry_from("connection-string", &support::Placeholder);
@@ -278,14 +288,12 @@ fn dapr_and_tls(stack: Stack) -> Stack {
             &[
                 (
                     "brokers",
-                    "cell-1.streaming.eu-frankfurt-1.oci.oraclecloud.com:9092",
+                    "phase-v.any.eu-central-1.mpx.prd.cloud.redpanda.com:9092",
                 ),
                 ("authType", "password"),
-                (
-                    "saslUsername",
-                    "phase-v/streaming-user/ocid1.streampool.oc1",
-                ),
+                ("saslUsername", "phase-v"),
                 ("saslPassword", "secret:kafka:password"),
+                ("saslMechanism", "SHA-256"),
                 ("consumerGroup", "phase-v"),
             ],
         ))
@@ -356,7 +364,12 @@ fn plan_platform(base: Platform) -> Platform {
 /// injector 100m / 30Mi, sentry 100m / 30Mi (docs.dapr.io, "Production guidelines on
 /// Kubernetes"), which the install sets through the chart's `*.resources` values so that the
 /// scheduler counts them. The placement service is left out: the plan uses no actors.
+///
+/// Its control plane is the seed's: one k3s server on embedded etcd ("1 server, 1 agent for
+/// HA", "k3s with embedded etcd for high availability"), Secrets as k3s stores them unless
+/// told otherwise (not encrypted).
 fn dapr_platform(base: Platform) -> Platform {
+    let base = base.control_plane(ControlPlane::k3s(1).datastore(Datastore::EmbeddedEtcd));
     [
         ("dapr-operator", 100, 100),
         ("dapr-sidecar-injector", 100, 30),

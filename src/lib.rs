@@ -88,6 +88,7 @@ pub use emit::sops::{
     sops_redact,
 };
 pub use emit::{Document, EmitError, EmitOptions, Manifests, OUTPUT_MARKER, Streamed, write_files};
+pub use fit::control_plane::{ControlPlane, Datastore};
 pub use fit::demand::{ReplicaCounts, WorkloadDemand};
 pub use fit::injector::Injector;
 pub use fit::nodes::POOL_LABEL;

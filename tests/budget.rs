@@ -990,3 +990,52 @@ fn images_are_judged_against_the_architectures_their_pods_may_land_on() {
         ));
     assert_eq!(messages(&both, &mixed), "");
 }
+
+/// The control plane's claims: embedded etcd with fewer than three servers survives no loss
+/// (raft's majority), and k3s keeps Secrets unencrypted unless told otherwise. Seed 002
+/// claims both ("1 server, 1 agent for HA"; "secrets encrypted at rest in etcd").
+#[test]
+fn control_plane_claims_are_judged() {
+    use kubefit::{ControlPlane, Datastore, Secret, SecretValue};
+    let messages = |s: &Stack, p: &Platform| {
+        s.check_on(p)
+            .diagnostics()
+            .iter()
+            .filter(|d| d.id.contains("control-plane") || d.id.contains("secrets-not"))
+            .map(|d| format!("{} {}: {}", d.id, d.path, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let stack = Stack::new("shop")
+        .with(Deployment::new("api", c("api", 100, 64)))
+        .with(Secret::new("db").entry("password", SecretValue::new("s3cret")));
+    let seed = Platform::oci_always_free()
+        .control_plane(ControlPlane::k3s(1).datastore(Datastore::EmbeddedEtcd));
+    insta::assert_snapshot!(messages(&stack, &seed), @"
+    secrets-not-encrypted-at-rest controlPlane.secretsEncryption: the stack's 1 Secret(s) are kept unencrypted (base64) in the cluster's etcd: whoever reads it, a server's disk or a backup of it reads them
+    control-plane-not-ha controlPlane.servers: the control plane's embedded etcd has 1 member(s), one per server: etcd needs a majority of its members (1) to accept any write, so losing one server stops the cluster's api (the agents' pods keep running, but nothing can be scheduled, changed or healed); it survives one loss only with 3 servers
+    ");
+    let two = Platform::oci_always_free().control_plane(ControlPlane::k3s(2));
+    assert!(
+        messages(&stack, &two).contains("has 2 member(s)"),
+        "{}",
+        messages(&stack, &two)
+    );
+    // Three servers and encryption on: nothing to say; no Secret: nothing to encrypt; an
+    // unknown control plane (a custom platform): nothing claimed.
+    let three =
+        Platform::oci_always_free().control_plane(ControlPlane::k3s(3).secrets_encryption(true));
+    assert_eq!(messages(&stack, &three), "");
+    let no_secret = Stack::new("shop").with(Deployment::new("api", c("api", 100, 64)));
+    assert_eq!(messages(&no_secret, &Platform::oci_always_free()), "");
+    assert_eq!(messages(&stack, &lab(1, 2000, 4)), "");
+    // Profiles carry k3s's own: SQLite, one server, not encrypted.
+    let cp = Platform::oci_always_free()
+        .control_plane_of()
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (cp.servers(), cp.datastore_of(), cp.encrypts_secrets()),
+        (1, Datastore::Sqlite, Some(false))
+    );
+}

@@ -1686,6 +1686,38 @@ rule_table! {
         "the same with ImagePlatforms::new(\"ghcr.io/acme/api\", [\"arm64\"]) declared"
     ),
     rule!(
+        ControlPlaneNotHa,
+        "control-plane-not-ha",
+        W,
+        true,
+        Budget,
+        "a control plane on embedded etcd has at least three servers",
+        "etcd accepts a write only with a majority of its members (raft): one or two members tolerate no loss, so losing one server stops the cluster's api — nothing is scheduled, changed or healed — though embedded etcd is chosen for high availability; an agent runs no control plane (docs.k3s.io/datastore/ha-embedded: an odd number of servers, three at least)",
+        "run three servers (an odd number), or say what it is: one server on SQLite (`ControlPlane::k3s(1)`) with backups, or accept it with a suppression that says why",
+        [],
+        [],
+        [],
+        [],
+        "Platform::oci_always_free().control_plane(ControlPlane::k3s(1).datastore(Datastore::EmbeddedEtcd))",
+        "ControlPlane::k3s(3)"
+    ),
+    rule!(
+        SecretsNotEncryptedAtRest,
+        "secrets-not-encrypted-at-rest",
+        W,
+        true,
+        Budget,
+        "the stack's Secrets are encrypted at rest where the platform says whether they are",
+        "the api server stores Secrets base64-encoded, not encrypted, unless given an EncryptionConfiguration; k3s encrypts them only when its servers start with `--secrets-encryption`. Whoever reads the datastore, a server's disk or a backup reads every Secret",
+        "start the k3s servers with `--secrets-encryption` (or give kube-apiserver an EncryptionConfiguration), then say so: `ControlPlane::k3s(1).secrets_encryption(true)`; or keep the values outside the cluster (External Secrets, a vault)",
+        [],
+        [],
+        [],
+        [],
+        "a Secret on Platform::oci_always_free() (k3s as installed)",
+        "the same with .control_plane(ControlPlane::k3s(1).secrets_encryption(true))"
+    ),
+    rule!(
         PriorityPreemption,
         "priority-preemption",
         W,

@@ -4,6 +4,7 @@
 
 pub(crate) mod admission;
 mod architecture;
+pub(crate) mod control_plane;
 pub(crate) mod demand;
 mod from_nodes;
 mod guard_rails;
@@ -1071,6 +1072,15 @@ impl Stack {
             }
         }
         architecture::check(self, platform, &demands, &mut diags);
+        if let Some(cp) = platform.control_plane_of() {
+            // Objects that are, or make, Secrets in the cluster.
+            let secrets = self
+                .objects
+                .iter()
+                .filter(|o| matches!(o.kind(), "Secret" | "ExternalSecret" | "SealedSecret"))
+                .count();
+            cp.judge(&platform_object, secrets, &mut diags);
+        }
         // Nodes below their distribution's documented minimum for their role.
         for pool in platform.pools() {
             let r = pool.reservations();

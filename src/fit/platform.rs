@@ -1036,6 +1036,9 @@ pub struct Platform {
     note: Option<String>,
     /// Node pools.
     pools: Vec<NodePool>,
+    /// The control plane: servers, datastore, Secrets encrypted at rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    control_plane: Option<crate::fit::control_plane::ControlPlane>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     addons: Vec<AddOn>,
     /// Sidecars admission webhooks inject into pods (Dapr, a service mesh).
@@ -1154,6 +1157,7 @@ impl Platform {
             idle_reclamation: false,
             overcommit_warning_percent: default_overcommit(),
             pod_overhead: None,
+            control_plane: None,
         }
     }
 
@@ -1191,6 +1195,7 @@ impl Platform {
             );
         }
         p.addons = k3s_addons();
+        p.control_plane = Some(crate::fit::control_plane::ControlPlane::k3s(1));
         p
     }
 
@@ -1560,6 +1565,33 @@ impl Platform {
     pub fn overcommit_warning_percent(mut self, percent: u32) -> Self {
         self.overcommit_warning_percent = percent;
         self
+    }
+
+    /// Sets the control plane: its servers, datastore and whether Secrets are encrypted at
+    /// rest, judged by `control-plane-not-ha` and `secrets-not-encrypted-at-rest`. The k3s
+    /// profiles and [`Platform::k3s`] have k3s's own (one server on SQLite, Secrets not
+    /// encrypted); other platforms have none until set.
+    ///
+    /// ```
+    /// use kubefit::{ControlPlane, Datastore, Platform};
+    /// let p = Platform::oci_always_free()
+    ///     .control_plane(ControlPlane::k3s(1).datastore(Datastore::EmbeddedEtcd));
+    /// assert_eq!(p.control_plane_of().unwrap().datastore_of(), Datastore::EmbeddedEtcd);
+    /// ```
+    #[must_use]
+    pub fn control_plane(mut self, control_plane: crate::fit::control_plane::ControlPlane) -> Self {
+        self.control_plane = Some(control_plane);
+        self
+    }
+
+    /// The control plane, when known.
+    ///
+    /// ```
+    /// assert_eq!(kubefit::Platform::oci_always_free().control_plane_of().unwrap().servers(), 1);
+    /// ```
+    #[must_use]
+    pub fn control_plane_of(&self) -> Option<&crate::fit::control_plane::ControlPlane> {
+        self.control_plane.as_ref()
     }
 
     /// Sets the pod overhead of the runtime class pods use (e.g. Kata or gVisor), added to

@@ -2,11 +2,12 @@
 //! judged on: shared by the lint tests and the control-plane tests (which apply them for real).
 
 use kubefit::{
-    ConcurrencyPolicy, ConfigMap, Container, Cpu, CronJob, CustomObject, Deployment, DotEnv,
-    Environment, HorizontalPodAutoscaler, ImagePlatforms, Ingress, IntOrPercent, Job, LimitRange,
-    Memory, NetworkPolicy, NodePool, PathType, Permission, PersistentVolumeClaim, Platform,
-    PodDisruptionBudget, PriorityClass, Probe, ResourceQuota, Resources, Role, RoleBinding, Secret,
-    SecretValue, Service, ServiceAccount, Stack, StatefulSet, Storage, TenancyLimit, Volume,
+    ConcurrencyPolicy, ConfigMap, Container, ControlPlane, Cpu, CronJob, CustomObject, Datastore,
+    Deployment, DotEnv, Environment, HorizontalPodAutoscaler, ImagePlatforms, Ingress,
+    IntOrPercent, Job, LimitRange, Memory, NetworkPolicy, NodePool, PathType, Permission,
+    PersistentVolumeClaim, Platform, PodDisruptionBudget, PriorityClass, Probe, ResourceQuota,
+    Resources, Role, RoleBinding, Secret, SecretValue, Service, ServiceAccount, Stack, StatefulSet,
+    Storage, TenancyLimit, Volume,
 };
 
 pub const IMAGE: &str = "nginxinc/nginx-unprivileged:1.27-alpine";
@@ -654,6 +655,11 @@ pub fn case(id: &str) -> (Stack, Stack) {
             };
             (bad, declared(&["amd64", "arm64"]))
         }
+        "control-plane-not-ha" => (ok.clone(), ok),
+        "secrets-not-encrypted-at-rest" => {
+            let secret = Secret::new("db").entry("password", SecretValue::new("s3cret"));
+            (ok.clone().with(secret.clone()), ok.with(secret))
+        }
         "tenancy-limit-exceeded" | "node-below-minimum" => (ok.clone(), ok),
         "priority-preemption" => {
             // Two 600m workloads on one node of 1 core (bad) or 2 (good): `api`, at priority
@@ -930,6 +936,15 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
         }
         // Oracle Cloud Always Free now: a 1-OCPU k3s server; one 2-OCPU server meets the
         // documented minimum.
+        "control-plane-not-ha" => (
+            free.clone()
+                .control_plane(ControlPlane::k3s(1).datastore(Datastore::EmbeddedEtcd)),
+            free.control_plane(ControlPlane::k3s(3)),
+        ),
+        "secrets-not-encrypted-at-rest" => (
+            free.clone(),
+            free.control_plane(ControlPlane::k3s(1).secrets_encryption(true)),
+        ),
         "node-below-minimum" => (
             free,
             Platform::k3s(
@@ -1000,8 +1015,10 @@ pub fn platforms(id: &str) -> (Platform, Platform) {
 }
 
 /// The rules judged by `check_on(platform)` rather than `check()`.
-pub const BUDGET_RULES: [&str; 21] = [
+pub const BUDGET_RULES: [&str; 23] = [
     "does-not-fit",
+    "control-plane-not-ha",
+    "secrets-not-encrypted-at-rest",
     "image-platform-mismatch",
     "image-platform-unknown",
     "priority-preemption",
