@@ -84,27 +84,52 @@ fn stack(with_redis: bool, secrets: &dyn SecretSource) -> Stack {
         res(250, 512, 1000, 1024),
         Storage::gibibytes(20),
     );
+    // OpenSearch as its image starts (opensearch-build's opensearch-docker-entrypoint-2.x.sh):
+    // the entrypoint reads the admin password only from OPENSEARCH_INITIAL_ADMIN_PASSWORD (it
+    // has no `_FILE` form), so a shell reads the mounted Secret into the entrypoint's own
+    // environment — the value is never in the manifest. The demo security setup writes
+    // certificates and opensearch.yml into config/ and the performance analyzer writes
+    // logs/: under a read-only root, config/ is a copy of the image's own on an emptyDir
+    // (made by an init container from the same image) and logs/ an emptyDir. It runs as the
+    // image's opensearch user (uid 1000), which owns /usr/share/opensearch.
+    const OPENSEARCH: &str = "opensearchproject/opensearch:2.17.1";
+    let copy_config = Container::new("config", OPENSEARCH)
+        .command(["cp", "-a", "/usr/share/opensearch/config/.", "/config/"])
+        .mount("config", "/config")
+        .resources(res(10, 32, 100, 64))
+        .run_as_user(1000);
     let opensearch = StatefulSet::new(
         "opensearch",
-        Container::new("opensearch", "opensearchproject/opensearch:2.17.1")
+        Container::new("opensearch", OPENSEARCH)
+            .command([
+                "bash",
+                "-c",
+                "export OPENSEARCH_INITIAL_ADMIN_PASSWORD=\"$(cat /run/secrets/opensearch/admin-password)\" && exec /usr/share/opensearch/opensearch-docker-entrypoint.sh opensearch",
+            ])
             .port("http", 9200)
             .port("transport", 9300)
             .env("discovery.type", "single-node")
             .env("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m")
-            .env(
-                "OPENSEARCH_INITIAL_ADMIN_PASSWORD_FILE",
-                "/run/secrets/opensearch/admin-password",
-            )
             .mount_read_only("opensearch", "/run/secrets/opensearch")
+            .mount("config", "/usr/share/opensearch/config")
+            .mount("logs", "/usr/share/opensearch/logs")
             .mount("data", "/usr/share/opensearch/data")
             .mount("tmp", "/tmp")
             .resources(res(250, 1024, 1000, 1536))
             .readiness(Probe::tcp("http"))
-            .liveness(Probe::tcp("transport").initial_delay_seconds(60)),
+            .liveness(Probe::tcp("transport").initial_delay_seconds(60))
+            .run_as_user(1000),
     )
+    .init_container(copy_config)
     .volume(Volume::secret("opensearch", &search))
+    .volume(Volume::empty_dir("config"))
+    .volume(Volume::empty_dir("logs"))
     .volume(Volume::empty_dir("tmp"))
-    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(20)));
+    .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(20)))
+    .suppress(
+        "runs-as-root",
+        "uid 1000 is the image's opensearch user, which owns /usr/share/opensearch",
+    );
 
     let web_svc = Service::expose(&web);
     let api_svc = Service::expose(&api);

@@ -1,6 +1,6 @@
 //! Seed 004 (ADR 003, "order-service infrastructure"): the order service behind an Ingress,
 //! autoscaled by an HPA, with PostgreSQL, Redis and RabbitMQ (a topic exchange whose queues
-//! dead-letter into a DLX, declared in the broker's definitions ConfigMap), Prometheus
+//! dead-letter into a DLX, declared in the broker's definitions with the app's user), Prometheus
 //! scraping, and every credential synced by the External Secrets Operator from AWS Secrets
 //! Manager through a ClusterSecretStore — no Secret value lives in the repository.
 //!
@@ -14,15 +14,21 @@ mod support;
 use std::process::ExitCode;
 
 use kubefit::{
-    ConfigMap, Container, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress, NetworkPolicy,
-    PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Secret, Service, Stack,
-    StatefulSet, Storage, Verdict, Volume, cluster_secret_store, external_secret,
+    ConfigMap, Container, CustomObject, Deployment, EmitOptions, HorizontalPodAutoscaler, Ingress,
+    NetworkPolicy, PathType, PersistentVolumeClaim, Platform, PodDisruptionBudget, Probe, Secret,
+    Service, Stack, StatefulSet, Storage, Verdict, Volume, cluster_secret_store, external_secret,
 };
 use serde_json::json;
 use support::{POSTGRES_DIGEST, REDIS_DIGEST, UNPINNED, res};
 
-/// Exchanges, queues and bindings: `orders` (topic) routes order events; a message that is
-/// rejected or expires in a work queue goes to `orders.dlx` and lands in `orders.dead-letter`.
+/// The broker's definitions, imported at boot: exchanges, queues and bindings — `orders`
+/// (topic) routes order events; a message that is rejected or expires in a work queue goes to
+/// `orders.dlx` and lands in `orders.dead-letter` — and the app's user `orders` with
+/// permissions on those names only. The user has to be here: a node that imports definitions
+/// at boot creates no default user (rabbitmq.com/docs/definitions), so a `default_user` in
+/// rabbitmq.conf would never exist. Its password is `PASSWORD`, a placeholder the External
+/// Secrets Operator's template replaces with the password from AWS Secrets Manager (as a
+/// JSON string), so the file is a Secret and no password is in the repository.
 fn rabbitmq_definitions() -> String {
     let work_queue = |name: &str| {
         json!({
@@ -34,7 +40,10 @@ fn rabbitmq_definitions() -> String {
             }
         })
     };
+    let names = "^(orders|orders\\.dlx|order\\.created|payment\\.completed|orders\\.dead-letter)$";
     let definitions = json!({
+        "users": [{"name": "orders", "password": "PASSWORD", "tags": []}],
+        "permissions": [{"user": "orders", "vhost": "/", "configure": names, "write": names, "read": names}],
         "vhosts": [{"name": "/"}],
         "exchanges": [
             {"name": "orders", "vhost": "/", "type": "topic", "durable": true, "auto_delete": false, "internal": false, "arguments": {}},
@@ -51,7 +60,9 @@ fn rabbitmq_definitions() -> String {
             {"source": "orders.dlx", "vhost": "/", "destination": "orders.dead-letter", "destination_type": "queue", "routing_key": "", "arguments": {}}
         ]
     });
-    let mut s = serde_json::to_string_pretty(&definitions).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&definitions)
+        .unwrap_or_default()
+        .replace("\"PASSWORD\"", "{{ .password | toJson }}");
     s.push('\n');
     s
 }
@@ -61,7 +72,6 @@ load_definitions = /etc/rabbitmq/definitions/definitions.json
 listeners.tcp.default = 5672
 management.tcp.port = 15672
 prometheus.tcp.port = 15692
-loopback_users.guest = false
 ";
 
 fn stack() -> Stack {
@@ -76,7 +86,7 @@ fn stack() -> Stack {
     );
     let app_secrets = Secret::new("order-service");
     let postgres_secret = Secret::new("postgres");
-    let rabbitmq_secret = Secret::new("rabbitmq");
+    let definitions = Secret::new("rabbitmq-definitions");
     let synced = [
         external_secret(
             "order-service",
@@ -94,13 +104,21 @@ fn stack() -> Stack {
             "postgres",
             &[("password", "prod/orders/postgres", "password")],
         ),
-        // The broker's default user as a conf.d snippet (`default_user = …`, `default_pass = …`).
-        external_secret(
-            "rabbitmq",
-            "aws-secrets-manager",
-            "rabbitmq",
-            &[("20-default-user.conf", "prod/orders/rabbitmq", "conf")],
-        ),
+        // The broker's definitions with the app's user, rendered from its password.
+        CustomObject::new("external-secrets.io/v1", "ExternalSecret", "rabbitmq-definitions")
+            .spec(&json!({
+                "refreshInterval": "1h",
+                "secretStoreRef": {"name": "aws-secrets-manager", "kind": "ClusterSecretStore"},
+                "target": {
+                    "name": "rabbitmq-definitions",
+                    "creationPolicy": "Owner",
+                    "template": {
+                        "engineVersion": "v2",
+                        "data": {"definitions.json": rabbitmq_definitions()}
+                    }
+                },
+                "data": [{"secretKey": "password", "remoteRef": {"key": "prod/orders/rabbitmq", "property": "password"}}]
+            })),
     ];
 
     let config = ConfigMap::new("order-service-config")
@@ -112,8 +130,6 @@ fn stack() -> Stack {
         .entry("RABBITMQ_URL", "amqp://orders@rabbitmq:5672/")
         .entry("ORDERS_EXCHANGE", "orders")
         .entry("SECRETS_DIR", "/run/secrets/order-service");
-    let definitions =
-        ConfigMap::new("rabbitmq-definitions").entry("definitions.json", rabbitmq_definitions());
     let rabbitmq_conf = ConfigMap::new("rabbitmq-config").entry("rabbitmq.conf", RABBITMQ_CONF);
 
     let orders = Deployment::new(
@@ -157,11 +173,10 @@ fn stack() -> Stack {
             .port("amqp", 5672)
             .port("management", 15672)
             .port("metrics", 15692)
-            // The base config from a ConfigMap, the credentials from the synced Secret.
+            // The config from a ConfigMap, the definitions (with the app's user) from the
+            // Secret the External Secrets Operator renders.
             .env("RABBITMQ_CONFIG_FILE", "/etc/rabbitmq/base/rabbitmq.conf")
-            .env("RABBITMQ_CONFIG_FILES", "/etc/rabbitmq/conf.d")
             .mount_read_only("config", "/etc/rabbitmq/base")
-            .mount_read_only("credentials", "/etc/rabbitmq/conf.d")
             .mount_read_only("definitions", "/etc/rabbitmq/definitions")
             .mount("data", "/var/lib/rabbitmq")
             .mount("tmp", "/tmp")
@@ -179,8 +194,7 @@ fn stack() -> Stack {
             ),
     )
     .volume(Volume::config_map("config", &rabbitmq_conf))
-    .volume(Volume::secret("credentials", &rabbitmq_secret))
-    .volume(Volume::config_map("definitions", &definitions))
+    .volume(Volume::secret("definitions", &definitions))
     .volume(Volume::empty_dir("tmp"))
     .volume_claim(PersistentVolumeClaim::new("data", Storage::gibibytes(10)));
 
@@ -207,7 +221,6 @@ fn stack() -> Stack {
         .with(NetworkPolicy::allow(&orders, &redis, "redis"))
         .with(NetworkPolicy::allow(&orders, &rabbitmq, "amqp"))
         .with(config)
-        .with(definitions)
         .with(rabbitmq_conf)
         .with(svc)
         .with(postgres.headless_service())

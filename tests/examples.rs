@@ -257,15 +257,46 @@ fn order_service() {
     ] {
         assert!(kinds.contains(&kind.to_owned()), "no {kind}");
     }
-    let definitions =
-        std::fs::read_to_string(run.out.join("10-configmap-rabbitmq-definitions.yaml")).unwrap();
-    let cm = common::parse(&definitions);
-    let json: serde_json::Value = serde_json::from_str(
-        cm.values().next().unwrap()["data"]["definitions.json"]
+    // The definitions are rendered by the External Secrets Operator's template from the
+    // password: rendered here as its `toJson` renders a password with a quote in it, they are
+    // JSON, and the app's user exists in them (a node that imports definitions at boot creates
+    // no default user) with permissions on every exchange and queue the definitions declare.
+    let es = std::fs::read_to_string(run.out.join("24-externalsecret-rabbitmq-definitions.yaml"))
+        .unwrap();
+    let es = common::parse(&es);
+    let template =
+        es.values().next().unwrap()["spec"]["target"]["template"]["data"]["definitions.json"]
             .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+            .unwrap()
+            .to_owned();
+    assert!(
+        !template.contains("\"password\": \"PASSWORD\""),
+        "{template}"
+    );
+    let rendered = template.replace("{{ .password | toJson }}", r#""p\"w""#);
+    let json: serde_json::Value = serde_json::from_str(&rendered).unwrap();
+    assert_eq!(json["users"][0]["name"], "orders");
+    assert_eq!(json["users"][0]["password"], "p\"w");
+    let url =
+        std::fs::read_to_string(run.out.join("08-configmap-order-service-config.yaml")).unwrap();
+    assert!(url.contains("amqp://orders@rabbitmq:5672/"), "{url}");
+    let allowed = json["permissions"][0]["configure"].as_str().unwrap();
+    let names = allowed
+        .trim_start_matches("^(")
+        .trim_end_matches(")$")
+        .replace("\\.", ".");
+    let names: Vec<&str> = names.split('|').collect();
+    for kind in ["exchanges", "queues"] {
+        for x in json[kind].as_array().unwrap() {
+            assert!(
+                names.contains(&x["name"].as_str().unwrap()),
+                "{x} not in {allowed}"
+            );
+        }
+    }
+    for p in ["write", "read"] {
+        assert_eq!(json["permissions"][0][p], allowed);
+    }
     assert_eq!(
         json["queues"][0]["arguments"]["x-dead-letter-exchange"],
         "orders.dlx"
