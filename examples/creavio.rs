@@ -36,11 +36,17 @@ fn image(name: &str) -> String {
 
 fn stack(secrets: &dyn SecretSource) -> Stack {
     let db = Secret::new("postgres").entry_from("password", secrets);
+    // One database per service that keeps data (identity, projects), created on the first
+    // start by the image's init scripts: POSTGRES_DB makes one only.
+    let init_sql = ConfigMap::new("postgres-init").entry(
+        "01-databases.sql",
+        "CREATE DATABASE identity;\nCREATE DATABASE projects;\n",
+    );
     let postgres = support::postgres(
         ("postgres:16.4", Some(POSTGRES_DIGEST)),
         "creavio",
         None,
-        None,
+        Some(&init_sql),
         &db,
         res(100, 256, 500, 512),
         Storage::gibibytes(5),
@@ -50,6 +56,7 @@ fn stack(secrets: &dyn SecretSource) -> Stack {
         .label("app.kubernetes.io/part-of", "creavio")
         .with(NetworkPolicy::default_deny())
         .with(postgres.headless_service())
+        .with(init_sql)
         .with(db);
     let mut gateway_svc = None;
     let mut workloads = Vec::new();

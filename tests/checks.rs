@@ -479,3 +479,17 @@ fn runs_as_root_suggests_the_images_own_user() {
         "container `db` runs as root (uid 0)"
     );
 }
+
+/// An env list is keyed by name: a second `POSTGRES_DB` hides the first, and server-side
+/// apply (the real control plane of the tests, Flux) refuses the object — the quickstart
+/// once carried one.
+#[test]
+fn an_environment_variable_set_twice_is_a_duplicate() {
+    let stack = Stack::new("shop").with(Deployment::new(
+        "db",
+        Container::new("db", "postgres:16.4")
+            .env("POSTGRES_DB", "shop")
+            .env("POSTGRES_DB", "shop"),
+    ));
+    insta::assert_snapshot!(errors(&stack), @"error[duplicate-name] deployment/db: spec.template.spec.containers[0].env[1].name: container `db` sets environment variable `POSTGRES_DB` twice: the later value hides the earlier, and server-side apply refuses the object; keep one (fix: rename one of them)");
+}

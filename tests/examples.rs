@@ -105,6 +105,130 @@ fn judge(example: &str, dir: &Path) {
     }
     let failed = common::failed_checks(dir);
     assert!(failed.is_empty(), "{example}: checkov failed {failed:?}");
+    databases_are_created(example, &files);
+}
+
+/// Every database a `postgres://…@HOST/DB` URL or a `DB_HOST`/`DB_NAME` (`DATABASE_HOST`/
+/// `DATABASE_NAME`) pair in a ConfigMap or an env list names, where HOST is a PostgreSQL of
+/// the example, is created on its first start: by the image's
+/// POSTGRES_DB (default: POSTGRES_USER, else `postgres`) or a `CREATE DATABASE` in an init
+/// script mounted at /docker-entrypoint-initdb.d.
+fn databases_are_created(example: &str, files: &[PathBuf]) {
+    let objects: Vec<serde_json::Value> = files
+        .iter()
+        .flat_map(|f| common::parse(&std::fs::read_to_string(f).unwrap()).into_values())
+        .collect();
+    let config_maps: std::collections::BTreeMap<&str, &serde_json::Value> = objects
+        .iter()
+        .filter(|o| o["kind"] == "ConfigMap")
+        .map(|o| (o["metadata"]["name"].as_str().unwrap(), &o["data"]))
+        .collect();
+    let mut created: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut urls = Vec::new();
+    let pair = |get: &dyn Fn(&str) -> Option<String>| {
+        for (h, n) in [("DB_HOST", "DB_NAME"), ("DATABASE_HOST", "DATABASE_NAME")] {
+            if let (Some(host), Some(name)) = (get(h), get(n)) {
+                return Some(format!("postgres://{host}/{name}"));
+            }
+        }
+        None
+    };
+    for o in &objects {
+        for v in config_maps_values(o) {
+            urls.push(v);
+        }
+        if o["kind"] == "ConfigMap" {
+            urls.extend(pair(&|k| o["data"][k].as_str().map(str::to_owned)));
+        }
+        let spec = &o["spec"]["template"]["spec"];
+        for c in spec["containers"].as_array().into_iter().flatten() {
+            let env = |name: &str| {
+                c["env"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|e| e["name"] == name)
+                    .and_then(|e| e["value"].as_str())
+                    .map(str::to_owned)
+            };
+            for e in c["env"].as_array().into_iter().flatten() {
+                if let Some(v) = e["value"].as_str() {
+                    urls.push(v.to_owned());
+                }
+            }
+            urls.extend(pair(&|k| env(k)));
+            let image = c["image"].as_str().unwrap_or_default();
+            if !(image.starts_with("postgres:") || image.starts_with("pgvector/")) {
+                continue;
+            }
+            let mut dbs = vec![
+                env("POSTGRES_DB")
+                    .or_else(|| env("POSTGRES_USER"))
+                    .unwrap_or_else(|| "postgres".into()),
+            ];
+            for m in c["volumeMounts"].as_array().into_iter().flatten() {
+                if m["mountPath"] != "/docker-entrypoint-initdb.d" {
+                    continue;
+                }
+                let volume = spec["volumes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|v| v["name"] == m["name"])
+                    .unwrap();
+                let cm = config_maps[volume["configMap"]["name"].as_str().unwrap()];
+                for script in cm.as_object().unwrap().values() {
+                    for line in script.as_str().unwrap().lines() {
+                        if let Some(rest) = line.trim().strip_prefix("CREATE DATABASE ") {
+                            dbs.push(rest.trim_end_matches(';').trim().to_owned());
+                        }
+                    }
+                }
+            }
+            created.insert(o["metadata"]["name"].as_str().unwrap().to_owned(), dbs);
+        }
+    }
+    let mut checked = 0;
+    for url in urls {
+        let Some(rest) = url
+            .strip_prefix("postgres://")
+            .or_else(|| url.strip_prefix("postgresql://"))
+        else {
+            continue;
+        };
+        let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+        let Some((host, db)) = rest.split_once('/') else {
+            continue;
+        };
+        let host = host.split(':').next().unwrap().split('.').next().unwrap();
+        let db = db.split('?').next().unwrap();
+        let Some(dbs) = created.get(host) else {
+            continue;
+        };
+        assert!(
+            dbs.iter().any(|d| d == db),
+            "{example}: `{url}` names database `{db}`, which `{host}` never creates (it creates {dbs:?})"
+        );
+        checked += 1;
+    }
+    if !created.is_empty() {
+        assert!(
+            checked > 0,
+            "{example}: no database URL names its PostgreSQL"
+        );
+    }
+}
+
+fn config_maps_values(o: &serde_json::Value) -> Vec<String> {
+    if o["kind"] != "ConfigMap" {
+        return Vec::new();
+    }
+    o["data"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, v)| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 fn kinds(dir: &Path) -> Vec<String> {

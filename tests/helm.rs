@@ -59,6 +59,48 @@ fn values_set_images_replicas_and_resources() {
     assert_eq!(c["resources"]["limits"]["memory"], "1Gi");
 }
 
+/// `--set …image.tag=$SHA` (seed 001's deploy) wins over the digest values.yaml also carries:
+/// the runtime pulls by digest, so a kept digest would make the new tag change nothing. A
+/// digest set explicitly is kept, with or without a new tag.
+#[test]
+fn a_tag_override_wins_over_the_charts_digest() {
+    common::needs_external_tools!();
+    let dir = tempfile::tempdir().unwrap();
+    let stack = common::deployment_stack();
+    kubefit::HelmChart::new(&stack, &EmitOptions::new())
+        .unwrap()
+        .write_dir(dir.path())
+        .unwrap();
+    let image = |set: &[&str]| {
+        let out = template(dir.path(), set);
+        common::assert_ok(&out, "helm template --set");
+        let objects = common::parse(&String::from_utf8(out.stdout).unwrap());
+        objects[&("Deployment".to_owned(), "api".to_owned())]["spec"]["template"]["spec"]
+            ["containers"][0]["image"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let default = image(&[]);
+    let (pinned, digest) = default.split_once('@').expect("the sample image is pinned");
+    let repo = pinned.rsplit_once(':').unwrap().0;
+    let tag = "workloads.api.containers.api.image.tag=";
+    let new_digest = format!("sha256:{}", "a".repeat(64));
+    let set_digest = format!("workloads.api.containers.api.image.digest={new_digest}");
+    assert_eq!(image(&[&format!("{tag}2.0.0")]), format!("{repo}:2.0.0"));
+    // Helm reads `--set` numbers as numbers: a commit-ish tag of digits still wins.
+    assert_eq!(
+        image(&[&format!("{tag}20261207")]),
+        format!("{repo}:20261207")
+    );
+    assert_eq!(image(&[&set_digest]), format!("{pinned}@{new_digest}"));
+    assert_eq!(
+        image(&[&format!("{tag}2.0.0"), &set_digest]),
+        format!("{repo}:2.0.0@{new_digest}")
+    );
+    assert!(digest.starts_with("sha256:"));
+}
+
 #[test]
 fn the_values_schema_refuses_typos_and_bad_quantities() {
     common::needs_external_tools!();

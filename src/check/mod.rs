@@ -564,6 +564,22 @@ impl<'a> Checker<'_, 'a> {
                     format!("container name `{}` is used twice in the pod", c.name),
                 );
             }
+            // The env list is keyed by name (a later entry hides an earlier one, and
+            // server-side apply — kubectl --server-side, Flux — refuses the object).
+            let mut env_names = BTreeSet::new();
+            for (i, e) in c.env.iter().enumerate() {
+                if !env_names.insert(e.name.as_str()) {
+                    self.push(
+                        RuleId::DuplicateName,
+                        object,
+                        &format!("{base}.env[{i}].name"),
+                        format!(
+                            "container `{}` sets environment variable `{}` twice: the later value hides the earlier, and server-side apply refuses the object; keep one",
+                            c.name, e.name
+                        ),
+                    );
+                }
+            }
             for (i, p) in c.ports.iter().enumerate() {
                 if !port_names.insert(p.name.as_str()) {
                     self.push(

@@ -71,14 +71,24 @@ struct ImageValues {
     /// Registry and repository, e.g. `ghcr.io/acme/api`.
     #[schemars(length(min = 1))]
     repository: String,
-    /// Tag, e.g. `1.4.2` (empty: none).
+    /// Tag, e.g. `1.4.2` (empty: none); a number too, as `--set …tag=20261207` gives it.
     #[serde(default)]
-    #[schemars(pattern(r"^([\w][\w.-]{0,127})?$"))]
+    #[schemars(schema_with = "tag_schema")]
     tag: String,
     /// Digest, e.g. `sha256:…` (empty: none).
     #[serde(default)]
     #[schemars(pattern(r"^([a-z0-9]+:[a-fA-F0-9]{32,})?$"))]
     digest: String,
+}
+
+/// A tag: a string of the registry's tag grammar, or the non-negative integer Helm makes of
+/// `--set …tag=20261207` (the chart's helper prints either).
+fn tag_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": ["string", "integer"],
+        "pattern": r"^([\w][\w.-]{0,127})?$",
+        "minimum": 0
+    })
 }
 
 /// Requests and limits of a container.
@@ -320,11 +330,17 @@ fn punch_holes(
                 continue;
             };
             let image = split_image(c["image"].as_str().unwrap_or_default());
+            // The tag and digest the chart was made with: a tag override without a new
+            // digest drops the old digest (else the runtime pulls by digest and the new tag
+            // changes nothing). JSON string literals are Go string literals.
+            let literal = |v: &str| serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into());
             c["image"] = hole(
                 holes,
                 Hole::Inline(format!(
-                    "include \"kubefit.image\" {} | quote",
-                    at(&["containers", &cname, "image"])
+                    "include \"kubefit.image\" (dict \"image\" {} \"tag\" {} \"digest\" {}) | quote",
+                    at(&["containers", &cname, "image"]),
+                    literal(&image.tag),
+                    literal(&image.digest)
                 )),
             );
             let mut resources = None;
@@ -399,12 +415,15 @@ fn fill_holes(text: &str, holes: &[Hole], sentinel: &str) -> String {
 }
 
 const HELPERS: &str = r#"{{/*
-The image reference of a container: repository[:tag][@digest].
+The image reference of a container: repository[:tag][@digest]. `.tag` and `.digest` are
+the ones the chart was made with: a tag set without a new digest (`--set …image.tag=$SHA`)
+wins, and the chart's digest of the old tag is dropped; a digest set is always kept.
 */}}
 {{- define "kubefit.image" -}}
-{{- .repository -}}
-{{- if .tag -}}:{{ .tag }}{{- end -}}
-{{- if .digest -}}@{{ .digest }}{{- end -}}
+{{- $i := .image -}}
+{{- $i.repository -}}
+{{- if $i.tag -}}:{{ $i.tag }}{{- end -}}
+{{- if and $i.digest (or (eq (toString $i.tag) .tag) (ne (toString $i.digest) .digest)) -}}@{{ $i.digest }}{{- end -}}
 {{- end -}}
 "#;
 
@@ -424,7 +443,7 @@ impl HelmChart {
     /// );
     /// let chart = kubefit::HelmChart::new(&Stack::new("shop").with(api), &EmitOptions::new())?;
     /// let template = &chart.files().iter().find(|(p, _)| p.ends_with("deployment-api.yaml")).unwrap().1;
-    /// assert!(template.contains(r#"image: {{ include "kubefit.image" (index .Values.workloads "api" "containers" "api" "image") | quote }}"#));
+    /// assert!(template.contains(r#"image: {{ include "kubefit.image" (dict "image" (index .Values.workloads "api" "containers" "api" "image") "tag" "1.4.2" "digest" "") | quote }}"#));
     /// # Ok::<(), kubefit::EmitError>(())
     /// ```
     pub fn new(stack: &Stack, options: &EmitOptions) -> Result<Self, EmitError> {
