@@ -427,3 +427,26 @@ spec:
         ]
     );
 }
+
+/// A declared connection that names a workload or port the stack lacks could never be
+/// judged: a typo would silently pass, so the check names it.
+#[test]
+fn a_declared_connection_to_nothing_is_reported() {
+    let (a, b, _) = workloads();
+    let ghost = Deployment::new("ghost", Container::new("g", "nginx:1.27"));
+    let findings = |t: Traffic| {
+        Stack::new("shop")
+            .with(a.clone())
+            .with(b.clone())
+            .expect_traffic(t)
+            .check()
+            .with_id("dangling-workload")
+            .map(|d| format!("{}: {}", d.object, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!(findings(Traffic::between(&a, &ghost, "http")), @"deployment/ghost: a connection declared with expect_traffic names deployment/ghost, which is not in the stack: it is never judged");
+    insta::assert_snapshot!(findings(Traffic::between(&a, &b, "htp")), @"deployment/b: a connection declared with expect_traffic goes to port `htp` of deployment/b, whose containers declare no such port: it is never judged");
+    assert_eq!(findings(Traffic::between(&a, &b, "http")), "");
+    assert_eq!(findings(Traffic::between(&a, &b, 8080)), "");
+}

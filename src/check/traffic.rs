@@ -284,8 +284,9 @@ impl Stack {
     /// Declares a connection the stack needs that kubefit cannot see in it (see
     /// [`Traffic`]): the check then reports `traffic-blocked` when the stack's
     /// NetworkPolicies refuse it. Declarations are not emitted; they stay with the code that
-    /// builds the stack. One whose workloads or port are not in the stack is not judged
-    /// ([`Stack::network_allows`] answers `None` for it).
+    /// builds the stack. One whose workloads or named port are not in the stack cannot be
+    /// judged: the check reports it (`dangling-workload`), and [`Stack::network_allows`]
+    /// answers `None` for it.
     ///
     /// ```
     /// use kubefit::{Container, Deployment, NetworkPolicy, Stack, Traffic};
@@ -338,8 +339,9 @@ impl Stack {
 
     /// `traffic-blocked` for every connection the stack needs that its policies refuse.
     pub(crate) fn traffic_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.dangling_traffic();
         let Some(net) = Net::new(self) else {
-            return Vec::new();
+            return out;
         };
         let mut flows: Vec<Flow> = self
             .traffic
@@ -354,7 +356,6 @@ impl Stack {
         ingress_backends(self, &net, &mut flows);
         scrapes(&net, &mut flows);
         dns(&net, &mut flows);
-        let mut out = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for f in &flows {
             let Reach::Blocked {
@@ -404,6 +405,61 @@ impl Stack {
                     f.why
                 ),
             ));
+        }
+        out
+    }
+}
+
+impl Stack {
+    /// `dangling-workload` for a connection declared with [`Stack::expect_traffic`] whose
+    /// workloads or named port are not in the stack: it could never be judged.
+    fn dangling_traffic(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let owner = |w: &crate::model::workload::WorkloadRef| {
+            self.objects
+                .iter()
+                .filter_map(Object::pod_owner)
+                .find(|p| p.kind == w.kind && *p.name == w.name)
+        };
+        let said = |w: &crate::model::workload::WorkloadRef| {
+            format!("{}/{}", w.kind.as_str().to_ascii_lowercase(), w.name)
+        };
+        for t in &self.traffic {
+            let from = match &t.from {
+                Source::Workload(w) => Some(w),
+                Source::Namespace { .. } => None,
+            };
+            for w in from.into_iter().chain([&t.to]) {
+                if owner(w).is_none() {
+                    out.push(Diagnostic::of(
+                        RuleId::DanglingWorkload,
+                        &said(w),
+                        "expect_traffic",
+                        format!(
+                            "a connection declared with expect_traffic names {}, which is not in the stack: it is never judged",
+                            said(w)
+                        ),
+                    ));
+                }
+            }
+            if let (Some(to), PortRef::Name(port)) = (owner(&t.to), &t.port)
+                && !to
+                    .pod
+                    .containers
+                    .iter()
+                    .chain(&to.pod.sidecars)
+                    .any(|c| c.ports.iter().any(|p| p.name == *port))
+            {
+                out.push(Diagnostic::of(
+                    RuleId::DanglingWorkload,
+                    &said(&t.to),
+                    "expect_traffic",
+                    format!(
+                        "a connection declared with expect_traffic goes to port `{port}` of {}, whose containers declare no such port: it is never judged",
+                        said(&t.to)
+                    ),
+                ));
+            }
         }
         out
     }
