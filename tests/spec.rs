@@ -459,3 +459,51 @@ fn every_example_exports_a_spec_that_renders_identically() {
         }
     }
 }
+
+/// Image platforms are part of the spec, so a YAML user of `kubefit check` can say what the
+/// team's images are built for; a later entry wins, and the spec round-trips them.
+#[test]
+fn image_platforms_are_declared_in_the_spec() {
+    let text = "namespace: shop\ndeployments:\n  - name: api\n    pod:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.4\nimagePlatforms:\n  - image: ghcr.io/acme/api\n    architectures: [amd64]\n  - image: ghcr.io/acme/api:1.4\n    architectures: [linux/amd64, linux/arm64]\n    digest: sha256:aa\n";
+    let spec = StackSpec::from_yaml(text, "stack.yaml").unwrap();
+    let stack = spec.to_stack(&kubefit::ProcessEnv).unwrap();
+    let free = kubefit::Platform::oci_always_free();
+    let ids: Vec<String> = stack
+        .check_on(&free)
+        .diagnostics()
+        .iter()
+        .filter(|d| d.id.starts_with("image-platform"))
+        .map(|d| d.id.to_string())
+        .collect();
+    assert!(ids.is_empty(), "{ids:?}");
+    let yaml = StackSpec::from(&stack).to_yaml();
+    assert!(
+        yaml.contains("imagePlatforms:\n- image: ghcr.io/acme/api\n  architectures:\n  - amd64\n- image: ghcr.io/acme/api:1.4\n"),
+        "{yaml}"
+    );
+    // Only the first declaration: amd64 only, on arm64 nodes.
+    let first = text
+        .split("  - image: ghcr.io/acme/api:1.4\n")
+        .next()
+        .unwrap();
+    let stack = StackSpec::from_yaml(first, "stack.yaml")
+        .unwrap()
+        .to_stack(&kubefit::ProcessEnv)
+        .unwrap();
+    assert!(
+        stack
+            .check_on(&free)
+            .with_id("image-platform-mismatch")
+            .next()
+            .is_some()
+    );
+    let empty = "namespace: shop\nimagePlatforms:\n  - image: x\n    architectures: []\n";
+    let err = StackSpec::from_yaml(empty, "stack.yaml")
+        .unwrap()
+        .to_stack(&kubefit::ProcessEnv)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("imagePlatforms[0].architectures"),
+        "{err}"
+    );
+}

@@ -1701,12 +1701,28 @@ pub struct StackSpec {
     k8s_objects: Vec<K8sObjectSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     environments: Vec<EnvironmentSpec>,
+    /// The architectures images are built for (`Stack::image_platforms`); a later entry for
+    /// the same image wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    image_platforms: Vec<ImagePlatformsSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<PlatformSpec>,
     /// The file name and text the spec was read from, to locate later problems.
     #[serde(skip)]
     #[schemars(skip)]
     source: Option<(String, String)>,
+}
+
+/// What an image is built for: `image` (a repository, a tag or a digest) and its
+/// architectures (`amd64`, `linux/arm64`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImagePlatformsSpec {
+    image: String,
+    architectures: Vec<String>,
+    /// The digest the image's tag resolved to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    digest: Option<String>,
 }
 
 fn restricted() -> String {
@@ -2514,6 +2530,23 @@ impl StackSpec {
         for (i, e) in self.environments.iter().enumerate() {
             env_from_spec(e, &mut errors, &format!("environments[{i}]"));
         }
+        for (i, p) in self.image_platforms.iter().enumerate() {
+            if p.architectures.is_empty() {
+                errors.push(SpecIssue::new(
+                    &format!("imagePlatforms[{i}].architectures"),
+                    "no architecture is listed: name at least one, e.g. `amd64` or `linux/arm64`",
+                ));
+                continue;
+            }
+            let mut d = crate::model::image_platforms::ImagePlatforms::new(
+                p.image.as_str(),
+                &p.architectures,
+            );
+            if let Some(digest) = &p.digest {
+                d = d.digest(digest.as_str());
+            }
+            stack = stack.image_platforms(d);
+        }
         if let Some(p) = &self.platform {
             p.resolve(&mut errors, "platform");
         }
@@ -2711,6 +2744,17 @@ impl StackSpec {
             custom_objects: Vec::new(),
             k8s_objects: Vec::new(),
             environments: envs.iter().map(env_to_spec).collect(),
+            // The stack keeps the latest first; the spec lists them in the order given.
+            image_platforms: stack
+                .images
+                .iter()
+                .rev()
+                .map(|p| ImagePlatformsSpec {
+                    image: p.image().to_owned(),
+                    architectures: p.architectures().map(str::to_owned).collect(),
+                    digest: p.resolved_digest().map(str::to_owned),
+                })
+                .collect(),
             platform: platform.map(PlatformSpec::from_platform),
             source: None,
         };
