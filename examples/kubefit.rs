@@ -60,6 +60,15 @@ enum Command {
         /// List every suppressed finding (by default, one line per rule).
         #[arg(long)]
         show_suppressed: bool,
+        /// Read the platforms of the images nothing declares from their registries (built
+        /// with `--features registry`; the network is used only then).
+        #[cfg(feature = "registry")]
+        #[arg(long)]
+        resolve_images: bool,
+        /// A registry (`host:port`) to talk plain HTTP to while resolving images.
+        #[cfg(feature = "registry")]
+        #[arg(long, requires = "resolve_images")]
+        plain_http: Vec<String>,
     },
     /// Write the manifests of a spec.
     Emit {
@@ -225,6 +234,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             env,
             json,
             show_suppressed,
+            #[cfg(feature = "registry")]
+            resolve_images,
+            #[cfg(feature = "registry")]
+            plain_http,
         } => {
             let (stack, envs, spec_platform) = match (&spec, &file) {
                 (_, Some(f)) => (import(f)?, Vec::new(), None),
@@ -253,6 +266,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     Some(p)
                 }
                 (None, None) => spec_platform,
+            };
+            #[cfg(feature = "registry")]
+            let stack = if resolve_images {
+                let options = plain_http
+                    .into_iter()
+                    .fold(kubefit::RegistryOptions::new(), |o, h| o.plain_http(h));
+                let (stack, errors) = stack.resolve_image_platforms(&options);
+                for e in errors {
+                    eprintln!("warning: {e}");
+                }
+                stack
+            } else {
+                stack
             };
             let report = match env {
                 Some(name) => {

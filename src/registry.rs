@@ -12,6 +12,7 @@ use std::time::Duration;
 use sha2::{Digest as _, Sha256};
 
 use crate::model::image_platforms::{ImagePlatforms, ImageRef};
+use crate::model::stack::Stack;
 
 /// The media types a manifest request accepts: indexes first.
 const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
@@ -247,6 +248,48 @@ pub fn resolve_image_platforms(
         return Err(client.malformed("no platform is listed for the image".to_owned()));
     }
     Ok(ImagePlatforms::new(image, arches).digest(digest))
+}
+
+impl Stack {
+    /// Reads from their registries the platforms of every container image of the stack that
+    /// has no declaration yet ([`Stack::image_platforms`]), and declares them (feature
+    /// `registry`). Images that cannot be read stay undeclared, and their errors are
+    /// returned beside the stack — the check then says their platforms are unknown.
+    ///
+    /// ```no_run
+    /// use kubefit::{Container, Deployment, Platform, RegistryOptions, Stack};
+    /// let stack = Stack::new("shop").with(Deployment::new("api", Container::new("api", "ghcr.io/acme/api:1.4")));
+    /// let (stack, errors) = stack.resolve_image_platforms(&RegistryOptions::new());
+    /// assert!(errors.is_empty(), "{errors:?}");
+    /// println!("{}", stack.check_on(&Platform::oci_always_free()));
+    /// ```
+    #[must_use]
+    pub fn resolve_image_platforms(
+        mut self,
+        options: &RegistryOptions,
+    ) -> (Stack, Vec<RegistryError>) {
+        let mut images = std::collections::BTreeSet::new();
+        {
+            let resolved = self.resolved();
+            for o in &resolved.stack.objects {
+                if let Some(w) = o.pod_owner() {
+                    for (_, c) in w.pod.all_containers() {
+                        if !c.image.is_empty() && self.declared_platforms(&c.image).is_none() {
+                            images.insert(c.image.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        for image in images {
+            match resolve_image_platforms(&image, options) {
+                Ok(p) => self = self.image_platforms(p),
+                Err(e) => errors.push(e),
+            }
+        }
+        (self, errors)
+    }
 }
 
 struct Client<'a> {

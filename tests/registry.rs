@@ -214,8 +214,26 @@ fn platforms_and_digests_come_from_a_real_registry() {
             "image-platform-unknown deployment/tool"
         ]
     );
-    let resolved = stack.image_platforms(p).image_platforms(t);
+    let resolved = stack.clone().image_platforms(p).image_platforms(t);
     assert_eq!(ids(&resolved), ["image-platform-mismatch deployment/tool"]);
+    // The stack's own images, read in one call; one that is not there is an error beside
+    // the stack, and stays unknown.
+    let ghost = format!("{}/acme/ghost:1.0", r.host);
+    let (read, errors) = stack
+        .with(Deployment::new(
+            "ghost",
+            Container::new("ghost", ghost.clone()),
+        ))
+        .resolve_image_platforms(&o);
+    assert_eq!(
+        ids(&read),
+        [
+            "image-platform-mismatch deployment/tool",
+            "image-platform-unknown deployment/ghost"
+        ]
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].to_string().contains(&ghost), "{}", errors[0]);
 
     // What cannot be read is an error naming the image, never a guess.
     let missing = format!("{}/acme/api:9.9", r.host);
@@ -244,4 +262,54 @@ fn an_unreachable_registry_is_an_error_that_says_where() {
             .contains("cannot reach its registry at http://127.0.0.1:"),
         "{e}"
     );
+}
+
+/// `kubefit check --resolve-images` (the CLI built with `--features registry`) reads the
+/// platforms of the manifests' images from their registry before it judges them.
+#[test]
+fn the_command_line_resolves_images_when_asked() {
+    common::needs_external_tools!();
+    let r = start();
+    r.tag_single("acme/tool", "2.0", "amd64");
+    let dir = common::scratch();
+    let manifest = dir.path().join("tool.yaml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tool\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {{app: tool}}\n  template:\n    metadata:\n      labels: {{app: tool}}\n    spec:\n      containers:\n      - name: tool\n        image: {}/acme/tool:2.0\n",
+            r.host
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO"))
+            .args([
+                "run",
+                "--quiet",
+                "--features",
+                "registry",
+                "--example",
+                "kubefit",
+                "--",
+            ])
+            .args(["check", "-f"])
+            .arg(&manifest)
+            .args(["--platform", "oci-always-free"])
+            .args(extra)
+            .current_dir(common::repo_root())
+            .output()
+            .expect("cargo runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let without = run(&[]);
+    assert!(
+        without.contains("warning[image-platform-unknown] deployment/tool"),
+        "{without}"
+    );
+    let with = run(&["--resolve-images"]);
+    assert!(
+        with.contains("error[image-platform-mismatch] deployment/tool: spec.template.spec.containers[0].image: image `127.0.0.1:"),
+        "{with}"
+    );
+    assert!(with.contains("is built for amd64 only"), "{with}");
 }
