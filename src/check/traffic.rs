@@ -433,7 +433,7 @@ impl Stack {
                 if owner(w).is_none() {
                     out.push(Diagnostic::of(
                         RuleId::DanglingWorkload,
-                        &said(w),
+                        said(w),
                         "expect_traffic",
                         format!(
                             "a connection declared with expect_traffic names {}, which is not in the stack: it is never judged",
@@ -452,7 +452,7 @@ impl Stack {
             {
                 out.push(Diagnostic::of(
                     RuleId::DanglingWorkload,
-                    &said(&t.to),
+                    said(&t.to),
                     "expect_traffic",
                     format!(
                         "a connection declared with expect_traffic goes to port `{port}` of {}, whose containers declare no such port: it is never judged",
