@@ -69,6 +69,11 @@ enum Command {
         #[cfg(feature = "registry")]
         #[arg(long, requires = "resolve_images")]
         plain_http: Vec<String>,
+        /// Sign in to a registry while resolving images, as `USER@HOST`; the password (or
+        /// access token) is read from the KUBEFIT_REGISTRY_PASSWORD environment variable.
+        #[cfg(feature = "registry")]
+        #[arg(long, requires = "resolve_images")]
+        registry_login: Vec<String>,
     },
     /// Write the manifests of a spec.
     Emit {
@@ -238,6 +243,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             resolve_images,
             #[cfg(feature = "registry")]
             plain_http,
+            #[cfg(feature = "registry")]
+            registry_login,
         } => {
             let (stack, envs, spec_platform) = match (&spec, &file) {
                 (_, Some(f)) => (import(f)?, Vec::new(), None),
@@ -269,9 +276,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             #[cfg(feature = "registry")]
             let stack = if resolve_images {
-                let options = plain_http
+                let mut options = plain_http
                     .into_iter()
                     .fold(kubefit::RegistryOptions::new(), |o, h| o.plain_http(h));
+                for login in registry_login {
+                    let Some((user, host)) = login.split_once('@') else {
+                        return Err(Failure::Usage(format!(
+                            "--registry-login `{login}`: give USER@HOST"
+                        )));
+                    };
+                    let Some(password) =
+                        kubefit::SecretValue::from_env("KUBEFIT_REGISTRY_PASSWORD")
+                    else {
+                        return Err(Failure::Usage(
+                            "--registry-login needs the password in KUBEFIT_REGISTRY_PASSWORD"
+                                .to_owned(),
+                        ));
+                    };
+                    options = options.basic_auth(host, user, password);
+                }
                 let (stack, errors) = stack.resolve_image_platforms(&options);
                 for e in errors {
                     eprintln!("warning: {e}");

@@ -21,7 +21,7 @@ cargo fmt --check
 cargo clippy --all-targets --all-features --locked -- -D warnings
 cargo clippy --lib --no-default-features --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --locked
-# Every feature: `registry` adds tests/registry.rs (a loopback OCI registry).
+# Every feature: `registry` adds tests/registry.rs (a loopback OCI registry, anonymous and with a password).
 cargo test --all-features --locked
 # The packaged crate: its contents, the docs.rs build, and its tests without the tools.
 scripts/package-check.sh

@@ -11,7 +11,11 @@ use std::time::Duration;
 
 use sha2::{Digest as _, Sha256};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
 use crate::model::image_platforms::{ImagePlatforms, ImageRef};
+use crate::model::secret_value::SecretValue;
 use crate::model::stack::Stack;
 
 /// The media types a manifest request accepts: indexes first.
@@ -24,7 +28,8 @@ const MAX_DOCUMENT: u64 = 4 << 20;
 /// # Defaults
 /// HTTPS everywhere except to `localhost`, `127.0.0.1` and `[::1]` (as the container
 /// runtimes do), opt out per host with [`RegistryOptions::plain_http`]; 30 s per request;
-/// no credentials (anonymous tokens only).
+/// no credentials (anonymous tokens only), add some per registry with
+/// [`RegistryOptions::basic_auth`]. Passwords never appear in `Debug` or errors.
 ///
 /// ```
 /// let o = kubefit::RegistryOptions::new().plain_http("registry.lan:5000");
@@ -37,6 +42,8 @@ const MAX_DOCUMENT: u64 = 4 << 20;
 pub struct RegistryOptions {
     plain_http: Vec<String>,
     timeout: Duration,
+    /// (registry host, user name, password).
+    credentials: Vec<(String, String, SecretValue)>,
 }
 
 impl Default for RegistryOptions {
@@ -56,7 +63,49 @@ impl RegistryOptions {
         RegistryOptions {
             plain_http: Vec::new(),
             timeout: Duration::from_secs(30),
+            credentials: Vec::new(),
         }
+    }
+
+    /// Signs in to the registry at `host` (`ghcr.io`, `docker.io`, `registry.lan:5000`) as
+    /// `user` with `password` (a personal access token for ghcr.io and Docker Hub): sent as
+    /// HTTP basic authentication to the registry's token service, or to the registry itself
+    /// when it asks for basic authentication. Only over HTTPS, or plain HTTP to a host
+    /// [`RegistryOptions::is_plain_http`] allows.
+    ///
+    /// ```
+    /// use kubefit::{RegistryOptions, SecretValue};
+    /// let o = RegistryOptions::new().basic_auth("ghcr.io", "ci", SecretValue::new("ghp_x"));
+    /// assert!(!format!("{o:?}").contains("ghp_x"));
+    /// ```
+    #[must_use]
+    pub fn basic_auth(
+        mut self,
+        host: impl Into<String>,
+        user: impl Into<String>,
+        password: SecretValue,
+    ) -> Self {
+        self.credentials.push((host.into(), user.into(), password));
+        self
+    }
+
+    /// The `Authorization` header value for `host`, when signed in to it.
+    fn authorization(&self, host: &str) -> Option<String> {
+        let host = if host == "registry-1.docker.io" {
+            "docker.io"
+        } else {
+            host
+        };
+        self.credentials
+            .iter()
+            .rev()
+            .find(|(h, _, _)| h == host || (host == "docker.io" && h == "index.docker.io"))
+            .map(|(_, user, password)| {
+                let mut raw = user.as_bytes().to_vec();
+                raw.push(b':');
+                raw.extend_from_slice(password.expose());
+                format!("Basic {}", BASE64.encode(&raw))
+            })
     }
 
     /// Talks plain HTTP to `host` (`registry.lan:5000`), a registry without TLS.
@@ -114,7 +163,7 @@ impl RegistryOptions {
 pub enum RegistryError {
     /// The registry answered with an error status.
     #[error(
-        "image `{image}`: the registry answered {status} to {url}; check the image's name and tag, and that it is public (credentials are not supported)"
+        "image `{image}`: the registry answered {status} to {url}; check the image's name and tag, and for a private image sign in with RegistryOptions::basic_auth"
     )]
     Status {
         /// The image asked for.
@@ -183,6 +232,7 @@ pub fn resolve_image_platforms(
         .unwrap_or_else(|| "latest".to_owned());
     let mut client = Client {
         image,
+        basic: options.authorization(host),
         agent: ureq::Agent::config_builder()
             .timeout_global(Some(options.timeout))
             .http_status_as_error(false)
@@ -295,6 +345,9 @@ impl Stack {
 struct Client<'a> {
     image: &'a str,
     agent: ureq::Agent,
+    /// `Basic …` for the registry, when signed in.
+    basic: Option<String>,
+    /// The `Authorization` header the registry accepted or asked for.
     token: Option<String>,
 }
 
@@ -320,7 +373,7 @@ impl Client<'_> {
         for attempt in 0..2 {
             let mut req = self.agent.get(url).header("Accept", accept);
             if let Some(t) = &self.token {
-                req = req.header("Authorization", &format!("Bearer {t}"));
+                req = req.header("Authorization", t);
             }
             let mut resp = req.call().map_err(|e| self.transport(url, &e))?;
             let status = resp.status().as_u16();
@@ -331,7 +384,13 @@ impl Client<'_> {
                     .and_then(|h| h.to_str().ok())
                     .map(str::to_owned);
                 if let Some(token_url) = challenge.as_deref().and_then(token_url) {
-                    self.token = Some(self.fetch_token(&token_url)?);
+                    self.token = Some(format!("Bearer {}", self.fetch_token(&token_url)?));
+                    continue;
+                }
+                if challenge.as_deref().is_some_and(|c| c.starts_with("Basic"))
+                    && let Some(basic) = &self.basic
+                {
+                    self.token = Some(basic.clone());
                     continue;
                 }
             }
@@ -359,11 +418,14 @@ impl Client<'_> {
     }
 
     fn fetch_token(&self, url: &str) -> Result<String, RegistryError> {
-        let mut resp = self
-            .agent
-            .get(url)
-            .call()
-            .map_err(|e| self.transport(url, &e))?;
+        let mut req = self.agent.get(url);
+        // Credentials go only to a token service over HTTPS (or to loopback).
+        if let Some(basic) = &self.basic
+            && (url.starts_with("https://") || loopback(url))
+        {
+            req = req.header("Authorization", basic);
+        }
+        let mut resp = req.call().map_err(|e| self.transport(url, &e))?;
         let status = resp.status().as_u16();
         if status != 200 {
             return Err(RegistryError::Status {
@@ -386,6 +448,13 @@ impl Client<'_> {
             .map(str::to_owned)
             .ok_or_else(|| self.malformed("the token answer has no token".to_owned()))
     }
+}
+
+/// Whether `url` is plain HTTP to this machine.
+fn loopback(url: &str) -> bool {
+    let rest = url.strip_prefix("http://").unwrap_or_default();
+    let host = rest.split('/').next().unwrap_or_default();
+    RegistryOptions::new().is_plain_http(host) && !host.is_empty()
 }
 
 /// The token URL of a `Bearer realm="…",service="…",scope="…"` challenge.

@@ -19,8 +19,16 @@ use sha2::{Digest as _, Sha256};
 struct Registry {
     child: Child,
     host: String,
+    /// `Basic …` when the registry asks for a password (htpasswd).
+    auth: Option<String>,
     _dir: tempfile::TempDir,
 }
+
+/// A user of the password registry: `ci` / `s3cret-pw`, its bcrypt hash made once with
+/// Python's `crypt.crypt("s3cret-pw", crypt.mksalt(crypt.METHOD_BLOWFISH))`.
+const HTPASSWD: &str = "ci:$2a$12$jv/WdXD/TzowJpLwediFPuZYHI7qJfKOzPBKnvRv58lCpojtKkKc2\n";
+/// `Basic base64("ci:s3cret-pw")`.
+const CI_BASIC: &str = "Basic Y2k6czNjcmV0LXB3";
 
 impl Drop for Registry {
     fn drop(&mut self) {
@@ -38,18 +46,28 @@ fn free_port() -> u16 {
 }
 
 fn start() -> Registry {
+    start_with(false)
+}
+
+/// The registry, asking for a password (`htpasswd`) when `password`.
+fn start_with(password: bool) -> Registry {
     let dir = common::scratch();
     let port = free_port();
     let host = format!("127.0.0.1:{port}");
     let config = dir.path().join("config.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {host}\n",
-            dir.path().join("store").display()
-        ),
-    )
-    .unwrap();
+    let mut text = format!(
+        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: {host}\n",
+        dir.path().join("store").display()
+    );
+    if password {
+        let file = dir.path().join("htpasswd");
+        std::fs::write(&file, HTPASSWD).unwrap();
+        text.push_str(&format!(
+            "auth:\n  htpasswd:\n    realm: kubefit-test\n    path: {}\n",
+            file.display()
+        ));
+    }
+    std::fs::write(&config, text).unwrap();
     let child = Command::new(common::docker_registry())
         .arg("serve")
         .arg(&config)
@@ -60,11 +78,16 @@ fn start() -> Registry {
     let registry = Registry {
         child,
         host,
+        auth: password.then(|| CI_BASIC.to_owned()),
         _dir: dir,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(r) = ureq::get(&format!("http://{}/v2/", registry.host)).call()
+        let mut probe = ureq::get(&format!("http://{}/v2/", registry.host));
+        if let Some(a) = &registry.auth {
+            probe = probe.header("Authorization", a);
+        }
+        if let Ok(r) = probe.call()
             && r.status() == 200
         {
             return registry;
@@ -79,10 +102,21 @@ fn digest(bytes: &[u8]) -> String {
 }
 
 impl Registry {
+    fn signed<B>(&self, r: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.auth {
+            Some(a) => r.header("Authorization", a),
+            None => r,
+        }
+    }
+
     /// Uploads a blob (POST, then PUT with its digest) and gives its descriptor parts.
     fn blob(&self, repo: &str, bytes: &[u8]) -> (String, usize) {
         let d = digest(bytes);
-        let r = ureq::post(&format!("http://{}/v2/{repo}/blobs/uploads/", self.host))
+        let r = self
+            .signed(ureq::post(&format!(
+                "http://{}/v2/{repo}/blobs/uploads/",
+                self.host
+            )))
             .send_empty()
             .unwrap();
         assert_eq!(r.status(), 202);
@@ -93,7 +127,8 @@ impl Registry {
             format!("http://{}{location}", self.host)
         };
         let sep = if location.contains('?') { '&' } else { '?' };
-        let r = ureq::put(&format!("{location}{sep}digest={d}"))
+        let r = self
+            .signed(ureq::put(&format!("{location}{sep}digest={d}")))
             .header("Content-Type", "application/octet-stream")
             .send(bytes)
             .unwrap();
@@ -102,13 +137,14 @@ impl Registry {
     }
 
     fn manifest(&self, repo: &str, reference: &str, media_type: &str, body: &[u8]) -> String {
-        let r = ureq::put(&format!(
-            "http://{}/v2/{repo}/manifests/{reference}",
-            self.host
-        ))
-        .header("Content-Type", media_type)
-        .send(body)
-        .unwrap();
+        let r = self
+            .signed(ureq::put(&format!(
+                "http://{}/v2/{repo}/manifests/{reference}",
+                self.host
+            )))
+            .header("Content-Type", media_type)
+            .send(body)
+            .unwrap();
         assert_eq!(r.status(), 201, "{}", String::from_utf8_lossy(body));
         digest(body)
     }
@@ -135,7 +171,11 @@ impl Registry {
 
     fn tag_single(&self, repo: &str, tag: &str, arch: &str) {
         let (d, _) = self.image(repo, arch);
-        let m = ureq::get(&format!("http://{}/v2/{repo}/manifests/{d}", self.host))
+        let m = self
+            .signed(ureq::get(&format!(
+                "http://{}/v2/{repo}/manifests/{d}",
+                self.host
+            )))
             .header("Accept", "application/vnd.oci.image.manifest.v1+json")
             .call()
             .unwrap()
@@ -265,11 +305,12 @@ fn an_unreachable_registry_is_an_error_that_says_where() {
 }
 
 /// `kubefit check --resolve-images` (the CLI built with `--features registry`) reads the
-/// platforms of the manifests' images from their registry before it judges them.
+/// platforms of the manifests' images from their registry before it judges them — here one
+/// that asks for a password, given with `--registry-login` and the environment.
 #[test]
 fn the_command_line_resolves_images_when_asked() {
     common::needs_external_tools!();
-    let r = start();
+    let r = start_with(true);
     r.tag_single("acme/tool", "2.0", "amd64");
     let dir = common::scratch();
     let manifest = dir.path().join("tool.yaml");
@@ -296,6 +337,7 @@ fn the_command_line_resolves_images_when_asked() {
             .arg(&manifest)
             .args(["--platform", "oci-always-free"])
             .args(extra)
+            .env("KUBEFIT_REGISTRY_PASSWORD", "s3cret-pw")
             .current_dir(common::repo_root())
             .output()
             .expect("cargo runs");
@@ -306,10 +348,43 @@ fn the_command_line_resolves_images_when_asked() {
         without.contains("warning[image-platform-unknown] deployment/tool"),
         "{without}"
     );
-    let with = run(&["--resolve-images"]);
+    let refused = run(&["--resolve-images"]);
+    assert!(
+        refused.contains("warning[image-platform-unknown] deployment/tool"),
+        "{refused}"
+    );
+    let login = format!("ci@{}", r.host);
+    let with = run(&["--resolve-images", "--registry-login", &login]);
     assert!(
         with.contains("error[image-platform-mismatch] deployment/tool: spec.template.spec.containers[0].image: image `127.0.0.1:"),
         "{with}"
     );
     assert!(with.contains("is built for amd64 only"), "{with}");
+}
+
+/// A registry that asks for a password: refused without credentials (an error that names the
+/// status), read with `RegistryOptions::basic_auth`, and the password never in `Debug`.
+#[test]
+fn a_registry_that_asks_for_a_password_is_read_with_credentials() {
+    common::needs_external_tools!();
+    let r = start_with(true);
+    r.tag_index("team/api", "1.0", &["arm64"]);
+    let image = format!("{}/team/api:1.0", r.host);
+    let e = resolve_image_platforms(&image, &RegistryOptions::new()).unwrap_err();
+    assert!(
+        matches!(e, RegistryError::Status { status: 401, .. }),
+        "{e}"
+    );
+    let wrong = RegistryOptions::new().basic_auth(&r.host, "ci", kubefit::SecretValue::new("nope"));
+    let e = resolve_image_platforms(&image, &wrong).unwrap_err();
+    assert!(
+        matches!(e, RegistryError::Status { status: 401, .. }),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("nope"), "{e}");
+    let o =
+        RegistryOptions::new().basic_auth(&r.host, "ci", kubefit::SecretValue::new("s3cret-pw"));
+    assert!(!format!("{o:?}").contains("s3cret-pw"));
+    let p = resolve_image_platforms(&image, &o).unwrap();
+    assert_eq!(p.architectures().collect::<Vec<_>>(), ["arm64"]);
 }
