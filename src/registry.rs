@@ -375,7 +375,7 @@ impl Client<'_> {
             if let Some(t) = &self.token {
                 req = req.header("Authorization", t);
             }
-            let mut resp = req.call().map_err(|e| self.transport(url, &e))?;
+            let resp = req.call().map_err(|e| self.transport(url, &e))?;
             let status = resp.status().as_u16();
             if status == 401 && attempt == 0 && self.token.is_none() {
                 let challenge = resp
@@ -394,27 +394,36 @@ impl Client<'_> {
                     continue;
                 }
             }
-            if status != 200 {
-                return Err(RegistryError::Status {
-                    image: self.image.to_owned(),
-                    url: url.to_owned(),
-                    status,
-                });
-            }
             let digest = resp
                 .headers()
                 .get("docker-content-digest")
                 .and_then(|h| h.to_str().ok())
                 .map(str::to_owned);
-            let body = resp
-                .body_mut()
-                .with_config()
-                .limit(MAX_DOCUMENT)
-                .read_to_vec()
-                .map_err(|e| self.transport(url, &e))?;
-            return Ok((body, digest));
+            return Ok((self.body(url, resp)?, digest));
         }
         Err(self.malformed("the registry refused its own token".to_owned()))
+    }
+
+    /// The body of a 200 answer (at most [`MAX_DOCUMENT`] bytes); any other status is an
+    /// error that names it.
+    fn body(
+        &self,
+        url: &str,
+        mut resp: ureq::http::Response<ureq::Body>,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let status = resp.status().as_u16();
+        if status != 200 {
+            return Err(RegistryError::Status {
+                image: self.image.to_owned(),
+                url: url.to_owned(),
+                status,
+            });
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(MAX_DOCUMENT)
+            .read_to_vec()
+            .map_err(|e| self.transport(url, &e))
     }
 
     fn fetch_token(&self, url: &str) -> Result<String, RegistryError> {
@@ -425,21 +434,8 @@ impl Client<'_> {
         {
             req = req.header("Authorization", basic);
         }
-        let mut resp = req.call().map_err(|e| self.transport(url, &e))?;
-        let status = resp.status().as_u16();
-        if status != 200 {
-            return Err(RegistryError::Status {
-                image: self.image.to_owned(),
-                url: url.to_owned(),
-                status,
-            });
-        }
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_DOCUMENT)
-            .read_to_vec()
-            .map_err(|e| self.transport(url, &e))?;
+        let resp = req.call().map_err(|e| self.transport(url, &e))?;
+        let body = self.body(url, resp)?;
         let json: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| self.malformed(format!("the token answer is not JSON: {e}")))?;
         json.get("token")

@@ -23,6 +23,16 @@ fn sample_stacks_template_to_their_manifests() {
     }
 }
 
+/// The chart of the sample Deployment stack, written to a new directory.
+fn sample_chart() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    kubefit::HelmChart::new(&common::deployment_stack(), &EmitOptions::new())
+        .unwrap()
+        .write_dir(dir.path())
+        .unwrap();
+    dir
+}
+
 fn template(chart: &std::path::Path, set: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(common::helm());
     cmd.args(["template", "release"]).arg(chart);
@@ -35,12 +45,7 @@ fn template(chart: &std::path::Path, set: &[&str]) -> std::process::Output {
 #[test]
 fn values_set_images_replicas_and_resources() {
     common::needs_external_tools!();
-    let dir = tempfile::tempdir().unwrap();
-    let stack = common::deployment_stack();
-    kubefit::HelmChart::new(&stack, &EmitOptions::new())
-        .unwrap()
-        .write_dir(dir.path())
-        .unwrap();
+    let dir = sample_chart();
     let out = template(
         dir.path(),
         &[
@@ -65,12 +70,7 @@ fn values_set_images_replicas_and_resources() {
 #[test]
 fn a_tag_override_wins_over_the_charts_digest() {
     common::needs_external_tools!();
-    let dir = tempfile::tempdir().unwrap();
-    let stack = common::deployment_stack();
-    kubefit::HelmChart::new(&stack, &EmitOptions::new())
-        .unwrap()
-        .write_dir(dir.path())
-        .unwrap();
+    let dir = sample_chart();
     let image = |set: &[&str]| {
         let out = template(dir.path(), set);
         common::assert_ok(&out, "helm template --set");
@@ -104,11 +104,7 @@ fn a_tag_override_wins_over_the_charts_digest() {
 #[test]
 fn the_values_schema_refuses_typos_and_bad_quantities() {
     common::needs_external_tools!();
-    let dir = tempfile::tempdir().unwrap();
-    kubefit::HelmChart::new(&common::deployment_stack(), &EmitOptions::new())
-        .unwrap()
-        .write_dir(dir.path())
-        .unwrap();
+    let dir = sample_chart();
     for (set, expect) in [
         ("workloads.apii.replicas=2", "apii"),
         (
