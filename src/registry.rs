@@ -225,6 +225,16 @@ pub fn resolve_image_platforms(
     } else {
         "https"
     };
+    if let Some(want) = &r.digest
+        && !want.starts_with("sha256:")
+    {
+        return Err(RegistryError::Malformed {
+            image: image.to_owned(),
+            message: format!(
+                "digest {want}: only sha256 digests are verified; pin the image by its sha256 digest"
+            ),
+        });
+    }
     let reference = r
         .digest
         .clone()
@@ -582,6 +592,15 @@ mod tests {
             )
         );
         assert_eq!(token_url("Basic realm=\"x\""), None);
+        let e = super::resolve_image_platforms(
+            "127.0.0.1:1/acme/api@sha512:ab",
+            &super::RegistryOptions::new(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("only sha256 digests are verified"),
+            "{e}"
+        );
         assert_eq!(token_url("Bearer realm=\"file:///etc/passwd\""), None);
         assert_eq!(token_url("Bearer realm=unquoted"), None);
     }
