@@ -542,3 +542,22 @@ fn plain_scalars_are_read_as_kubectl_reads_them() {
     let v: serde_yaml::Value = serde_yaml::from_str(&cm("on")).unwrap();
     assert_eq!(v["data"]["tls"], serde_yaml::Value::String("on".into()));
 }
+
+/// The public charts on Oracle Always Free's arm64 nodes: every image is known to run there
+/// but fluent-bit's Loki plugin, whose tag names amd64 (`2.1.0-amd64`) — a DaemonSet that
+/// would crash on every node.
+#[test]
+fn the_public_charts_images_are_judged_on_arm64_nodes() {
+    let platform = Platform::oci_always_free();
+    let mut found = Vec::new();
+    for file in corpus() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let stack = Stack::from_manifests(text.as_bytes()).unwrap();
+        for d in stack.check_on(&platform).diagnostics() {
+            if d.id.starts_with("image-platform") {
+                found.push(format!("{} {}: {}", d.id, d.object, d.message));
+            }
+        }
+    }
+    insta::assert_snapshot!(found.join("\n"), @"image-platform-unknown daemonset/fluent-bit-fluent-bit-loki: image `grafana/fluent-bit-plugin-loki:2.1.0-amd64` is tagged for amd64 (a per-architecture tag: one platform, by convention), and its pods may run on arm64 nodes, where an amd64 image fails");
+}

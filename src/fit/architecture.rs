@@ -53,6 +53,31 @@ const WELL_KNOWN: &[(&str, &str, &[&str])] = &[
     // fluent/fluent-bit: linux/amd64, linux/arm64, linux/arm/v7.
     ("cr.fluentbit.io", "fluent/fluent-bit", BOTH),
     ("docker.io", "fluent/fluent-bit", BOTH),
+    // The Prometheus project's exporters and tools (promu cross-builds every release),
+    // kube-state-metrics (its Makefile's ALL_ARCH), the Prometheus Operator's reloader,
+    // postgres-exporter, redis_exporter, CloudNativePG, Grafana's promtail and the
+    // OpenTelemetry collector: each publishes linux/amd64 and linux/arm64.
+    ("quay.io", "prometheus/alertmanager", BOTH),
+    ("quay.io", "prometheus/node-exporter", BOTH),
+    ("quay.io", "prometheus/pushgateway", BOTH),
+    ("quay.io", "prometheus/blackbox-exporter", BOTH),
+    ("docker.io", "prom/alertmanager", BOTH),
+    ("docker.io", "prom/node-exporter", BOTH),
+    (
+        "registry.k8s.io",
+        "kube-state-metrics/kube-state-metrics",
+        BOTH,
+    ),
+    (
+        "quay.io",
+        "prometheus-operator/prometheus-config-reloader",
+        BOTH,
+    ),
+    ("quay.io", "prometheuscommunity/postgres-exporter", BOTH),
+    ("docker.io", "oliver006/redis_exporter", BOTH),
+    ("ghcr.io", "cloudnative-pg/cloudnative-pg", BOTH),
+    ("docker.io", "grafana/promtail", BOTH),
+    ("docker.io", "otel/opentelemetry-collector-k8s", BOTH),
 ];
 
 /// The architectures `image` is known to run on, from the table above.
@@ -62,6 +87,17 @@ fn well_known(image: &str) -> Option<&'static [&'static str]> {
         .iter()
         .find(|(reg, repo, _)| *reg == r.registry && *repo == r.repository)
         .map(|(_, _, arches)| *arches)
+}
+
+/// The architecture a per-architecture tag names (`2.1.0-amd64`, `v1-arm64`), if any.
+fn tag_architecture(image: &str) -> Option<&'static str> {
+    let tag = ImageRef::parse(image).tag?;
+    let suffix = tag.rsplit('-').next()?;
+    [
+        "amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64",
+    ]
+    .into_iter()
+    .find(|a| *a == suffix)
 }
 
 /// Every workload's images against the architectures of the nodes its pods may use.
@@ -132,16 +168,57 @@ pub(super) fn check(
                 if unknown.is_empty() {
                     continue;
                 }
+                let message = match tag_architecture(image) {
+                    // `…:2.1.0-amd64`: a per-architecture tag, by convention one platform.
+                    Some(a) if !known.contains(&a) => format!(
+                        "image `{image}` is tagged for {a} (a per-architecture tag: one platform, by convention), and its pods may run on {} nodes, where an {a} image fails",
+                        list(&unknown)
+                    ),
+                    _ => format!(
+                        "the platforms image `{image}` is built for are unknown, and its pods may run on {} nodes: an image built for amd64 only fails there",
+                        list(&unknown)
+                    ),
+                };
                 diags.push(Diagnostic::of(
                     RuleId::ImagePlatformUnknown,
                     &w.object,
                     path.clone(),
-                    format!(
-                        "the platforms image `{image}` is built for are unknown, and its pods may run on {} nodes: an image built for amd64 only fails there",
-                        list(&unknown)
-                    ),
+                    message,
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::well_known;
+
+    #[test]
+    fn well_known_images_are_found_as_the_runtime_names_them() {
+        for image in [
+            "postgres:16.4@sha256:e62fbf9d3e2b49816a32c400ed2dba83e3b361e6833e624024309c35d334b412",
+            "docker.io/library/redis:7",
+            "index.docker.io/grafana/grafana:11.2.0",
+            "docker.io/traefik:v3.1",
+            "quay.io/prometheus/node-exporter:v1.8.2",
+            "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0",
+        ] {
+            assert_eq!(well_known(image), Some(super::BOTH), "{image}");
+        }
+        for image in [
+            "ghcr.io/acme/postgres:16",
+            "bitnami/postgresql:16",
+            "grafana/fluent-bit-plugin-loki:2.9",
+            "quay.io/prometheus/prometheus-unknown:1",
+        ] {
+            assert_eq!(well_known(image), None, "{image}");
+        }
+        assert_eq!(
+            super::tag_architecture("grafana/fluent-bit-plugin-loki:2.1.0-amd64"),
+            Some("amd64")
+        );
+        assert_eq!(super::tag_architecture("nginx:1.27-alpine"), None);
+        assert_eq!(super::tag_architecture("registry:5000/x-amd64"), None);
     }
 }
