@@ -981,6 +981,17 @@ fn images_are_judged_against_the_architectures_their_pods_may_land_on() {
     assert_eq!(messages(&undeclared, &x86), "");
     // Well-known public images are known to run on arm64 (busybox, here).
     assert_eq!(messages(&Stack::new("shop").with(api(image())), &mixed), "");
+    // A per-architecture tag names its one platform: it fails on every other, amd64 too.
+    let tagged = |tag: &str| {
+        Stack::new("shop").with(api(Container::new(
+            "api",
+            format!("ghcr.io/acme/api:1.4-{tag}"),
+        )))
+    };
+    insta::assert_snapshot!(messages(&tagged("arm64"), &mixed), @"image-platform-unknown spec.template.spec.containers[0].image: image `ghcr.io/acme/api:1.4-arm64` is tagged for arm64 (a per-architecture tag: one platform, by convention), and its pods may run on amd64 nodes, where an arm64 image fails");
+    assert_eq!(messages(&tagged("arm64"), &Platform::oci_always_free()), "");
+    assert_eq!(messages(&tagged("amd64"), &x86), "");
+    assert!(messages(&tagged("amd64"), &mixed).contains("may run on arm64 nodes"));
     // A later declaration wins.
     let both = Stack::new("shop")
         .with(api(own()))

@@ -160,23 +160,28 @@ pub(super) fn check(
                 ));
             } else {
                 let known = well_known(image).unwrap_or(&[]);
-                let unknown: Vec<&str> = arches
+                // `…:2.1.0-amd64`: a per-architecture tag, by convention one platform; it
+                // fails on every other architecture, amd64 included.
+                let tagged = tag_architecture(image).filter(|a| !known.contains(a));
+                let failing: Vec<&str> = arches
                     .iter()
                     .copied()
-                    .filter(|a| *a != "amd64" && !known.contains(a))
+                    .filter(|a| match tagged {
+                        Some(t) => *a != t,
+                        None => *a != "amd64" && !known.contains(a),
+                    })
                     .collect();
-                if unknown.is_empty() {
+                if failing.is_empty() {
                     continue;
                 }
-                let message = match tag_architecture(image) {
-                    // `…:2.1.0-amd64`: a per-architecture tag, by convention one platform.
-                    Some(a) if !known.contains(&a) => format!(
+                let message = match tagged {
+                    Some(a) => format!(
                         "image `{image}` is tagged for {a} (a per-architecture tag: one platform, by convention), and its pods may run on {} nodes, where an {a} image fails",
-                        list(&unknown)
+                        list(&failing)
                     ),
-                    _ => format!(
+                    None => format!(
                         "the platforms image `{image}` is built for are unknown, and its pods may run on {} nodes: an image built for amd64 only fails there",
-                        list(&unknown)
+                        list(&failing)
                     ),
                 };
                 diags.push(Diagnostic::of(
