@@ -269,6 +269,55 @@ fn the_default_scheduler_can_strand_a_pod_a_placement_exists_for() {
     );
 }
 
+/// Pods of one priority arrive as fast as their controllers create them, so any interleaving
+/// may happen (the scheduling queue orders them by creation time:
+/// `pkg/scheduler/framework/plugins/queuesort/priority_sort.go`). Here neither the apply
+/// order, its reverse nor smallest-first strands a pod, but the two 650Mi pods arriving before
+/// the 1000Mi one are spread over both 1500Mi nodes and leave 850Mi on each.
+#[test]
+fn the_scheduler_may_strand_a_pod_in_an_interleaving_of_arrivals() {
+    let pod = |name: &str, cpu: u64, memory: u64| {
+        Container::new(name, "busybox:1.36")
+            .resources(Resources::new().requests(Cpu::millis(cpu), Memory::mebibytes(memory)))
+    };
+    let stack = Stack::new("x")
+        .with(Deployment::new("a", pod("a", 700, 650)).recreate())
+        .with(Deployment::new("big", pod("big", 100, 1000)).recreate())
+        .with(StatefulSet::new("c", pod("c", 700, 650)));
+    let platform = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("n", 2, Cpu::millis(2000), Memory::mebibytes(1500))
+            .reserved(Reserved::none()),
+    );
+    let fit = stack.fit(&platform);
+    assert_eq!(fit.verdict(), Verdict::Fits, "{fit}");
+    let warning = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "scheduler-may-strand")
+        .unwrap_or_else(|| panic!("{fit}"));
+    assert_eq!(warning.object, "deployment/big");
+    assert!(
+        warning
+            .message
+            .contains("(deployment/a, statefulset/c, deployment/big)")
+            && warning.message.contains("memory short by 150Mi"),
+        "{}",
+        warning.message
+    );
+    // Room for the big pod beside either small one: no history strands it.
+    let roomy = Platform::new("lab", "test", "2026-12").pool(
+        NodePool::new("n", 2, Cpu::millis(2000), Memory::mebibytes(1700))
+            .reserved(Reserved::none()),
+    );
+    let fit = stack.fit(&roomy);
+    assert!(
+        !fit.diagnostics()
+            .iter()
+            .any(|d| d.id == "scheduler-may-strand"),
+        "{fit}"
+    );
+}
+
 /// While pods are left out the report shows no headroom but the pool's shortfall, in one
 /// line: three 600m pods on two 1000m nodes are short by 0 in total (fragmented), four are
 /// short by 400m.

@@ -93,7 +93,36 @@ pub(crate) fn host_ports(pod: &PodTemplate) -> Vec<u32> {
 }
 
 pub(crate) fn pod_requests(pod: &PodTemplate) -> Demand {
-    let mut d = pod_sum(pod, container_requests);
+    pod_requests_by(pod, container_requests)
+}
+
+/// A container's requests as the scheduler's LeastAllocated score counts them: a missing cpu
+/// or memory request counts as 100m and 200Mi (`DefaultMilliCPURequest`,
+/// `DefaultMemoryRequest` in pkg/scheduler/util/pod_resources.go, applied per container by
+/// `NonMissingContainerRequests`).
+fn container_scored_requests(c: &Container) -> Demand {
+    let r = &c.resources;
+    Demand {
+        cpu: r
+            .cpu_request()
+            .or(r.cpu_limit())
+            .unwrap_or(crate::units::cpu::Cpu::millis(100)),
+        memory: r
+            .memory_request()
+            .or(r.memory_limit())
+            .unwrap_or(crate::units::memory::Memory::mebibytes(200)),
+        ephemeral_storage: crate::units::memory::Memory::default(),
+    }
+}
+
+/// A pod's requests as the LeastAllocated score counts them ([`container_scored_requests`],
+/// summed as [`pod_requests`] sums).
+pub(crate) fn pod_scored_requests(pod: &PodTemplate) -> Demand {
+    pod_requests_by(pod, container_scored_requests)
+}
+
+fn pod_requests_by(pod: &PodTemplate, f: fn(&Container) -> Demand) -> Demand {
+    let mut d = pod_sum(pod, f);
     if let Some(r) = &pod.extra().resources {
         if let Some(cpu) = r.cpu_request().or(r.cpu_limit()) {
             d.cpu = cpu;
@@ -186,6 +215,20 @@ pub(crate) struct Spread {
     pub(crate) counts: Vec<usize>,
     /// Whether the selector counts the pod itself (`selfMatchNum`).
     pub(crate) self_match: bool,
+}
+
+/// A topology spread constraint as the PodTopologySpread score counts it
+/// (pkg/scheduler/framework/plugins/podtopologyspread/scoring.go): the pod's own
+/// `whenUnsatisfiable: ScheduleAnyway` constraints, or — for a pod without constraints of its
+/// own that a Service, ReplicaSet or StatefulSet selects — the system defaults (`maxSkew` 3
+/// over `kubernetes.io/hostname`, 5 over `topology.kubernetes.io/zone`). The score prefers
+/// nodes whose domain runs fewer of the pods it counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SoftSpread {
+    pub(crate) key: String,
+    pub(crate) max_skew: u32,
+    /// The workloads (indexes of the demands) whose pods it counts.
+    pub(crate) counts: Vec<usize>,
 }
 
 /// Required inter-pod affinity, and anti-affinity over topology keys other than
@@ -457,6 +500,18 @@ pub struct WorkloadDemand {
     /// Its topology spread constraints that refuse a node (`DoNotSchedule`).
     #[serde(skip)]
     pub(crate) spread: Vec<Spread>,
+    /// The topology spread constraints its pods' score counts ([`SoftSpread`]); empty, the
+    /// PodTopologySpread score skips its pods.
+    #[serde(skip)]
+    pub(crate) soft_spread: Vec<SoftSpread>,
+    /// Whether [`WorkloadDemand::soft_spread`] is the pod's own constraints (nodes lacking one
+    /// of their keys are then not scored), not the system defaults.
+    #[serde(skip)]
+    pub(crate) soft_spread_own: bool,
+    /// Its pods' requests as the scheduler's LeastAllocated score counts them (a container's
+    /// missing request counts as 100m and 200Mi).
+    #[serde(skip)]
+    pub(crate) scored_requests: Demand,
     /// Whether some workload's spread constraint or pod (anti-)affinity counts its pods (so
     /// placements track them).
     #[serde(skip)]
@@ -630,6 +685,9 @@ impl Stack {
                     tolerate_all: false,
                 },
                 pod_requests: pod_requests(pod),
+                scored_requests: pod_scored_requests(pod),
+                soft_spread: Vec::new(),
+                soft_spread_own: false,
                 pod_limits: pod_limits(pod),
                 counts,
                 one_per_node: pod.one_per_node || uses_host_ports(pod),
@@ -664,6 +722,7 @@ impl Stack {
         }
         self.keep_apart(&mut out);
         self.spread_out(&mut out);
+        self.soft_spread_out(&mut out);
         self.pod_affinity(&mut out);
         out
     }
@@ -793,6 +852,82 @@ impl Stack {
                         .unwrap_or(1),
                     self_match: selects(selector, &labels[i]),
                     counts,
+                });
+            }
+        }
+    }
+
+    /// The topology spread constraints each workload's score counts ([`SoftSpread`]):
+    /// its own `ScheduleAnyway` ones, else the system defaults when a Service, ReplicaSet
+    /// (a Deployment's) or StatefulSet selects its pods (`buildDefaultConstraints`,
+    /// pkg/scheduler/framework/plugins/helper `DefaultSelector`), else none.
+    fn soft_spread_out(&self, out: &mut [WorkloadDemand]) {
+        use crate::model::workload::WorkloadKind;
+        let owners: Vec<_> = self.objects.iter().filter_map(|o| o.pod_owner()).collect();
+        if owners.len() != out.len() {
+            return;
+        }
+        let labels: Vec<BTreeMap<String, String>> =
+            owners.iter().map(|w| w.pod.pod_labels(w.name)).collect();
+        let services: Vec<&crate::util::str_map::StrMap> = self
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Service(s) if !s.selector.is_empty() => Some(&s.selector),
+                _ => None,
+            })
+            .collect();
+        let picks = |service: &crate::util::str_map::StrMap, l: &BTreeMap<String, String>| {
+            service
+                .iter()
+                .all(|(k, v)| l.get(k).map(String::as_str) == Some(v))
+        };
+        for (i, w) in owners.iter().enumerate() {
+            if out[i].per_node {
+                continue;
+            }
+            let spreads = w.pod.extra.as_ref().map_or(&[][..], |x| &x.spreads[..]);
+            if !spreads.is_empty() {
+                out[i].soft_spread_own = true;
+                for t in spreads {
+                    let c = &t.0;
+                    if c.when_unsatisfiable != "ScheduleAnyway" {
+                        continue;
+                    }
+                    let own = LabelSelector {
+                        match_labels: Some(w.pod.selector(w.name)),
+                        match_expressions: None,
+                    };
+                    let selector = c.label_selector.as_ref().unwrap_or(&own);
+                    let counts = (0..labels.len())
+                        .filter(|&j| !out[j].per_node && selects(selector, &labels[j]))
+                        .collect();
+                    out[i].soft_spread.push(SoftSpread {
+                        key: c.topology_key.clone(),
+                        max_skew: u32::try_from(c.max_skew).unwrap_or(0).max(1),
+                        counts,
+                    });
+                }
+                continue;
+            }
+            let selecting: Vec<_> = services.iter().filter(|s| picks(s, &labels[i])).collect();
+            let counts: Vec<usize> = match w.kind {
+                // The ReplicaSet's or StatefulSet's selector (ANDed with the Services'):
+                // its own pods.
+                WorkloadKind::Deployment | WorkloadKind::StatefulSet => vec![i],
+                _ if !selecting.is_empty() => (0..labels.len())
+                    .filter(|&j| !out[j].per_node && selecting.iter().all(|s| picks(s, &labels[j])))
+                    .collect(),
+                _ => continue,
+            };
+            for (key, max_skew) in [
+                ("kubernetes.io/hostname", 3),
+                ("topology.kubernetes.io/zone", 5),
+            ] {
+                out[i].soft_spread.push(SoftSpread {
+                    key: key.to_owned(),
+                    max_skew,
+                    counts: counts.clone(),
                 });
             }
         }

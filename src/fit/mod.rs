@@ -928,9 +928,12 @@ impl Stack {
         {
             let owner = &demands[w].object;
             let order = match order {
-                scheduler::Order::Emitted => "in the order they are applied",
-                scheduler::Order::Reversed => "in the reverse of the apply order",
-                scheduler::Order::SmallestFirst => "smallest first",
+                scheduler::Order::Emitted => "in the order they are applied".to_owned(),
+                scheduler::Order::Reversed => "in the reverse of the apply order".to_owned(),
+                scheduler::Order::SmallestFirst => "smallest first".to_owned(),
+                scheduler::Order::Other(history) => format!(
+                    "as the controllers' timing and the scheduler's random choice between equally good nodes may have them ({history})"
+                ),
             };
             diags.push(Diagnostic::of(
                     RuleId::SchedulerMayStrand,

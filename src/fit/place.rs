@@ -464,13 +464,20 @@ pub(super) fn node_has_labels(
 /// NoExecute tolerated (pkg/scheduler/framework/plugins/nodeaffinity, tainttoleration).
 pub(super) fn admits(node: &Node, c: Option<&Constraints>) -> bool {
     let c = c.unwrap_or(&NOWHERE_SPECIAL);
-    node_has_labels(node, &c.selector)
-        && (c.required.is_empty() || c.required.iter().any(|t| t.matches(&node.labels)))
+    matches_affinity(node, Some(c))
         && (c.tolerate_all
             || node
                 .taints
                 .iter()
                 .all(|t| !t.filters() || t.tolerated_by(&c.tolerations)))
+}
+
+/// Whether the node matches the pod's node selector and required node affinity (taints
+/// aside: `nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`).
+pub(super) fn matches_affinity(node: &Node, c: Option<&Constraints>) -> bool {
+    let c = c.unwrap_or(&NOWHERE_SPECIAL);
+    node_has_labels(node, &c.selector)
+        && (c.required.is_empty() || c.required.iter().any(|t| t.matches(&node.labels)))
 }
 
 /// The constraints of a pod that names none and tolerates nothing.
