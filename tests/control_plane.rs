@@ -1302,3 +1302,31 @@ fn the_scheduler_places_injected_pods_as_kubefit_counted_them() {
         assert!(c.steady.agrees(), "{}\n{:#?}", row(&c), c.pending);
     }
 }
+
+/// A DaemonSet's pods race the other workloads' (their controller creates them as the others'
+/// create theirs), each bound to its node: where a Deployment's or Job's pods took the room
+/// first, the node's DaemonSet pod stays Pending. kubefit's simulation lets them arrive in any
+/// turn. gen-67 (a Job, a StatefulSet and a DaemonSet on two nodes) is placed by every plain
+/// arrival order with the DaemonSet first; its agent is stranded when it comes last on a node.
+#[test]
+fn a_daemonset_pod_arriving_after_the_others_may_find_its_node_full() {
+    let (stack, platform) = generated(67);
+    let fit = stack.fit(&platform);
+    assert!(
+        !fit.diagnostics().iter().any(|d| d.id == "does-not-fit"),
+        "{fit}"
+    );
+    let warning = fit
+        .diagnostics()
+        .iter()
+        .find(|d| d.id == "scheduler-may-strand")
+        .unwrap_or_else(|| panic!("{fit}"));
+    assert_eq!(warning.object, "daemonset/agent");
+    assert!(
+        warning
+            .message
+            .contains("it leaves a pod of daemonset/agent pending (on n-0: memory short by 64Mi"),
+        "{}",
+        warning.message
+    );
+}

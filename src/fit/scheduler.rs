@@ -79,56 +79,7 @@ pub(super) fn strands(
     demands: &[WorkloadDemand],
     addon_labels: &[String],
 ) -> Option<(usize, Order, String)> {
-    let (nodes, unplaced, _) =
-        with_per_node_pods(platform, addon_labels, demands, &|_, c| c.steady);
-    if !unplaced.is_empty() || nodes.is_empty() {
-        return None;
-    }
-    let mut state = State {
-        scored: nodes
-            .iter()
-            .map(|n| (n.used.cpu.as_millis(), n.used.memory.as_bytes()))
-            .collect(),
-        counts: vec![vec![0u32; demands.len()]; nodes.len()],
-        left: demands
-            .iter()
-            .map(|d| if d.per_node { 0 } else { d.counts.steady })
-            .collect(),
-        keys: std::sync::Arc::new(
-            nodes
-                .iter()
-                .flat_map(|n| n.labels.keys().cloned())
-                .collect(),
-        ),
-        nodes,
-    };
-    // Cluster add-ons placed once are running before the stack arrives.
-    for (a, label) in platform.addons().iter().zip(addon_labels) {
-        if a.is_per_node() {
-            continue;
-        }
-        let pod = PodToPlace {
-            owner: label,
-            replica: None,
-            workload: None,
-            one_per_node: false,
-            arch: None,
-            req: Demand::new(a.cpu(), a.memory()),
-            constraints: None,
-            exclusions: &crate::fit::demand::NO_EXCLUSIONS,
-            spread: &[],
-            counted: false,
-            affinity: &crate::fit::demand::NO_AFFINITY,
-        };
-        let feasible: Vec<usize> = (0..state.nodes.len())
-            .filter(|&n| fits_among(&state.nodes, n, &pod))
-            .collect();
-        let scores = scores(&state, &feasible, &pod, &Scoring::addon(pod.req));
-        let top = scores.iter().copied().max();
-        if let Some(n) = feasible.iter().zip(&scores).find(|(_, s)| Some(**s) == top) {
-            state.place(*n.0, &pod);
-        }
-    }
+    let state = base(platform, demands, addon_labels, true)?;
     let mut workloads: Vec<usize> = (0..demands.len())
         .filter(|&i| !demands[i].per_node && demands[i].counts.steady > 0)
         .collect();
@@ -155,16 +106,109 @@ pub(super) fn strands(
             return Some((w, order.clone(), lacking));
         }
     }
+    // DaemonSet pods race the others (their controller creates them as the others' do): the
+    // exploration lets them arrive in any turn, each on its own node.
+    let state = if demands.iter().any(|d| d.per_node) {
+        base(platform, demands, addon_labels, false)?
+    } else {
+        state
+    };
     let pods: u32 = state.left.iter().sum();
     if pods > EXPLORE_PODS {
         return None;
     }
+    workloads.extend((0..demands.len()).filter(|&i| demands[i].per_node && state.left[i] > 0));
     let queue = queue(demands, workloads);
     search.history.clear();
     search.steps = EXPLORE_STEPS;
     search
         .explore(state, &queue)
         .map(|(w, lacking)| (w, Order::Other(search.told()), lacking))
+}
+
+/// The cluster before the stack's pods arrive: the per-node add-ons on every node, the
+/// cluster add-ons placed once, and — when `daemons` — the stack's DaemonSet pods on every
+/// node they run on (else they are still to arrive, [`State::pinned`]).
+fn base(
+    platform: &Platform,
+    demands: &[WorkloadDemand],
+    addon_labels: &[String],
+    daemons: bool,
+) -> Option<State> {
+    let (nodes, unplaced, _) = if daemons {
+        with_per_node_pods(platform, addon_labels, demands, &|_, c| c.steady)
+    } else {
+        with_per_node_pods(platform, addon_labels, &[], &|_, c| c.steady)
+    };
+    if !unplaced.is_empty() || nodes.is_empty() {
+        return None;
+    }
+    let pinned: Vec<Vec<usize>> = demands
+        .iter()
+        .map(|d| {
+            if daemons || !d.per_node || d.counts.steady == 0 {
+                return Vec::new();
+            }
+            (0..nodes.len())
+                .filter(|&n| crate::fit::place::admits(&nodes[n], Some(&d.constraints)))
+                .collect()
+        })
+        .collect();
+    let mut state = State {
+        scored: nodes
+            .iter()
+            .map(|n| (n.used.cpu.as_millis(), n.used.memory.as_bytes()))
+            .collect(),
+        counts: vec![vec![0u32; demands.len()]; nodes.len()],
+        left: demands
+            .iter()
+            .zip(&pinned)
+            .map(|(d, p)| {
+                if d.per_node {
+                    u32::try_from(p.len()).unwrap_or(u32::MAX)
+                } else {
+                    d.counts.steady
+                }
+            })
+            .collect(),
+        pinned,
+        keys: std::sync::Arc::new(
+            nodes
+                .iter()
+                .flat_map(|n| n.labels.keys().cloned())
+                .collect(),
+        ),
+        nodes,
+    };
+    // Cluster add-ons placed once are running before the stack arrives.
+    for (a, label) in platform.addons().iter().zip(addon_labels) {
+        if a.is_per_node() {
+            continue;
+        }
+        let pod = PodToPlace {
+            owner: label,
+            replica: None,
+            workload: None,
+            one_per_node: false,
+            arch: None,
+            req: Demand::new(a.cpu(), a.memory()),
+            constraints: None,
+            exclusions: &crate::fit::demand::NO_EXCLUSIONS,
+            spread: &[],
+            counted: false,
+            affinity: &crate::fit::demand::NO_AFFINITY,
+        };
+        let scoring = Scoring::addon(pod.req);
+        let feasible: Vec<usize> = (0..state.nodes.len())
+            .filter(|&n| fits_among(&state.nodes, n, &pod))
+            .collect();
+        let scores = scores(&state, &feasible, &pod, &scoring);
+        let top = scores.iter().copied().max();
+        if let Some(n) = feasible.iter().zip(&scores).find(|(_, s)| Some(**s) == top) {
+            state.place(*n.0, &pod, scoring.requests);
+        }
+    }
+    Some(state)
 }
 
 /// The workloads in the order the scheduling queue takes their pods when they arrive
@@ -199,6 +243,9 @@ struct State {
     counts: Vec<Vec<u32>>,
     /// Pods of each workload still to arrive.
     left: Vec<u32>,
+    /// Per workload, the nodes whose DaemonSet pod is still to arrive (a DaemonSet's pods
+    /// are each bound to their node).
+    pinned: Vec<Vec<usize>>,
     /// The label keys some node has (a spread constraint over another key scores nothing).
     keys: std::sync::Arc<std::collections::BTreeSet<String>>,
 }
@@ -220,6 +267,7 @@ impl State {
             && x.counts == y.counts
             && self.scored[a] == self.scored[b]
             && self.counts[a] == self.counts[b]
+            && self.pinned.iter().all(|p| p.contains(&a) == p.contains(&b))
     }
 
     /// A fingerprint of the state that does not change when alike nodes swap places.
@@ -246,6 +294,9 @@ impl State {
                     &self.counts[n],
                 )
                     .hash(&mut h);
+                for p in &self.pinned {
+                    p.contains(&n).hash(&mut h);
+                }
                 h.finish()
             })
             .collect();
@@ -255,8 +306,8 @@ impl State {
         h.finish()
     }
 
-    fn place(&mut self, n: usize, pod: &PodToPlace) {
-        let (cpu, memory) = non_zero(pod.req);
+    /// Binds `pod` to node `n`; `scored` is its requests as LeastAllocated counts them.
+    fn place(&mut self, n: usize, pod: &PodToPlace, (cpu, memory): (u64, u64)) {
         place_on(&mut self.nodes[n], pod);
         self.scored[n].0 += cpu;
         self.scored[n].1 += memory;
@@ -334,7 +385,7 @@ impl<'a> Search<'a> {
                     Arrival::Pending(lacking) => return Some((w, lacking)),
                     Arrival::Placed(best) => {
                         let n = best[0];
-                        state.place(n, &pod);
+                        state.place(n, &pod, Scoring::of(&self.demands[w]).requests);
                     }
                 }
                 state.left[w] -= 1;
@@ -361,6 +412,12 @@ impl<'a> Search<'a> {
             if state.left[w] == 0 || self.steps == 0 {
                 continue;
             }
+            if !state.pinned[w].is_empty() {
+                if let Some(stranded) = self.explore_pinned(&state, queue, w) {
+                    return Some(stranded);
+                }
+                continue;
+            }
             let (pod, arrival) = self.arrive(&state, w, true);
             self.history.push(w);
             match arrival {
@@ -369,13 +426,68 @@ impl<'a> Search<'a> {
                     for n in best {
                         self.steps = self.steps.saturating_sub(size);
                         let mut next = state.clone();
-                        next.place(n, &pod);
+                        next.place(n, &pod, Scoring::of(&self.demands[w]).requests);
                         next.left[w] -= 1;
                         if let Some(stranded) = self.explore(next, queue) {
                             return Some(stranded);
                         }
                     }
                 }
+            }
+            self.history.pop();
+        }
+        None
+    }
+
+    /// The next pod of DaemonSet `w` arriving on each node it is still to arrive on (one node
+    /// of each kind): bound there, it fits or stays Pending.
+    fn explore_pinned(
+        &mut self,
+        state: &State,
+        queue: &[Vec<usize>],
+        w: usize,
+    ) -> Option<(usize, String)> {
+        let demands: &'a [WorkloadDemand] = self.demands;
+        let d = &demands[w];
+        let pod = PodToPlace {
+            owner: &d.object,
+            replica: None,
+            workload: Some(w),
+            one_per_node: false,
+            arch: None,
+            req: d.pod_requests,
+            constraints: Some(&d.constraints),
+            exclusions: &d.exclusions,
+            spread: &[],
+            counted: false,
+            affinity: &crate::fit::demand::NO_AFFINITY,
+        };
+        let mut kinds: Vec<usize> = Vec::new();
+        for &n in &state.pinned[w] {
+            if !kinds.iter().any(|&k| state.alike(k, n)) {
+                kinds.push(n);
+            }
+        }
+        let size = state.nodes.len() as u64;
+        for n in kinds {
+            if self.steps == 0 {
+                break;
+            }
+            self.steps = self.steps.saturating_sub(size);
+            self.history.push(w);
+            if !crate::fit::place::fits(&state.nodes[n], &pod) {
+                let short = crate::fit::place::shortfall(&state.nodes[n], &pod);
+                return Some((
+                    w,
+                    format!("on {}: {}", state.nodes[n].name, short.join(", ")),
+                ));
+            }
+            let mut next = state.clone();
+            next.place(n, &pod, Scoring::of(d).requests);
+            next.left[w] -= 1;
+            next.pinned[w].retain(|&m| m != n);
+            if let Some(stranded) = self.explore(next, queue) {
+                return Some(stranded);
             }
             self.history.pop();
         }
@@ -603,11 +715,15 @@ fn non_zero(req: Demand) -> (u64, u64) {
     )
 }
 
-/// What the node with the most free cpu lacks for `pod`.
+/// What the node with the most free cpu lacks for `pod`, among the nodes its selector,
+/// affinity and tolerations admit (any node when none does).
 fn lacking(nodes: &[Node], pod: &PodToPlace) -> String {
+    let free = |n: &&Node| n.alloc.cpu.saturating_sub(n.used.cpu);
     let best = nodes
         .iter()
-        .max_by_key(|n| n.alloc.cpu.saturating_sub(n.used.cpu))
+        .filter(|n| crate::fit::place::admits(n, pod.constraints))
+        .max_by_key(free)
+        .or_else(|| nodes.iter().max_by_key(free))
         .expect("at least one node");
     let mut short = crate::fit::place::shortfall(best, pod);
     let i = nodes
