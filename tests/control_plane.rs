@@ -1325,7 +1325,9 @@ fn a_daemonset_pod_arriving_after_the_others_may_find_its_node_full() {
     assert!(
         warning
             .message
-            .contains("it leaves a pod of daemonset/agent pending (on n-0: memory short by 64Mi"),
+            .contains("it leaves a pod of daemonset/agent pending (on n-0: memory short by 64Mi")
+            && warning.message.contains("system-node-critical")
+            && !warning.message.contains("node affinity"),
         "{}",
         warning.message
     );

@@ -1756,7 +1756,7 @@ rule_table! {
         true,
         Budget,
         "the default scheduler, placing pods one at a time and spreading them, places every pod",
-        "the scheduler never moves a placed pod: a large pod that arrives after the small ones were spread stays pending although a tighter placement exists",
+        "the scheduler never moves a placed pod: a large pod that arrives after the small ones were spread stays pending although a tighter placement exists, and which pod arrives first (a daemonset's included) and which of equally good nodes it takes are the controllers' timing and chance",
         "give the large pods a higher PriorityClass (placed first, and may preempt), pin them with node affinity, or keep more headroom",
         [],
         [],

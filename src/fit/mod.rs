@@ -935,12 +935,22 @@ impl Stack {
                     "as the controllers' timing and the scheduler's random choice between equally good nodes may have them ({history})"
                 ),
             };
+            let fix = if demands[w].per_node {
+                // A DaemonSet's pod is bound to its node: no affinity moves it elsewhere.
+                format!(
+                    "give {owner} a higher priorityClassName (node agents commonly run as system-node-critical) so its pod may preempt the others on its node, or keep more headroom on every node"
+                )
+            } else {
+                format!(
+                    "give {owner} a higher priorityClassName so it is placed (and may preempt) first, pin it with a node affinity, or keep more headroom"
+                )
+            };
             diags.push(Diagnostic::of(
                     RuleId::SchedulerMayStrand,
                     owner,
                     requests_path(owner),
                     format!(
-                        "a placement of every pod exists, but the default scheduler places pods one at a time and spreads them: with pods arriving {order} it leaves a pod of {owner} pending ({lacking}); give {owner} a higher priorityClassName so it is placed (and may preempt) first, pin it with a node affinity, or keep more headroom"
+                        "a placement of every pod exists, but the default scheduler places pods one at a time and spreads them: with pods arriving {order} it leaves a pod of {owner} pending ({lacking}); {fix}"
                     ),
                 ));
         }
