@@ -115,6 +115,26 @@ fn container_scored_requests(c: &Container) -> Demand {
     }
 }
 
+/// The workloads (indexes of `out`) whose pods a topology spread constraint of `w` counts —
+/// pods its label selector selects, else (kubefit's lowering) the workload's own; DaemonSets'
+/// aside — and whether it counts `w`'s own pods (`selfMatchNum`).
+fn spread_counts(
+    c: &k8s_openapi::api::core::v1::TopologySpreadConstraint,
+    w: &crate::model::workload::PodOwner<'_>,
+    labels: &[BTreeMap<String, String>],
+    out: &[WorkloadDemand],
+) -> (Vec<usize>, bool) {
+    let own = LabelSelector {
+        match_labels: Some(w.pod.selector(w.name)),
+        match_expressions: None,
+    };
+    let selector = c.label_selector.as_ref().unwrap_or(&own);
+    let counts = (0..labels.len())
+        .filter(|&j| !out[j].per_node && selects(selector, &labels[j]))
+        .collect();
+    (counts, selects(selector, &w.pod.pod_labels(w.name)))
+}
+
 /// A pod's requests as the LeastAllocated score counts them ([`container_scored_requests`],
 /// summed as [`pod_requests`] sums).
 pub(crate) fn pod_scored_requests(pod: &PodTemplate) -> Demand {
@@ -829,17 +849,7 @@ impl Stack {
                 if c.when_unsatisfiable != "DoNotSchedule" {
                     continue;
                 }
-                let own = LabelSelector {
-                    match_labels: Some(w.pod.selector(w.name)),
-                    match_expressions: None,
-                };
-                let selector = c.label_selector.as_ref().unwrap_or(&own);
-                let counts: Vec<usize> = labels
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, l)| !out[*j].per_node && selects(selector, l))
-                    .map(|(j, _)| j)
-                    .collect();
+                let (counts, self_match) = spread_counts(c, w, &labels, out);
                 for &j in &counts {
                     out[j].counted = true;
                 }
@@ -850,7 +860,7 @@ impl Stack {
                         .min_domains
                         .and_then(|m| u32::try_from(m).ok())
                         .unwrap_or(1),
-                    self_match: selects(selector, &labels[i]),
+                    self_match,
                     counts,
                 });
             }
@@ -894,14 +904,7 @@ impl Stack {
                     if c.when_unsatisfiable != "ScheduleAnyway" {
                         continue;
                     }
-                    let own = LabelSelector {
-                        match_labels: Some(w.pod.selector(w.name)),
-                        match_expressions: None,
-                    };
-                    let selector = c.label_selector.as_ref().unwrap_or(&own);
-                    let counts = (0..labels.len())
-                        .filter(|&j| !out[j].per_node && selects(selector, &labels[j]))
-                        .collect();
+                    let (counts, _) = spread_counts(c, w, &labels, out);
                     out[i].soft_spread.push(SoftSpread {
                         key: c.topology_key.clone(),
                         max_skew: u32::try_from(c.max_skew).unwrap_or(0).max(1),
